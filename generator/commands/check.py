@@ -1,0 +1,44 @@
+"""`journeys check [DIR]`: every error of every file in one run, sorted, with a one-line summary."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..check import check
+from ..diagnostics import plural
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="validate a portfolio and report every error at once",
+                       description="Validate a portfolio folder: every error of every file, each as "
+                                   "path:line:col: error: message [hint]. Exit 0 valid, 1 invalid, 2 usage error.")
+    p.add_argument("dir", nargs="?", default="journeys", help="the portfolio folder (default: journeys)")
+    p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
+    p.add_argument("--format", choices=("text", "json", "github"), default=None,
+                   help="output format (default: text, or github when GITHUB_ACTIONS=true)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    if not root.is_dir():
+        print(f"journeys check: error: '{args.dir}' is not a folder "
+              f"(run it from your project, or pass the portfolio folder: journeys check path/to/journeys)",
+              file=sys.stderr)
+        return 2
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    portfolio, report = check(root, strict=args.strict)
+    items = report.sorted()
+    if fmt == "json":
+        print(report.as_json())
+    else:
+        for d in items:
+            print(d.github() if fmt == "github" else d.text())
+    errors, warnings = len(report.errors), len(report.warnings)
+    summary = (f"{plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
+               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    print(("✓ " if not errors else "✗ ") + summary, file=sys.stderr if fmt == "json" else sys.stdout)
+    return 1 if errors else 0

@@ -1,0 +1,328 @@
+"""The journey portfolio model: the single source of truth.
+
+Validation, the JSON Schema for editors (`journeys schema`), the field reference in the docs and the
+JSON export (`api/portfolio.json`) all come from these pydantic models, so they cannot drift.
+
+Two kinds of YAML file make up a portfolio (see docs/portfolio-layout.md):
+
+- a *journey file*, `journeys/maps/<journey-id>.yaml`, holds one `Journey`;
+- a *catalogue file*, any other `journeys/*.yaml`, holds collections shared by all journeys
+  (`Catalogue`): personas, departments, channels, metrics, insights, opportunities, solutions, glossary.
+
+Every model forbids unknown keys, so a typo is an error with a "did you mean" hint, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Field(description="An identifier: lowercase letters, digits and dashes, e.g. `sign-up`."),
+]
+Text = Annotated[str, Field(description="Free text; Markdown is allowed.")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        use_attribute_docstrings=False,
+        populate_by_name=True,
+        allow_inf_nan=False,
+    )
+
+
+class JourneyType(str, Enum):
+    customer = "customer"
+    employee = "employee"
+    partner = "partner"
+
+
+class JourneyLevel(str, Enum):
+    macro = "macro"
+    micro = "micro"
+    blueprint = "service-blueprint"
+
+
+class JourneyStatus(str, Enum):
+    as_is = "as-is"
+    to_be = "to-be"
+    research = "research"
+
+
+class Lifecycle(str, Enum):
+    draft = "draft"
+    live = "live"
+    retired = "retired"
+
+
+class MetricKind(str, Enum):
+    nps = "nps"
+    csat = "csat"
+    ces = "ces"
+    rate = "rate"
+    count = "count"
+    duration = "duration"
+    custom = "custom"
+
+
+class Direction(str, Enum):
+    higher = "higher-is-better"
+    lower = "lower-is-better"
+
+
+class OpportunityStatus(str, Enum):
+    new = "new"
+    exploring = "exploring"
+    committed = "committed"
+    done = "done"
+    parked = "parked"
+
+
+class SolutionStatus(str, Enum):
+    idea = "idea"
+    planned = "planned"
+    in_progress = "in-progress"
+    shipped = "shipped"
+
+
+# --------------------------------------------------------------------------- catalogue entries
+
+
+class Persona(_Model):
+    """Someone whose experience the portfolio maps: a customer segment, an employee role, a partner."""
+
+    name: str = Field(description="The persona's name as the organisation uses it, e.g. `Busy parent`.")
+    description: Text = Field("", description="Who this person is, in a sentence or two.")
+    segment: str = Field("", description="The customer segment or employee group the persona stands for.")
+    goals: list[Text] = Field(default_factory=list, description="What the person wants to achieve.")
+    frustrations: list[Text] = Field(default_factory=list, description="What gets in their way today.")
+    quote: Text = Field("", description="A representative quote, in the person's own words.")
+
+
+class Department(_Model):
+    """A department or team that owns steps and touchpoints: the silos the site breaks open."""
+
+    name: str = Field(description="The department's name, e.g. `Customer Service`.")
+    description: Text = Field("", description="What the department does.")
+    lead: str = Field("", description="The person accountable for the department's part of the experience.")
+
+
+class Channel(_Model):
+    """A channel through which a touchpoint happens: web, app, email, phone, store..."""
+
+    name: str = Field(description="The channel's name, e.g. `Mobile app`.")
+    digital: bool = Field(description="`true` for digital channels (web, app, email), `false` for others.")
+    description: Text = Field("", description="What the channel is.")
+
+
+class MetricDefinition(_Model):
+    """A metric and what good looks like: kind, unit, direction, target and warning threshold.
+
+    For `higher-is-better` metrics a value at or above `target` is on target, at or above `warning` is at
+    risk, below `warning` is off target. For `lower-is-better` metrics the comparisons are reversed.
+    """
+
+    name: str = Field(description="The metric's name, e.g. `Onboarding NPS`.")
+    kind: MetricKind = Field(description="What is measured: `nps`, `csat`, `ces`, `rate`, `count`, `duration` or `custom`.")
+    unit: str = Field("", description="The unit shown after values, e.g. `%`, `min`, `pts`.")
+    direction: Direction = Field(
+        Direction.higher, description="Whether higher values are better (`higher-is-better`) or worse (`lower-is-better`)."
+    )
+    target: float = Field(description="The value the metric should reach.")
+    warning: float = Field(
+        description="The threshold between at risk and off target; on the bad side of `target`."
+    )
+    description: Text = Field("", description="What the metric measures and how it is collected.")
+
+    @field_validator("warning")
+    @classmethod
+    def _warning_on_bad_side(cls, warning: float, info: ValidationInfo) -> float:
+        target, direction = info.data.get("target"), info.data.get("direction")
+        if target is None or direction is None:
+            return warning
+        if direction is Direction.higher and warning > target:
+            raise ValueError(f"expected at most the target ({target:g}) for a higher-is-better metric, got {warning:g}")
+        if direction is Direction.lower and warning < target:
+            raise ValueError(f"expected at least the target ({target:g}) for a lower-is-better metric, got {warning:g}")
+        return warning
+
+
+class Insight(_Model):
+    """Something learned about the people on a journey, with its evidence."""
+
+    statement: Text = Field(description="The insight in one sentence.")
+    evidence: Text = Field("", description="What supports it: numbers, quotes, observations.")
+    source: str = Field("", description="Where it comes from: a study, a survey, an interview series.")
+    date: _dt.date | None = Field(None, description="When it was learned, as `YYYY-MM-DD`.")
+
+
+class Opportunity(_Model):
+    """A chance to improve the experience, scored for the backlog."""
+
+    title: str = Field(description="The opportunity, phrased as a question or a goal.")
+    description: Text = Field("", description="Details and context.")
+    impact: int = Field(ge=1, le=5, description="Expected impact on the experience, 1 (low) to 5 (high).")
+    effort: int = Field(ge=1, le=5, description="Expected effort to realise it, 1 (small) to 5 (large).")
+    reach: int = Field(ge=1, le=5, description="How many people it affects, 1 (few) to 5 (nearly everyone).")
+    status: OpportunityStatus = Field(
+        OpportunityStatus.new, description="`new`, `exploring`, `committed`, `done` or `parked`."
+    )
+    insights: list[Id] = Field(default_factory=list, description="Ids of the insights behind it.")
+
+
+class Solution(_Model):
+    """A concrete change that addresses opportunities, with the team that owns it."""
+
+    title: str = Field(description="The solution's name.")
+    description: Text = Field("", description="What will change.")
+    owner: Id = Field(description="Id of the department or team that delivers it.")
+    status: SolutionStatus = Field(
+        SolutionStatus.idea, description="`idea`, `planned`, `in-progress` or `shipped`."
+    )
+    opportunities: list[Id] = Field(default_factory=list, description="Ids of the opportunities it addresses.")
+
+
+class GlossaryEntry(_Model):
+    """A term of the organisation, so everyone reads the portfolio the same way."""
+
+    term: str = Field(description="The term as written.")
+    definition: Text = Field(description="What it means here.")
+
+
+class Organisation(_Model):
+    """The organisation the portfolio belongs to."""
+
+    name: str = Field(description="The organisation's name, shown in the site's title.")
+    description: Text = Field("", description="A sentence about the organisation, shown on the home page.")
+    period: Literal["month", "quarter"] = Field(
+        "month", description="The period survey responses are grouped by: `month` or `quarter`."
+    )
+    min_responses: int = Field(
+        30, ge=1, description="Periods with fewer survey responses are shown as too few, not as data."
+    )
+
+
+class Catalogue(_Model):
+    """A catalogue file: the collections shared by all journeys, each a mapping from id to entry.
+
+    A portfolio may spread its catalogue over several files; ids must be unique across all of them.
+    """
+
+    organisation: Organisation | None = Field(None, description="The organisation (in one file only).")
+    personas: dict[Id, Persona] = Field(default_factory=dict, description="Personas by id.")
+    departments: dict[Id, Department] = Field(default_factory=dict, description="Departments and teams by id.")
+    channels: dict[Id, Channel] = Field(default_factory=dict, description="Channels by id.")
+    metrics: dict[Id, MetricDefinition] = Field(default_factory=dict, description="Metric definitions by id.")
+    insights: dict[Id, Insight] = Field(default_factory=dict, description="Insights by id.")
+    opportunities: dict[Id, Opportunity] = Field(default_factory=dict, description="Opportunities by id.")
+    solutions: dict[Id, Solution] = Field(default_factory=dict, description="Solutions by id.")
+    glossary: dict[Id, GlossaryEntry] = Field(default_factory=dict, description="Glossary entries by id.")
+
+
+# --------------------------------------------------------------------------- journeys
+
+
+class Owner(_Model):
+    """Who is accountable for a journey."""
+
+    person: str = Field(description="The journey owner's name.")
+    department: Id = Field(description="Id of the owner's department.")
+
+
+class StepRef(_Model):
+    """A step of another journey: the vertical link from a detailed journey to the step it details."""
+
+    journey: Id = Field(description="Id of the higher-level journey.")
+    step: Id = Field(description="Id of the step in that journey.")
+
+
+class Touchpoint(_Model):
+    """A point of contact between the person and the organisation within a step."""
+
+    name: str = Field(description="What the touchpoint is, e.g. `Order confirmation email`.")
+    channel: Id = Field(description="Id of the channel it happens in.")
+    department: Id | None = Field(None, description="Id of the department that owns it.")
+    assumed_importance: int | None = Field(
+        None, ge=1, le=5, description="How important the company assumes it is, 1 to 5 (inside-out view)."
+    )
+    validated_importance: int | None = Field(
+        None, ge=1, le=5, description="How important customers say it is, 1 to 5, from research (outside-in view)."
+    )
+
+
+class Step(_Model):
+    """One step of a journey, with what the person does, thinks and feels, and what the organisation does."""
+
+    id: Id = Field(description="The step's id, unique within the journey.")
+    name: str = Field(description="The step, in the person's words, e.g. `Compare plans`.")
+    description: Text = Field("", description="What happens in this step.")
+    owner: Id | None = Field(None, description="Id of the department that owns the step.")
+    does: Text = Field("", description="What the person does.")
+    thinks: Text = Field("", description="What the person thinks.")
+    feels: Text = Field("", description="What the person feels.")
+    emotion: int | None = Field(
+        None, ge=1, le=5, description="How the person feels, 1 (very negative) to 5 (very positive); 3 is neutral."
+    )
+    touchpoints: list[Touchpoint] = Field(default_factory=list, description="The touchpoints of the step.")
+    pain_points: list[Text] = Field(default_factory=list, description="What hurts in this step.")
+    highlights: list[Text] = Field(default_factory=list, description="What delights in this step.")
+    moment_of_truth: bool = Field(False, description="`true` when this step makes or breaks the relationship.")
+    backstage: list[Text] = Field(
+        default_factory=list, description="Backstage processes that support the step, unseen by the person."
+    )
+    systems: list[str] = Field(default_factory=list, description="IT systems involved in the step.")
+    insights: list[Id] = Field(default_factory=list, description="Ids of insights about this step.")
+    opportunities: list[Id] = Field(default_factory=list, description="Ids of opportunities for this step.")
+    solutions: list[Id] = Field(default_factory=list, description="Ids of solutions that change this step.")
+    metrics: list[Id] = Field(default_factory=list, description="Ids of metrics measured at this step.")
+
+
+class Phase(_Model):
+    """A stage of the journey holding its steps in order, e.g. `Discover`, `Buy`, `Use`."""
+
+    id: Id = Field(description="The phase's id, unique within the journey.")
+    name: str = Field(description="The phase's name.")
+    description: Text = Field("", description="What the phase covers.")
+    steps: list[Step] = Field(min_length=1, description="The steps of the phase, in order.")
+
+
+class Journey(_Model):
+    """A journey file: one journey, its phases and steps. Its id is the file name without `.yaml`."""
+
+    title: str = Field(description="The journey's title, in the customer's words, e.g. `I move house`.")
+    description: Text = Field(description="What the journey covers, in a sentence or two.")
+    goal: Text = Field("", description="What the person wants to achieve on this journey.")
+    type: JourneyType = Field(JourneyType.customer, description="`customer`, `employee` or `partner`.")
+    level: JourneyLevel = Field(JourneyLevel.micro, description="`macro`, `micro` or `service-blueprint`.")
+    status: JourneyStatus = Field(JourneyStatus.as_is, description="`as-is`, `to-be` or `research`.")
+    lifecycle: Lifecycle = Field(Lifecycle.draft, description="`draft`, `live` or `retired`.")
+    owner: Owner = Field(description="Who owns the journey.")
+    personas: list[Id] = Field(default_factory=list, description="Ids of the personas who take this journey.")
+    tags: list[str] = Field(default_factory=list, description="Free tags, listed on the site's tags page.")
+    parent: StepRef | None = Field(None, description="The step of a higher-level journey that this journey details.")
+    next: Id | None = Field(None, description="Id of the journey that usually follows this one.")
+    metrics: list[Id] = Field(default_factory=list, description="Ids of metrics measured for the whole journey.")
+    phases: list[Phase] = Field(min_length=1, description="The phases of the journey, in order.")
+
+    def steps(self) -> list[Step]:
+        return [step for phase in self.phases for step in phase.steps]
+
+
+COLLECTIONS: tuple[str, ...] = (
+    "personas",
+    "departments",
+    "channels",
+    "metrics",
+    "insights",
+    "opportunities",
+    "solutions",
+    "glossary",
+)
