@@ -8,6 +8,7 @@ are not UTF-8) gets a clear error instead of eating the machine.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ MAX_NODES = 200_000  # values after alias expansion ("billion laughs" stops here
 MAX_DEPTH = 64
 
 Loc = tuple[Any, ...]
+
+
+def max_bytes_from_env() -> int:
+    """The file size limit: $JOURNEYS_MAX_FILE_SIZE when set to a number, else MAX_BYTES."""
+    value = os.environ.get("JOURNEYS_MAX_FILE_SIZE", "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_BYTES
 
 
 @dataclass
@@ -57,65 +64,127 @@ class _Invalid(Exception):
 
 
 _scalar_constructor = yaml.constructor.SafeConstructor()
+_resolver = yaml.resolver.Resolver()
+_NO_KEY = object()
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _mark(node_or_event: Any) -> tuple[int, int]:
+    return node_or_event.start_mark.line + 1, node_or_event.start_mark.column + 1
 
 
-class _Walker:
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        value = _scalar_constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.YAMLError):
+        # e.g. `2024-13-01`: kept as written, so the model says what it expected there
+        return event.value
+    if isinstance(value, (bytes, set)):
+        raise _Invalid(*_mark(event), f"unsupported YAML type {tag}", "use plain text", code="bad-value")
+    return value
+
+
+class _Frame:
+    __slots__ = ("container", "loc", "key", "keys", "anchor", "start_count")
+
+    def __init__(self, container: Any, loc: Loc, anchor: str | None, start_count: int):
+        self.container, self.loc, self.anchor, self.start_count = container, loc, anchor, start_count
+        self.key: Any = _NO_KEY
+        self.keys: dict[str, tuple[int, int]] = {}
+
+
+class _Builder:
+    """Builds Python data from parser events, iteratively: no recursion, so no depth can crash it.
+
+    Aliases reuse the anchored object instead of copying it, and count its size against the budget, so a
+    "billion laughs" document is refused after a few hundred thousand values, in bounded memory.
+    """
+
     def __init__(self) -> None:
         self.values: dict[Loc, tuple[int, int]] = {}
         self.keys: dict[Loc, tuple[int, int]] = {}
         self.count = 0
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = _NO_KEY
+        self.documents = 0
 
-    def walk(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
-        self.count += 1
+    def _budget(self, event: Any, size: int = 1) -> None:
+        self.count += size
         if self.count > MAX_NODES:
-            raise _Invalid(*_mark(node), f"the document expands to more than {MAX_NODES:,} values",
+            raise _Invalid(*_mark(event), f"the document expands to more than {MAX_NODES:,} values",
                            "YAML aliases (*name) that repeat large anchors multiply; write the values out",
                            code="too-large")
-        if depth > MAX_DEPTH:
-            raise _Invalid(*_mark(node), f"the document nests deeper than {MAX_DEPTH} levels",
-                           "flatten the structure; a portfolio needs only a few levels", code="too-deep")
-        self.values.setdefault(loc, _mark(node))
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            first: dict[Any, tuple[int, int]] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise _Invalid(*_mark(key_node), "a key must be a plain name, not a list or mapping",
-                                   "write keys as `name: value`", code="bad-key")
-                key = self._scalar(key_node)
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _Invalid(*_mark(key_node), "merge keys (`<<`) are not supported",
-                                   "write the keys out in full", code="bad-key")
-                if not isinstance(key, (str, int, bool, float)) or key is None:
-                    raise _Invalid(*_mark(key_node), f"a key must be a name, got {key!r}", code="bad-key")
-                key = str(key) if not isinstance(key, str) else key
-                if key in first:
-                    line, col = first[key]
-                    raise _Invalid(*_mark(key_node), f"duplicate key '{key}' (first written at line {line})",
-                                   "remove one of the two; YAML keeps only the last, silently",
-                                   code="duplicate-key")
-                first[key] = _mark(key_node)
-                self.keys[loc + (key,)] = _mark(key_node)
-                result[key] = self.walk(value_node, loc + (key,), depth + 1)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.walk(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node)
 
-    @staticmethod
-    def _scalar(node: yaml.Node) -> Any:
-        try:
-            value = _scalar_constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.YAMLError):
-            # e.g. `2024-13-01`: kept as written, so the model says what it expected there
-            return node.value
-        if isinstance(value, (bytes, set)):
-            raise _Invalid(*_mark(node), f"unsupported YAML type {node.tag}", "use plain text", code="bad-value")
-        return value
+    def _place(self, event: Any, value: Any, *, is_collection: bool) -> Loc | None:
+        """Put a value where the parser is: as a key, a mapping value, a list item, or the root."""
+        if not self.stack:
+            self.root = value
+            self.values[()] = _mark(event)
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            loc = frame.loc + (len(frame.container),)
+            frame.container.append(value)
+        elif frame.key is _NO_KEY:  # this value is a key
+            if is_collection:
+                raise _Invalid(*_mark(event), "a key must be a plain name, not a list or mapping",
+                               "write keys as `name: value`", code="bad-key")
+            if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
+                raise _Invalid(*_mark(event), "merge keys (`<<`) are not supported", "write the keys out in full",
+                               code="bad-key")
+            if value is None or not isinstance(value, (str, int, float, bool)):
+                raise _Invalid(*_mark(event), f"a key must be a name, got {value!r}", "write keys as `name: value`",
+                               code="bad-key")
+            key = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+            if key in frame.keys:
+                raise _Invalid(*_mark(event), f"duplicate key '{key}' (first written at line {frame.keys[key][0]})",
+                               "remove one of the two; YAML keeps only the last, silently", code="duplicate-key")
+            frame.keys[key] = _mark(event)
+            self.keys[frame.loc + (key,)] = _mark(event)
+            frame.key = key
+            return None
+        else:
+            loc = frame.loc + (frame.key,)
+            frame.container[frame.key] = value
+            frame.key = _NO_KEY
+        self.values[loc] = _mark(event)
+        return loc
+
+    def feed(self, event: Any) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _Invalid(*_mark(event), "the file holds more than one YAML document",
+                               "remove the `---` separator; one file holds one document", code="yaml")
+        elif isinstance(event, yaml.ScalarEvent):
+            self._budget(event)
+            value = _scalar(event)
+            self._place(event, value, is_collection=False)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise _Invalid(*_mark(event), f"the alias *{event.anchor} refers to no finished anchor",
+                               "an alias cannot refer to the structure it is inside", code="yaml")
+            value, size = self.anchors[event.anchor]
+            self._budget(event, size)
+            self._place(event, value, is_collection=isinstance(value, (dict, list)))
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(self.stack) >= MAX_DEPTH:
+                raise _Invalid(*_mark(event), f"the document nests deeper than {MAX_DEPTH} levels",
+                               "flatten the structure; a portfolio needs only a few levels", code="too-deep")
+            self._budget(event)
+            container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+            loc = self._place(event, container, is_collection=True)
+            self.stack.append(_Frame(container, loc if loc is not None else (), event.anchor, self.count))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            frame = self.stack.pop()
+            if frame.anchor:
+                self.anchors[frame.anchor] = (frame.container, self.count - frame.start_count + 1)
 
 
 def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Diagnostic]]:
@@ -142,38 +211,32 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[str
 
 
 def parse_yaml(text: str, display: str) -> tuple[Source | None, list[Diagnostic]]:
-    """Parse YAML text into a `Source`, or return the errors that stop it."""
+    """Parse YAML text into a `Source`, or return the error that stops it."""
+    builder = _Builder()
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+    except _Invalid as exc:
+        return None, [Diagnostic(display, exc.line, exc.col, "error", exc.message, exc.code, hint=exc.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (exc.problem or "invalid YAML").strip()
-        at_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
-        tab = "\t" in at_line[: col] or "tab" in problem
+        lines = text.splitlines()
+        at_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        tab = "\t" in at_line[:col] or "tab" in problem
         if tab:
             problem = "a tab character where YAML expects spaces"
-        hint = "YAML indents with spaces, never tabs: replace the tab with spaces" if tab else ""
+        hint = ("YAML indents with spaces, never tabs: replace the tab with spaces" if tab
+                else "check the indentation and quoting around this line")
         context = f" ({exc.context})" if exc.context and not tab else ""
-        return None, [Diagnostic(display, line, col, "error", f"invalid YAML: {problem}{context}", "yaml",
-                                 hint=hint or "check the indentation and quoting around this line")]
-    except (yaml.YAMLError, RecursionError) as exc:
-        return None, [Diagnostic(display, 1, 1, "error", f"invalid YAML: {type(exc).__name__}", "yaml")]
-    if not nodes or nodes[0] is None:
+        return None, [Diagnostic(display, line, col, "error", f"invalid YAML: {problem}{context}", "yaml", hint=hint)]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(display, 1, 1, "error", f"invalid YAML: {exc}", "yaml")]
+    if builder.root is _NO_KEY or builder.root is None:
         return None, [Diagnostic(display, 1, 1, "error", "the file is empty", "empty",
                                  hint="add the file's content, or delete the file")]
-    if len(nodes) > 1:
-        line, col = _mark(nodes[1])
-        return None, [Diagnostic(display, line, col, "error", "the file holds more than one YAML document",
-                                 "yaml", hint="remove the `---` separator; one file holds one document")]
-    walker = _Walker()
-    try:
-        data = walker.walk(nodes[0], (), 0)
-    except _Invalid as exc:
-        return None, [Diagnostic(display, exc.line, exc.col, "error", exc.message, exc.code, hint=exc.hint)]
-    except RecursionError:
-        return None, [Diagnostic(display, 1, 1, "error", "the document nests too deeply", "too-deep")]
-    return Source(display, data, walker.values, walker.keys), []
+    return Source(display, builder.root, builder.values, builder.keys), []
 
 
 def load_yaml(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[Source | None, list[Diagnostic]]:

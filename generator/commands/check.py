@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..check import check
 from ..diagnostics import plural
+from ..yaml_source import MAX_BYTES, max_bytes_from_env
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
     p.add_argument("--format", choices=("text", "json", "github"), default=None,
                    help="output format (default: text, or github when GITHUB_ACTIONS=true)")
+    p.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
+                   help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
     p.set_defaults(run=run)
 
 
@@ -30,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    portfolio, report = check(root, strict=args.strict)
+    limit = args.max_file_size or max_bytes_from_env()
+    portfolio, report = check(root, strict=args.strict, max_bytes=limit)
     items = report.sorted()
     if fmt == "json":
         print(report.as_json())
