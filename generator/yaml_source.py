@@ -66,22 +66,52 @@ class _Invalid(Exception):
 _scalar_constructor = yaml.constructor.SafeConstructor()
 _resolver = yaml.resolver.Resolver()
 _NO_KEY = object()
+_ScalarEvent = yaml.ScalarEvent
 
 
 def _mark(node_or_event: Any) -> tuple[int, int]:
     return node_or_event.start_mark.line + 1, node_or_event.start_mark.column + 1
 
 
+# First characters that may start a plain scalar YAML reads as something else than a string (a number,
+# a bool, null, a date...). A plain scalar starting with any other character is a string as written.
+_RESOLVED_FIRST = frozenset(k for k in _resolver.yaml_implicit_resolvers if k)
+_STR_TAG = _resolver.DEFAULT_SCALAR_TAG
+_CACHE_MAX_LEN = 40  # short plain values (ids, numbers, dates) repeat a lot; long texts do not
+_plain_cache: dict[str, Any] = {}
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        value = event.value
+        if not event.implicit[0]:
+            return value  # quoted or block scalars without a tag: YAML resolves them to str
+        if value and value[0] not in _RESOLVED_FIRST and None not in _resolver.yaml_implicit_resolvers:
+            return value
+        cached = _plain_cache.get(value, _NO_KEY)
+        if cached is not _NO_KEY:
+            return cached
+        tag = _resolver.resolve(yaml.ScalarNode, value, event.implicit)
+        if tag == _STR_TAG:
+            result = value
+        else:
+            result = _construct(event, tag)
+        if len(value) <= _CACHE_MAX_LEN and len(_plain_cache) < 100_000:
+            _plain_cache[value] = result  # only plain implicit values: their meaning depends on the text alone
+        return result
+    return _construct(event, tag)
+
+
+def _construct(event: yaml.ScalarEvent, tag: str) -> Any:
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         value = _scalar_constructor.construct_object(node, deep=True)
     except (ValueError, OverflowError, yaml.YAMLError):
         # e.g. `2024-13-01`: kept as written, so the model says what it expected there
         return event.value
+    finally:
+        _scalar_constructor.constructed_objects.pop(node, None)  # the shared constructor must not grow
     if isinstance(value, (bytes, set)):
         raise _Invalid(*_mark(event), f"unsupported YAML type {tag}", "use plain text", code="bad-value")
     return value
@@ -155,6 +185,32 @@ class _Builder:
         return loc
 
     def feed(self, event: Any) -> None:
+        if type(event) is _ScalarEvent and self.stack and not event.anchor and self.count < MAX_NODES:
+            # The common case, inlined (most events are scalars in a mapping or list): same result as the
+            # general path below, which still handles the root, anchors, the budget and every bad key.
+            frame = self.stack[-1]
+            container = frame.container
+            mark = event.start_mark
+            if type(container) is list:
+                self.count += 1
+                self.values[frame.loc + (len(container),)] = (mark.line + 1, mark.column + 1)
+                container.append(_scalar(event))
+                return
+            key = frame.key
+            if key is not _NO_KEY:
+                self.count += 1
+                self.values[frame.loc + (key,)] = (mark.line + 1, mark.column + 1)
+                container[key] = _scalar(event)
+                frame.key = _NO_KEY
+                return
+            value = _scalar(event)
+            if type(value) is str and value not in frame.keys and not (value == "<<" and event.implicit[0]):
+                self.count += 1
+                position = (mark.line + 1, mark.column + 1)
+                frame.keys[value] = position
+                self.keys[frame.loc + (value,)] = position
+                frame.key = value
+                return
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
