@@ -1,0 +1,375 @@
+"""The benchmark: check, cold and warm builds, the MkDocs floor and chart drawing, side by side on one portfolio.
+
+`python bench/run.py --journeys N --json OUT` writes a synthetic portfolio (bench/synth.py) into a work
+folder and measures, in one run, so that the ratios compare like with like on a shared machine:
+
+- `check_s`: `journeys check`;
+- `cold_build_s`: `journeys build` with an empty chart cache;
+- `warm_build_s`: `journeys build` again after editing one journey (one step renamed) and one value of its
+  metric data;
+- `mkdocs_floor_s`: a plain `mkdocs build` (no journeys plugin) of the very pages `journeys generate`
+  wrote, charts already on disk, same theme, extensions and nested navigation: what MkDocs itself costs;
+- `naive_chart_ms` / `chart_ms`: per chart, pyplot with default settings (one new figure a chart,
+  `plt.savefig` to SVG) against the project's pipeline (`charts.render`), on the same sample of charts;
+- `peak_rss_mb`: the largest resident memory of any build process (`os.wait4` of each command: the kernel
+  reports the maximum over the process and the children it waited for);
+- `site_mb`, `avg_page_kb` (mean HTML of a journey page), `search_index_mb`, and the counts.
+
+Every command runs as a subprocess with the repository on PYTHONPATH, as a user would run it. A
+measurement whose piece of the project is missing is null, with a note saying why. Timings are wall
+clock; the machine may be shared, so compare ratios measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+import synth  # noqa: E402
+
+KEYS = ("journeys", "steps", "charts", "check_s", "cold_build_s", "warm_build_s", "mkdocs_floor_s",
+        "naive_chart_ms", "chart_ms", "peak_rss_mb", "site_mb", "avg_page_kb", "search_index_mb")
+TARGETS = {  # at N=1000, docs/performance.md
+    "check_s": ("<", 5.0),
+    "avg_page_kb": ("<", 150.0),
+    "site_mb": ("<", 1024.0),
+    "peak_rss_mb": ("<", 2048.0),
+}
+
+
+def env() -> dict[str, str]:
+    path = os.pathsep.join([str(REPO)] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    out = {**os.environ, "PYTHONPATH": path, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
+    out.pop("GITHUB_ACTIONS", None)
+    return out
+
+
+class Failed(Exception):
+    pass
+
+
+def measured(cmd: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> dict:
+    """Run a command; its wall time, peak RSS (of it and its waited-for children) and output."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env={**env(), **(extra_env or {})}, stdout=out,
+                                stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: Popen must not wait again
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    result = {"s": seconds, "rss_mb": usage.ru_maxrss / 1024, "code": proc.returncode, "output": text}
+    if proc.returncode != 0:
+        raise Failed(f"{' '.join(cmd)} exited {proc.returncode}:\n{text[-3000:]}")
+    return result
+
+
+def journeys(*args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", *args]
+
+
+def has_command(name: str) -> bool:
+    return (REPO / "generator" / "commands" / f"{name}.py").is_file()
+
+
+def has_module(name: str) -> bool:
+    return (REPO / "generator" / f"{name}.py").is_file()
+
+
+def folder_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+# ------------------------------------------------------------------ the edit between cold and warm builds
+
+def edit_one_journey(project: Path, counts: dict) -> str:
+    """Rename one step of a journey in the middle of the portfolio and change one value of its data."""
+    maps = sorted((project / "journeys" / "maps").glob("*.yaml"))
+    target = maps[len(maps) // 2]
+    text = target.read_text(encoding="utf-8")
+    match = re.search(r"^(\s+name: )(.+)$", text[text.index("steps:"):], re.M)
+    assert match is not None
+    start = text.index("steps:") + match.start(2)
+    text = text[:start] + "Renamed: " + text[start:]
+    target.write_text(text, encoding="utf-8")
+    data = project / "journeys" / "data" / f"{target.stem}.csv"
+    if data.is_file():
+        lines = data.read_text(encoding="utf-8").split("\n")
+        fields = lines[1].split(",")
+        value = float(fields[4])
+        fields[4] = str(round(value)) if "." not in fields[4] else f"{value + 0.1 if value < 90 else value - 0.1:.1f}"
+        if fields[4] == lines[1].split(",")[4]:
+            fields[4] = str(int(value) + 1)
+        lines[1] = ",".join(fields)
+        data.write_text("\n".join(lines), encoding="utf-8")
+    return target.stem
+
+
+# ------------------------------------------------------------------ the MkDocs floor
+
+def floor_config(project: Path, docs: Path, nav: list | None) -> Path:
+    """mkdocs.yml of the project, minus the journeys plugin, over the generated pages, with the same nav."""
+    import yaml
+
+    from generator.commands._common import _LenientLoader  # reads !ENV and python tags leniently
+
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
+    config["docs_dir"] = str(docs)
+    config["plugins"] = [p for p in config.get("plugins", []) if not (isinstance(p, dict) and "journeys" in p)
+                         and p != "journeys"]
+    extensions = list(config.get("markdown_extensions") or [])
+    try:  # the extensions the plugin adds at on_config, so the pages render the same
+        from generator import mkdocs_plugin
+
+        for name in getattr(mkdocs_plugin, "NEEDED_EXTENSIONS", ()):
+            if name not in extensions and {name: None} not in extensions:
+                extensions.append(name)
+        if hasattr(mkdocs_plugin, "CaptionExtension") and "generator.markdown_ext" not in extensions:
+            extensions.append("generator.markdown_ext")
+    except ImportError:
+        pass
+    config["markdown_extensions"] = extensions
+    if nav is not None:
+        config["nav"] = nav
+    theme = config.get("theme") or {}
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = str((project / theme["custom_dir"]).resolve())
+    path = project / "mkdocs-floor.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def site_nav(project: Path, docs: Path) -> list | None:
+    """The nested navigation the journeys plugin gives MkDocs, for the same pages (None: MkDocs' own)."""
+    try:
+        from generator.check import check
+        from generator.site import render_site
+    except ImportError:
+        return None
+    portfolio, report = check(project / "journeys")
+    site = render_site(portfolio, warnings=report.warnings)
+    guide = sorted(p.relative_to(docs).as_posix() for p in (project / "docs").rglob("*.md")) \
+        if (project / "docs").is_dir() else []
+    return site.nav + ([{"User guide": guide}] if guide else [])
+
+
+# ------------------------------------------------------------------ charts
+
+def sample_charts(project: Path, limit: int) -> list:
+    """Up to `limit` charts of the portfolio, taken from journeys spread over it (same for both ways)."""
+    from generator.check import check
+    from generator import journey_charts
+
+    portfolio, _ = check(project / "journeys")
+    charts = journey_charts.all_portfolio_charts(portfolio) if hasattr(journey_charts, "all_portfolio_charts") \
+        else _charts_via_health(portfolio)
+    if len(charts) <= limit:
+        return charts
+    step = len(charts) / limit
+    return [charts[int(i * step)] for i in range(limit)]
+
+
+def _charts_via_health(portfolio) -> list:
+    from generator import health, journey_charts, metric_data, metrics
+
+    data = metric_data.load_data(portfolio) if hasattr(metric_data, "load_data") else None
+    series = metrics.build_series(portfolio, data)
+    index = health.health_index(portfolio, series)
+    return journey_charts.all_charts(portfolio, index, steps=True)
+
+
+def naive_render(kind: str, data: dict) -> bytes:
+    """The chart drawn the way most code does it: pyplot, a new figure each time, defaults, savefig."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from naive_charts import DRAW
+
+    plt.figure()
+    DRAW[kind](plt, data)
+    buffer = io.BytesIO()
+    plt.savefig(buffer, format="svg")
+    plt.close()
+    return buffer.getvalue()
+
+
+def time_charts(charts: list) -> tuple[float, float]:
+    """Mean milliseconds a chart: naive pyplot and the project's `charts.render`, same charts, this process."""
+    from generator.charts import render
+
+    naive_render(charts[0].kind, charts[0].data)  # imports and font cache, once, outside the timing
+    render(charts[0].kind, charts[0].data)
+    started = time.perf_counter()
+    for chart in charts:
+        naive_render(chart.kind, chart.data)
+    naive = (time.perf_counter() - started) / len(charts) * 1000
+    started = time.perf_counter()
+    for chart in charts:
+        render(chart.kind, chart.data)
+    ours = (time.perf_counter() - started) / len(charts) * 1000
+    return naive, ours
+
+
+# ------------------------------------------------------------------ the run
+
+def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=print) -> dict:
+    result: dict = {k: None for k in KEYS}
+    notes: list[str] = []
+    project = work / f"portfolio-{n}"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    started = time.perf_counter()
+    counts = synth.write(n, project, seed)
+    result["synth_s"] = time.perf_counter() - started
+    result["journeys"], result["steps"] = counts["journeys"], counts["steps"]
+    result["portfolio_mb"] = counts["bytes"] / 1e6
+    log(f"synth: {counts['journeys']} journeys, {counts['steps']} steps, {counts['bytes'] / 1e6:.1f} MB "
+        f"in {result['synth_s']:.1f} s")
+
+    run = measured(journeys("check", "journeys"), project)
+    result["check_s"] = run["s"]
+    result["check_rss_mb"] = run["rss_mb"]
+    log(f"check: {run['s']:.2f} s, {run['rss_mb']:.0f} MB")
+
+    builds = has_command("build") and (project / "mkdocs.yml").is_file()
+    if builds:
+        cache = project / ".chart-cache"
+        shutil.rmtree(cache, ignore_errors=True)
+        build_env = {"JOURNEYS_CHART_CACHE": str(cache)}
+        cold = measured(journeys("build"), project, build_env)
+        result["cold_build_s"] = cold["s"]
+        log(f"cold build: {cold['s']:.1f} s, {cold['rss_mb']:.0f} MB")
+        edited = edit_one_journey(project, counts)
+        warm = measured(journeys("build"), project, build_env)
+        result["warm_build_s"] = warm["s"]
+        result["edited_journey"] = edited
+        log(f"warm build (after editing {edited}): {warm['s']:.1f} s, {warm['rss_mb']:.0f} MB")
+        result["peak_rss_mb"] = max(cold["rss_mb"], warm["rss_mb"], run["rss_mb"])
+        site = project / "site"
+        result["site_mb"] = folder_mb(site)
+        pages = [p for p in (site / "journeys").glob("*/index.html")]
+        if pages:
+            result["avg_page_kb"] = statistics.mean(p.stat().st_size for p in pages) / 1024
+            result["max_page_kb"] = max(p.stat().st_size for p in pages) / 1024
+        index = site / "search" / "search_index.json"
+        if index.is_file():
+            result["search_index_mb"] = index.stat().st_size / 1e6
+        result["html_pages"] = sum(1 for _ in site.rglob("*.html"))
+        svgs = [p for p in site.rglob("*.svg")]
+        result["charts"] = len(svgs)
+    else:
+        notes.append("cold_build_s, warm_build_s, peak_rss_mb, site_mb, avg_page_kb, search_index_mb, charts: "
+                     "`journeys build` or mkdocs.yml is not in this checkout yet")
+        result["peak_rss_mb"] = run["rss_mb"]
+
+    if has_command("generate") and (project / "mkdocs.yml").is_file():
+        docs = project / "floor-docs"
+        shutil.rmtree(docs, ignore_errors=True)
+        if (project / "docs").is_dir():
+            shutil.copytree(project / "docs", docs)
+        cache_env = {"JOURNEYS_CHART_CACHE": str(project / ".chart-cache")}
+        measured(journeys("generate", str(docs)), project, cache_env)
+        config = floor_config(project, docs, site_nav(project, docs))
+        floor = measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
+                          "-d", str(project / "site-floor")], project)
+        result["mkdocs_floor_s"] = floor["s"]
+        result["floor_rss_mb"] = floor["rss_mb"]
+        log(f"mkdocs floor: {floor['s']:.1f} s, {floor['rss_mb']:.0f} MB")
+    else:
+        notes.append("mkdocs_floor_s: `journeys generate` or mkdocs.yml is not in this checkout yet")
+
+    if has_module("charts") and has_module("journey_charts"):
+        try:
+            charts = sample_charts(project, chart_sample)
+        except (ImportError, AttributeError) as exc:
+            charts = []
+            notes.append(f"naive_chart_ms, chart_ms: cannot list the charts ({exc})")
+        if charts:
+            naive, ours = time_charts(charts)
+            result["naive_chart_ms"], result["chart_ms"] = naive, ours
+            result["chart_sample"] = len(charts)
+            log(f"charts ({len(charts)}): naive {naive:.1f} ms, ours {ours:.1f} ms a chart")
+    else:
+        notes.append("naive_chart_ms, chart_ms: the chart pipeline (generator/charts.py) is not in this checkout yet")
+
+    floor = result.get("mkdocs_floor_s")
+    if floor:
+        for key in ("cold_build_s", "warm_build_s"):
+            if result.get(key) is not None:
+                result[key.replace("_s", "_over_floor")] = result[key] / floor
+    if result.get("naive_chart_ms") and result.get("chart_ms"):
+        result["chart_speedup"] = result["naive_chart_ms"] / result["chart_ms"]
+    result["per_journey_ms"] = {k: result[k] / n * 1000 for k in ("check_s", "cold_build_s", "warm_build_s",
+                                                                  "mkdocs_floor_s") if result.get(k) is not None}
+    result["cpu_count"] = os.cpu_count()
+    result["notes"] = notes
+    return result
+
+
+def table(result: dict) -> str:
+    rows = [("journeys", result["journeys"], ""), ("steps", result["steps"], ""), ("charts", result["charts"], "")]
+    for key, unit in (("check_s", "s"), ("cold_build_s", "s"), ("warm_build_s", "s"), ("mkdocs_floor_s", "s"),
+                      ("naive_chart_ms", "ms"), ("chart_ms", "ms"), ("peak_rss_mb", "MB"), ("site_mb", "MB"),
+                      ("avg_page_kb", "KB"), ("search_index_mb", "MB")):
+        rows.append((key, result.get(key), unit))
+    for key in ("warm_build_over_floor", "cold_build_over_floor", "chart_speedup"):
+        if result.get(key) is not None:
+            rows.append((key, result[key], "x"))
+    lines = [f"{'measure':<24} {'value':>12}"]
+    for key, value, unit in rows:
+        shown = "null" if value is None else f"{value:,.2f} {unit}".strip() if isinstance(value, float) else f"{value:,} {unit}".strip()
+        lines.append(f"{key:<24} {shown:>12}")
+    for note in result.get("notes", []):
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark Journeys on a synthetic portfolio.")
+    parser.add_argument("--journeys", type=int, required=True, help="how many journeys")
+    parser.add_argument("--json", type=Path, required=True, help="where to write the results")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=None,
+                        help="the work folder (default: a temporary folder, removed afterwards)")
+    parser.add_argument("--charts", type=int, default=60, help="how many charts to time both ways (default 60)")
+    args = parser.parse_args(argv)
+    if args.journeys < 1:
+        parser.error("--journeys must be at least 1")
+    work = args.work or Path(tempfile.mkdtemp(prefix="journeys-bench-"))
+    try:
+        result = bench(args.journeys, work.resolve(), seed=args.seed, chart_sample=args.charts,
+                       log=lambda s: print(s, file=sys.stderr))
+    except Failed as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
