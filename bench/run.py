@@ -105,7 +105,7 @@ def edit_one_journey(project: Path, counts: dict) -> str:
     match = re.search(r"^(\s+name: )(.+)$", text[text.index("steps:"):], re.M)
     assert match is not None
     start = text.index("steps:") + match.start(2)
-    text = text[:start] + "Renamed: " + text[start:]
+    text = text[:start] + "Renamed " + text[start:]
     target.write_text(text, encoding="utf-8")
     data = project / "journeys" / "data" / f"{target.stem}.csv"
     if data.is_file():
@@ -163,7 +163,7 @@ def site_nav(project: Path, docs: Path) -> list | None:
         return None
     portfolio, report = check(project / "journeys")
     site = render_site(portfolio, warnings=report.warnings)
-    guide = sorted(p.relative_to(docs).as_posix() for p in (project / "docs").rglob("*.md")) \
+    guide = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md")) \
         if (project / "docs").is_dir() else []
     return site.nav + ([{"User guide": guide}] if guide else [])
 

@@ -430,7 +430,8 @@ def write(journeys: int, out: Path, seed: int = 1) -> dict[str, int]:
 
 
 def write_mkdocs(out: Path, synth: Synth) -> None:
-    """A copy of the repository's mkdocs.yml, renamed, so the site builds the same way (when it exists)."""
+    """The repository's mkdocs.yml (renamed), user guide (docs/) and theme overrides (theme/), when they exist,
+    so the synthetic site builds exactly as the real one."""
     source = REPO / "mkdocs.yml"
     if not source.is_file():
         return
@@ -438,13 +439,12 @@ def write_mkdocs(out: Path, synth: Synth) -> None:
     for line in source.read_text(encoding="utf-8").splitlines():
         if line.startswith("site_name:"):
             line = f"site_name: Synthetic Mutual ({synth.n} journeys)"
-        elif line.startswith(("site_url:", "repo_url:", "edit_uri:", "repo_name:")):
-            continue
         lines.append(line)
     (out / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    docs = REPO / "docs"
-    if docs.is_dir() and not (out / "docs").exists():
-        (out / "docs").mkdir(parents=True)
+    for folder in ("docs", "theme"):
+        if (REPO / folder).is_dir():
+            shutil.rmtree(out / folder, ignore_errors=True)
+            shutil.copytree(REPO / folder, out / folder)
 
 
 def main(argv: list[str] | None = None) -> int:
