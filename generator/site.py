@@ -28,6 +28,7 @@ from . import filters
 from .diagnostics import Diagnostic
 from .model import JourneyLevel, OpportunityStatus, SolutionStatus, Step
 from .portfolio import Portfolio
+from .reference import models as reference_models
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -101,6 +102,7 @@ PATHS = {
     "glossary": "glossary.md",
     "governance": "governance.md",
     "tags": "tags.md",
+    "reference": "reference.md",
 }
 PORTFOLIO_JSON = "api/portfolio.json"
 
@@ -314,6 +316,7 @@ class _Renderer:
             self.render(PATHS[kind], f"{kind}.md.j2", _catalogue_file(p, coll))
         self.render(PATHS["governance"], "governance.md.j2")
         self.render(PATHS["tags"], "tags.md.j2")
+        self.render(PATHS["reference"], "reference.md.j2", reference=reference_models())
         assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav())
@@ -336,7 +339,8 @@ class _Renderer:
             {"Departments": catalogue("departments")},
             {"Channels": catalogue("channels")},
             {"Improve": [PATHS["backlog"], PATHS["solutions"], PATHS["insights"]]},
-            {"Reference": [PATHS["metrics"], PATHS["glossary"], PATHS["governance"], PATHS["tags"]]},
+            {"Reference": [PATHS["metrics"], PATHS["glossary"], PATHS["governance"], PATHS["tags"],
+                           PATHS["reference"]]},
         ]
 
 
