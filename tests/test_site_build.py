@@ -166,6 +166,7 @@ def test_build_usage_errors(tmp_path):
 
 def test_user_text_cannot_inject_html(tmp_path):
     evil = {"maps/buy.yaml": (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml").read_text(encoding="utf-8")
+            .replace("title: I buy a thing", "title: 'I buy x</title><script>alert(3)</script>'")
             .replace("name: Browse the shop", "name: 'Browse <script>alert(1)</script> {{ x }}'")
             .replace("does: ", "does: '<img src=x onerror=alert(1)> {: onclick=\"alert(2)\" }' #")}
     project = make_project(tmp_path / "p", evil)
@@ -173,6 +174,9 @@ def test_user_text_cannot_inject_html(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     html = (project / "site" / "journeys" / "buy" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for page in (project / "site").rglob("*.html"):  # the title goes to <title>, the nav, the home page...
+        assert "<script>alert(3)" not in page.read_text(encoding="utf-8"), page
+    assert "<title>I buy x&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt; - Tiny journeys</title>" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert re.search(r"<[^>]*\sonclick=", html) is None and '&#123;: onclick="alert(2)" }' in html
     assert "Browse &lt;script&gt;alert(1)&lt;/script&gt; &#123;&#123; x }}" in html  # shown as written
