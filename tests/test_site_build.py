@@ -180,3 +180,25 @@ def test_user_text_cannot_inject_html(tmp_path):
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert re.search(r"<[^>]*\sonclick=", html) is None and '&#123;: onclick="alert(2)" }' in html
     assert "Browse &lt;script&gt;alert(1)&lt;/script&gt; &#123;&#123; x }}" in html  # shown as written
+
+
+def test_serve_watches_the_portfolio_and_templates(tmp_path):
+    """`mkdocs serve` rebuilds on changes under journeys/: the plugin adds it to the server's watch list."""
+    from mkdocs.config import load_config
+
+    project = make_project(tmp_path / "p")
+    (project / "theme").unlink()
+    (project / "theme" / "journeys").mkdir(parents=True)
+    config = load_config(str(project / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+
+    class Server:  # the two-method surface of mkdocs' LiveReloadServer the plugin uses
+        def __init__(self):
+            self.watched = []
+
+        def watch(self, path, *args, **kwargs):
+            self.watched.append(path)
+
+    server = config.plugins["journeys"].on_serve(Server(), config=config, builder=None)
+    assert server.watched == [str((project / "journeys").resolve()), str(project / "theme" / "journeys")]
+    assert config.nav[0] == {"Home": "index.md"} and config.nav[-1] == {"User guide": ["guide.md"]}
