@@ -202,3 +202,12 @@ def test_serve_watches_the_portfolio_and_templates(tmp_path):
     server = config.plugins["journeys"].on_serve(Server(), config=config, builder=None)
     assert server.watched == [str((project / "journeys").resolve()), str(project / "theme" / "journeys")]
     assert config.nav[0] == {"Home": "index.md"} and config.nav[-1] == {"User guide": ["guide.md"]}
+
+
+def test_a_docs_page_in_the_way_of_a_generated_one_is_an_error(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project / "docs" / "index.md").write_text("# My own home\n", encoding="utf-8")
+    result = run_mkdocs("build", cwd=project)
+    assert result.returncode != 0
+    assert "index.md is in the way of the generated page 'index.md'" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
