@@ -172,6 +172,23 @@ class Index:
                             self.steps_using.setdefault((kind, ident), []).append(at)
         for parent, kids in self.children.items():
             kids.sort(key=lambda k: self._child_order(parent, k))
+        # catalogue look-ups, so that no page scans a whole collection per item (quadratic at 1,000 journeys)
+        self.opportunities_by_insight: dict[str, list[str]] = {}
+        for oid, opp in p.opportunities.items():
+            for iid in dict.fromkeys(opp.insights):
+                self.opportunities_by_insight.setdefault(iid, []).append(oid)
+        self.solutions_by_opportunity: dict[str, list[str]] = {}
+        self.solutions_by_owner: dict[str, list[tuple[str, object]]] = {}
+        self._solution_position = {sid: n for n, sid in enumerate(p.solutions)}
+        for sid, sol in p.solutions.items():
+            for oid in dict.fromkeys(sol.opportunities):
+                self.solutions_by_opportunity.setdefault(oid, []).append(sid)
+            self.solutions_by_owner.setdefault(sol.owner, []).append((sid, sol))
+
+    def solutions_addressing(self, opportunities) -> list[str]:
+        """Solutions addressing any of these opportunities, in the catalogue's order."""
+        found = {sid for oid in opportunities for sid in self.solutions_by_opportunity.get(oid, ())}
+        return sorted(found, key=self._solution_position.__getitem__)
 
     def _child_order(self, parent: str, child: str):
         steps = [s.id for s in self.p.journeys[parent].steps()]
@@ -254,15 +271,22 @@ class _Renderer:
         self.extras = extras
         self.env = env
         self.pages: dict[str, Page] = {}
+        self._ranked = sorted(portfolio.opportunities, key=lambda i: (-score(portfolio.opportunities[i]), i))
+        self._rank = {oid: n for n, oid in enumerate(self._ranked)}
+        self._relpaths: dict[tuple[str, str], str] = {}
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
         base = posixpath.dirname(path) or "."
 
+        relpaths = self._relpaths
+
         def href(target: str, anchor: str = "") -> str:
             if target == path and anchor:
                 return f"#{anchor}"
-            rel = posixpath.relpath(target, base)
+            rel = relpaths.get((target, base))
+            if rel is None:  # posixpath.relpath is slow and pages link to the same few places
+                rel = relpaths[(target, base)] = posixpath.relpath(target, base)
             return rel + (f"#{anchor}" if anchor else "")
 
         def health(key: str) -> str:
@@ -287,13 +311,14 @@ class _Renderer:
             "sorted_by_title": lambda ids, coll: sorted(ids, key=lambda i: (_title(coll[i]).lower(), i)),
             "opportunity_statuses": [s.value for s in OpportunityStatus],
             "solution_statuses": [s.value for s in SolutionStatus],
-            "ranked_opportunities": self.ranked(),
+            "ranked_opportunities": self._ranked,
+            "in_rank_order": lambda ids: sorted(ids, key=self._rank.__getitem__),
             "warnings": self.warnings,
             "charts": self.extras.charts,
         }
 
     def ranked(self) -> list[str]:
-        return sorted(self.p.opportunities, key=lambda i: (-score(self.p.opportunities[i]), i))
+        return list(self._ranked)
 
     def render(self, path: str, template: str, source: str | None = None, **ctx) -> None:
         content = self.env.get_template(template).render(**self._context(path), **ctx)
