@@ -6,15 +6,20 @@ from pathlib import Path
 
 from .diagnostics import Report
 from .load import load_portfolio
+from .parse_cache import ParseCache
 from .portfolio import Portfolio
 from .xref import check_references
 from .yaml_source import MAX_BYTES
 
 
 def check(root: Path | str, *, strict: bool = False, base: Path | None = None,
-          max_bytes: int = MAX_BYTES) -> tuple[Portfolio, Report]:
-    """Load, validate and cross-check a portfolio folder; every problem is in the report."""
-    portfolio, errors = load_portfolio(root, base=base, max_bytes=max_bytes)
+          max_bytes: int = MAX_BYTES, cache_dir: Path | str | None = None) -> tuple[Portfolio, Report]:
+    """Load, validate and cross-check a portfolio folder; every problem is in the report.
+
+    With `cache_dir`, files parsed by an earlier run are not parsed again (`parse_cache`): same report.
+    """
+    cache = ParseCache(cache_dir) if cache_dir is not None else None
+    portfolio, errors = load_portfolio(root, base=base, max_bytes=max_bytes, cache=cache)
     report = Report(list(errors))
     report.extend(check_references(portfolio))
     return portfolio, (report.strict() if strict else report)

@@ -18,7 +18,8 @@ from .diagnostics import Diagnostic
 from .model import COLLECTIONS, ID_PATTERN, Catalogue, Journey
 from .portfolio import Portfolio
 from .schema_errors import diagnostics_from
-from .yaml_source import MAX_BYTES, Source, load_yaml
+from .parse_cache import MISSING, LazySource, ParseCache
+from .yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAPS_DIR = "maps"
@@ -35,9 +36,10 @@ def _display(path: Path, root: Path, base: Path | None) -> str:
     """Paths are shown relative to the working directory when possible, as editors and CI expect."""
     base = base or Path.cwd()
     try:
-        return os.path.relpath(path, base).replace(os.sep, "/") if not os.path.relpath(path, base).startswith("..") else str(path)
+        rel = os.path.relpath(path, base)
     except ValueError:
         return str(path)
+    return rel.replace(os.sep, "/") if not rel.startswith("..") else str(path)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -75,17 +77,35 @@ def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
     return PortfolioFiles(kept_c, kept_j, errors)
 
 
-def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int = MAX_BYTES
-                   ) -> tuple[Portfolio, list[Diagnostic]]:
+def _read(path: Path, display: str, max_bytes: int, cache: ParseCache | None):
+    """The file parsed, from the parse cache when its text was parsed before."""
+    if cache is None:
+        return load_yaml(path, display, max_bytes)
+    text, errors = read_text(path, display, max_bytes)
+    if text is None:
+        return None, errors
+    key = cache.key(text)
+    data = cache.get(key)
+    if data is not MISSING:
+        return LazySource(display, data, text), []
+    source, errors = parse_yaml(text, display)
+    if source is not None and not errors:
+        cache.put(key, source.data)
+    return source, errors
+
+
+def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int = MAX_BYTES,
+                   cache: ParseCache | None = None) -> tuple[Portfolio, list[Diagnostic]]:
     """Parse and validate every file; the portfolio holds every model that validated."""
     root = Path(root)
+    base = base or Path.cwd()  # once: Path.cwd() per file is a system call each
     portfolio = Portfolio(root=root)
     files = find_files(root, base)
     errors = list(files.errors)
     org_origin: str | None = None
     for path in files.catalogues:
         display = _display(path, root, base)
-        source, problems = load_yaml(path, display, max_bytes)
+        source, problems = _read(path, display, max_bytes, cache)
         errors.extend(problems)
         if source is None:
             portfolio.unreadable.add("catalogue")
@@ -128,7 +148,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
     for path in files.journeys:
         display = _display(path, root, base)
         ident = path.stem
-        source, problems = load_yaml(path, display, max_bytes)
+        source, problems = _read(path, display, max_bytes, cache)
         errors.extend(problems)
         if source is None:
             portfolio.unreadable.add("journeys")
@@ -161,6 +181,8 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             continue
         portfolio.journeys[ident] = journey
         portfolio.origins[("journeys", ident)] = (display, ())
+    if cache is not None:
+        cache.save()
     return portfolio, errors
 
 

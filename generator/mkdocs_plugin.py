@@ -28,6 +28,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from .check import check
 from .diagnostics import plural
 from .markdown_ext import CaptionExtension
+from .parse_cache import CACHE_DIR
 from .site import Site, render_site
 
 log = get_plugin_logger(__name__)
@@ -72,7 +73,7 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         if not folder.is_dir():
             raise PluginError(f"journeys: the portfolio folder '{self.config.portfolio}' does not exist "
                               f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
-        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd())
+        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd(), cache_dir=self.root / CACHE_DIR)
         if report.errors:
             lines = [d.text() for d in report.sorted()]
             lines.append(f"✗ {plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "

@@ -37,10 +37,11 @@ def mkdocs_settings(config_file: Path) -> dict:
             "site_dir": data.get("site_dir", "site")}
 
 
-def checked(root: Path, *, strict: bool, prog: str) -> tuple[Portfolio, Report] | None:
+def checked(root: Path, *, strict: bool, prog: str, cache_dir: Path | None = None
+            ) -> tuple[Portfolio, Report] | None:
     """`check` as `journeys check` prints it; None (after printing every error) when invalid."""
     print(f"{prog}: checking {root}/", file=sys.stderr)
-    portfolio, report = check(root, strict=strict)
+    portfolio, report = check(root, strict=strict, cache_dir=cache_dir)
     for d in report.sorted():
         print(d.text())
     errors, warnings = len(report.errors), len(report.warnings)

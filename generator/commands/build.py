@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..parse_cache import CACHE_DIR
 from ._common import checked, mkdocs_settings
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"journeys build: error: the portfolio folder '{root}' does not exist", file=sys.stderr)
         return 2
     rel_root = Path(os.path.relpath(root))
-    if checked(rel_root, strict=settings["strict"], prog="journeys build") is None:
+    if checked(rel_root, strict=settings["strict"], prog="journeys build", cache_dir=project / CACHE_DIR) is None:
         print("journeys build: the site was not built; fix the errors above", file=sys.stderr)
         return 1
 

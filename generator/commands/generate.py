@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..site import render_site
+from ..parse_cache import CACHE_DIR
 from ._common import checked, mkdocs_settings
 
 MANIFEST = ".journeys-files"
@@ -72,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         print(f"journeys generate: error: '{args.dir}' exists and is not a folder", file=sys.stderr)
         return 2
-    result = checked(root, strict=args.strict or settings.get("strict", False), prog="journeys generate")
+    result = checked(root, strict=args.strict or settings.get("strict", False), prog="journeys generate",
+                     cache_dir=CACHE_DIR)
     if result is None:
         return 1
     portfolio, report = result
