@@ -4,7 +4,7 @@
 folder and measures, in one run, so that the ratios compare like with like on a shared machine:
 
 - `check_s`: `journeys check`;
-- `cold_build_s`: `journeys build` with an empty chart cache;
+- `cold_build_s`: `journeys build` with empty caches (no `.cache/` in the project: charts, parsed files);
 - `warm_build_s`: `journeys build` again after editing one journey (one step renamed) and one value of its
   metric data;
 - `mkdocs_floor_s`: a plain `mkdocs build` (no journeys plugin) of the very pages `journeys generate`
@@ -253,9 +253,9 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
 
     builds = has_command("build") and (project / "mkdocs.yml").is_file()
     if builds:
-        cache = project / ".chart-cache"
-        shutil.rmtree(cache, ignore_errors=True)
-        build_env = {"JOURNEYS_CHART_CACHE": str(cache)}
+        # cold: no cache of any kind (charts, parsed files) under the project's .cache/
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        build_env = {"JOURNEYS_CHART_CACHE": "", "JOURNEYS_CHART_WORKERS": ""}
         cold = measured(journeys("build"), project, build_env)
         result["cold_build_s"] = cold["s"]
         log(f"cold build: {cold['s']:.1f} s, {cold['rss_mb']:.0f} MB")
@@ -287,8 +287,7 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
         shutil.rmtree(docs, ignore_errors=True)
         if (project / "docs").is_dir():
             shutil.copytree(project / "docs", docs)
-        cache_env = {"JOURNEYS_CHART_CACHE": str(project / ".chart-cache")}
-        measured(journeys("generate", str(docs)), project, cache_env)
+        measured(journeys("generate", str(docs)), project, {"JOURNEYS_CHART_CACHE": ""})
         config = floor_config(project, docs, site_nav(project, docs))
         floor = measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
                           "-d", str(project / "site-floor")], project)
