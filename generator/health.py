@@ -88,7 +88,8 @@ def trend_of(now: float | None, before: float | None) -> Trend:
     """Trend from two distances (lower is better)."""
     if now is None or before is None:
         return Trend.unknown
-    change = before - now
+    # rounded so that a change of exactly STEADY bands is steady, whatever the binary fractions say
+    change = round(before - now, 9)
     if change > STEADY:
         return Trend.better
     if change < -STEADY:
