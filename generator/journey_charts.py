@@ -23,8 +23,11 @@ def _direction_words(definition: MetricDefinition) -> str:
     return "higher is better" if definition.direction is Direction.higher else "lower is better"
 
 
-def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str) -> Chart:
-    """A metric's trend: its values per period, target line, warning band, the latest value labelled."""
+def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segments: list[Series] = ()) -> Chart:
+    """A metric's trend: its values per period, target line, warning band, the latest value labelled.
+
+    Segment series (rows with a `segment`) are not drawn; their values are columns of the data table.
+    """
     size = portfolio.organisation.period
     definition, series, key = status.definition, status.series, status.key
     unit = definition.unit
@@ -40,12 +43,15 @@ def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str) -> Ch
            f"({_direction_words(definition)})"
            + (f"; {few} period{'s' if few != 1 else ''} with too few responses" if few else "") + ".")
     survey = series.source == "survey"
-    headers = ("Period", definition.name) + (("Responses",) if survey else ())
+    segments = sorted(segments, key=lambda s: s.key.segment)
+    headers = (("Period", definition.name) + (("Responses",) if survey else ())
+               + tuple(f"{definition.name}, {s.key.segment}" for s in segments))
     rows = []
     for p in series.points:
         shown = (f"too few responses (fewer than {portfolio.organisation.min_responses})" if p.value is None
                  else fmt(p.value, unit))
-        rows.append((period_label(p.period, size), shown) + ((str(p.responses),) if survey else ()))
+        rows.append((period_label(p.period, size), shown) + ((str(p.responses),) if survey else ())
+                    + tuple(fmt(s.at(p.period), unit) for s in segments))
     name = f"{key.journey}-trend-{key.metric}" + (f"-{key.step}" if key.step else "")
     return Chart("trend", name, f"{definition.name}: trend against target", alt, data,
                  Table(headers, tuple(rows)), key.journey)
@@ -158,15 +164,24 @@ def journey_opportunities(journey: Journey) -> list[str]:
     return seen
 
 
-def journey_charts(portfolio: Portfolio, health: HealthIndex, jid: str) -> list[Chart]:
-    """Every chart of one journey's page, in page order."""
+def _segments(series: dict[SeriesKey, Series] | None, key: SeriesKey) -> list[Series]:
+    if not series:
+        return []
+    return [s for k, s in series.items()
+            if k.segment and (k.metric, k.journey, k.step) == (key.metric, key.journey, key.step)]
+
+
+def journey_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
+                   series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
+    """Every chart of one journey's page, in page order. `series` adds segment columns to trend tables."""
     journey = portfolio.journeys[jid]
     statuses = [m for k, m in health.metrics.items() if k.journey == jid]
     charts: list[Chart | None] = []
     for mid in journey.metrics:
         status = health.metrics.get(SeriesKey(mid, jid))
         if status is not None:
-            charts.append(trend_chart(portfolio, status, where=f"the journey '{journey.title}'"))
+            charts.append(trend_chart(portfolio, status, where=f"the journey '{journey.title}'",
+                                      segments=_segments(series, status.key)))
     charts.append(emotion_chart(jid, journey))
     charts.append(multiples_chart(portfolio, jid, journey, statuses))
     charts.append(importance_chart(jid, journey))
@@ -175,7 +190,8 @@ def journey_charts(portfolio: Portfolio, health: HealthIndex, jid: str) -> list[
     return [c for c in charts if c is not None]
 
 
-def step_trend_charts(portfolio: Portfolio, health: HealthIndex, jid: str) -> list[Chart]:
+def step_trend_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
+                      series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
     """A full trend chart per step metric (for step detail sections), in step order."""
     journey = portfolio.journeys[jid]
     out = []
@@ -183,7 +199,8 @@ def step_trend_charts(portfolio: Portfolio, health: HealthIndex, jid: str) -> li
         for mid in step.metrics:
             status = health.metrics.get(SeriesKey(mid, jid, step.id))
             if status is not None:
-                out.append(trend_chart(portfolio, status, where=f"the step '{step.name}' of '{journey.title}'"))
+                out.append(trend_chart(portfolio, status, where=f"the step '{step.name}' of '{journey.title}'",
+                                       segments=_segments(series, status.key)))
     return out
 
 
@@ -192,18 +209,16 @@ def portfolio_opportunity_chart(portfolio: Portfolio) -> Chart | None:
                              where="in the portfolio")
 
 
-def all_charts(portfolio: Portfolio, health: HealthIndex, *, steps: bool = False) -> list[Chart]:
+def all_charts(portfolio: Portfolio, health: HealthIndex, *, steps: bool = False,
+               series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
     """Every chart of the site: each journey's, then the portfolio-wide ones."""
     charts: list[Chart] = []
     for jid in sorted(portfolio.journeys):
-        charts += journey_charts(portfolio, health, jid)
+        charts += journey_charts(portfolio, health, jid, series)
         if steps:
-            charts += step_trend_charts(portfolio, health, jid)
+            charts += step_trend_charts(portfolio, health, jid, series)
     overall = portfolio_opportunity_chart(portfolio)
     if overall is not None:
         charts.append(overall)
     return charts
 
-
-def series_for(series: dict[SeriesKey, Series], jid: str) -> dict[SeriesKey, Series]:
-    return {k: s for k, s in series.items() if k.journey == jid}

@@ -206,7 +206,7 @@ def compute(portfolio: Portfolio, data: MetricData | None = None, *, step_charts
     health = assess(portfolio, series)
     view = MetricsView(portfolio, data, series, health)
     for jid in sorted(portfolio.journeys):
-        view.charts[jid] = journey_charts(portfolio, health, jid)
+        view.charts[jid] = journey_charts(portfolio, health, jid, series)
     overall = [c for c in all_charts(portfolio, health) if not c.journey]
     view.charts[""] = overall
     return view
