@@ -131,7 +131,8 @@ class _FileReader:
         self.data = data
         self.file = display
         self.text = text
-        self.lines = text.splitlines(keepends=True) if text else []
+        # split as the csv reader does (\n, \r, \r\n only), so that line numbers and columns agree
+        self.lines = io.StringIO(text, newline="").readlines()
         self.errors: list[Diagnostic] = []
         self.first_rows = first_rows  # shared across files: duplicates between two files are found too
         self.dates: dict[str, _dt.date | None] = {}
