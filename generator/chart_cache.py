@@ -135,8 +135,9 @@ def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
         if content is not None:
             stats.repaired.append(name)
         jobs[name] = (chart.kind, chart.data, str(path))
-    cache.mkdir(parents=True, exist_ok=True)
     todo = [jobs[name] for name in sorted(jobs)]
+    if todo:
+        cache.mkdir(parents=True, exist_ok=True)
     count = _workers(workers)
     if len(todo) < in_process_below or count == 1:
         for job in todo:

@@ -28,7 +28,9 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from .check import check
 from .diagnostics import plural
 from .markdown_ext import CaptionExtension
+from .chart_cache import ENV_CACHE, cache_dir
 from .site import Site, render_site
+from .site_metrics import site_extras
 
 log = get_plugin_logger(__name__)
 
@@ -45,6 +47,9 @@ class JourneysConfig(base.Config):
     """A folder of templates overriding the package's by file name; default `<theme.custom_dir>/journeys`."""
     nav = c.Type(bool, default=True)
     """Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`."""
+    chart_cache = c.Optional(c.Type(str))
+    """Where drawn charts are kept between builds (relative to mkdocs.yml); $JOURNEYS_CHART_CACHE overrides
+    it; default `.cache/journeys/charts`."""
     edit_uri = c.Optional(c.Type(str))
     """URL prefix to edit a file of the repository by its path from the repository root; default: derived
     from `repo_url` + `edit_uri` by dropping the trailing docs folder."""
@@ -81,7 +86,11 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         for d in report.warnings:
             log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
         templates = self._template_dir(config)
-        self.site = render_site(portfolio, warnings=report.warnings,
+        # precedence: `journeys build --chart-cache` / $JOURNEYS_CHART_CACHE, then this option, then the default
+        chosen = os.environ.get(ENV_CACHE) or self.config.chart_cache
+        extras, stats = site_extras(portfolio, cache=cache_dir(chosen, base=self.root))
+        log.info(stats.summary())
+        self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
                                 template_dirs=[templates] if templates else [])
         self._sources = self._edit_paths(portfolio)
         for name in NEEDED_EXTENSIONS:

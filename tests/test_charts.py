@@ -167,3 +167,22 @@ def test_editing_one_journey_redraws_only_that_journeys_charts(tmp_path):
                 if c.kind == "emotion"}
     assert second.rendered == sorted(expected) and len(expected) == 1
     assert len(second.cached) == len({c.filename for c in after}) - 1
+
+
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_chart_text_and_lines_read_on_light_and_slate_backgrounds():
+    # one file serves both schemes: every stroke and text colour needs 3:1 (WCAG non-text contrast)
+    from generator.charts import GREY, LINE, TARGET, WARNING
+    for colour in (GREY, LINE, TARGET, WARNING):
+        for background in ("#ffffff", "#1e2129"):  # Material default and slate backgrounds
+            assert _contrast(colour, background) >= 3.0, (colour, background)
