@@ -28,7 +28,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-STYLE_VERSION = "1"  # bump when the drawing code changes, so cached charts are drawn again
+STYLE_VERSION = "2"  # bump when the drawing code changes, so cached charts are drawn again
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -221,9 +221,11 @@ def _draw_trend(fig, d: dict[str, Any], w: float, h: float) -> None:
     ax.axhline(target, color=TARGET, linewidth=1.4, linestyle=(0, (5, 2)))
     ax.axhline(warning, color=WARNING, linewidth=1.0, linestyle=(0, (1, 2)))
     right = len(labels) - 0.5
-    ax.annotate(f"target {fmt(target, d['unit'])}", (right, target), xytext=(4, 0), textcoords="offset points",
+    # long units ("complaints") are on the y axis already: the labels in the margin stay short
+    short_unit = d["unit"] if len(d["unit"]) <= 3 else ""
+    ax.annotate(f"target {fmt(target, short_unit)}", (right, target), xytext=(4, 0), textcoords="offset points",
                 va="center", fontsize=8, color=TARGET, annotation_clip=False)
-    ax.annotate(f"warning {fmt(warning, d['unit'])}", (right, warning), xytext=(4, 0), textcoords="offset points",
+    ax.annotate(f"warning {fmt(warning, short_unit)}", (right, warning), xytext=(4, 0), textcoords="offset points",
                 va="center", fontsize=8, color=WARNING, annotation_clip=False)
     # segments of the line break where a period has no value
     run_x: list[int] = []
@@ -244,7 +246,7 @@ def _draw_trend(fig, d: dict[str, Any], w: float, h: float) -> None:
         x, y = xs[-1], ys[-1]
         ax.plot([x], [y], marker=HEALTH_MARKERS[d["health"]], markersize=7, color=HEALTH_COLOURS[d["health"]],
                 markeredgecolor=GREY, markeredgewidth=0.6, zorder=5)
-        ax.annotate(fmt(y, d["unit"]), (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
+        ax.annotate(fmt(y, short_unit), (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
                     fontsize=9, fontweight="bold")
     _period_ticks(ax, labels)
     if d["unit"]:
