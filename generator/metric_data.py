@@ -136,7 +136,9 @@ class _FileReader:
         self.errors: list[Diagnostic] = []
         self.first_rows = first_rows  # shared across files: duplicates between two files are found too
         self.dates: dict[str, _dt.date | None] = {}
-        self.step_ids = {jid: {s.id for s in j.steps()} for jid, j in portfolio.journeys.items()}
+        # a journey file with schema errors is salvaged for cross-checks: its rows are checked, not kept
+        self.step_ids = {jid: {s.id for s in j.steps()}
+                         for jid, j in {**portfolio.salvaged, **portfolio.journeys}.items()}
 
     # ------------------------------------------------------------------ reporting
     def error(self, line: int, col: int, message: str, code: str, hint: str = "", severity: str = "error") -> None:
@@ -266,7 +268,7 @@ class _FileReader:
                 self.at_field(line, columns["metric"], f"unknown metric '{_shown(metric)}'", "unknown-reference",
                               hint=f"{hint}; or define it in a catalogue file under `metrics:`")
             ok = False
-        if journey not in self.p.journeys:
+        if journey not in self.step_ids:
             if ("journeys", journey) not in self.p.broken and "journeys" not in self.p.unreadable:
                 hint = did_you_mean(journey, self.p.journeys) or known(self.p.journeys)
                 self.at_field(line, columns["journey"], f"unknown journey '{_shown(journey)}'", "unknown-reference",
@@ -277,7 +279,7 @@ class _FileReader:
             self.at_field(line, columns["step"], f"unknown step '{_shown(step)}' in journey '{_shown(journey)}'",
                           "unknown-reference", hint=f"{hint}; leave the step empty for the whole journey")
             ok = False
-        return (metric, journey, step) if ok else None
+        return (metric, journey, step) if ok and journey in self.p.journeys else None
 
     def listed(self, metric: str, journey: str, step: str, line: int, index: int) -> None:
         """Data for a metric the journey (or step) does not list is not shown: say so once per series."""

@@ -254,6 +254,15 @@ def test_data_for_a_journey_whose_file_is_broken_is_not_reported_again(portfolio
     }) == ["journeys/maps/buy.yaml:16:18: error: phases[0].steps[0].emotion: expected less than or equal to 5, got 9"]
 
 
+def test_data_of_a_salvaged_journey_is_still_checked_against_its_steps(portfolio, tmp_path):
+    assert lines(portfolio, tmp_path, {
+        "maps/buy.yaml": JOURNEY_M.replace("emotion: 4", "emotion: 9"),
+        "data/x.csv": AGG + "2025-01-01,wait,buy,akс,3,\n",
+    }) == ["journeys/data/x.csv:2:21: error: unknown step 'akс' in journey 'buy' [did you mean 'ask'?; leave the step "
+           "empty for the whole journey]",
+           "journeys/maps/buy.yaml:16:18: error: phases[0].steps[0].emotion: expected less than or equal to 5, got 9"]
+
+
 def test_linear_parse_of_a_large_file(portfolio, tmp_path):
     rows = "".join(f"2025-{m:02d}-{d:02d},nps,buy,,{(m * d) % 11}\n" for m in range(1, 13) for d in range(1, 29)) * 60
     root = portfolio(files({"data/big.csv": RAW + rows}))
