@@ -1,6 +1,6 @@
 """Health and trend: how each metric series, step, journey, department and persona is doing against target.
 
-The rules (docs/metrics.md, tested at their boundaries in tests/test_health.py):
+The rules (docs/metrics.md, tested at their boundaries in tests/test_metrics_health.py):
 
 - A series' health comes from its latest value with data, compared with its definition (`MetricDefinition`):
   higher-is-better: value >= target is *on target*, value >= warning *at risk*, below warning *off target*;
