@@ -85,6 +85,7 @@ does: Takes photos with their phone and uploads them.
 thinks: Will these be good enough?
 feels: Anxious
 emotion: 2
+personas: [first-time-buyer]
 touchpoints:
   - {name: Claim upload page, channel: mobile-app, department: digital}
 pain_points: [The upload fails on a slow connection]
