@@ -107,4 +107,5 @@ CODES: dict[str, str] = {
     "no-owner": "governance: a step without an owning department",
     "no-metric": "governance: a live journey without a metric",
     "unused-opportunity": "governance: an opportunity no step references",
+    "mermaid": "a Mermaid diagram that cannot be imported",
 }
