@@ -86,3 +86,14 @@ def test_mutations_of_the_example_journeys_never_raise(tmp_path_factory, sample,
     for d in report.sorted():
         assert d.line >= 1 and d.col >= 1 and d.message
     shutil.rmtree(root.parent)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents, st.sampled_from(["maps/buy.yaml", "catalogue.yaml", "maps/new.yaml", "extra.yaml"]))
+def test_random_yaml_documents_as_portfolio_files_never_raise(tmp_path_factory, document, target):
+    root = Path(tmp_path_factory.mktemp("doc")) / "journeys"
+    write_portfolio(root, {target: yaml.safe_dump(document, allow_unicode=True)})
+    _, report = check(root)
+    for d in report.sorted():
+        assert d.file.endswith(".yaml") and d.line >= 1 and d.col >= 1 and d.message
+    shutil.rmtree(root.parent)
