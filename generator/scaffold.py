@@ -239,9 +239,9 @@ def _insert(path: Path, collection: str, ident: str, portfolio: Portfolio) -> in
     lines = raw.splitlines()
     if collection not in source.data:
         block = [f"{collection}:", *entry_lines(collection, ident, portfolio)]
-        while lines and not lines[-1].strip():
-            lines.pop()
-        start = len(lines) + 1
+        if lines and lines[-1].strip():
+            block.insert(0, "")
+        start = len(lines) + block.index(f"{collection}:") + 1
         path.write_text(newline.join([*lines, *block]) + newline, encoding="utf-8", newline="")
         return start + 1
     key_line, _ = source.keys[(collection,)]
