@@ -12,6 +12,7 @@ import datetime as _dt
 import inspect
 import types
 import typing
+from dataclasses import dataclass
 from enum import Enum
 
 import annotated_types
@@ -165,7 +166,7 @@ opportunities: [instant-claim-updates]
 }
 
 
-def models() -> list[type[BaseModel]]:
+def model_classes() -> list[type[BaseModel]]:
     """Every model reachable from the file kinds, in field order, each once."""
     seen: list[type[BaseModel]] = []
 
@@ -302,7 +303,7 @@ def _doc(model: type[BaseModel]) -> str:
 
 def check_examples() -> None:
     """Every example validates against its model; raises on the first that does not."""
-    for model in models():
+    for model in model_classes():
         data = yaml.safe_load(EXAMPLES[model])
         model.model_validate(data)
 
@@ -325,7 +326,7 @@ def reference_markdown() -> str:
         "## Contents",
         "",
     ]
-    all_models = models()
+    all_models = model_classes()
     out += [f"- [{m.__name__}](#{_anchor(m)})" for m in all_models]
     out.append("")
     for model in all_models:
@@ -340,5 +341,41 @@ def reference_markdown() -> str:
 
 def undocumented_fields() -> list[str]:
     """`Model.field` for every field without a description (a test keeps this empty)."""
-    return [f"{m.__name__}.{name}" for m in models() for name, f in m.model_fields.items()
+    return [f"{m.__name__}.{name}" for m in model_classes() for name, f in m.model_fields.items()
             if not (f.description or "").strip()]
+
+
+# ----------------------------------------------------------------------------- for templates (the site's page)
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    name: str
+    type: str  # Markdown, escaped for a table cell
+    required: bool
+    default: str  # Markdown; empty when required or when there is no default value
+    description: str  # Markdown, escaped for a table cell
+
+
+@dataclass(frozen=True)
+class ModelDoc:
+    name: str
+    anchor: str
+    description: str
+    fields: tuple[FieldDoc, ...]
+    example: str
+
+
+def models() -> list[ModelDoc]:
+    """The same reference as data, for templates: every model with its fields, in the page's order."""
+    out: list[ModelDoc] = []
+    for model in model_classes():
+        fields = []
+        for name, field in model.model_fields.items():
+            default = "" if field.is_required() else default_text(field)
+            fields.append(FieldDoc(name, _cell(type_text(field.annotation, field.metadata) + _is_list_min(field)),
+                                   field.is_required(), "" if default == "none" else default,
+                                   _cell(field.description or "")))
+        out.append(ModelDoc(model.__name__, _anchor(model), " ".join(_doc(model).split()), tuple(fields),
+                            EXAMPLES[model]))
+    return out

@@ -36,7 +36,7 @@ def test_undocumented_field_is_caught(monkeypatch):
 
 def test_every_model_and_field_is_in_the_page():
     text = reference.reference_markdown()
-    for model in reference.models():
+    for model in reference.model_classes():
         assert f"\n## {model.__name__}\n" in text
         for name in model.model_fields:
             assert f"| `{name}` |" in text
@@ -54,7 +54,7 @@ def test_rows_show_type_allowed_values_and_default():
 
 
 def test_every_model_has_a_valid_example():
-    assert set(reference.EXAMPLES) == set(reference.models())
+    assert set(reference.EXAMPLES) == set(reference.model_classes())
     reference.check_examples()
 
 
@@ -65,4 +65,17 @@ def test_a_stale_example_fails_generation(monkeypatch):
 
 
 def test_roots_are_the_two_file_kinds():
-    assert reference.models()[0] is Journey and Catalogue in reference.models()
+    assert reference.model_classes()[0] is Journey and Catalogue in reference.model_classes()
+
+
+def test_models_as_data_for_templates_match_the_page():
+    docs = reference.models()
+    assert [d.name for d in docs] == [m.__name__ for m in reference.model_classes()]
+    step = next(d for d in docs if d.name == "Step")
+    emotion = next(f for f in step.fields if f.name == "emotion")
+    assert (emotion.type, emotion.required, emotion.default) == ("integer, 1 to 5", False, "")
+    assert next(f for f in step.fields if f.name == "id").required is True
+    text = reference.reference_markdown()
+    for d in docs:
+        for f in d.fields:
+            assert f"| `{f.name}` | {f.type} |" in text
