@@ -243,18 +243,18 @@ def to_journey(diagram: Diagram, *, source: str, schema: str, department: str,
         "# Who is accountable for the journey: replace the placeholders.",
         "owner:",
         f"  person: {scalar(person)}",
-        f"  department: {department}",
+        f"  department: {scalar(department)}",
         f"personas: {flow_list(journey_personas)}",
         "phases:",
     ]
     phase_ids: set[str] = set()
     step_ids: set[str] = set()
     for section in diagram.sections:
-        out += [f"  - id: {_unique(slugify(section.name, 'phase'), phase_ids)}",
+        out += [f"  - id: {scalar(_unique(slugify(section.name, 'phase'), phase_ids))}",
                 f"    name: {scalar(section.name)}",
                 "    steps:"]
         for task in section.tasks:
-            out += [f"      - id: {_unique(slugify(task.name, 'step'), step_ids)}",
+            out += [f"      - id: {scalar(_unique(slugify(task.name, 'step'), step_ids))}",
                     f"        name: {scalar(task.name)}",
                     f"        emotion: {task.score}"]
             own: list[str] = []

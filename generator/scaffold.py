@@ -109,7 +109,7 @@ def entry_lines(collection: str, ident: str, portfolio: Portfolio, indent: str =
     """The entry `ident:` and every field of its model, each under a comment from its description."""
     model = MODELS[collection]
     required = _required_values(collection, ident, portfolio)
-    out = [f"{indent}{ident}:"]
+    out = [f"{indent}{scalar(ident)}:"]  # quoted when YAML would read it otherwise (`no`, `null`, `1`)
     inner = indent * 2
     for name, field in model.model_fields.items():
         out.append(f"{inner}# {' '.join((field.description or '').split())}")
@@ -128,7 +128,7 @@ def entry_lines(collection: str, ident: str, portfolio: Portfolio, indent: str =
 
 
 def journey_text(ident: str, path: Path, root: Path, portfolio: Portfolio) -> str:
-    department = _department(portfolio)
+    department = scalar(_department(portfolio))
 
     def choices(enum: type[Enum]) -> str:
         return " | ".join(m.value for m in enum)
@@ -234,7 +234,9 @@ def _insert(path: Path, collection: str, ident: str, portfolio: Portfolio) -> in
     source = next((s for d, s in portfolio.sources.items() if Path(d).resolve() == path.resolve()), None)
     if source is None or not isinstance(source.data, dict):
         raise ScaffoldError(f"{path.as_posix()} cannot be read as a catalogue: fix it first (journeys check)")
-    raw = path.read_bytes().decode("utf-8-sig")
+    data = path.read_bytes()
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    raw = data.decode("utf-8-sig")
     newline = "\r\n" if "\r\n" in raw else "\n"
     lines = raw.splitlines()
     if collection not in source.data:
@@ -242,7 +244,7 @@ def _insert(path: Path, collection: str, ident: str, portfolio: Portfolio) -> in
         if lines and lines[-1].strip():
             block.insert(0, "")
         start = len(lines) + block.index(f"{collection}:") + 1
-        path.write_text(newline.join([*lines, *block]) + newline, encoding="utf-8", newline="")
+        path.write_text(bom + newline.join([*lines, *block]) + newline, encoding="utf-8", newline="")
         return start + 1
     key_line, _ = source.keys[(collection,)]
     value_line, _ = source.values[(collection,)]
@@ -262,5 +264,5 @@ def _insert(path: Path, collection: str, ident: str, portfolio: Portfolio) -> in
             last = n + 1
     block = entry_lines(collection, ident, portfolio, indent)
     new_lines = lines[:last] + block + lines[last:]
-    path.write_text(newline.join(new_lines) + newline, encoding="utf-8", newline="")
+    path.write_text(bom + newline.join(new_lines) + newline, encoding="utf-8", newline="")
     return last + 1

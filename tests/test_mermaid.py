@@ -251,3 +251,52 @@ def test_markdown_errors_point_at_the_markdown_line(tmp_path):
     result = run_cli("import", "mermaid", "doc.md", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].startswith("doc.md:6:11: error: task 'Task': expected a score")
+
+
+# ----------------------------------------------------------------------------- any diagram round-trips
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.mermaid import to_journey, to_mermaid  # noqa: E402
+from generator.model import Persona  # noqa: E402
+from generator.portfolio import Portfolio  # noqa: E402
+from generator.yamltext import slugify  # noqa: E402
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDÉé0123456789'()&-", min_size=1, max_size=12)
+NAME = st.lists(WORD, min_size=1, max_size=4).map(" ".join).filter(lambda s: slugify(s, "") != "")
+ACTORS = st.lists(NAME, max_size=3, unique_by=lambda a: slugify(a))
+
+
+@st.composite
+def diagrams(draw):
+    actors = draw(ACTORS)
+    lines = ["journey", f"  title {draw(NAME)}"]
+    for _ in range(draw(st.integers(1, 4))):
+        lines.append(f"  section {draw(NAME)}")
+        for _ in range(draw(st.integers(1, 4))):
+            who = draw(st.lists(st.sampled_from(actors), unique=True)) if actors else []
+            task = f"    {draw(NAME)}: {draw(st.integers(1, 5))}"
+            lines.append(task + (f": {', '.join(who)}" if who else ""))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=100, deadline=None)
+@given(diagrams())
+def test_any_diagram_round_trips(text):
+    diagram, errors = parse(text, "d.mmd")
+    assert errors == []
+    imported = to_journey(diagram, source="d.mmd", schema="# schema", department="ops")
+    portfolio = Portfolio(root=Path("."), personas={pid: Persona(name=name) for pid, name in imported.personas.items()})
+    exported = to_mermaid("d", imported.journey, portfolio)
+    assert normalise(exported) == normalise(text)
+
+
+def test_ids_yaml_would_misread_are_quoted(project):
+    (project / "odd.mmd").write_text("journey\n  title Odd\n  section Yes\n    null: 3: Me\n    1: 4: Me\n",
+                                     encoding="utf-8")
+    result = run_cli("import", "mermaid", "odd.mmd", "--department", "support", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (project / "journeys/maps/odd.yaml").read_text(encoding="utf-8")
+    assert "  - id: 'yes'\n" in text and "      - id: 'null'\n" in text and "      - id: '1'\n" in text
+    assert run_cli("check", cwd=project).returncode == 0

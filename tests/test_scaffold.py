@@ -146,3 +146,13 @@ def test_missing_portfolio_folder_is_a_usage_error(tmp_path):
     result = run_cli("new", "journey", "x", cwd=tmp_path)
     assert result.returncode == 2
     assert "journeys new: error: 'journeys' is not a folder" in result.stderr
+
+
+@pytest.mark.parametrize("ident", ["no", "null", "2026"])
+def test_ids_yaml_would_misread_are_quoted(example, ident):
+    result = run_cli("new", "channel", ident, cwd=example)
+    assert result.returncode == 0, result.stderr
+    assert f"\n  '{ident}':\n" in (example / "journeys/organisation.yaml").read_text(encoding="utf-8")
+    assert run_cli("check", cwd=example).returncode == 0
+    again = run_cli("new", "channel", ident, cwd=example)
+    assert again.returncode == 1 and "already exists" in again.stderr
