@@ -1,0 +1,50 @@
+"""Helpers shared by the commands that check before they act (`build`, `generate`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from ..check import check
+from ..diagnostics import Report, plural
+from ..portfolio import Portfolio
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose `!ENV` / `!!python/name:` tags mean nothing here."""
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def mkdocs_settings(config_file: Path) -> dict:
+    """The parts of mkdocs.yml the commands need: the journeys plugin's options and site_dir."""
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    options: dict = {}
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("journeys"), dict):
+            options = plugin["journeys"]
+    custom = (data.get("theme") or {}).get("custom_dir") if isinstance(data.get("theme"), dict) else None
+    return {"portfolio": options.get("portfolio", "journeys"), "strict": bool(options.get("strict", False)),
+            "templates": options.get("templates") or (f"{custom}/journeys" if custom else None),
+            "site_dir": data.get("site_dir", "site")}
+
+
+def checked(root: Path, *, strict: bool, prog: str) -> tuple[Portfolio, Report] | None:
+    """`check` as `journeys check` prints it; None (after printing every error) when invalid."""
+    print(f"{prog}: checking {root}/", file=sys.stderr)
+    portfolio, report = check(root, strict=strict)
+    for d in report.sorted():
+        print(d.text())
+    errors, warnings = len(report.errors), len(report.warnings)
+    summary = (f"{plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
+               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    print(("✓ " if not errors else "✗ ") + summary)
+    return None if errors else (portfolio, report)

@@ -1,0 +1,156 @@
+"""The MkDocs plugin `journeys`: a thin adapter from MkDocs' events to the pipeline's pure functions.
+
+- `on_config`: validate the portfolio (`check`); a bad portfolio stops the build with the same
+  `file:line:col` messages as `journeys check`, no traceback. Render the site (`render_site`) and put its
+  navigation in front of the project's own `nav` (or of every page in `docs/`, as a "User guide").
+- `on_files`: add every page and asset as a virtual file; nothing is written into `docs/`.
+- `on_pre_page`: each generated page's edit link points at the YAML file it comes from.
+- `on_serve`: `mkdocs serve` rebuilds when anything under the portfolio folder or the templates changes.
+
+This is the only module that imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from urllib.parse import urljoin
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from .check import check
+from .diagnostics import plural
+from .markdown_ext import CaptionExtension
+from .site import PATHS, Site, render_site
+
+# generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
+# `journeys reference` writes from the same models
+OVERRIDABLE = {PATHS["reference"]}
+
+log = get_plugin_logger(__name__)
+
+# The Markdown extensions the generated pages are written for.
+NEEDED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "toc")
+
+
+class JourneysConfig(base.Config):
+    portfolio = c.Type(str, default="journeys")
+    """The portfolio folder, relative to mkdocs.yml."""
+    strict = c.Type(bool, default=False)
+    """Governance warnings stop the build, as `journeys check --strict`."""
+    templates = c.Optional(c.Type(str))
+    """A folder of templates overriding the package's by file name; default `<theme.custom_dir>/journeys`."""
+    nav = c.Type(bool, default=True)
+    """Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`."""
+    edit_uri = c.Optional(c.Type(str))
+    """URL prefix to edit a file of the repository by its path from the repository root; default: derived
+    from `repo_url` + `edit_uri` by dropping the trailing docs folder."""
+
+
+class JourneysPlugin(BasePlugin[JourneysConfig]):
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.root = Path.cwd()
+
+    # ------------------------------------------------------------------ paths
+    def _portfolio_dir(self) -> Path:
+        return (self.root / self.config.portfolio).resolve()
+
+    def _template_dir(self, config: MkDocsConfig) -> Path | None:
+        if self.config.templates:
+            return self.root / self.config.templates
+        custom = config.theme.custom_dir
+        return Path(custom) / "journeys" if custom else None
+
+    # ------------------------------------------------------------------ events
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        folder = self._portfolio_dir()
+        if not folder.is_dir():
+            raise PluginError(f"journeys: the portfolio folder '{self.config.portfolio}' does not exist "
+                              f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
+        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd())
+        if report.errors:
+            lines = [d.text() for d in report.sorted()]
+            lines.append(f"✗ {plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
+                         f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}")
+            raise PluginError("journeys: the portfolio is invalid:\n" + "\n".join(lines))
+        for d in report.warnings:
+            log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
+        templates = self._template_dir(config)
+        self.site = render_site(portfolio, warnings=report.warnings,
+                                template_dirs=[templates] if templates else [])
+        self._sources = self._edit_paths(portfolio)
+        for name in NEEDED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        if not any(isinstance(e, CaptionExtension) for e in config.markdown_extensions):
+            config.markdown_extensions.append(CaptionExtension())
+        if self.config.nav:
+            config.nav = self.site.nav + (config.nav if config.nav is not None else self._guide(config))
+        return config
+
+    def _edit_paths(self, portfolio) -> dict[str, str]:
+        """Page path -> the source file's path from the project root (for edit links)."""
+        out = {}
+        for path, page in self.site.pages.items():
+            if page.source:
+                full = (Path.cwd() / page.source).resolve()
+                try:
+                    out[path] = full.relative_to(self.root).as_posix()
+                except ValueError:
+                    continue
+        return out
+
+    def _guide(self, config: MkDocsConfig) -> list:
+        docs = Path(config.docs_dir)
+        # docs pages the generated nav already lists (the portfolio reference, docs/reference.md) stay there
+        listed = set(PATHS.values())
+        pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                       if p.relative_to(docs).as_posix() not in listed)
+        return [{"User guide": pages}] if pages else []
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        for path, content in self.site.files().items():
+            if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
+                continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"journeys: {config.docs_dir}/{path} is in the way of the generated page "
+                                  f"'{path}': rename or remove it (the journeys plugin generates it)")
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_pre_page(self, page: MkDocsPage, *, config: MkDocsConfig, files: Files) -> MkDocsPage:
+        if self.site is None or page.file.src_uri not in self.site.pages:
+            return page
+        source = self._sources.get(page.file.src_uri)
+        base_url = self._edit_base(config)
+        page.edit_url = urljoin(base_url, source) if (source and base_url) else None
+        return page
+
+    def _edit_base(self, config: MkDocsConfig) -> str | None:
+        if self.config.edit_uri:
+            return self.config.edit_uri.rstrip("/") + "/"
+        if not config.edit_uri:
+            return None
+        full = urljoin(config.repo_url or "", config.edit_uri)
+        docs = os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/")
+        full = full.rstrip("/") + "/"
+        if docs not in (".", "") and full.endswith(f"/{docs}/"):
+            full = full[: -len(docs) - 1]
+        return full if posixpath.isabs(full) or "://" in full else None
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        server.watch(str(self._portfolio_dir()))
+        templates = self._template_dir(config)
+        if templates and templates.is_dir():
+            server.watch(str(templates))
+        return server
