@@ -28,7 +28,8 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from .check import check
 from .diagnostics import plural
 from .markdown_ext import CaptionExtension
-from .site import PATHS, Site, render_site
+from .history import history
+from .site import PATHS, Extras, Site, render_site
 
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
 # `journeys reference` writes from the same models
@@ -85,7 +86,7 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         for d in report.warnings:
             log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
         templates = self._template_dir(config)
-        self.site = render_site(portfolio, warnings=report.warnings,
+        self.site = render_site(portfolio, warnings=report.warnings, extras=Extras(history=history(portfolio)),
                                 template_dirs=[templates] if templates else [])
         self._sources = self._edit_paths(portfolio)
         for name in NEEDED_EXTENSIONS:

@@ -12,7 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..site import render_site
+from ..history import history
+from ..site import Extras, render_site
 from ._common import checked, mkdocs_settings
 
 MANIFEST = ".journeys-files"
@@ -77,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     portfolio, report = result
     templates = args.templates or settings.get("templates")
-    site = render_site(portfolio, warnings=report.warnings, template_dirs=[templates] if templates else [])
+    site = render_site(portfolio, warnings=report.warnings, extras=Extras(history=history(portfolio)),
+                       template_dirs=[templates] if templates else [])
     files = site.files()
     written, unchanged, deleted = write_files(out, files)
     print(f"✓ generated {len(files)} files in {args.dir}: {written} written, {unchanged} unchanged, "
