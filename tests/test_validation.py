@@ -234,3 +234,13 @@ def test_step_personas_must_exist(portfolio):
         "journeys/maps/buy.yaml:17:25: error: phases[0].steps[0].personas[1]: unknown persona 'patt' "
         "[did you mean 'pat'?; or define it in a catalogue file under `personas:`]"
     ]
+
+
+def test_schema_errors_and_reference_errors_of_one_file_come_together(portfolio):
+    text = JOURNEY.replace("lifecycle: live", "lifecycle: lvie").replace("department: sales\npersonas", "department: sale\npersonas")
+    assert errors(portfolio({"maps/buy.yaml": text})) == [
+        "journeys/maps/buy.yaml:3:12: error: lifecycle: expected one of 'draft', 'live', 'retired', got 'lvie' "
+        "[did you mean 'live'?]",
+        "journeys/maps/buy.yaml:6:15: error: owner.department: unknown department 'sale' "
+        "[did you mean 'sales'?; or define it in a catalogue file under `departments:`]",
+    ]
