@@ -117,4 +117,5 @@ CODES: dict[str, str] = {
     "mixed-data": "one series given both survey responses and aggregated values",
     "wrong-kind": "survey responses for a metric that is not nps, csat or ces",
     "unlisted-metric": "governance: data for a metric the journey or step does not list",
+    "mermaid": "a Mermaid diagram that cannot be imported",
 }

@@ -26,6 +26,7 @@ import jinja2
 
 from . import filters
 from .diagnostics import Diagnostic
+from .history import History
 from .model import JourneyLevel, OpportunityStatus, SolutionStatus, Step
 from .portfolio import Portfolio
 from .reference import models as reference_models
@@ -82,6 +83,7 @@ class Extras:
     # latest, target, warning, trend, trend_year (all strings)
     attention: Sequence[Mapping[str, str]] = field(default_factory=list)
     portfolio_charts: Sequence[Chart] = field(default_factory=list)
+    history: History = field(default_factory=History)  # each journey's last change, the recent changes
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ PATHS = {
     "governance": "governance.md",
     "tags": "tags.md",
     "reference": "reference.md",
+    "changes": "changes.md",
 }
 PORTFOLIO_JSON = "api/portfolio.json"
 
@@ -322,6 +325,7 @@ class _Renderer:
             "ranked_opportunities": self.ranked(),
             "warnings": self.warnings,
             "charts": self.extras.charts,
+            "history": self.extras.history,
         }
 
     def ranked(self) -> list[str]:
@@ -349,6 +353,7 @@ class _Renderer:
         self.render(PATHS["attention"], "attention.md.j2")
         self.render(PATHS["governance"], "governance.md.j2")
         self.render(PATHS["tags"], "tags.md.j2")
+        self.render(PATHS["changes"], "changes.md.j2")
         self.render(PATHS["reference"], "reference.md.j2", reference=reference_models())
         assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
         assets.update(self.extras.assets)
@@ -373,7 +378,7 @@ class _Renderer:
             {"Channels": catalogue("channels")},
             {"Improve": [PATHS["attention"], PATHS["backlog"], PATHS["solutions"], PATHS["insights"]]},
             {"Reference": [PATHS["metrics"], PATHS["glossary"], PATHS["governance"], PATHS["tags"],
-                           PATHS["reference"]]},
+                           PATHS["changes"], PATHS["reference"]]},
         ]
 
 

@@ -9,6 +9,7 @@ with the charts' SVG bytes as site assets under `assets/charts/`. The MkDocs plu
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from markupsafe import Markup
@@ -16,6 +17,7 @@ from markupsafe import Markup
 from .chart_cache import RenderStats, ensure, read_chart
 from .charts import fmt, table_html
 from .health import GroupStatus, MetricStatus, roll_up
+from .history import History
 from .metric_views import MetricsView, compute
 from .metrics import period_label
 from .portfolio import Portfolio
@@ -91,9 +93,13 @@ def extras_from(view: MetricsView, cache: Path) -> Extras:
                   latest=latest, attention=attention, portfolio_charts=portfolio_charts)
 
 
-def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None) -> tuple[Extras, RenderStats]:
+def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None,
+                history: History | None = None) -> tuple[Extras, RenderStats]:
     """Compute the metrics, draw the missing charts into `cache`, and return the site's extras."""
     view = compute(portfolio)
     stats = ensure(view.all_charts(), cache, workers=workers)
-    return extras_from(view, cache), stats
+    extras = extras_from(view, cache)
+    if history is not None:
+        extras = dataclasses.replace(extras, history=history)
+    return extras, stats
 

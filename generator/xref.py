@@ -106,6 +106,7 @@ class _Checker:
                             "step ids must be unique within the journey: rename one")
                 step_ids.setdefault(step.id, (pi, si))
                 self.ref(file, sloc + ("owner",), "departments", step.owner)
+                self.refs(file, sloc + ("personas",), "personas", step.personas or [])
                 for ti, tp in enumerate(step.touchpoints):
                     tloc = sloc + ("touchpoints", ti)
                     self.ref(file, tloc + ("channel",), "channels", tp.channel)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..chart_cache import cache_dir
+from ..history import history
 from ..site import render_site
 from ..site_metrics import site_extras
 from ._common import checked, mkdocs_settings
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     portfolio, report = result
     templates = args.templates or settings.get("templates")
-    extras, stats = site_extras(portfolio, cache=cache_dir(args.chart_cache))
+    extras, stats = site_extras(portfolio, cache=cache_dir(args.chart_cache), history=history(portfolio))
     print(stats.summary(), file=sys.stderr)
     site = render_site(portfolio, warnings=report.warnings, extras=extras,
                        template_dirs=[templates] if templates else [])
