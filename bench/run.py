@@ -170,27 +170,17 @@ def site_nav(project: Path, docs: Path) -> list | None:
 
 # ------------------------------------------------------------------ charts
 
-def sample_charts(project: Path, limit: int) -> list:
-    """Up to `limit` charts of the portfolio, taken from journeys spread over it (same for both ways)."""
+def sample_charts(project: Path, limit: int) -> tuple[list, int]:
+    """Up to `limit` charts of the site, spread over it (the same for both ways), and how many there are."""
     from generator.check import check
-    from generator import journey_charts
+    from generator.metric_views import compute
 
     portfolio, _ = check(project / "journeys")
-    charts = journey_charts.all_portfolio_charts(portfolio) if hasattr(journey_charts, "all_portfolio_charts") \
-        else _charts_via_health(portfolio)
+    charts = compute(portfolio).all_charts()
     if len(charts) <= limit:
-        return charts
+        return charts, len(charts)
     step = len(charts) / limit
-    return [charts[int(i * step)] for i in range(limit)]
-
-
-def _charts_via_health(portfolio) -> list:
-    from generator import health, journey_charts, metric_data, metrics
-
-    data = metric_data.load_data(portfolio) if hasattr(metric_data, "load_data") else None
-    series = metrics.build_series(portfolio, data)
-    index = health.health_index(portfolio, series)
-    return journey_charts.all_charts(portfolio, index, steps=True)
+    return [charts[int(i * step)] for i in range(limit)], len(charts)
 
 
 def naive_render(kind: str, data: dict) -> bytes:
@@ -275,10 +265,9 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
         if index.is_file():
             result["search_index_mb"] = index.stat().st_size / 1e6
         result["html_pages"] = sum(1 for _ in site.rglob("*.html"))
-        svgs = [p for p in site.rglob("*.svg")]
-        result["charts"] = len(svgs)
+        result["chart_files"] = sum(1 for _ in site.rglob("*.svg"))
     else:
-        notes.append("cold_build_s, warm_build_s, peak_rss_mb, site_mb, avg_page_kb, search_index_mb, charts: "
+        notes.append("cold_build_s, warm_build_s, peak_rss_mb, site_mb, avg_page_kb, search_index_mb: "
                      "`journeys build` or mkdocs.yml is not in this checkout yet")
         result["peak_rss_mb"] = run["rss_mb"]
 
@@ -297,12 +286,9 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
     else:
         notes.append("mkdocs_floor_s: `journeys generate` or mkdocs.yml is not in this checkout yet")
 
-    if has_module("charts") and has_module("journey_charts"):
-        try:
-            charts = sample_charts(project, chart_sample)
-        except (ImportError, AttributeError) as exc:
-            charts = []
-            notes.append(f"naive_chart_ms, chart_ms: cannot list the charts ({exc})")
+    if has_module("charts") and has_module("metric_views"):
+        charts, total = sample_charts(project, chart_sample)
+        result["charts"] = total
         if charts:
             naive, ours = time_charts(charts)
             result["naive_chart_ms"], result["chart_ms"] = naive, ours

@@ -13,6 +13,8 @@ and every cross-reference is still checked, so the report is the same as without
 - The store is JSON, never pickle: a cache restored in CI from an untrusted branch cannot run code. Dates
   are tagged objects; a file whose text could hold the tag (a NUL character) is not cached.
 - Each save keeps only the entries used in that run, so the file does not grow with history.
+- The build, `journeys generate` and the MkDocs plugin keep it in the chart cache folder (`parsed.json`
+  beside the charts): one folder to keep between CI runs, one option to move it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from typing import Any
 from .yaml_source import Loc, parse_yaml
 
 VERSION = b"journeys-parse-1"
-CACHE_DIR = Path(".cache") / "journeys"  # under the project folder, beside the chart cache
 FILE_NAME = "parsed.json"
 _MISSING = object()
 _DATE, _DATETIME = "\0d", "\0t"

@@ -74,12 +74,12 @@ def test_yaml_errors_are_reported_every_time(portfolio, tmp_path):
 
 
 def test_build_writes_the_cache_beside_the_charts(tmp_path):
-    """`journeys generate` uses the cache in the working folder; a second run reads it."""
+    """`journeys generate` keeps the parse cache in the chart cache folder; a second run reads it."""
     from conftest import write_portfolio
 
     write_portfolio(tmp_path / "journeys")
     out = run_cli("generate", "out", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert (tmp_path / ".cache" / "journeys" / FILE_NAME).is_file()
+    assert (tmp_path / ".cache" / "journeys" / "charts" / FILE_NAME).is_file()
     again = run_cli("generate", "out", cwd=tmp_path)
     assert again.returncode == 0 and "0 written" in again.stdout

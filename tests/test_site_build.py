@@ -148,7 +148,7 @@ def test_failed_build_leaves_the_old_site_intact(tmp_path):
     assert result.returncode == 1
     assert "missing.md" in result.stderr and "was left as it was" in result.stderr
     assert tree_digest(project / "site") == before
-    # no staging folder left behind (.cache holds the parse cache, kept between builds on purpose)
+    # .cache holds the chart and parse caches (kept between builds on purpose); nothing else is left behind
     assert sorted(p.name for p in project.iterdir()) == [".cache", "docs", "journeys", "mkdocs.yml", "site", "theme"]
     # an invalid portfolio fails before MkDocs runs, with the check's messages
     (project / "docs" / "broken.md").unlink()

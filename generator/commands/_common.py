@@ -34,7 +34,7 @@ def mkdocs_settings(config_file: Path) -> dict:
     custom = (data.get("theme") or {}).get("custom_dir") if isinstance(data.get("theme"), dict) else None
     return {"portfolio": options.get("portfolio", "journeys"), "strict": bool(options.get("strict", False)),
             "templates": options.get("templates") or (f"{custom}/journeys" if custom else None),
-            "site_dir": data.get("site_dir", "site")}
+            "site_dir": data.get("site_dir", "site"), "chart_cache": options.get("chart_cache")}
 
 
 def checked(root: Path, *, strict: bool, prog: str, cache_dir: Path | None = None

@@ -12,8 +12,10 @@ import os
 import sys
 from pathlib import Path
 
+from ..chart_cache import cache_dir
+from ..history import history
 from ..site import render_site
-from ..parse_cache import CACHE_DIR
+from ..site_metrics import site_extras
 from ._common import checked, mkdocs_settings
 
 MANIFEST = ".journeys-files"
@@ -29,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--templates", default=None,
                    help="a folder of templates overriding the defaults (default: <theme custom_dir>/journeys)")
     p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
+    p.add_argument("--chart-cache", default=None, metavar="DIR",
+                   help="where drawn charts are kept between runs (default: $JOURNEYS_CHART_CACHE, "
+                        "else .cache/journeys/charts)")
     p.set_defaults(run=run)
 
 
@@ -73,13 +78,17 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         print(f"journeys generate: error: '{args.dir}' exists and is not a folder", file=sys.stderr)
         return 2
+    charts = cache_dir(args.chart_cache)  # also holds the parse cache
     result = checked(root, strict=args.strict or settings.get("strict", False), prog="journeys generate",
-                     cache_dir=CACHE_DIR)
+                     cache_dir=charts)
     if result is None:
         return 1
     portfolio, report = result
     templates = args.templates or settings.get("templates")
-    site = render_site(portfolio, warnings=report.warnings, template_dirs=[templates] if templates else [])
+    extras, stats = site_extras(portfolio, cache=charts, history=history(portfolio))
+    print(stats.summary(), file=sys.stderr)
+    site = render_site(portfolio, warnings=report.warnings, extras=extras,
+                       template_dirs=[templates] if templates else [])
     files = site.files()
     written, unchanged, deleted = write_files(out, files)
     print(f"✓ generated {len(files)} files in {args.dir}: {written} written, {unchanged} unchanged, "
