@@ -49,6 +49,8 @@ NON_NEGATIVE = (MetricKind.count, MetricKind.duration)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 _INTEGER = re.compile(r"[+-]?\d+\Z")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?\Z")  # the common case: always finite
+_INF = float("inf")
 _NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)\Z", re.I)
 
 
@@ -126,19 +128,36 @@ class _FileReader:
     """One CSV file: the header decides the shape; every row is checked and counted in."""
 
     def __init__(self, portfolio: Portfolio, data: MetricData, display: str, text: str,
-                 first_rows: dict[tuple, tuple[str, int]]):
+                 first_rows: dict[tuple, tuple[str, int]], shared: dict | None = None):
         self.p = portfolio
         self.data = data
         self.file = display
         self.text = text
-        # split as the csv reader does (\n, \r, \r\n only), so that line numbers and columns agree
-        self.lines = io.StringIO(text, newline="").readlines()
+        self._lines: list[str] | None = None
         self.errors: list[Diagnostic] = []
         self.first_rows = first_rows  # shared across files: duplicates between two files are found too
         self.dates: dict[str, _dt.date | None] = {}
-        # a journey file with schema errors is salvaged for cross-checks: its rows are checked, not kept
-        self.step_ids = {jid: {s.id for s in j.steps()}
-                         for jid, j in {**portfolio.salvaged, **portfolio.journeys}.items()}
+        # Shared across files too: what is the same for every file, computed once per portfolio (a
+        # per-file computation over every journey is quadratic at 1,000 journeys and files).
+        shared = shared if shared is not None else {}
+        if "step_ids" not in shared:
+            # a journey file with schema errors is salvaged for cross-checks: its rows are checked, not kept
+            shared["step_ids"] = {jid: {s.id for s in j.steps()}
+                                  for jid, j in {**portfolio.salvaged, **portfolio.journeys}.items()}
+        self.step_ids = shared["step_ids"]
+        # per series: [its values by date (None until accepted), where each date was first written]
+        self.series: dict[tuple, list] = shared.setdefault("aggregated", {})
+        # per survey series once accepted: its counts by period; and each date's period
+        self.surveys: dict[tuple, dict] = shared.setdefault("raw", {})
+        self.periods: dict[_dt.date, _dt.date] = shared.setdefault("periods", {})
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, split as the csv reader does (\n, \r, \r\n only) so line numbers and
+        columns agree; only needed to place an error, so split on first use."""
+        if self._lines is None:
+            self._lines = io.StringIO(self.text, newline="").readlines()
+        return self._lines
 
     # ------------------------------------------------------------------ reporting
     def error(self, line: int, col: int, message: str, code: str, hint: str = "", severity: str = "error") -> None:
@@ -162,6 +181,14 @@ class _FileReader:
         columns: dict[str, int] = {}
         width = 0
         rows = 0
+        # Fast path for the common row: same series as the row before (already checked and accepted), a
+        # date seen before, a plain number in range, no duplicate. Anything else takes the full checks.
+        last: tuple | None = None
+        target: list | tuple | None = None
+        low = high = 0.0
+        dates = self.dates
+        plain = _PLAIN_NUMBER.match
+        file = self.file
         try:
             for row in reader:
                 start, previous_end = previous_end + 1, reader.line_num
@@ -173,15 +200,54 @@ class _FileReader:
                     if not shape:
                         return
                     width = len(row)
+                    di, mi, ji = columns["date"], columns["metric"], columns["journey"]
+                    si, gi = columns.get("step", -1), columns.get("segment", -1)
+                    vi = columns["value" if shape == "aggregated" else "score"]
                     continue
                 if len(row) != width:
                     self.ragged(row, width, start, header)
                     continue
                 rows += 1
                 if shape == "aggregated":
+                    ids = (row[mi], row[ji], row[si] if si >= 0 else "", row[gi] if gi >= 0 else "")
+                    if ids == last:
+                        day = dates.get(row[di])
+                        text = row[vi]
+                        if day is not None and plain(text):
+                            value = float(text)
+                            where = target[1]
+                            if low <= value <= high and day not in where:
+                                where[day] = (file, start)
+                                target[0][day] = value
+                                continue
                     self.aggregated(row, columns, start)
+                    entry = self.series.get(ids)
+                    if entry is not None and entry[0] is not None:
+                        last, target = ids, entry
+                        low, high = _limits(self.p.metrics[ids[0]].kind)
+                    else:
+                        last = None
                 else:
+                    ids = (row[mi], row[ji], row[si] if si >= 0 else "")
+                    if ids == last:
+                        day = dates.get(row[di])
+                        text = row[vi]
+                        if day is not None and text.isdigit() and text.isascii():
+                            score = int(text)
+                            if low <= score <= high:
+                                period = self.periods.get(day)
+                                counts = target.get(period) if period is not None else None
+                                if counts is not None:
+                                    counts[score] += 1
+                                    continue
                     self.raw(row, columns, start)
+                    periods = self.surveys.get(ids)
+                    scale = SCALES.get(self.p.metrics[ids[0]].kind) if ids[0] in self.p.metrics else None
+                    if periods is not None and scale is not None:
+                        last, target = ids, periods
+                        low, high = scale
+                    else:
+                        last = None
         except csv.Error as exc:
             line = previous_end + 1
             message = str(exc)
@@ -302,16 +368,6 @@ class _FileReader:
         self.at_field(line, index, f"metric '{_shown(metric)}' is not listed for {what}, so its data is not shown",
                       "unlisted-metric", hint=fix, severity="warning")
 
-    def duplicate(self, key: tuple, line: int, what: str) -> bool:
-        first = self.first_rows.get(key)
-        if first is None:
-            self.first_rows[key] = (self.file, line)
-            return False
-        where = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
-        self.error(line, 1, f"duplicate row: {_shown(what)} (first written at {where})", "duplicate-row",
-                   hint="keep one row per date, metric, journey, step and segment")
-        return True
-
     # ------------------------------------------------------------------ rows
     def aggregated(self, row: list[str], columns: dict[str, int], line: int) -> None:
         index = columns["value"]
@@ -346,15 +402,29 @@ class _FileReader:
             self.at_field(line, index, f"a {kind.value} cannot be negative, got {value:g}", "out-of-range")
             return
         segment = row[columns["segment"]].strip() if "segment" in columns else ""
-        key = SeriesKey(metric, journey, step, segment)
-        what = f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "") + (f", {segment}" if segment else "")
-        if self.duplicate(("value", key, day), line, what):
+        entry = self.series.get((metric, journey, step, segment))
+        if entry is None:
+            entry = self.series[(metric, journey, step, segment)] = [None, {}]
+        where = entry[1]
+        first = where.get(day)
+        if first is not None:
+            what = f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "") + (f", {segment}" if segment else "")
+            at = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
+            self.error(line, 1, f"duplicate row: {_shown(what)} (first written at {at})", "duplicate-row",
+                       hint="keep one row per date, metric, journey, step and segment")
             return
-        if self.mixed(key, line, "aggregated values", "survey responses", ("raw", metric, journey, step)):
-            return
-        self.first_rows.setdefault(("value", metric, journey, step), (self.file, line))
-        self.listed(metric, journey, step, line, columns["metric"])
-        self.data.values.setdefault(key, {})[day] = value
+        where[day] = (self.file, line)
+        values = entry[0]
+        if values is None:
+            # once per series: a series accepted here can no longer get survey responses (those are refused
+            # as mixed), so these checks need not run for its other rows
+            key = SeriesKey(metric, journey, step, segment)
+            if self.mixed(key, line, "aggregated values", "survey responses", ("raw", metric, journey, step)):
+                return
+            self.first_rows.setdefault(("value", metric, journey, step), (self.file, line))
+            self.listed(metric, journey, step, line, columns["metric"])
+            values = entry[0] = self.data.values.setdefault(key, {})
+        values[day] = value
 
     def raw(self, row: list[str], columns: dict[str, int], line: int) -> None:
         index = columns["score"]
@@ -390,14 +460,21 @@ class _FileReader:
             self.at_field(line, index, f"a {kind.value} score must be from {scale[0]} to {scale[1]}, got {score}",
                           "out-of-range", hint=_scale_hint(kind))
             return
-        key = SeriesKey(metric, journey, step)
-        if self.mixed(key, line, "survey responses", "aggregated values", ("value", metric, journey, step)):
-            return
-        self.first_rows.setdefault(("raw", metric, journey, step), (self.file, line))
-        self.listed(metric, journey, step, line, columns["metric"])
-        counts = self.data.responses.setdefault(key, {}).setdefault(period_start(day, self.data.period), None)
+        periods = self.surveys.get((metric, journey, step))
+        if periods is None:
+            # once per series (see `aggregated`): accepted survey series stay accepted
+            key = SeriesKey(metric, journey, step)
+            if self.mixed(key, line, "survey responses", "aggregated values", ("value", metric, journey, step)):
+                return
+            self.first_rows.setdefault(("raw", metric, journey, step), (self.file, line))
+            self.listed(metric, journey, step, line, columns["metric"])
+            periods = self.surveys[(metric, journey, step)] = self.data.responses.setdefault(key, {})
+        period = self.periods.get(day)
+        if period is None:
+            period = self.periods[day] = period_start(day, self.data.period)
+        counts = periods.get(period)
         if counts is None:
-            counts = self.data.responses[key][period_start(day, self.data.period)] = [0] * (scale[1] + 1)
+            counts = periods[period] = [0] * (scale[1] + 1)
         counts[score] += 1
 
     def mixed(self, key: SeriesKey, line: int, this: str, other: str, other_key: tuple) -> bool:
@@ -414,6 +491,13 @@ class _FileReader:
                             f"{other} (first at {where})", "mixed-data",
                    hint="give a series either survey responses or aggregated values, not both")
         return True
+
+
+def _limits(kind: MetricKind) -> tuple[float, float]:
+    """The values an aggregated row of this kind may take without an error."""
+    if kind in VALUE_RANGES:
+        return VALUE_RANGES[kind]
+    return (0.0, _INF) if kind in NON_NEGATIVE else (-_INF, _INF)
 
 
 def _range_hint(kind: MetricKind) -> str:
@@ -439,6 +523,7 @@ def load_metric_data(portfolio: Portfolio, *, base: Path | None = None,
     data = MetricData(period=portfolio.organisation.period, min_responses=portfolio.organisation.min_responses)
     errors: list[Diagnostic] = []
     first_rows: dict[tuple, tuple[str, int]] = {}
+    shared: dict = {}
     root = Path(portfolio.root)
     for path in data_files(root):
         display = _display(path, base)
@@ -453,7 +538,7 @@ def load_metric_data(portfolio: Portfolio, *, base: Path | None = None,
         if text is None:
             continue
         data.files.append(display)
-        reader = _FileReader(portfolio, data, display, text, first_rows)
+        reader = _FileReader(portfolio, data, display, text, first_rows, shared)
         reader.read()
         errors.extend(reader.errors)
     return data, errors
