@@ -14,14 +14,7 @@ from site_helpers import broken_links, make_project, parse, run_mkdocs, tree_dig
 from generator.check import check
 
 
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory) -> Path:
-    """The example portfolio's site, built once per session by `journeys build` (strict)."""
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = run_cli("build", "--site-dir", str(out), cwd=ROOT, env={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "WARNING" not in result.stderr
-    return out
+# example_site (the example's site, built once per session) is in conftest.py: the browser tests share it.
 
 
 @pytest.fixture(scope="session")
