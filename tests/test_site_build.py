@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -83,13 +84,25 @@ def test_search_finds_a_journey_by_step_pain_point_and_touchpoint(example_site, 
     j = example.journeys["make-a-claim"]
     entries = [d for d in index["docs"] if d["location"].startswith("journeys/make-a-claim/")]
     assert entries and entries[0]["title"] == j.title and entries[0].get("boost") == 2
-    text = " ".join(d["text"] for d in entries)
-    step = j.steps()[0]
+    # the map is one search entry per step: its name as the title, its column as the text, its anchor
+    by_location = {d["location"]: d for d in entries}
+    assert by_location["journeys/make-a-claim/#journey-map"]["text"].startswith("Journey map of")
+    for step in j.steps():
+        entry = by_location[f"journeys/make-a-claim/#step-{step.id}"]
+        assert entry["title"] == html.escape(step.name, quote=False)
+        assert entry["boost"] == 2 and entry["tags"] == j.tags
+        for pain in step.pain_points:
+            assert f"Pain points: " in entry["text"] and html.escape(pain.split()[0], quote=False) in entry["text"]
+        for tp in step.touchpoints:
+            assert html.escape(tp.name, quote=False) in entry["text"]
     with_pain = next(s for s in j.steps() if s.pain_points)
-    with_tp = next(s for s in j.steps() if s.touchpoints)
-    assert step.name in text
-    assert with_pain.pain_points[0].split()[0] in text and with_pain.pain_points[0][:40] in text
-    assert with_tp.touchpoints[0].name in text
+    assert with_pain.pain_points[0][:40] in by_location[f"journeys/make-a-claim/#step-{with_pain.id}"]["text"]
+    # the steps follow the map section, in map order
+    locations = [d["location"] for d in entries]
+    start = locations.index("journeys/make-a-claim/#journey-map")
+    assert locations[start + 1:start + 1 + len(j.steps())] == [f"journeys/make-a-claim/#step-{s.id}" for s in j.steps()]
+    # tags weigh like a title word, not a million words (see mkdocs.yml)
+    assert index["config"]["fields"]["tags"]["boost"] == 10
 
 
 def test_portfolio_json(example_site, example):
