@@ -30,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site-dir", default=None, help="where the site goes (default: site_dir of mkdocs.yml, or site)")
     p.add_argument("--config-file", "-f", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
     p.add_argument("--verbose", "-v", action="store_true", help="show every line MkDocs prints")
+    p.add_argument("--chart-cache", default=None, metavar="DIR",
+                   help="where drawn charts are kept between builds (default: the plugin's chart_cache, "
+                        "$JOURNEYS_CHART_CACHE, else .cache/journeys/charts)")
     p.set_defaults(run=run)
 
 
@@ -74,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(project), "NO_MKDOCS_2_WARNING": "1",
            "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
+    if args.chart_cache:
+        env["JOURNEYS_CHART_CACHE"] = str(Path(args.chart_cache).resolve())
     print(f"journeys build: building the site with MkDocs (strict) into {staging.name}/", file=sys.stderr)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config.resolve()),
            "-d", str(staging)]
@@ -84,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         assert proc.stdout is not None
         for line in proc.stdout:
             output.append(line)
-            if args.verbose or not line.startswith("INFO"):
+            if args.verbose or not line.startswith("INFO") or " charts: " in line:
                 print(f"  {line.rstrip()}", file=sys.stderr)
         code = proc.wait()
     except BaseException:

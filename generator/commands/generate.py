@@ -12,7 +12,10 @@ import os
 import sys
 from pathlib import Path
 
+from ..chart_cache import cache_dir
+from ..history import history
 from ..site import render_site
+from ..site_metrics import site_extras
 from ._common import checked, mkdocs_settings
 
 MANIFEST = ".journeys-files"
@@ -28,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--templates", default=None,
                    help="a folder of templates overriding the defaults (default: <theme custom_dir>/journeys)")
     p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
+    p.add_argument("--chart-cache", default=None, metavar="DIR",
+                   help="where drawn charts are kept between runs (default: $JOURNEYS_CHART_CACHE, "
+                        "else .cache/journeys/charts)")
     p.set_defaults(run=run)
 
 
@@ -77,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     portfolio, report = result
     templates = args.templates or settings.get("templates")
-    site = render_site(portfolio, warnings=report.warnings, template_dirs=[templates] if templates else [])
+    extras, stats = site_extras(portfolio, cache=cache_dir(args.chart_cache), history=history(portfolio))
+    print(stats.summary(), file=sys.stderr)
+    site = render_site(portfolio, warnings=report.warnings, extras=extras,
+                       template_dirs=[templates] if templates else [])
     files = site.files()
     written, unchanged, deleted = write_files(out, files)
     print(f"✓ generated {len(files)} files in {args.dir}: {written} written, {unchanged} unchanged, "
