@@ -218,3 +218,11 @@ def test_a_docs_page_in_the_way_of_a_generated_one_is_an_error(tmp_path):
     assert result.returncode != 0
     assert "index.md is in the way of the generated page 'index.md'" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_no_page_shows_markup_as_text(example_site):
+    """Line breaks the templates put between items (several pain points, several steps) are tags, not
+    `&lt;br&gt;` shown to the reader (autoescape escapes a "<br>" string expression)."""
+    shown = [p.relative_to(example_site).as_posix() for p in sorted(example_site.rglob("*.html"))
+             if "&lt;br&gt;" in p.read_text(encoding="utf-8")]
+    assert shown == []
