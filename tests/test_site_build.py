@@ -224,5 +224,5 @@ def test_no_page_shows_markup_as_text(example_site):
     """Line breaks the templates put between items (several pain points, several steps) are tags, not
     `&lt;br&gt;` shown to the reader (autoescape escapes a "<br>" string expression)."""
     shown = [p.relative_to(example_site).as_posix() for p in sorted(example_site.rglob("*.html"))
-             if "&lt;br&gt;" in p.read_text(encoding="utf-8")]
+             if "&lt;br&gt;" in re.sub(r"<code>.*?</code>", "", p.read_text(encoding="utf-8"), flags=re.S)]
     assert shown == []
