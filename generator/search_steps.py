@@ -1,10 +1,11 @@
 """One search entry per journey step: the rendered journey map's columns, and the search index rewritten.
 
-Material's search indexes a page by sections (one per heading). A journey map is one section, thousands of
-words long, so its words weigh little (search scores divide by the length of a section) and a query for a
-step's name, pain point or touchpoint finds short glossary or insight sections first. Splitting the map
-into one section per step (its name as the title, its column as the text, linking to the step's column
-`#step-<id>`) lands such a query on the journey, at the step. Pure functions over the rendered HTML and the
+Material's search indexes a page by sections (one per heading) and weighs a word of a section's title a
+thousand times a word of its text. A journey map is one section titled "Journey map", so a query for a
+step's name, pain point or touchpoint matched only its text, and glossary terms or insights sharing one
+word in their heading came first. Splitting the map into one section per step (its name as the title, its
+column as the text, linking to the step's column `#step-<id>`) lands such a query on the journey, at the
+step. Pure functions over the rendered HTML and the
 index's JSON: the MkDocs plugin applies them after the search plugin has written the index.
 """
 
