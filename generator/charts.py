@@ -396,19 +396,3 @@ def table_html(table: Table) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def figure_html(chart: Chart, src: str) -> str:
-    """The chart as an <img> with its alt text and caption, and its data in a <details> table below.
-
-    One block of HTML without blank lines, so Markdown leaves it alone; every text is escaped.
-    """
-    w, h = chart.size
-    return (
-        f'<figure class="journeys-chart journeys-chart-{chart.kind}">'
-        f'<img src="{html.escape(src)}" alt="{html.escape(chart.alt)}" width="{w}" height="{h}" loading="lazy">'
-        f"<figcaption>{html.escape(chart.title)}</figcaption></figure>\n"
-        f'<details class="journeys-chart-data"><summary>Data: {html.escape(chart.title)}</summary>'
-        f"{table_html(chart.table)}</details>\n"
-    )
-
