@@ -133,6 +133,16 @@ def example_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def example():
+    """The example portfolio, checked once per session."""
+    from generator.check import check
+
+    portfolio, report = check(EXAMPLE)
+    assert not report.errors
+    return portfolio
+
+
+@pytest.fixture(scope="session")
 def site_server(example_site):
     """The example site served on localhost under the path of mkdocs.yml's site_url (/journeys/)."""
     from browser_support import serve, site_path

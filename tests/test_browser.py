@@ -15,9 +15,6 @@ from urllib.error import HTTPError
 import pytest
 
 from browser_support import contrast, parse_colour, svg_background, svg_text_colours
-from conftest import EXAMPLE
-
-from generator.check import check
 
 # (what a reader types, the journey it must find first, the step whose column the best hit links to)
 SEARCHES = [
@@ -29,13 +26,6 @@ SEARCHES = [
     ("Rebuild cost help text", "get-a-quote", "touchpoint"),
     ("Call the storm claims line", "storm-surge-claims-blueprint", "step name"),
 ]
-
-
-@pytest.fixture(scope="module")
-def example():
-    portfolio, report = check(EXAMPLE)
-    assert not report.errors
-    return portfolio
 
 
 def _step_for(example, jid: str, query: str, kind: str) -> str:

@@ -5,24 +5,11 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
-import pytest
-
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import ROOT, run_cli
 from site_helpers import broken_links, make_project, parse, run_mkdocs, tree_digest
 
-from generator.check import check
-
-
-# example_site (the example's site, built once per session) is in conftest.py: the browser tests share it.
-
-
-@pytest.fixture(scope="session")
-def example():
-    portfolio, report = check(EXAMPLE)
-    assert not report.errors
-    return portfolio
+# example_site and example (built and checked once per session) are in conftest.py.
 
 
 def test_build_reports_progress_and_summary(tmp_path):
@@ -92,7 +79,7 @@ def test_search_finds_a_journey_by_step_pain_point_and_touchpoint(example_site, 
         assert entry["title"] == html.escape(step.name, quote=False)
         assert entry["boost"] == 2 and entry["tags"] == j.tags
         for pain in step.pain_points:
-            assert f"Pain points: " in entry["text"] and html.escape(pain.split()[0], quote=False) in entry["text"]
+            assert "Pain points: " in entry["text"] and html.escape(pain.split()[0], quote=False) in entry["text"]
         for tp in step.touchpoints:
             assert html.escape(tp.name, quote=False) in entry["text"]
     with_pain = next(s for s in j.steps() if s.pain_points)
