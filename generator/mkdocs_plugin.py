@@ -29,6 +29,7 @@ from .check import check
 from .diagnostics import plural
 from .markdown_ext import CaptionExtension
 from .site import Site, render_site
+from .yaml_source import max_bytes_from_env
 
 log = get_plugin_logger(__name__)
 
@@ -45,6 +46,8 @@ class JourneysConfig(base.Config):
     """A folder of templates overriding the package's by file name; default `<theme.custom_dir>/journeys`."""
     nav = c.Type(bool, default=True)
     """Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`."""
+    max_file_size = c.Optional(c.Type(int))
+    """Refuse portfolio files larger than this many bytes; default $JOURNEYS_MAX_FILE_SIZE, else 2,000,000."""
     edit_uri = c.Optional(c.Type(str))
     """URL prefix to edit a file of the repository by its path from the repository root; default: derived
     from `repo_url` + `edit_uri` by dropping the trailing docs folder."""
@@ -72,7 +75,8 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         if not folder.is_dir():
             raise PluginError(f"journeys: the portfolio folder '{self.config.portfolio}' does not exist "
                               f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
-        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd())
+        limit = max_bytes_from_env(self.config.max_file_size)
+        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd(), max_bytes=limit)
         if report.errors:
             lines = [d.text() for d in report.sorted()]
             lines.append(f"✗ {plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "

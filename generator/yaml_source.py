@@ -29,10 +29,15 @@ MAX_DEPTH = 64
 Loc = tuple[Any, ...]
 
 
-def max_bytes_from_env() -> int:
-    """The file size limit: $JOURNEYS_MAX_FILE_SIZE when set to a number, else MAX_BYTES."""
+def max_bytes_from_env(default: int | None = None) -> int:
+    """The file size limit: $JOURNEYS_MAX_FILE_SIZE when set to a number, else `default`, else MAX_BYTES.
+
+    Precedence everywhere: a command-line flag, then the environment, then mkdocs.yml, then MAX_BYTES.
+    """
     value = os.environ.get("JOURNEYS_MAX_FILE_SIZE", "")
-    return int(value) if value.isdigit() and int(value) > 0 else MAX_BYTES
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return default if default and default > 0 else MAX_BYTES
 
 
 @dataclass
