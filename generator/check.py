@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .diagnostics import Report
 from .load import load_portfolio
+from .metric_data import load_metric_data
 from .portfolio import Portfolio
 from .xref import check_references
 from .yaml_source import MAX_BYTES
@@ -17,4 +18,7 @@ def check(root: Path | str, *, strict: bool = False, base: Path | None = None,
     portfolio, errors = load_portfolio(root, base=base, max_bytes=max_bytes)
     report = Report(list(errors))
     report.extend(check_references(portfolio))
+    # The CSV rows are checked against the ids that validated above, so both kinds of error come in one run.
+    portfolio.metric_data, data_errors = load_metric_data(portfolio, base=base)
+    report.extend(data_errors)
     return portfolio, (report.strict() if strict else report)

@@ -51,12 +51,17 @@ VOID = frozenset({"br", "img", "hr"})
 
 # Characters a later Markdown or template pass could act on: written as numeric entities, which every
 # Markdown implementation passes through untouched and every browser shows as the character.
-_SPECIAL = set("&<>\"'`*_[](){}|#\\!~^=+-:$%@")
+# `[` takes links, images, footnotes and references with it (a `(` after text is inert), `{` attribute lists
+# and `{{`/`{%`/`{#` template syntax, `|` table cells, `` ` `` `*` `_` `~` `\\` code, emphasis, strike and
+# escapes (so text is not Markdown twice). The rest of Markdown's syntax works only at the start of a
+# line; every filter returns one line, and `_LEADING` guards its first character.
+_SPECIAL = set("&<>\"'`*_[]{|\\~")
 _ENTITIES = {c: f"&#{ord(c)};" for c in _SPECIAL} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-_ENCODE = str.maketrans(_ENTITIES)
+_TEXT_ENCODE = str.maketrans({c: e for c, e in _ENTITIES.items() if c != "'"})
+_ENCODE = _TEXT_ENCODE
 # Inside a tag, only what could cut the tag short or be read before Python-Markdown stashes raw HTML
 # (code spans, escapes, links, table cells, attribute lists); URLs stay readable.
-_ATTR_ENCODE = str.maketrans({c: _ENTITIES[c] for c in "&<>\"'`*_[](){}|\\"})
+_ATTR_ENCODE = str.maketrans({c: _ENTITIES[c] for c in "&<>\"'`[{|\\"})
 _NOISE = re.compile(r"[\x00-\x20\x7f]+")
 _LOOKS_ACTIVE = re.compile(r"(?:javascript|vbscript|data|livescript|mocha):", re.I)
 
@@ -131,7 +136,15 @@ def _sanitise(html: str, tags: frozenset) -> str:
                      strip_comments=True)
 
 
-_NUMBERED = re.compile(r"\A(\d+)\.")
+# What a line may not start with: headings, lists, quotes, rules, definitions, admonitions, blocks,
+# snippets (`--8<--`), tables, or `1986.` (an ordered list).
+_LEADING = re.compile(r"\A(?:(\d+)\.(?=\s|\Z)|([#\-+*>=:/!?~|%]))")
+
+
+def _guard_start(out: str) -> str:
+    return _LEADING.sub(lambda m: f"{m.group(1)}&#46;" if m.group(1) else f"&#{ord(m.group(2))};", out, count=1)
+
+
 _ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!</?p>).)*)</p>\Z", re.S)
 
 
@@ -150,8 +163,7 @@ def _render(s: str, kind: str) -> str:
             html = one.group(1)
     out = _serialise(html)
     out = " ".join(out.split()) if kind != "block" else out.strip()
-    # `1986. A year` at the start of a line would be an ordered list to the page's Markdown
-    return _NUMBERED.sub(r"\1&#46;", out)
+    return _guard_start(out)
 
 
 def text(value: object) -> Markup:
@@ -172,12 +184,12 @@ def label(value: object) -> Markup:
 
 def plain(value: object) -> Markup:
     """Untrusted text shown exactly as written, no Markdown: ids, tags, units, file names."""
-    return Markup(_NUMBERED.sub(r"\1&#46;", " ".join(_clean_input(value).split()).translate(_ENCODE)))
+    return Markup(_guard_start(" ".join(_clean_input(value).split()).translate(_ENCODE)))
 
 
 def attr(value: object) -> Markup:
-    """Untrusted text inside a double-quoted HTML attribute."""
-    return Markup(" ".join(_clean_input(value).split()).translate(_ENCODE))
+    """Untrusted text inside a double-quoted HTML attribute (or HTML text that must stay as written)."""
+    return Markup(" ".join(_clean_input(value).split()).translate(_ATTR_ENCODE))
 
 
 def yaml(value: object) -> Markup:

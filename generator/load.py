@@ -7,6 +7,7 @@ reports every error of the portfolio.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from dataclasses import dataclass
@@ -158,10 +159,42 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
         except ValidationError as exc:
             errors.extend(diagnostics_from(exc, Journey, source))
             portfolio.broken.add(("journeys", ident))
+            salvaged = _salvage_journey(source.data, exc)
+            if salvaged is not None:
+                portfolio.salvaged[ident] = salvaged
+                portfolio.origins[("journeys", ident)] = (display, ())
             continue
         portfolio.journeys[ident] = journey
         portfolio.origins[("journeys", ident)] = (display, ())
     return portfolio, errors
+
+
+def _salvage_journey(data: dict, exc: ValidationError, rounds: int = 3) -> Journey | None:
+    """The journey without its invalid keys, so its references can be checked in the same run.
+
+    Only mapping keys are dropped, never list items, so every remaining value keeps its path and position.
+    A salvaged journey is cross-checked but never published.
+    """
+    data = copy.deepcopy(data)
+    for _ in range(rounds):
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if p != "[key]")
+            if err["type"] == "missing" or not loc:
+                return None
+            parent = data
+            for part in loc[:-1]:
+                try:
+                    parent = parent[part]
+                except (KeyError, IndexError, TypeError):
+                    return None
+            if not isinstance(parent, dict) or loc[-1] not in parent:
+                return None
+            del parent[loc[-1]]
+        try:
+            return Journey.model_validate(data)
+        except ValidationError as again:
+            exc = again
+    return None
 
 
 def _salvage_catalogue(source: Source, broken: set) -> Catalogue:

@@ -28,8 +28,15 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from .check import check
 from .diagnostics import plural
 from .markdown_ext import CaptionExtension
-from .site import Site, render_site
+from .chart_cache import ENV_CACHE, cache_dir
+from .history import history
+from .site import PATHS, Site, render_site
+from .site_metrics import site_extras
 from .yaml_source import max_bytes_from_env
+
+# generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
+# `journeys reference` writes from the same models
+OVERRIDABLE = {PATHS["reference"]}
 
 log = get_plugin_logger(__name__)
 
@@ -47,7 +54,11 @@ class JourneysConfig(base.Config):
     nav = c.Type(bool, default=True)
     """Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`."""
     max_file_size = c.Optional(c.Type(int))
-    """Refuse portfolio files larger than this many bytes; default $JOURNEYS_MAX_FILE_SIZE, else 2,000,000."""
+    """Refuse portfolio files larger than this many bytes; $JOURNEYS_MAX_FILE_SIZE overrides it; default
+    2,000,000."""
+    chart_cache = c.Optional(c.Type(str))
+    """Where drawn charts are kept between builds (relative to mkdocs.yml); $JOURNEYS_CHART_CACHE overrides
+    it; default `.cache/journeys/charts`."""
     edit_uri = c.Optional(c.Type(str))
     """URL prefix to edit a file of the repository by its path from the repository root; default: derived
     from `repo_url` + `edit_uri` by dropping the trailing docs folder."""
@@ -85,7 +96,11 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         for d in report.warnings:
             log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
         templates = self._template_dir(config)
-        self.site = render_site(portfolio, warnings=report.warnings,
+        # precedence: `journeys build --chart-cache` / $JOURNEYS_CHART_CACHE, then this option, then the default
+        chosen = os.environ.get(ENV_CACHE) or self.config.chart_cache
+        extras, stats = site_extras(portfolio, cache=cache_dir(chosen, base=self.root), history=history(portfolio))
+        log.info(stats.summary())
+        self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
                                 template_dirs=[templates] if templates else [])
         self._sources = self._edit_paths(portfolio)
         for name in NEEDED_EXTENSIONS:
@@ -111,12 +126,17 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
 
     def _guide(self, config: MkDocsConfig) -> list:
         docs = Path(config.docs_dir)
-        pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+        # docs pages the generated nav already lists (the portfolio reference, docs/reference.md) stay there
+        listed = set(PATHS.values())
+        pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                       if p.relative_to(docs).as_posix() not in listed)
         return [{"User guide": pages}] if pages else []
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
         for path, content in self.site.files().items():
+            if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
+                continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"journeys: {config.docs_dir}/{path} is in the way of the generated page "
                                   f"'{path}': rename or remove it (the journeys plugin generates it)")

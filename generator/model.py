@@ -271,6 +271,11 @@ class Step(_Model):
     emotion: int | None = Field(
         None, ge=1, le=5, description="How the person feels, 1 (very negative) to 5 (very positive); 3 is neutral."
     )
+    personas: list[Id] | None = Field(
+        None,
+        description="Ids of the personas who take this step, when not all of the journey's personas do; "
+        "`[]` for a step no persona takes part in.",
+    )
     touchpoints: list[Touchpoint] = Field(default_factory=list, description="The touchpoints of the step.")
     pain_points: list[Text] = Field(default_factory=list, description="What hurts in this step.")
     highlights: list[Text] = Field(default_factory=list, description="What delights in this step.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import (
     Channel,
@@ -18,6 +19,9 @@ from .model import (
     Solution,
 )
 from .yaml_source import Loc, Source
+
+if TYPE_CHECKING:  # metric_data imports this module
+    from .metric_data import MetricData
 
 
 @dataclass
@@ -39,8 +43,12 @@ class Portfolio:
     # ids written but invalid: references to them are not reported again as unknown
     broken: set[tuple[str, str]] = field(default_factory=set)
     journey_files: dict[str, str] = field(default_factory=dict)
+    # invalid journeys with their invalid keys dropped: cross-checked so all errors show at once, never published
+    salvaged: dict[str, Journey] = field(default_factory=dict)
     # a file that could not be parsed at all: what it defines or references is unknown
     unreadable: set[str] = field(default_factory=set)  # 'catalogue' and/or 'journeys'
+    # the valid rows of the CSV files in data/, set by `check` (metric_data.load_metric_data)
+    metric_data: "MetricData | None" = None
 
     def collection(self, name: str) -> dict:
         return getattr(self, name)

@@ -27,6 +27,7 @@ import jinja2
 
 from . import filters
 from .diagnostics import Diagnostic
+from .history import History
 from .model import JourneyLevel, OpportunityStatus, SolutionStatus, Step
 from .portfolio import Portfolio
 from .reference import models as reference_models
@@ -39,15 +40,28 @@ HEALTH_STATES = {
     "off-target": "off target",
     "no-data": "no data",
 }
+# trend -> (arrow, words); "unknown" shows nothing
+TRENDS = {
+    "better": ("↑", "better than the previous period"),
+    "worse": ("↓", "worse than the previous period"),
+    "steady": ("→", "steady since the previous period"),
+    "unknown": ("", ""),
+}
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart for a journey page: an asset path (site-relative) and its alternative text."""
+    """A chart for a journey page: an asset path (site-relative), its alternative text, and its data.
+
+    `table` is the chart's numbers as an HTML table, shown in a <details> under the picture: markup made
+    by the metrics stage (`site_metrics`), which escapes every text in it.
+    """
 
     path: str
     alt: str
     title: str = ""
+    table: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -62,6 +76,15 @@ class Extras:
     health: Mapping[str, str] = field(default_factory=dict)
     charts: Mapping[str, Sequence[Chart]] = field(default_factory=dict)
     assets: Mapping[str, bytes] = field(default_factory=dict)
+    # same keys as `health` (and `persona:<id>`): `better`, `worse`, `steady` or `unknown`
+    trends: Mapping[str, str] = field(default_factory=dict)
+    # `metric:<id>@<journey-id>` -> the latest value as shown, e.g. `84.6% (2026-10)`
+    latest: Mapping[str, str] = field(default_factory=dict)
+    # the needs-attention list, worst first: dicts of journey, step, step_name, metric, health, distance,
+    # latest, target, warning, trend, trend_year (all strings)
+    attention: Sequence[Mapping[str, str]] = field(default_factory=list)
+    portfolio_charts: Sequence[Chart] = field(default_factory=list)
+    history: History = field(default_factory=History)  # each journey's last change, the recent changes
 
 
 @dataclass(frozen=True)
@@ -111,11 +134,13 @@ PATHS = {
     "backlog": "backlog.md",
     "solutions": "solutions.md",
     "insights": "insights.md",
-    "metrics": "metrics.md",
+    "metrics": "metric-catalogue.md",  # not metrics.md: that is the user guide's page on metrics
+    "attention": "attention.md",
     "glossary": "glossary.md",
     "governance": "governance.md",
     "tags": "tags.md",
     "reference": "reference.md",
+    "changes": "changes.md",
 }
 PORTFOLIO_JSON = "api/portfolio.json"
 
@@ -282,6 +307,10 @@ class _Renderer:
             state = self.extras.health.get(key, "no-data")
             return state if state in HEALTH_STATES else "no-data"
 
+        def trend(key: str) -> str:
+            value = self.extras.trends.get(key, "unknown")
+            return value if value in TRENDS else "unknown"
+
         p = self.p
         return {
             "p": p,
@@ -291,6 +320,12 @@ class _Renderer:
             "href": href,
             "health": health,
             "health_label": HEALTH_STATES,
+            "trend": trend,
+            "trends": TRENDS,
+            "latest": self.extras.latest,
+            "attention": self.extras.attention,
+            "has_metric_data": bool(self.extras.health),
+            "portfolio_charts": self.extras.portfolio_charts,
             "paths": PATHS,
             "journey_path": journey_path,
             "persona_path": lambda i: f"personas/{i}.md",
@@ -303,6 +338,7 @@ class _Renderer:
             "ranked_opportunities": self.ranked(),
             "warnings": self.warnings,
             "charts": self.extras.charts,
+            "history": self.extras.history,
         }
 
     def ranked(self) -> list[str]:
@@ -327,8 +363,10 @@ class _Renderer:
         for kind in ("backlog", "solutions", "insights", "metrics", "glossary"):
             coll = "opportunities" if kind == "backlog" else kind
             self.render(PATHS[kind], f"{kind}.md.j2", _catalogue_file(p, coll))
+        self.render(PATHS["attention"], "attention.md.j2")
         self.render(PATHS["governance"], "governance.md.j2")
         self.render(PATHS["tags"], "tags.md.j2")
+        self.render(PATHS["changes"], "changes.md.j2")
         self.render(PATHS["reference"], "reference.md.j2", reference=reference_models())
         assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
         assets.update(self.extras.assets)
@@ -351,9 +389,9 @@ class _Renderer:
             {"Personas": catalogue("personas")},
             {"Departments": catalogue("departments")},
             {"Channels": catalogue("channels")},
-            {"Improve": [PATHS["backlog"], PATHS["solutions"], PATHS["insights"]]},
+            {"Improve": [PATHS["attention"], PATHS["backlog"], PATHS["solutions"], PATHS["insights"]]},
             {"Reference": [PATHS["metrics"], PATHS["glossary"], PATHS["governance"], PATHS["tags"],
-                           PATHS["reference"]]},
+                           PATHS["changes"], PATHS["reference"]]},
         ]
 
 

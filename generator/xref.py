@@ -106,6 +106,7 @@ class _Checker:
                             "step ids must be unique within the journey: rename one")
                 step_ids.setdefault(step.id, (pi, si))
                 self.ref(file, sloc + ("owner",), "departments", step.owner)
+                self.refs(file, sloc + ("personas",), "personas", step.personas or [])
                 for ti, tp in enumerate(step.touchpoints):
                     tloc = sloc + ("touchpoints", ti)
                     self.ref(file, tloc + ("channel",), "channels", tp.channel)
@@ -183,6 +184,11 @@ def check_references(portfolio: Portfolio) -> list[Diagnostic]:
     checker.catalogue()
     for jid, journey in portfolio.journeys.items():
         checker.journey(jid, journey)
+    for jid, journey in sorted(portfolio.salvaged.items()):
+        # only errors: a dropped key would otherwise show up again as a governance gap
+        before = len(checker.out)
+        checker.journey(jid, journey)
+        checker.out[before:] = [d for d in checker.out[before:] if d.severity == "error"]
     checker.cycles()
     checker.unused_opportunities()
     return checker.out

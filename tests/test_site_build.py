@@ -149,7 +149,8 @@ def test_failed_build_leaves_the_old_site_intact(tmp_path):
     assert result.returncode == 1
     assert "missing.md" in result.stderr and "was left as it was" in result.stderr
     assert tree_digest(project / "site") == before
-    assert sorted(p.name for p in project.iterdir()) == ["docs", "journeys", "mkdocs.yml", "site", "theme"]
+    # .cache holds the chart cache (kept between builds on purpose); nothing else is left behind
+    assert sorted(p.name for p in project.iterdir()) == [".cache", "docs", "journeys", "mkdocs.yml", "site", "theme"]
     # an invalid portfolio fails before MkDocs runs, with the check's messages
     (project / "docs" / "broken.md").unlink()
     (project / "journeys" / "maps" / "buy.yaml").write_text("title: x\n", encoding="utf-8")

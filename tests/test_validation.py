@@ -226,3 +226,21 @@ def test_governance_warnings(portfolio):
 def test_a_journey_file_that_is_not_a_mapping(portfolio, text):
     [line] = [e for e in errors(portfolio({"maps/buy.yaml": text})) if "error" in e]
     assert line.startswith("journeys/maps/buy.yaml:1:1: error: expected a journey mapping (title, description, phases...)")
+
+
+def test_step_personas_must_exist(portfolio):
+    root = portfolio({"maps/buy.yaml": JOURNEY.replace("        emotion: 4\n", "        emotion: 4\n        personas: [pat, patt]\n")})
+    assert errors(root) == [
+        "journeys/maps/buy.yaml:17:25: error: phases[0].steps[0].personas[1]: unknown persona 'patt' "
+        "[did you mean 'pat'?; or define it in a catalogue file under `personas:`]"
+    ]
+
+
+def test_schema_errors_and_reference_errors_of_one_file_come_together(portfolio):
+    text = JOURNEY.replace("lifecycle: live", "lifecycle: lvie").replace("department: sales\npersonas", "department: sale\npersonas")
+    assert errors(portfolio({"maps/buy.yaml": text})) == [
+        "journeys/maps/buy.yaml:3:12: error: lifecycle: expected one of 'draft', 'live', 'retired', got 'lvie' "
+        "[did you mean 'live'?]",
+        "journeys/maps/buy.yaml:6:15: error: owner.department: unknown department 'sale' "
+        "[did you mean 'sales'?; or define it in a catalogue file under `departments:`]",
+    ]

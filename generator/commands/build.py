@@ -42,6 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--verbose", "-v", action="store_true", help="show every line MkDocs prints")
     p.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
                    help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
+    p.add_argument("--chart-cache", default=None, metavar="DIR",
+                   help="where drawn charts are kept between builds (default: the plugin's chart_cache, "
+                        "$JOURNEYS_CHART_CACHE, else .cache/journeys/charts)")
     p.set_defaults(run=run)
 
 
@@ -158,6 +161,8 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(project), "NO_MKDOCS_2_WARNING": "1",
            "JOURNEYS_MAX_FILE_SIZE": str(limit),
            "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
+    if args.chart_cache:
+        env["JOURNEYS_CHART_CACHE"] = str(Path(args.chart_cache).resolve())
     print(f"journeys build: building the site with MkDocs (strict) into {staging.name}/", file=sys.stderr)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config.resolve()),
            "-d", str(staging)]
@@ -166,7 +171,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
                                       stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
         assert state.proc.stdout is not None
         for line in state.proc.stdout:
-            if args.verbose or not line.startswith("INFO"):
+            if args.verbose or not line.startswith("INFO") or " charts: " in line:
                 print(f"  {line.rstrip()}", file=sys.stderr)
         code = state.proc.wait()
     except OSError as exc:

@@ -17,7 +17,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..chart_cache import cache_dir
+from ..history import history
 from ..site import render_site, safe_relpath
+from ..site_metrics import site_extras
 from ..yaml_source import MAX_BYTES, max_bytes_from_env
 from ._common import checked, mkdocs_settings
 
@@ -36,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
     p.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
                    help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
+    p.add_argument("--chart-cache", default=None, metavar="DIR",
+                   help="where drawn charts are kept between runs (default: $JOURNEYS_CHART_CACHE, "
+                        "else .cache/journeys/charts)")
     p.set_defaults(run=run)
 
 
@@ -117,7 +123,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     portfolio, report = result
     templates = args.templates or settings.get("templates")
-    site = render_site(portfolio, warnings=report.warnings, template_dirs=[templates] if templates else [])
+    extras, stats = site_extras(portfolio, cache=cache_dir(args.chart_cache), history=history(portfolio))
+    print(stats.summary(), file=sys.stderr)
+    site = render_site(portfolio, warnings=report.warnings, extras=extras,
+                       template_dirs=[templates] if templates else [])
     files = site.files()
     try:
         written, unchanged, deleted = write_files(out, files)

@@ -1,0 +1,167 @@
+"""The chart cache: render only the charts whose content-hashed file is missing, in parallel.
+
+A chart's file name is a hash of its data, the drawing style and the matplotlib version (`Chart.filename`),
+so a file in the cache is the right picture for every chart with that name, on any machine. The cache
+folder survives between builds and CI runs (`--chart-cache`, the plugin's `chart_cache` option, or
+$JOURNEYS_CHART_CACHE; default `.cache/journeys/charts`).
+
+- Writes are atomic (a temporary file in the same folder, then `os.replace`), so an interrupted build
+  never leaves half a file under a real name, and two builds can share the folder.
+- Each file ends with a comment holding the SHA-256 of the bytes before it; a truncated or damaged entry
+  fails that check and is drawn again.
+- Missing charts are drawn in a pool of worker processes (`ProcessPoolExecutor`, spawn context: the
+  workers import `charts.render` afresh, nothing is inherited from the parent), or in this process when
+  there are only a few (starting workers costs more than drawing a handful).
+- `RenderStats` counts what was drawn and what came from the cache (and the log says it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .charts import Chart, render
+
+DEFAULT_CACHE = Path(".cache") / "journeys" / "charts"
+ENV_CACHE = "JOURNEYS_CHART_CACHE"
+ENV_WORKERS = "JOURNEYS_CHART_WORKERS"
+IN_PROCESS_BELOW = 6  # fewer missing charts than this are drawn without a pool
+_CHECKSUM_PREFIX = b"<!-- journeys-sha256:"
+_CHECKSUM_SUFFIX = b" -->\n"
+
+log = logging.getLogger("journeys.charts")
+
+
+def cache_dir(option: str | os.PathLike | None = None, *, base: Path | None = None) -> Path:
+    """The cache folder: the option when given, else $JOURNEYS_CHART_CACHE, else `.cache/journeys/charts`."""
+    chosen = option or os.environ.get(ENV_CACHE) or DEFAULT_CACHE
+    path = Path(chosen).expanduser()
+    return path if path.is_absolute() or base is None else base / path
+
+
+@dataclass
+class RenderStats:
+    rendered: list[str] = field(default_factory=list)  # file names drawn in this run
+    cached: list[str] = field(default_factory=list)  # file names found valid in the cache
+    repaired: list[str] = field(default_factory=list)  # damaged entries drawn again (also in `rendered`)
+
+    def summary(self) -> str:
+        fixed = f", {len(self.repaired)} damaged entries redrawn" if self.repaired else ""
+        return f"charts: {len(self.rendered)} rendered, {len(self.cached)} from the cache{fixed}"
+
+
+def seal(svg: bytes) -> bytes:
+    """The SVG followed by a comment with its checksum (a comment after the root element is valid XML)."""
+    return svg + b"\n" + _CHECKSUM_PREFIX + hashlib.sha256(svg).hexdigest().encode() + _CHECKSUM_SUFFIX
+
+
+def verify(content: bytes) -> bool:
+    """True when the content is a whole SVG whose checksum matches."""
+    if not content.endswith(_CHECKSUM_SUFFIX):
+        return False
+    head, sep, tail = content.rpartition(b"\n" + _CHECKSUM_PREFIX)
+    if not sep:
+        return False
+    digest = tail[: -len(_CHECKSUM_SUFFIX)]
+    return head.rstrip().endswith(b"</svg>") and hashlib.sha256(head).hexdigest().encode() == digest
+
+
+def _valid_file(path: Path) -> bool:
+    try:
+        return verify(path.read_bytes())
+    except OSError:
+        return False
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _render_to(job: tuple[str, dict, str]) -> str:
+    """Worker: draw one chart into its cache file. Top-level so a spawned process can import it."""
+    kind, data, target = job
+    write_atomic(Path(target), seal(render(kind, data)))
+    return target
+
+
+def _workers(requested: int | None) -> int:
+    if requested:
+        return max(1, requested)
+    env = os.environ.get(ENV_WORKERS, "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
+           in_process_below: int = IN_PROCESS_BELOW) -> RenderStats:
+    """Make sure every chart has a valid file in `cache`; draw only what is missing or damaged."""
+    cache = Path(cache)
+    stats = RenderStats()
+    jobs: dict[str, tuple[str, dict, str]] = {}
+    for chart in charts:
+        name = chart.filename
+        if name in jobs or name in stats.cached:
+            continue
+        path = cache / name
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            content = None
+        except OSError:
+            content = b""
+        if content is not None and verify(content):
+            stats.cached.append(name)
+            continue
+        if content is not None:
+            stats.repaired.append(name)
+        jobs[name] = (chart.kind, chart.data, str(path))
+    todo = [jobs[name] for name in sorted(jobs)]
+    if todo:
+        cache.mkdir(parents=True, exist_ok=True)
+    count = _workers(workers)
+    if len(todo) < in_process_below or count == 1:
+        for job in todo:
+            _render_to(job)
+    else:
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=min(count, len(todo)), mp_context=context) as pool:
+                # big chunks: each task is ~50 ms, the round trip to a worker is not free
+                chunk = max(1, len(todo) // (count * 4))
+                list(pool.map(_render_to, todo, chunksize=chunk))
+        except (BrokenProcessPool, OSError) as exc:
+            # e.g. a parent whose __main__ cannot be re-imported (code piped to python): finish here
+            log.warning("chart workers failed (%s); drawing the rest in this process", exc)
+            for job in todo:
+                if not _valid_file(Path(job[2])):
+                    _render_to(job)
+    stats.rendered = sorted(jobs)
+    log.info(stats.summary())
+    return stats
+
+
+def read_chart(cache: Path, chart: Chart) -> bytes:
+    """The chart's SVG as published: the cached file without its checksum line."""
+    content = (Path(cache) / chart.filename).read_bytes()
+    head, _, _ = content.rpartition(b"\n" + _CHECKSUM_PREFIX)
+    return head

@@ -1,0 +1,459 @@
+"""Metric data: the CSV files in `journeys/data/`, read in one linear pass each, validated against the portfolio.
+
+Two shapes, told apart by the header row (docs/metrics.md):
+
+- aggregated values, `date,metric,journey,step,value,segment` (columns `step` and `segment` optional):
+  one value per row, already computed elsewhere;
+- raw survey responses, `date,metric,journey,step,score` (column `step` optional): one answer per row,
+  from which `metrics.py` computes NPS, CSAT or CES per period.
+
+Every problem is a `Diagnostic` with the file and line (and the column of the offending field), reported
+by `journeys check` together with the YAML errors. Raw responses are not kept row by row: each is counted
+into a histogram of scores per (metric, journey, step, period), so memory stays small however many rows
+there are. Parsing uses only the csv module and a dict cache of dates: no pandas, linear time.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .model import MetricKind
+from .portfolio import Portfolio
+from .suggest import did_you_mean, known
+from .yaml_source import read_text
+
+DATA_DIR = "data"
+# A year of daily survey answers for a large portfolio is a few MB; beyond this it is a mistake.
+CSV_MAX_BYTES = 50_000_000
+
+AGGREGATED_COLUMNS = ("date", "metric", "journey", "step", "value", "segment")
+RAW_COLUMNS = ("date", "metric", "journey", "step", "score")
+REQUIRED = {"aggregated": ("date", "metric", "journey", "value"), "raw": ("date", "metric", "journey", "score")}
+# The answer scale of each survey kind: the question's lowest and highest score.
+SCALES: dict[MetricKind, tuple[int, int]] = {MetricKind.nps: (0, 10), MetricKind.csat: (1, 5), MetricKind.ces: (1, 7)}
+# The range an aggregated value of these kinds can take (NPS in points, CSAT in %, CES on its scale).
+VALUE_RANGES: dict[MetricKind, tuple[float, float]] = {
+    MetricKind.nps: (-100.0, 100.0), MetricKind.csat: (0.0, 100.0), MetricKind.ces: (1.0, 7.0),
+    MetricKind.rate: (0.0, 100.0),
+}
+NON_NEGATIVE = (MetricKind.count, MetricKind.duration)
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
+_INTEGER = re.compile(r"[+-]?\d+\Z")
+_NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)\Z", re.I)
+
+
+@dataclass(frozen=True, order=True)
+class SeriesKey:
+    """What one series measures: a metric on a journey, at one step (or the whole journey), for a segment."""
+
+    metric: str
+    journey: str
+    step: str = ""  # "" for the whole journey
+    segment: str = ""  # "" for everyone
+
+
+@dataclass
+class MetricData:
+    """Every valid row of every data file, ready for `metrics.build_series`."""
+
+    period: str = "month"
+    min_responses: int = 30
+    # aggregated values: key -> date -> value (one value a date: a second one is a duplicate row)
+    values: dict[SeriesKey, dict[_dt.date, float]] = field(default_factory=dict)
+    # survey responses: key -> first day of the period -> count of each score (index = score)
+    responses: dict[SeriesKey, dict[_dt.date, list[int]]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    rows: int = 0
+
+
+def period_start(day: _dt.date, period: str) -> _dt.date:
+    """The first day of the month or quarter that `day` falls in."""
+    if period == "quarter":
+        return _dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return _dt.date(day.year, day.month, 1)
+
+
+def _display(path: Path, base: Path | None) -> str:
+    base = base or Path.cwd()
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def data_files(root: Path) -> list[Path]:
+    """The `*.csv` files of the portfolio's data folder, sub-folders included, in a stable order."""
+    folder = Path(root) / DATA_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        found.extend(Path(dirpath) / name for name in sorted(filenames) if name.endswith(".csv"))
+    return found
+
+
+def _shown(text: str) -> str:
+    """Field text for a one-line message: line breaks and tabs written as escapes."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+def _field_column(raw_line: str, index: int) -> int:
+    """The 1-based column where field `index` starts on a physical line, honouring quotes."""
+    col, field_no, quoted = 0, 0, False
+    for col, char in enumerate(raw_line):
+        if field_no == index:
+            return col + 1
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            field_no += 1
+    return len(raw_line.rstrip("\r\n")) + 1 if field_no == index else 1
+
+
+class _FileReader:
+    """One CSV file: the header decides the shape; every row is checked and counted in."""
+
+    def __init__(self, portfolio: Portfolio, data: MetricData, display: str, text: str,
+                 first_rows: dict[tuple, tuple[str, int]]):
+        self.p = portfolio
+        self.data = data
+        self.file = display
+        self.text = text
+        # split as the csv reader does (\n, \r, \r\n only), so that line numbers and columns agree
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.errors: list[Diagnostic] = []
+        self.first_rows = first_rows  # shared across files: duplicates between two files are found too
+        self.dates: dict[str, _dt.date | None] = {}
+        # a journey file with schema errors is salvaged for cross-checks: its rows are checked, not kept
+        self.step_ids = {jid: {s.id for s in j.steps()}
+                         for jid, j in {**portfolio.salvaged, **portfolio.journeys}.items()}
+
+    # ------------------------------------------------------------------ reporting
+    def error(self, line: int, col: int, message: str, code: str, hint: str = "", severity: str = "error") -> None:
+        self.errors.append(Diagnostic(self.file, line, col, severity, message, code, "", hint))  # type: ignore[arg-type]
+
+    def at_field(self, line: int, index: int, message: str, code: str, hint: str = "", severity: str = "error") -> None:
+        raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        self.error(line, _field_column(raw, index), message, code, hint, severity)
+
+    # ------------------------------------------------------------------ reading
+    def read(self) -> None:
+        if not self.text.strip():
+            self.error(1, 1, "the file is empty", "empty",
+                       hint="add a header row (`date,metric,journey,step,value` or `date,metric,journey,step,score`) "
+                            "and data, or delete the file")
+            return
+        reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
+        previous_end = 0
+        header: list[str] | None = None
+        shape = ""
+        columns: dict[str, int] = {}
+        width = 0
+        rows = 0
+        try:
+            for row in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # blank lines are harmless
+                if header is None:
+                    header = row
+                    shape, columns = self.header(row, start)
+                    if not shape:
+                        return
+                    width = len(row)
+                    continue
+                if len(row) != width:
+                    self.ragged(row, width, start, header)
+                    continue
+                rows += 1
+                if shape == "aggregated":
+                    self.aggregated(row, columns, start)
+                else:
+                    self.raw(row, columns, start)
+        except csv.Error as exc:
+            line = previous_end + 1
+            message = str(exc)
+            if "unexpected end of data" in message or "EOF" in message:
+                self.error(line, 1, "a quoted field is not closed before the end of the file", "csv-syntax",
+                           hint='close the quote; a quote inside a quoted field is written twice: ""')
+            else:
+                self.error(line, 1, f"the row cannot be read as CSV: {message}", "csv-syntax",
+                           hint='quote fields that hold commas or quotes, e.g. "a, b"')
+            return
+        if header is not None and rows == 0 and not self.errors:
+            self.error(1, 1, "the file has a header but no rows", "empty", hint="add data rows, or delete the file")
+        self.data.rows += rows
+
+    def header(self, row: list[str], line: int) -> tuple[str, dict[str, int]]:
+        names = [name.strip().lower() for name in row]
+        if "value" in names and "score" in names:
+            self.at_field(line, names.index("score"), "the header has both `value` and `score` columns",
+                          "csv-header", hint="aggregated values and survey responses go in separate files")
+            return "", {}
+        shape = "aggregated" if "value" in names else "raw" if "score" in names else ""
+        allowed = AGGREGATED_COLUMNS if shape == "aggregated" else RAW_COLUMNS if shape else AGGREGATED_COLUMNS + RAW_COLUMNS
+        ok = bool(shape)
+        seen: dict[str, int] = {}
+        for index, name in enumerate(names):
+            if name in seen:
+                self.at_field(line, index, f"the column '{name}' appears twice in the header", "csv-header",
+                              hint="keep one of them")
+                ok = False
+            elif name not in allowed:
+                hint = did_you_mean(name, allowed) or "the columns are " + ", ".join(allowed)
+                self.at_field(line, index, f"unknown column '{_shown(row[index].strip())}'", "csv-header", hint=hint)
+                ok = False
+            seen.setdefault(name, index)
+        if not shape:
+            self.error(line, 1, "the header has neither a `value` nor a `score` column", "csv-header",
+                       hint="start the file with `date,metric,journey,step,value` (aggregated values) "
+                            "or `date,metric,journey,step,score` (survey responses)")
+            return "", {}
+        for name in REQUIRED[shape]:
+            if name not in seen:
+                self.error(line, 1, f"the header lacks the column '{name}'", "csv-header",
+                           hint="the columns are " + ", ".join(allowed))
+                ok = False
+        return (shape, seen) if ok else ("", {})
+
+    def ragged(self, row: list[str], width: int, line: int, header: list[str]) -> None:
+        got = len(row)
+        hint = ("a decimal comma? write numbers with a point (12.5), or quote fields that hold commas"
+                if got > width else "every row needs a field for each column of the header; leave a field empty with ,,")
+        index = min(width, got) if got > width else 0
+        self.at_field(line, index, f"expected {width} fields as in the header, got {got}", "csv-row", hint=hint)
+
+    # ------------------------------------------------------------------ fields
+    def date(self, text: str, line: int, index: int) -> _dt.date | None:
+        if text in self.dates:
+            day = self.dates[text]
+        else:
+            day = None
+            if _DATE.match(text):
+                try:
+                    day = _dt.date.fromisoformat(text)
+                except ValueError:
+                    day = None
+            self.dates[text] = day
+        if day is None:
+            if _DATE.match(text):
+                self.at_field(line, index, f"'{_shown(text)}' is not a real date", "bad-date",
+                              hint="check the month (01-12) and the day of the month")
+            else:
+                self.at_field(line, index, f"expected a date as YYYY-MM-DD, got '{_shown(text)}'" if text
+                              else "expected a date as YYYY-MM-DD, got nothing", "bad-date",
+                              hint="write dates as YYYY-MM-DD, e.g. 2025-03-01")
+        return day
+
+    def ids(self, row: list[str], columns: dict[str, int], line: int) -> tuple[str, str, str] | None:
+        """The metric, journey and step of a row, each checked against the portfolio."""
+        metric, journey = row[columns["metric"]].strip(), row[columns["journey"]].strip()
+        step = row[columns["step"]].strip() if "step" in columns else ""
+        ok = True
+        if metric not in self.p.metrics:
+            if ("metrics", metric) not in self.p.broken and "catalogue" not in self.p.unreadable:
+                hint = did_you_mean(metric, self.p.metrics) or known(self.p.metrics)
+                self.at_field(line, columns["metric"], f"unknown metric '{_shown(metric)}'", "unknown-reference",
+                              hint=f"{hint}; or define it in a catalogue file under `metrics:`")
+            ok = False
+        if journey not in self.step_ids:
+            if ("journeys", journey) not in self.p.broken and "journeys" not in self.p.unreadable:
+                hint = did_you_mean(journey, self.p.journeys) or known(self.p.journeys)
+                self.at_field(line, columns["journey"], f"unknown journey '{_shown(journey)}'", "unknown-reference",
+                              hint=f"{hint}; journey ids are the file names in maps/")
+            return None
+        if step and step not in self.step_ids[journey]:
+            hint = did_you_mean(step, self.step_ids[journey]) or known(self.step_ids[journey])
+            self.at_field(line, columns["step"], f"unknown step '{_shown(step)}' in journey '{_shown(journey)}'",
+                          "unknown-reference", hint=f"{hint}; leave the step empty for the whole journey")
+            ok = False
+        return (metric, journey, step) if ok and journey in self.p.journeys else None
+
+    def listed(self, metric: str, journey: str, step: str, line: int, index: int) -> None:
+        """Data for a metric the journey (or step) does not list is not shown: say so once per series."""
+        key = ("listed", metric, journey, step)
+        if key in self.first_rows:
+            return
+        self.first_rows[key] = (self.file, line)
+        j = self.p.journeys[journey]
+        file = self.p.journey_files.get(journey, journey)
+        if step:
+            if metric in next(s for s in j.steps() if s.id == step).metrics:
+                return
+            fix = f"add '{_shown(metric)}' to the `metrics:` of step '{_shown(step)}' in {file}"
+            what = f"step '{_shown(step)}' of journey '{_shown(journey)}'"
+        else:
+            if metric in j.metrics:
+                return
+            fix = f"add '{_shown(metric)}' to the journey's `metrics:` in {file}"
+            what = f"journey '{_shown(journey)}'"
+        self.at_field(line, index, f"metric '{_shown(metric)}' is not listed for {what}, so its data is not shown",
+                      "unlisted-metric", hint=fix, severity="warning")
+
+    def duplicate(self, key: tuple, line: int, what: str) -> bool:
+        first = self.first_rows.get(key)
+        if first is None:
+            self.first_rows[key] = (self.file, line)
+            return False
+        where = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
+        self.error(line, 1, f"duplicate row: {_shown(what)} (first written at {where})", "duplicate-row",
+                   hint="keep one row per date, metric, journey, step and segment")
+        return True
+
+    # ------------------------------------------------------------------ rows
+    def aggregated(self, row: list[str], columns: dict[str, int], line: int) -> None:
+        index = columns["value"]
+        day = self.date(row[columns["date"]].strip(), line, columns["date"])
+        ids = self.ids(row, columns, line)
+        text = row[index].strip()
+        value: float | None = None
+        if _NUMBER.match(text):
+            value = float(text)
+            if not math.isfinite(value):
+                self.at_field(line, index, f"expected a finite number, got '{_shown(text)}'", "bad-number",
+                              hint="leave out rows without a value")
+                value = None
+        elif _NON_FINITE.match(text):
+            self.at_field(line, index, f"expected a finite number, got '{_shown(text)}'", "bad-number",
+                          hint="leave out rows without a value; NaN and infinity are not data")
+        else:
+            self.at_field(line, index, f"expected a number, got '{_shown(text)}'" if text else "expected a number, got nothing",
+                          "bad-number", hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5")
+        if ids is None or day is None or value is None:
+            return
+        metric, journey, step = ids
+        definition = self.p.metrics[metric]
+        kind = definition.kind
+        low_high = VALUE_RANGES.get(kind)
+        if low_high and not low_high[0] <= value <= low_high[1]:
+            self.at_field(line, index, f"a {kind.value} value must be from {low_high[0]:g} to {low_high[1]:g}, "
+                                       f"got {value:g}", "out-of-range",
+                          hint=_range_hint(kind))
+            return
+        if kind in NON_NEGATIVE and value < 0:
+            self.at_field(line, index, f"a {kind.value} cannot be negative, got {value:g}", "out-of-range")
+            return
+        segment = row[columns["segment"]].strip() if "segment" in columns else ""
+        key = SeriesKey(metric, journey, step, segment)
+        what = f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "") + (f", {segment}" if segment else "")
+        if self.duplicate(("value", key, day), line, what):
+            return
+        if self.mixed(key, line, "aggregated values", "survey responses", ("raw", metric, journey, step)):
+            return
+        self.first_rows.setdefault(("value", metric, journey, step), (self.file, line))
+        self.listed(metric, journey, step, line, columns["metric"])
+        self.data.values.setdefault(key, {})[day] = value
+
+    def raw(self, row: list[str], columns: dict[str, int], line: int) -> None:
+        index = columns["score"]
+        day = self.date(row[columns["date"]].strip(), line, columns["date"])
+        ids = self.ids(row, columns, line)
+        text = row[index].strip()
+        score: int | None = None
+        if _INTEGER.match(text):
+            score = int(text)
+        elif _NON_FINITE.match(text):
+            self.at_field(line, index, f"expected a whole-number score, got '{_shown(text)}'", "bad-number",
+                          hint="leave out responses without a score; NaN and infinity are not scores")
+        elif _NUMBER.match(text):
+            self.at_field(line, index, f"expected a whole-number score, got '{_shown(text)}'", "bad-number",
+                          hint="survey scores are whole numbers, e.g. 9")
+        else:
+            self.at_field(line, index, f"expected a whole-number score, got '{_shown(text)}'" if text
+                          else "expected a whole-number score, got nothing", "bad-number",
+                          hint="survey scores are whole numbers, e.g. 9; leave out unanswered responses")
+        if ids is None:
+            return
+        metric, journey, step = ids
+        kind = self.p.metrics[metric].kind
+        scale = SCALES.get(kind)
+        if scale is None:
+            self.at_field(line, columns["metric"],
+                          f"survey responses need an nps, csat or ces metric; '{_shown(metric)}' is a {kind.value} metric",
+                          "wrong-kind", hint="put its values in an aggregated file (a `value` column)")
+            return
+        if score is None or day is None:
+            return
+        if not scale[0] <= score <= scale[1]:
+            self.at_field(line, index, f"a {kind.value} score must be from {scale[0]} to {scale[1]}, got {score}",
+                          "out-of-range", hint=_scale_hint(kind))
+            return
+        key = SeriesKey(metric, journey, step)
+        if self.mixed(key, line, "survey responses", "aggregated values", ("value", metric, journey, step)):
+            return
+        self.first_rows.setdefault(("raw", metric, journey, step), (self.file, line))
+        self.listed(metric, journey, step, line, columns["metric"])
+        counts = self.data.responses.setdefault(key, {}).setdefault(period_start(day, self.data.period), None)
+        if counts is None:
+            counts = self.data.responses[key][period_start(day, self.data.period)] = [0] * (scale[1] + 1)
+        counts[score] += 1
+
+    def mixed(self, key: SeriesKey, line: int, this: str, other: str, other_key: tuple) -> bool:
+        first = self.first_rows.get(other_key)
+        if first is None:
+            return False
+        where = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
+        step = f", step '{key.step}'" if key.step else ""
+        flag = ("mixed",) + other_key[1:]
+        if flag in self.first_rows:
+            return True  # said once per series is enough
+        self.first_rows[flag] = (self.file, line)
+        self.error(line, 1, f"{this} for metric '{key.metric}', journey '{key.journey}'{step}, which already has "
+                            f"{other} (first at {where})", "mixed-data",
+                   hint="give a series either survey responses or aggregated values, not both")
+        return True
+
+
+def _range_hint(kind: MetricKind) -> str:
+    return {
+        MetricKind.nps: "NPS is % promoters minus % detractors, from -100 to 100",
+        MetricKind.csat: "CSAT is the % of satisfied answers, from 0 to 100",
+        MetricKind.ces: "CES is the mean effort score on the 1 to 7 scale",
+        MetricKind.rate: "write rates as percentages, from 0 to 100",
+    }.get(kind, "")
+
+
+def _scale_hint(kind: MetricKind) -> str:
+    return {
+        MetricKind.nps: "NPS asks 'how likely are you to recommend us', 0 (not at all) to 10 (extremely)",
+        MetricKind.csat: "CSAT answers run from 1 (very unsatisfied) to 5 (very satisfied)",
+        MetricKind.ces: "CES answers run from 1 (very easy) to 7 (very difficult)",
+    }.get(kind, "")
+
+
+def load_metric_data(portfolio: Portfolio, *, base: Path | None = None,
+                     max_bytes: int = CSV_MAX_BYTES) -> tuple[MetricData, list[Diagnostic]]:
+    """Read and check every data file of the portfolio; the data holds every valid row."""
+    data = MetricData(period=portfolio.organisation.period, min_responses=portfolio.organisation.min_responses)
+    errors: list[Diagnostic] = []
+    first_rows: dict[tuple, tuple[str, int]] = {}
+    root = Path(portfolio.root)
+    for path in data_files(root):
+        display = _display(path, base)
+        try:
+            path.resolve().relative_to(root.resolve())
+        except ValueError:
+            errors.append(Diagnostic(display, 1, 1, "error", "the file is a link to a place outside the portfolio folder",
+                                     "outside", hint="copy the file into the portfolio instead of linking to it"))
+            continue
+        text, problems = read_text(path, display, max_bytes)
+        errors.extend(problems)
+        if text is None:
+            continue
+        data.files.append(display)
+        reader = _FileReader(portfolio, data, display, text, first_rows)
+        reader.read()
+        errors.extend(reader.errors)
+    return data, errors

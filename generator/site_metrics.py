@@ -1,0 +1,105 @@
+"""The metrics stage of the site: health, trends, latest values, charts and the needs-attention list,
+handed to `site.render_site` as its `Extras`.
+
+`site_extras(portfolio, cache=...)` computes series and health (`metric_views.compute`), makes sure every
+chart is in the chart cache (`chart_cache.ensure`: only missing ones are drawn), and returns the extras
+with the charts' SVG bytes as site assets under `assets/charts/`. The MkDocs plugin and
+`journeys generate` both call it, so both publish the same pages. MkDocs-free.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .chart_cache import RenderStats, ensure, read_chart
+from .charts import fmt, table_html
+from .health import GroupStatus, MetricStatus, roll_up
+from .history import History
+from .metric_views import MetricsView, compute
+from .metrics import period_label
+from .portfolio import Portfolio
+from .site import Chart as SiteChart
+from .site import Extras
+
+CHART_DIR = "assets/charts"
+
+
+def _trend(group: GroupStatus) -> str:
+    return group.trend.value
+
+
+def extras_from(view: MetricsView, cache: Path) -> Extras:
+    """The site's extras from computed metrics whose charts are in `cache`."""
+    p, h = view.portfolio, view.health
+    size = p.organisation.period
+    health: dict[str, str] = {}
+    trends: dict[str, str] = {}
+
+    def put(key: str, group: GroupStatus) -> None:
+        if group.members:
+            health[key] = group.health.value
+            trends[key] = _trend(group)
+
+    for jid, group in h.journeys.items():
+        put(f"journey:{jid}", group)
+    for (jid, sid), group in h.steps.items():
+        put(f"step:{jid}/{sid}", group)
+    for dept, group in h.departments.items():
+        put(f"department:{dept}", group)
+    for persona, group in h.personas.items():
+        put(f"persona:{persona}", group)
+    by_metric: dict[str, list[MetricStatus]] = {}
+    by_metric_journey: dict[tuple[str, str], list[MetricStatus]] = {}
+    for key, status in h.metrics.items():
+        by_metric.setdefault(key.metric, []).append(status)
+        by_metric_journey.setdefault((key.metric, key.journey), []).append(status)
+    for mid, members in by_metric.items():
+        put(f"metric:{mid}", roll_up(members, size))
+    latest: dict[str, str] = {}
+    for (mid, jid), members in by_metric_journey.items():
+        put(f"metric:{mid}@{jid}", roll_up(members, size))
+        whole = next((m for m in members if not m.key.step), None)
+        shown = whole or max(members, key=lambda m: (m.health.rank, m.distance or 0.0))
+        if shown.period is not None:
+            latest[f"metric:{mid}@{jid}"] = f"{fmt(shown.value, shown.definition.unit)} ({period_label(shown.period, size)})"
+    charts: dict[str, list[SiteChart]] = {}
+    assets: dict[str, bytes] = {}
+    for owner, owned in view.charts.items():
+        for c in owned:
+            path = f"{CHART_DIR}/{c.filename}"
+            assets[path] = read_chart(cache, c)
+            if owner:
+                charts.setdefault(owner, []).append(
+                    SiteChart(path, c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind))
+    overall = view.charts.get("", [])
+    attention = []
+    for m in h.attention():
+        journey = p.journeys[m.key.journey]
+        step = next((s.name for s in journey.steps() if s.id == m.key.step), m.key.step) if m.key.step else ""
+        unit = m.definition.unit
+        attention.append({
+            "journey": m.key.journey, "step": m.key.step, "step_name": step, "metric": m.key.metric,
+            "health": m.health.value, "distance": f"{m.distance:.2f}",
+            "latest": f"{fmt(m.value, unit)} ({period_label(m.period, size)})",
+            "target": fmt(m.definition.target, unit), "warning": fmt(m.definition.warning, unit),
+            "trend": m.trend.value, "trend_year": m.trend_year.value,
+        })
+    portfolio_charts = [SiteChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
+                                  kind=c.kind) for c in overall]
+    return Extras(health=health, charts=charts, assets=dict(sorted(assets.items())), trends=trends,
+                  latest=latest, attention=attention, portfolio_charts=portfolio_charts)
+
+
+def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None,
+                history: History | None = None) -> tuple[Extras, RenderStats]:
+    """Compute the metrics, draw the missing charts into `cache`, and return the site's extras."""
+    view = compute(portfolio)
+    stats = ensure(view.all_charts(), cache, workers=workers)
+    extras = extras_from(view, cache)
+    if history is not None:
+        extras = dataclasses.replace(extras, history=history)
+    return extras, stats
+

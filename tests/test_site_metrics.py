@@ -1,0 +1,101 @@
+"""Health and charts in the built site (real MkDocs build of the example), and the chart cache across
+`journeys generate` runs: an edit to one journey redraws only that journey's charts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from conftest import EXAMPLE, ROOT, run_cli
+from site_helpers import parse
+from test_site_build import example, example_site  # noqa: F401  (session fixtures: one build for both files)
+
+from generator.check import check
+from generator.metric_views import compute
+
+
+def _figures(html: str) -> list[str]:
+    return re.findall(r'<figure class="jm-chart jm-chart--(\w+)">\s*<p><img alt="([^"]+)" src="([^"]+)"', html)
+
+
+def test_every_journey_page_shows_its_charts_with_data_and_health(example_site, example):  # noqa: F811
+    view = compute(example)
+    for jid, journey in example.journeys.items():
+        page = example_site / "journeys" / jid / "index.html"
+        html = page.read_text(encoding="utf-8")
+        figures = _figures(html)
+        assert [f[0] for f in figures] == [c.kind for c in view.charts[jid]], jid
+        assert html.count('<details class="jm-chart-data">') == len(figures), jid
+        for kind, alt, src in figures:
+            svg = (page.parent / src).resolve()
+            assert svg.is_file(), (jid, src)
+            content = svg.read_bytes()
+            assert content.startswith(b"<?xml") and content.rstrip().endswith(b"</svg>"), src
+            assert b"<metadata" not in content and b"<text" in content and b"journeys-sha256" not in content
+            assert len(alt) > 40
+        has_data = view.health.journeys[jid].members
+        badge = re.search(r"<dt>Metric health</dt>\s*<dd><span class=\"jm-badge jm-health jm-health--([a-z-]+)\"", html)
+        assert badge, jid
+        assert (badge.group(1) != "no-data") == bool(has_data), jid
+        if journey.lifecycle.value == "live":
+            assert has_data and any(f[0] == "trend" for f in figures), jid
+
+
+def test_journey_map_has_a_health_lane_with_step_badges(example_site, example):  # noqa: F811
+    view = compute(example)
+    html = (example_site / "journeys" / "make-a-claim" / "index.html").read_text(encoding="utf-8")
+    states = re.findall(r'jm-health--([a-z-]+)" title="Metric health', html)
+    steps = [g for (j, _), g in view.health.steps.items() if j == "make-a-claim" and g.members]
+    assert len(states) >= len(steps) + 1
+    assert "Latest</th>" in html and "(2026-10)" in html
+
+
+def test_needs_attention_page_is_ranked_by_distance(example_site, example):  # noqa: F811
+    html = (example_site / "attention" / "index.html").read_text(encoding="utf-8")
+    distances = [float(d) for d in re.findall(r'</span></td>\s*<td style="text-align: right;">([0-9.]+)</td>', html)]
+    expected = compute(example).health.attention()
+    assert len(distances) == len(expected) > 3
+    assert distances == sorted(distances, reverse=True)
+    assert distances[0] == round(expected[0].distance, 2)
+    assert 'src="../assets/charts/opportunities-' in html  # the portfolio-wide opportunity matrix
+
+
+def test_home_department_and_persona_pages_show_health(example_site):  # noqa: F811
+    home = (example_site / "index.html").read_text(encoding="utf-8")
+    assert "Needs attention" in home and 'href="attention/"' in home
+    assert home.count("jm-health--off-target") + home.count("jm-health--at-risk") >= 5
+    claims = (example_site / "departments" / "claims" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"Metric health:</strong> <span class=\"jm-badge jm-health jm-health--(off-target|at-risk|on-target)\"",
+                     claims)
+    persona = next((example_site / "personas").glob("*/index.html"))
+    assert "Metric health across their journeys" in persona.read_text(encoding="utf-8")
+
+
+def test_user_guide_page_on_metrics_is_published(example_site):  # noqa: F811
+    html = (example_site / "metrics" / "index.html").read_text(encoding="utf-8")
+    assert "Metrics and health" in html and "The chart cache" in html
+    assert (example_site / "metric-catalogue" / "index.html").is_file()
+    assert not [link for link in parse(example_site / "attention" / "index.html").links if link.endswith(".md")]
+
+
+def test_editing_one_journey_redraws_only_its_charts(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(EXAMPLE, project / "journeys")
+    cache = tmp_path / "cache"
+    portfolio, _ = check(project / "journeys")
+    total = len({c.filename for c in compute(portfolio).all_charts()})
+    first = run_cli("generate", "out", "--chart-cache", str(cache), cwd=project)
+    assert first.returncode == 0, first.stderr
+    assert f"charts: {total} rendered, 0 from the cache" in first.stderr
+    again = run_cli("generate", "out", "--chart-cache", str(cache), cwd=project)
+    assert f"charts: 0 rendered, {total} from the cache" in again.stderr
+    path = project / "journeys" / "maps" / "make-a-claim.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("emotion: 1\n", "emotion: 2\n", 1), encoding="utf-8")
+    edited = run_cli("generate", "out", "--chart-cache", str(cache), cwd=project)
+    assert edited.returncode == 0, edited.stderr
+    assert f"charts: 1 rendered, {total - 1} from the cache" in edited.stderr
+    # the environment variable chooses the cache when no option is given
+    env = run_cli("generate", "out", cwd=project, env={"JOURNEYS_CHART_CACHE": str(cache)})
+    assert f"charts: 0 rendered, {total} from the cache" in env.stderr
+    assert not (project / ".cache").exists()
