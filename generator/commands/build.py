@@ -49,7 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def source_date_epoch(where: Path) -> str:
-    """The reproducible build time: SOURCE_DATE_EPOCH if set, else the last commit's, else 0."""
+    """The reproducible build time: SOURCE_DATE_EPOCH if set, else the last commit's, else 0.
+
+    0 (1970-01-01 in the sitemap) rather than a file time or today: a copy without its git history must
+    still build the same bytes every time; the build says so, and SOURCE_DATE_EPOCH sets a real date.
+    """
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
@@ -158,7 +162,11 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     state.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     staging = state.staging
-    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(project), "NO_MKDOCS_2_WARNING": "1",
+    epoch = source_date_epoch(project)
+    if epoch == "0" and os.environ.get("SOURCE_DATE_EPOCH") != "0":
+        print("journeys build: note: not a git repository and SOURCE_DATE_EPOCH is not set: the sitemap dates "
+              "are 1970-01-01 (set SOURCE_DATE_EPOCH to a Unix time to date the build)", file=sys.stderr)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1",
            "JOURNEYS_MAX_FILE_SIZE": str(limit),
            "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
     if args.chart_cache:
