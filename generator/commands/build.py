@@ -113,14 +113,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _stop(proc: subprocess.Popen | None) -> None:
+    """Stop MkDocs and its chart workers (their own process group): SIGINT first, so they unwind and
+    remove their temporary files, then SIGTERM, then SIGKILL."""
     if proc is None or proc.poll() is not None:
         return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def _build(args: argparse.Namespace, state: _State) -> int:
@@ -175,8 +181,10 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config.resolve()),
            "-d", str(staging)]
     try:
+        # its own session: a Ctrl-C in the terminal reaches this process only, which stops MkDocs in order
         state.proc = subprocess.Popen(cmd, cwd=os.getcwd(), env=env, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
+                                      stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
+                                      start_new_session=True)
         assert state.proc.stdout is not None
         for line in state.proc.stdout:
             if args.verbose or not line.startswith("INFO") or " charts: " in line:
