@@ -110,7 +110,7 @@ CODES: dict[str, str] = {
     "csv-header": "a metric data file's header is not one of the two shapes",
     "csv-syntax": "a metric data file is not valid CSV (an unclosed quote)",
     "csv-row": "a metric data row has more or fewer fields than the header",
-    "bad-date": "a metric data date that is not YYYY-MM-DD or not a real date",
+    "bad-date": "a metric data date that is not YYYY-MM-DD, not a real date, or outside 1900-2100",
     "bad-number": "a metric value or score that is not a (finite, whole for scores) number",
     "out-of-range": "a survey score outside its scale, or a value outside its kind's range",
     "duplicate-row": "two aggregated rows for the same date, metric, journey, step and segment",
