@@ -95,7 +95,7 @@ CODES: dict[str, str] = {
     "too-large": "the file or document is larger than the limits",
     "too-deep": "the document nests too deeply",
     "bad-key": "a key is not a plain name",
-    "bad-value": "a value of an unsupported YAML type",
+    "bad-value": "a value of an unsupported YAML type or tag",
     "duplicate-key": "the same key twice in one mapping",
     "unknown-key": "a key the model does not know (a typo?)",
     "missing-key": "a required key is missing",
