@@ -402,19 +402,3 @@ def table_html(table: Table) -> str:
     head = "".join(f"<th>{_esc(h)}</th>" for h in table.headers)
     body = "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in row) + "</tr>" for row in table.rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def figure_html(chart: Chart, src: str) -> str:
-    """The chart as an <img> with its alt text and caption, and its data in a <details> table below.
-
-    One block of HTML without blank lines, so Markdown leaves it alone; every text is escaped.
-    """
-    w, h = chart.size
-    return (
-        f'<figure class="journeys-chart journeys-chart-{chart.kind}">'
-        f'<img src="{_esc(src)}" alt="{_esc(chart.alt)}" width="{w}" height="{h}" loading="lazy">'
-        f"<figcaption>{_esc(chart.title)}</figcaption></figure>\n"
-        f'<details class="journeys-chart-data"><summary>Data: {_esc(chart.title)}</summary>'
-        f"{table_html(chart.table)}</details>\n"
-    )
-

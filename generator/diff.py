@@ -11,7 +11,7 @@ What is reported:
   (the fewest steps that explain the new order), and changed (emotion, owner, touchpoints, pain points...);
 - catalogue entries added, removed, changed: metric definitions (targets), opportunities and solutions,
   then the others (personas, departments, channels, insights, glossary, organisation);
-- health: each function in `HEALTH_SECTIONS` adds lines (see `health_changes`).
+- health: journeys and measured series whose health changes (`health_changes`, one of `HEALTH_SECTIONS`).
 
 Ordering is stable: journeys by id, steps in journey order, entries by id. Every content value is
 untrusted text: it is escaped so it cannot turn into Markdown or HTML.
@@ -290,14 +290,45 @@ def catalogue_changes(old: Portfolio, new: Portfolio, collection: str) -> list[s
 # --------------------------------------------------------------------------- health
 
 
+def _health(portfolio: Portfolio):
+    from .health import assess  # the metrics stack is only needed when a summary is asked for
+    from .metric_data import MetricData
+    from .metrics import build_series
+
+    org = portfolio.organisation
+    data = portfolio.metric_data or MetricData(org.period, org.min_responses)
+    return assess(portfolio, build_series(portfolio, data))
+
+
 def health_changes(old: Portfolio, new: Portfolio) -> list[str]:
     """Health that changes with the change (new metric data, new targets): Markdown bullet lines.
 
-    The plug-in point for the health computation: a function (old, new) -> list of lines, registered in
-    `HEALTH_SECTIONS`. Health needs the metric data (`journeys/data/*.csv`), which the portfolio's
-    loader does not read yet, so this reports nothing for now.
+    One line per journey whose rolled-up health changes, then one per measured series (metric at a journey
+    or step) whose health changes, with its latest value before and after.
     """
-    return []
+    from .charts import fmt
+    from .health import Health
+
+    a, b = _health(old), _health(new)
+    lines = []
+    for jid in sorted(set(old.journeys) & set(new.journeys)):
+        before = a.journeys[jid].health if jid in a.journeys else Health.no_data
+        after = b.journeys[jid].health if jid in b.journeys else Health.no_data
+        if before != after:
+            lines.append(f"- Journey {_named(new.journeys[jid].title, jid)}: {before.label} → {after.label}")
+    for key in sorted(set(a.metrics) | set(b.metrics)):
+        if key.journey not in old.journeys or key.journey not in new.journeys:
+            continue
+        ma, mb = a.metrics.get(key), b.metrics.get(key)
+        before = ma.health if ma else Health.no_data
+        after = mb.health if mb else Health.no_data
+        if before == after:
+            continue
+        unit = (mb or ma).definition.unit
+        where = f"{key.journey} / {key.step}" if key.step else key.journey
+        values = f"latest {fmt(ma.value if ma else None, unit)} → {fmt(mb.value if mb else None, unit)}"
+        lines.append(f"- `{key.metric}` at {where}: {before.label} → {after.label} ({md(values)})")
+    return lines
 
 
 HealthSection = Callable[[Portfolio, Portfolio], list[str]]

@@ -19,7 +19,6 @@ import annotated_types
 import yaml
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 
 from .model import (
     ID_PATTERN,

@@ -18,7 +18,6 @@ from pydantic import BaseModel
 from .load import MAPS_DIR, load_portfolio
 from .model import (
     COLLECTIONS,
-    Catalogue,
     Channel,
     Department,
     Insight,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import typing
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import EXAMPLE, ROOT
 from generator.chart_cache import cache_dir, ensure, read_chart, seal, verify
-from generator.charts import Chart, figure_html, render
+from generator.charts import Chart, render
 from generator.check import check
 from generator.health import assess
 from generator.journey_charts import all_charts, journey_charts
@@ -85,19 +85,6 @@ def test_every_chart_has_alt_text_and_a_data_table(charts):
         assert len(c.alt) > 40 and c.alt.endswith("."), c.name
         assert c.table.headers and c.table.rows, c.name
         assert all(len(row) == len(c.table.headers) for row in c.table.rows), c.name
-
-
-def test_figure_html_escapes_and_puts_the_table_in_details():
-    from generator.charts import Table
-    c = Chart("trend", "x", "A <b> & c", 'alt "quoted" <script>', {"points": [["2025-01", 1.0, None]], "target": 1,
-              "warning": 0, "unit": "", "direction": "higher-is-better", "health": "on-target"},
-              Table(("Period", "V"), (("2025-01", "<i>1</i>"),)))
-    out = figure_html(c, "assets/charts/x.svg")
-    assert '<img src="assets/charts/x.svg" alt="alt &quot;quoted&quot; &lt;script&gt;" width="' in out
-    assert "<figcaption>A &lt;b&gt; &amp; c</figcaption>" in out
-    assert "<details class=\"journeys-chart-data\"><summary>Data: A &lt;b&gt; &amp; c</summary><table>" in out
-    assert "<td>&lt;i&gt;1&lt;/i&gt;</td>" in out
-    assert "\n\n" not in out  # one HTML block for Markdown
 
 
 def test_trend_data_marks_periods_with_too_few_responses(charts):

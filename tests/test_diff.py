@@ -305,8 +305,18 @@ def test_phase_renamed_and_touchpoint_changed(tmp_path):
     ]
 
 
-def test_health_sections_plug_in(tmp_path, monkeypatch):
-    old = load(write_portfolio(tmp_path / "a"))
-    assert diffmod.summary(old, old) == []  # the built-in health section adds nothing yet
-    monkeypatch.setattr(diffmod, "HEALTH_SECTIONS", [lambda a, b: ["- **I buy a thing**: at risk → on target"]])
-    assert diffmod.summary(old, old) == ["Health changes.", "", "### Health", "", "- **I buy a thing**: at risk → on target"]
+def test_health_that_changes_with_new_data(repo):
+    data = repo / "journeys" / "data" / "nps.csv"
+    data.parent.mkdir()
+    data.write_text("date,metric,journey,step,value\n2026-01-15,nps,buy,,35\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "January NPS")
+    with data.open("a", encoding="utf-8") as f:
+        f.write("2026-02-15,nps,buy,,5\n")
+    result = run_cli("diff", "HEAD", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    body = result.stdout.split("### Health\n\n", 1)[1]
+    assert body.splitlines() == [
+        "- Journey **I buy a thing** (`buy`): On target → Off target",
+        "- `nps` at buy: On target → Off target (latest 35 → 5)",
+    ]
