@@ -192,10 +192,15 @@ def attr(value: object) -> Markup:
     return Markup(" ".join(_clean_input(value).split()).translate(_ATTR_ENCODE))
 
 
+def title(value: object) -> str:
+    """A page or navigation title for MkDocs (front matter, `nav`): one line, HTML escaped, as MkDocs and
+    Material print titles without escaping them (and `striptags` in <title> keeps entities escaped)."""
+    return _html_escape(" ".join(_clean_input(value).split()), quote=False).replace("{", "&#123;")
+
+
 def yaml(value: object) -> Markup:
-    """A YAML scalar for front matter: JSON-quoted, HTML escaped inside."""
-    s = _html_escape(" ".join(_clean_input(value).split()), quote=False).replace("{", "&#123;")
-    return Markup(json.dumps(s, ensure_ascii=False))
+    """A YAML scalar for front matter: JSON-quoted, a `title` inside."""
+    return Markup(json.dumps(title(value), ensure_ascii=False))
 
 
 FILTERS = {"text": text, "inline": inline, "label": label, "plain": plain, "attr": attr, "yaml": yaml}

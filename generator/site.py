@@ -19,7 +19,6 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
-from html import escape as html_escape
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -377,7 +376,7 @@ class _Renderer:
             kids = self.ix.children.get(jid, [])
             if not kids:
                 return journey_path(jid)
-            return {html_escape(self.p.journeys[jid].title): [journey_path(jid)] + [entry(k) for k in kids]}
+            return {filters.title(self.p.journeys[jid].title): [journey_path(jid)] + [entry(k) for k in kids]}
 
         def catalogue(kind: str) -> list:
             coll = self.p.collection(kind)
