@@ -35,6 +35,7 @@ from .history import history
 from .search_steps import MapText, map_text, split_map_sections
 from .site import PATHS, Site, render_site
 from .site_metrics import site_extras
+from .yaml_source import max_bytes_from_env
 
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
 # `journeys reference` writes from the same models
@@ -55,6 +56,9 @@ class JourneysConfig(base.Config):
     """A folder of templates overriding the package's by file name; default `<theme.custom_dir>/journeys`."""
     nav = c.Type(bool, default=True)
     """Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`."""
+    max_file_size = c.Optional(c.Type(int))
+    """Refuse portfolio files larger than this many bytes; $JOURNEYS_MAX_FILE_SIZE overrides it; default
+    2,000,000."""
     chart_cache = c.Optional(c.Type(str))
     """Where drawn charts are kept between builds (relative to mkdocs.yml); $JOURNEYS_CHART_CACHE overrides
     it; default `.cache/journeys/charts`."""
@@ -88,7 +92,8 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         if not folder.is_dir():
             raise PluginError(f"journeys: the portfolio folder '{self.config.portfolio}' does not exist "
                               f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
-        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd())
+        limit = max_bytes_from_env(self.config.max_file_size)
+        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd(), max_bytes=limit)
         if report.errors:
             lines = [d.text() for d in report.sorted()]
             lines.append(f"✗ {plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
