@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -83,7 +84,8 @@ def _valid_file(path: Path) -> bool:
 
 def write_atomic(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the writer's pid in the name: a file left by a killed writer is recognised and swept (`sweep`)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)
@@ -94,6 +96,41 @@ def write_atomic(path: Path, content: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+STALE_AFTER = 3600  # seconds: a temporary file this old is garbage whatever wrote it (another machine's cache)
+
+
+def sweep(cache: Path) -> int:
+    """Remove temporary files left by writers that were killed (SIGKILL, power loss): their process is
+    gone, or the file is older than STALE_AFTER. A live writer's file is never touched."""
+    removed = 0
+    try:
+        names = [p for p in Path(cache).iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+    except OSError:
+        return 0
+    now = time.time()
+    for tmp in names:
+        parts = tmp.name.split(".")
+        pid = int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
+        try:
+            stale = now - tmp.stat().st_mtime > STALE_AFTER or (pid is not None and not _alive(pid))
+            if stale:
+                tmp.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _render_to(job: tuple[str, dict, str]) -> str:
@@ -117,6 +154,7 @@ def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
     """Make sure every chart has a valid file in `cache`; draw only what is missing or damaged."""
     cache = Path(cache)
     stats = RenderStats()
+    sweep(cache)
     jobs: dict[str, tuple[str, dict, str]] = {}
     for chart in charts:
         name = chart.filename
@@ -148,7 +186,12 @@ def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
             with ProcessPoolExecutor(max_workers=min(count, len(todo)), mp_context=context) as pool:
                 # big chunks: each task is ~50 ms, the round trip to a worker is not free
                 chunk = max(1, len(todo) // (count * 4))
-                list(pool.map(_render_to, todo, chunksize=chunk))
+                try:
+                    list(pool.map(_render_to, todo, chunksize=chunk))
+                except BaseException:
+                    # interrupted: no new chart is started, so the workers stop with the build
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         except (BrokenProcessPool, OSError) as exc:
             # e.g. a parent whose __main__ cannot be re-imported (code piped to python): finish here
             log.warning("chart workers failed (%s); drawing the rest in this process", exc)
@@ -161,7 +204,19 @@ def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
 
 
 def read_chart(cache: Path, chart: Chart) -> bytes:
-    """The chart's SVG as published: the cached file without its checksum line."""
-    content = (Path(cache) / chart.filename).read_bytes()
+    """The chart's SVG as published: the cached file without its checksum line.
+
+    Checked again here: an entry damaged after `ensure` (another process, a full disk) is drawn again,
+    never published.
+    """
+    path = Path(cache) / chart.filename
+    try:
+        content = path.read_bytes()
+    except OSError:
+        content = b""
+    if not verify(content):
+        log.warning("chart cache: %s is damaged; drawing it again", chart.filename)
+        content = seal(render(chart.kind, chart.data))
+        write_atomic(path, content)
     head, _, _ = content.rpartition(b"\n" + _CHECKSUM_PREFIX)
     return head

@@ -20,7 +20,6 @@ serves Material's light (`default`) and dark (`slate`) schemes: text, axes and g
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import json
 import re
@@ -392,7 +391,14 @@ DRAW = {"trend": _draw_trend, "emotion": _draw_emotion, "multiples": _draw_multi
 # ------------------------------------------------------------------ HTML beside the chart
 
 
+def _esc(text: object) -> str:
+    # filters.py decides how user text is escaped (metric and step names reach these tables)
+    from . import filters
+
+    return str(filters.attr(text))
+
+
 def table_html(table: Table) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+    head = "".join(f"<th>{_esc(h)}</th>" for h in table.headers)
+    body = "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in row) + "</tr>" for row in table.rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

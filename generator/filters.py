@@ -1,57 +1,206 @@
-"""Escaping of untrusted text on its way into Markdown: the ONE place that decides what user text may do.
+"""Untrusted text on its way into the pages: the ONE place that decides what user text may do.
 
-Every content field of the portfolio is untrusted. Templates never print a field raw: the Jinja
-environment autoescapes, and these filters return `Markup` after doing the escaping themselves:
+Every content field of the portfolio is untrusted, and every text field may hold Markdown. Templates never
+print a field raw: the Jinja environment autoescapes, and these filters return `Markup` after doing the
+work themselves. User Markdown is rendered here, to HTML, in three steps:
 
-- `text`: block text (descriptions, pain points...). Markdown stays Markdown (`**bold**`, lists, links),
-  but `<`, `>` and `&` are escaped so raw HTML shows as text, and `{` is written as an entity so `{{` / `{%` cannot
-  reach a later template pass (mkdocs-macros) nor `{: attr}` Markdown's attr_list.
-- `inline`: the same on one line (headings, table cells, link text): newlines collapse to spaces and `|`
-  is escaped so a Markdown table row cannot be broken.
-- `attr`: a value inside an HTML attribute (quotes escaped too).
-- `yaml`: a scalar for the front matter, JSON-quoted (JSON is YAML).
+1. Python-Markdown, with raw HTML switched off: `<script>` in a description is text, shown as written
+   (code spans show `<b>` as `<b>`, not `&lt;b&gt;`).
+2. nh3 (the Rust `ammonia` sanitiser) keeps only the elements ordinary Markdown makes (paragraphs,
+   emphasis, lists, code, quotes, links, images) and, for links and images, only `http:`, `https:`,
+   `mailto:` and relative addresses: `[x](javascript:...)`, `data:` images, entity-obfuscated schemes are
+   dropped. Links get `rel="noopener noreferrer"`.
+3. The result is written back with every character Markdown or a template engine could act on (`*`, `_`,
+   `` ` ``, `[`, `]`, `(`, `)`, `{`, `}`, `|`, `#`, `<`, `>`, `&`, `\\`, ...) as a numeric HTML entity, on one
+   line. The page's own Markdown pass (MkDocs, or whatever builds `journeys generate` output) therefore
+   sees only finished HTML: it cannot turn user text into links, `{: attr}` lists, table cells, or
+   `{{ template }}` expressions, and it shows `{{ ... }}` / `{% ... %}` literally.
 
-The hardening issue swaps `text`/`inline` for an nh3-based sanitiser here, and nowhere else.
+Filters:
+
+- `text`: block text (descriptions, definitions...). One paragraph comes out as inline HTML (the page's
+  Markdown wraps it in `<p>` as before); several blocks come out as block HTML.
+- `inline`: the same for one line (headings, table cells, list items): only inline Markdown (emphasis,
+  code, links); a line such as `1. Intro` or `# 1` stays text.
+- `label`: `inline` without links, for text that is itself inside a link.
+- `plain`: no Markdown at all: the text exactly as written (ids, tags, units, file names).
+- `attr`: a value inside a double-quoted HTML attribute.
+- `yaml`: a scalar for the front matter, JSON-quoted, HTML escaped inside.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from html import escape as _html_escape
+from html.parser import HTMLParser
 
+import markdown
+import nh3
 from markupsafe import Markup
 
-_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-# Every `{` becomes an HTML entity, rendered the same: `{{`/`{%` stay inert for a later template pass
-# (mkdocs-macros and the like) and `{: onclick=...}` cannot reach Markdown's attr_list.
-_TEMPLATE = re.compile(r"\{")
+# What ordinary Markdown produces; anything else (raw HTML is off, so only via a bug) is dropped.
+BLOCK_TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "a", "img", "ul", "ol", "li", "blockquote",
+                        "h1", "h2", "h3", "h4", "h5", "h6", "hr"})
+INLINE_TAGS = frozenset({"br", "em", "strong", "code", "a", "img"})
+LABEL_TAGS = frozenset({"br", "em", "strong", "code"})
+ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+VOID = frozenset({"br", "img", "hr"})
+
+# Characters a later Markdown or template pass could act on: written as numeric entities, which every
+# Markdown implementation passes through untouched and every browser shows as the character.
+# `[` takes links, images, footnotes and references with it (a `(` after text is inert), `{` attribute lists
+# and `{{`/`{%`/`{#` template syntax, `|` table cells, `` ` `` `*` `_` `~` `\\` code, emphasis, strike and
+# escapes (so text is not Markdown twice). The rest of Markdown's syntax works only at the start of a
+# line; every filter returns one line, and `_LEADING` guards its first character.
+_SPECIAL = set("&<>\"'`*_[]{|\\~")
+_ENTITIES = {c: f"&#{ord(c)};" for c in _SPECIAL} | {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_TEXT_ENCODE = str.maketrans({c: e for c, e in _ENTITIES.items() if c != "'"})
+_ENCODE = _TEXT_ENCODE
+# Inside a tag, only what could cut the tag short or be read before Python-Markdown stashes raw HTML
+# (code spans, escapes, links, table cells, attribute lists); URLs stay readable.
+_ATTR_ENCODE = str.maketrans({c: _ENTITIES[c] for c in "&<>\"'`[{|\\"})
+_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_LOOKS_ACTIVE = re.compile(r"(?:javascript|vbscript|data|livescript|mocha):", re.I)
 
 
-def _escape(value: object) -> str:
+def _clean_input(value: object) -> str:
     s = "" if value is None else str(value)
-    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return _TEMPLATE.sub("&#123;", s.translate(_HTML))
+    return s.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def _markdown(block: bool) -> markdown.Markdown:
+    """Python-Markdown without raw HTML (it becomes text); for inline use, without block syntax."""
+    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    if not block:
+        for name in ("indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist", "quote"):
+            if name in md.parser.blockprocessors:
+                md.parser.blockprocessors.deregister(name)
+    return md
+
+
+_MD = {True: _markdown(True), False: _markdown(False)}
+
+
+class _Writer(HTMLParser):
+    """Re-serialises nh3's output with every special character of text and attributes as an entity."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.pre = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self._tag(tag, attrs))
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self._tag(tag, attrs))
+
+    def handle_endtag(self, tag):
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+        if tag not in VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        # newlines matter only in code blocks; elsewhere a line break could start Markdown block syntax
+        data = data.translate(_ENCODE)
+        self.out.append(data.replace("\n", "&#10;") if self.pre else " ".join(data.split("\n")))
+
+    @staticmethod
+    def _tag(tag: str, attrs) -> str:
+        # nh3 already dropped unsafe schemes; this second look also refuses what only a lax reader would
+        # take for one (`java script:` with a space or control character inside)
+        parts = [tag] + [f'{name}="{(value or "").translate(_ATTR_ENCODE)}"' for name, value in attrs
+                         if not (name in ("href", "src") and _LOOKS_ACTIVE.match(_NOISE.sub("", value or "")))]
+        return "<" + " ".join(parts) + ">"
+
+
+def _serialise(html: str) -> str:
+    writer = _Writer()
+    writer.feed(html)
+    writer.close()
+    return "".join(writer.out)
+
+
+def _sanitise(html: str, tags: frozenset) -> str:
+    attributes = {t: a for t, a in ATTRIBUTES.items() if t in tags}
+    return nh3.clean(html, tags=set(tags), attributes=attributes, url_schemes=set(URL_SCHEMES),
+                     clean_content_tags={"script", "style"}, link_rel="noopener noreferrer",
+                     strip_comments=True)
+
+
+# What a line may not start with: headings, lists, quotes, rules, definitions, admonitions, blocks,
+# snippets (`--8<--`), tables, or `1986.` (an ordered list).
+_LEADING = re.compile(r"\A(?:(\d+)\.(?=\s|\Z)|([#\-+*>=:/!?~|%]))")
+
+
+def _guard_start(out: str) -> str:
+    return _LEADING.sub(lambda m: f"{m.group(1)}&#46;" if m.group(1) else f"&#{ord(m.group(2))};", out, count=1)
+
+
+_ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!</?p>).)*)</p>\Z", re.S)
+
+
+@functools.lru_cache(maxsize=65536)
+def _render(s: str, kind: str) -> str:
+    md = _MD[kind == "block"]
+    md.reset()
+    html = md.convert(s)
+    html = _sanitise(html, BLOCK_TAGS if kind == "block" else INLINE_TAGS if kind == "inline" else LABEL_TAGS)
+    if kind != "block":
+        # inline Markdown is one paragraph (or several when blank lines were collapsed): keep the contents
+        html = re.sub(r"</?p>", " ", html)
+    else:
+        one = _ONE_PARAGRAPH.match(html.strip())
+        if one:
+            html = one.group(1)
+    out = _serialise(html)
+    out = " ".join(out.split()) if kind != "block" else out.strip()
+    return _guard_start(out)
 
 
 def text(value: object) -> Markup:
-    """Untrusted Markdown for a block: HTML escaped, template syntax neutralised, Markdown kept."""
-    return Markup(_escape(value).strip())
+    """Untrusted Markdown for a block: rendered, sanitised, inert to any later Markdown or template pass."""
+    # leading blank lines go, leading spaces stay: four of them start a code block
+    return Markup(_render(re.sub(r"\A(?:[ \t]*\n)+", "", _clean_input(value)).rstrip(), "block"))
 
 
 def inline(value: object) -> Markup:
-    """Untrusted text for one line (a heading, a table cell, link text)."""
-    s = " ".join(_escape(value).split())
-    return Markup(s.replace("|", "\\|"))
+    """Untrusted Markdown for one line (a heading, a table cell, a list item): inline syntax only."""
+    return Markup(_render(" ".join(_clean_input(value).split()), "inline"))
+
+
+def label(value: object) -> Markup:
+    """Untrusted Markdown inside a link's text: like `inline`, without links or images."""
+    return Markup(_render(" ".join(_clean_input(value).split()), "label"))
+
+
+def plain(value: object) -> Markup:
+    """Untrusted text shown exactly as written, no Markdown: ids, tags, units, file names."""
+    return Markup(_guard_start(" ".join(_clean_input(value).split()).translate(_ENCODE)))
 
 
 def attr(value: object) -> Markup:
-    """Untrusted text inside a double-quoted HTML attribute."""
-    return Markup(" ".join(_escape(value).replace('"', "&quot;").replace("'", "&#39;").split()))
+    """Untrusted text inside a double-quoted HTML attribute (or HTML text that must stay as written)."""
+    return Markup(" ".join(_clean_input(value).split()).translate(_ATTR_ENCODE))
+
+
+def title(value: object) -> str:
+    """A page or navigation title for MkDocs (front matter, `nav`): one line, HTML escaped, as MkDocs and
+    Material print titles without escaping them (and `striptags` in <title> keeps entities escaped)."""
+    return _html_escape(" ".join(_clean_input(value).split()), quote=False).replace("{", "&#123;")
 
 
 def yaml(value: object) -> Markup:
-    """A YAML scalar for front matter: JSON-quoted, HTML escaped inside."""
-    return Markup(json.dumps(" ".join(_escape(value).split()), ensure_ascii=False))
+    """A YAML scalar for front matter: JSON-quoted, a `title` inside."""
+    return Markup(json.dumps(title(value), ensure_ascii=False))
 
 
-FILTERS = {"text": text, "inline": inline, "attr": attr, "yaml": yaml}
+FILTERS = {"text": text, "inline": inline, "label": label, "plain": plain, "attr": attr, "yaml": yaml}

@@ -33,6 +33,9 @@ from .yaml_source import read_text
 DATA_DIR = "data"
 # A year of daily survey answers for a large portfolio is a few MB; beyond this it is a mistake.
 CSV_MAX_BYTES = 50_000_000
+# The dates metric data may carry: anything outside is a typo or a placeholder, never a measurement.
+FIRST_DATE = _dt.date(1900, 1, 1)
+LAST_DATE = _dt.date(2100, 12, 31)
 
 AGGREGATED_COLUMNS = ("date", "metric", "journey", "step", "value", "segment")
 RAW_COLUMNS = ("date", "metric", "journey", "step", "score")
@@ -313,6 +316,11 @@ class _FileReader:
                 except ValueError:
                     day = None
             self.dates[text] = day
+        if day is not None and not (FIRST_DATE <= day <= LAST_DATE):
+            # a typo (0205 for 2025) or a placeholder (9999-12-31): charts would span centuries
+            self.at_field(line, index, f"the date {text} is out of range", "bad-date",
+                          hint=f"metric data dates run from {FIRST_DATE} to {LAST_DATE}; check the year")
+            return None
         if day is None:
             if _DATE.match(text):
                 self.at_field(line, index, f"'{_shown(text)}' is not a real date", "bad-date",

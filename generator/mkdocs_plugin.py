@@ -5,6 +5,8 @@
   navigation in front of the project's own `nav` (or of every page in `docs/`, as a "User guide").
 - `on_files`: add every page and asset as a virtual file; nothing is written into `docs/`.
 - `on_pre_page`: each generated page's edit link points at the YAML file it comes from.
+- `on_page_content`, `on_post_build` (after the search plugin's): the search index gets one entry per
+  journey step (`search_steps`), so a step's name, pain point or touchpoint finds the journey.
 - `on_serve`: `mkdocs serve` rebuilds when anything under the portfolio folder or the templates changes.
 
 This is the only module that imports MkDocs.
@@ -21,7 +23,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
@@ -30,8 +32,10 @@ from .diagnostics import plural
 from .chart_cache import ENV_CACHE, cache_dir
 from .markdown_ext import CaptionExtension
 from .history import history
+from .search_steps import MapText, map_text, split_map_sections
 from .site import PATHS, Site, render_site
 from .site_metrics import site_extras
+from .yaml_source import max_bytes_from_env
 
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
 # `journeys reference` writes from the same models
@@ -52,6 +56,9 @@ class JourneysConfig(base.Config):
     """A folder of templates overriding the package's by file name; default `<theme.custom_dir>/journeys`."""
     nav = c.Type(bool, default=True)
     """Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`."""
+    max_file_size = c.Optional(c.Type(int))
+    """Refuse portfolio files larger than this many bytes; $JOURNEYS_MAX_FILE_SIZE overrides it; default
+    2,000,000."""
     chart_cache = c.Optional(c.Type(str))
     """Where drawn charts are kept between builds (relative to mkdocs.yml); $JOURNEYS_CHART_CACHE overrides
     it; default `.cache/journeys/charts`."""
@@ -64,6 +71,9 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
     def __init__(self) -> None:
         self.site: Site | None = None
         self.root = Path.cwd()
+        # page URL -> its journey map's text; kept across `mkdocs serve --dirty` rebuilds, which render
+        # only the changed pages while the search plugin rewrites the whole index
+        self._maps: dict[str, MapText] = {}
 
     # ------------------------------------------------------------------ paths
     def _portfolio_dir(self) -> Path:
@@ -85,7 +95,9 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         # precedence: `journeys build --chart-cache` / $JOURNEYS_CHART_CACHE, then this option, then the default
         chosen = os.environ.get(ENV_CACHE) or self.config.chart_cache
         charts = cache_dir(chosen, base=self.root)  # also holds the parse cache
-        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd(), cache_dir=charts)
+        limit = max_bytes_from_env(self.config.max_file_size)
+        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd(), max_bytes=limit,
+                                  cache_dir=charts)
         if report.errors:
             lines = [d.text() for d in report.sorted()]
             lines.append(f"✗ {plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
@@ -158,6 +170,19 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         if docs not in (".", "") and full.endswith(f"/{docs}/"):
             full = full[: -len(docs) - 1]
         return full if posixpath.isabs(full) or "://" in full else None
+
+    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        if self.site is not None and page.file.src_uri in self.site.pages and 'class="jm-map"' in html:
+            found = map_text(html)
+            if found is not None:
+                self._maps[page.url] = found
+        return html
+
+    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self._maps and index.is_file():
+            index.write_text(split_map_sections(index.read_text(encoding="utf-8"), self._maps), encoding="utf-8")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(str(self._portfolio_dir()))

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
-from html import escape as html_escape
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -100,13 +100,25 @@ class Site:
     nav: list
 
     def files(self) -> dict[str, bytes]:
-        """Every output file by path: pages as UTF-8 Markdown, then assets."""
+        """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
         out = {path: page.content.encode("utf-8") for path, page in self.pages.items()}
         out.update(self.assets)
+        unsafe = sorted(p for p in out if not safe_relpath(p))
+        if unsafe:  # ids are slugs, so only a bug (or a bypassed validation) gets here
+            raise ValueError(f"unsafe output path(s): {', '.join(map(repr, unsafe))}")
         return dict(sorted(out.items()))
 
 
 # ------------------------------------------------------------------------------------------ paths
+
+_SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def safe_relpath(path: str) -> bool:
+    """A site-relative path the generator may write: `/`-separated, relative, plain names, no `..`."""
+    parts = path.split("/")
+    return bool(path) and all(_SAFE_PART.match(p) and p not in (".", "..") for p in parts)
+
 
 def journey_path(jid: str) -> str:
     return f"journeys/{jid}/index.md"
@@ -389,7 +401,7 @@ class _Renderer:
             kids = self.ix.children.get(jid, [])
             if not kids:
                 return journey_path(jid)
-            return {html_escape(self.p.journeys[jid].title): [journey_path(jid)] + [entry(k) for k in kids]}
+            return {filters.title(self.p.journeys[jid].title): [journey_path(jid)] + [entry(k) for k in kids]}
 
         def catalogue(kind: str) -> list:
             coll = self.p.collection(kind)

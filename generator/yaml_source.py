@@ -9,6 +9,7 @@ are not UTF-8) gets a clear error instead of eating the machine.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,15 @@ MAX_DEPTH = 64
 Loc = tuple[Any, ...]
 
 
-def max_bytes_from_env() -> int:
-    """The file size limit: $JOURNEYS_MAX_FILE_SIZE when set to a number, else MAX_BYTES."""
+def max_bytes_from_env(default: int | None = None) -> int:
+    """The file size limit: $JOURNEYS_MAX_FILE_SIZE when set to a number, else `default`, else MAX_BYTES.
+
+    Precedence everywhere: a command-line flag, then the environment, then mkdocs.yml, then MAX_BYTES.
+    """
     value = os.environ.get("JOURNEYS_MAX_FILE_SIZE", "")
-    return int(value) if value.isdigit() and int(value) > 0 else MAX_BYTES
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return default if default and default > 0 else MAX_BYTES
 
 
 @dataclass
@@ -81,9 +87,24 @@ _CACHE_MAX_LEN = 40  # short plain values (ids, numbers, dates) repeat a lot; lo
 _plain_cache: dict[str, Any] = {}
 
 
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq",
+                                                      "map")}
+
+
+def _check_tag(event: Any) -> None:
+    """An explicit tag other than YAML's standard ones (`!!python/object...`, `!custom`) is refused, never
+    silently dropped: the safe loader would not run it, but the file would not mean what it says."""
+    tag = event.tag
+    if tag in (None, "!") or tag in _STANDARD_TAGS:
+        return
+    raise _Invalid(*_mark(event), f"unsupported YAML tag {tag}",
+                   "remove the tag: portfolio files hold plain text, numbers, dates, lists and mappings",
+                   code="bad-value")
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
     tag = event.tag
-    if tag is None or tag == "!":
+    if tag is None or tag == "!":  # no explicit tag (the common case): nothing for _check_tag to refuse
         value = event.value
         if not event.implicit[0]:
             return value  # quoted or block scalars without a tag: YAML resolves them to str
@@ -100,6 +121,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         if len(value) <= _CACHE_MAX_LEN and len(_plain_cache) < 100_000:
             _plain_cache[value] = result  # only plain implicit values: their meaning depends on the text alone
         return result
+    _check_tag(event)
     return _construct(event, tag)
 
 
@@ -230,6 +252,7 @@ class _Builder:
             self._budget(event, size)
             self._place(event, value, is_collection=isinstance(value, (dict, list)))
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            _check_tag(event)
             if len(self.stack) >= MAX_DEPTH:
                 raise _Invalid(*_mark(event), f"the document nests deeper than {MAX_DEPTH} levels",
                                "flatten the structure; a portfolio needs only a few levels", code="too-deep")
@@ -246,7 +269,12 @@ class _Builder:
 def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Diagnostic]]:
     """The file's text, or an error: too big, unreadable, or not UTF-8 (with the line of the first bad byte)."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # a FIFO or a device would block the read or never end
+            return None, [Diagnostic(display, 1, 1, "error", "not a regular file (a pipe, a device or a socket)",
+                                     "io", hint="portfolio files are plain files")]
+        size = st.st_size
         if size > max_bytes:
             return None, [Diagnostic(display, 1, 1, "error",
                                      f"the file is {size:,} bytes, more than the limit of {max_bytes:,}",
@@ -287,8 +315,17 @@ def parse_yaml(text: str, display: str) -> tuple[Source | None, list[Diagnostic]
                 else "check the indentation and quoting around this line")
         context = f" ({exc.context})" if exc.context and not tab else ""
         return None, [Diagnostic(display, line, col, "error", f"invalid YAML: {problem}{context}", "yaml", hint=hint)]
+    except yaml.reader.ReaderError as exc:
+        # a character YAML does not allow (NUL, other control characters): say where, on one line
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Diagnostic(display, line, col, "error",
+                                 f"the character U+{ord(char):04X} is not allowed in YAML", "yaml",
+                                 hint="remove it; control characters cannot be written in a YAML file")]
     except yaml.YAMLError as exc:
-        return None, [Diagnostic(display, 1, 1, "error", f"invalid YAML: {exc}", "yaml")]
+        message = " ".join(str(exc).split())
+        return None, [Diagnostic(display, 1, 1, "error", f"invalid YAML: {message}", "yaml")]
     if builder.root is _NO_KEY or builder.root is None:
         return None, [Diagnostic(display, 1, 1, "error", "the file is empty", "empty",
                                  hint="add the file's content, or delete the file")]

@@ -118,3 +118,76 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     full_env.pop("GITHUB_ACTIONS", None) if env is None or "GITHUB_ACTIONS" not in env else None
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=600)
+
+
+# ---- the example site, built once per session; served and opened in Chromium by the browser tests ----------
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example portfolio's site, built once per session by `journeys build` (strict)."""
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = run_cli("build", "--site-dir", str(out), cwd=ROOT, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def example():
+    """The example portfolio, checked once per session."""
+    from generator.check import check
+
+    portfolio, report = check(EXAMPLE)
+    assert not report.errors
+    return portfolio
+
+
+@pytest.fixture(scope="session")
+def site_server(example_site):
+    """The example site served on localhost under the path of mkdocs.yml's site_url (/journeys/)."""
+    from browser_support import serve, site_path
+
+    server = serve(example_site, site_path())
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session. Missing Chromium is a failure, not a skip."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(MISSING_CHROMIUM.format(path=CHROMIUM), pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail('Playwright is missing: python3 -m pip install -e ".[test]"', pytrace=False)
+    with sync_playwright() as p:
+        # executable_path: Debian's Chromium, never Playwright's own download (`playwright install`)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(browser, site_server):
+    """open_page(path="", **context options) -> (page, watch): a fresh context (no stored palette), every
+    console error and failed request recorded in watch.problems."""
+    from browser_support import Watch
+
+    contexts = []
+
+    def make(path: str = "", *, viewport=(1366, 900), color_scheme="light", wait="networkidle"):
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                      color_scheme=color_scheme, reduced_motion="reduce")
+        contexts.append(context)
+        watch = Watch()
+        watch.attach(context)
+        page = context.new_page()
+        page.goto(site_server.base_url + path, wait_until=wait)
+        return page, watch
+
+    yield make
+    for context in contexts:
+        context.close()

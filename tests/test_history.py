@@ -45,14 +45,14 @@ def test_generated_pages_show_the_last_change_and_the_recent_changes(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     page = (tmp_path / "out/journeys/buy/index.md").read_text(encoding="utf-8")
     assert ("<dt>Last changed</dt>\n<dd markdown=\"span\">2026-02-03: Happier browsing &lt;script&gt;x&lt;/script&gt; "
-            f"\\| really (`{short(tmp_path, 'HEAD~2')}`, Ann &amp; Co; [recent changes](../../changes.md))</dd>") in page
+            f"&#124; really (`{short(tmp_path, 'HEAD~2')}`, Ann &amp; Co; [recent changes](../../changes.md))</dd>") in page
     changes = (tmp_path / "out/changes.md").read_text(encoding="utf-8")
     assert changes.split("| Date |", 1)[1] == f"""\
  Change | Journeys | Commit |
 |---|---|---|---|
 | 2026-04-05 | Raise the NPS target again | catalogue or data | `{short(tmp_path, 'HEAD')}` Ann &amp; Co |
 | 2026-03-04 | Add selling; raise the NPS target | [I sell a thing](journeys/sell/index.md) | `{short(tmp_path, 'HEAD~1')}` Ann &amp; Co |
-| 2026-02-03 | Happier browsing &lt;script&gt;x&lt;/script&gt; \\| really | [I buy a thing](journeys/buy/index.md) | `{short(tmp_path, 'HEAD~2')}` Ann &amp; Co |
+| 2026-02-03 | Happier browsing &lt;script&gt;x&lt;/script&gt; &#124; really | [I buy a thing](journeys/buy/index.md) | `{short(tmp_path, 'HEAD~2')}` Ann &amp; Co |
 | 2026-01-01 | Tiny portfolio | [I buy a thing](journeys/buy/index.md) | `{short(tmp_path, 'HEAD~3')}` Ann &amp; Co |
 """
 

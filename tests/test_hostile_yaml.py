@@ -100,3 +100,68 @@ def test_a_symlink_to_a_file_outside_the_portfolio_is_not_read(portfolio, tmp_pa
         "[copy the file into the portfolio instead of linking to it]"
     ]
     assert "leak" not in portfolio_.journeys
+
+
+def test_python_and_custom_tags_are_refused_never_run(tmp_path):
+    marker = tmp_path / "pwned"
+    for text, tag in ((f'a: !!python/object/apply:os.system ["touch {marker}"]\n',
+                       "tag:yaml.org,2002:python/object/apply:os.system"),
+                      ("a: !!python/name:os.system\n", "tag:yaml.org,2002:python/name:os.system"),
+                      ("a: !custom {x: 1}\n", "!custom"),
+                      ("a: !!binary aGk=\n", "tag:yaml.org,2002:binary")):
+        source, [error] = parse_yaml(text, "t.yaml")
+        assert source is None
+        assert error.text() == (f"t.yaml:1:4: error: unsupported YAML tag {tag} [remove the tag: portfolio files "
+                                "hold plain text, numbers, dates, lists and mappings]")
+    assert not marker.exists()
+    source, errors = parse_yaml('a: !!str 12\nb: !!int "3"\nc: !!map {x: 1}\n', "ok.yaml")
+    assert errors == [] and source.data == {"a": "12", "b": 3, "c": {"x": 1}}
+
+
+@pytest.mark.parametrize("char, line, col", [("\x00", 2, 8), ("\x07", 2, 8), ("\x1b", 2, 8)])
+def test_control_characters_are_one_line_errors_with_their_position(char, line, col):
+    _, [error] = parse_yaml(f"a: 1\nb: text{char}more\n", "c.yaml")
+    assert error.text() == (f"c.yaml:{line}:{col}: error: the character U+{ord(char):04X} is not allowed in YAML "
+                            "[remove it; control characters cannot be written in a YAML file]")
+
+
+def test_a_named_pipe_is_reported_not_read(portfolio, tmp_path):
+    root = portfolio()
+    os.mkfifo(root / "maps" / "pipe.yaml")  # reading it would block forever
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        _, report = check("journeys")
+    finally:
+        os.chdir(cwd)
+    assert [d.text() for d in report.sorted()] == [
+        "journeys/maps/pipe.yaml:1:1: error: not a regular file (a pipe, a device or a socket) "
+        "[portfolio files are plain files]"]
+
+
+def test_a_maps_folder_linked_outside_the_portfolio_is_not_read(portfolio, tmp_path):
+    root = portfolio()
+    outside = tmp_path / "elsewhere"
+    (root / "maps").rename(outside)
+    (root / "maps").symlink_to(outside, target_is_directory=True)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        p, report = check("journeys")
+    finally:
+        os.chdir(cwd)
+    assert "journeys/maps/buy.yaml:1:1: error: the file is a link to a place outside the portfolio folder " \
+           "[copy the file into the portfolio instead of linking to it]" in [d.text() for d in report.sorted()]
+    assert p.journeys == {}
+
+
+def test_tabs_and_non_utf8_bytes_are_errors_with_positions(portfolio, tmp_path):
+    root = portfolio({"maps/buy.yaml": JOURNEY.replace("lifecycle: live", "lifecycle:\tlive\nx:\n\t- 1")})
+    (root / "maps" / "sell.yaml").write_bytes(JOURNEY.replace("I buy", "I sell").encode() + b"goal: caf\xe9\n")
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(l.startswith("journeys/maps/buy.yaml:") and "a tab character where YAML expects spaces" in l
+               for l in lines), lines
+    assert any(l.startswith("journeys/maps/sell.yaml:") and "the byte 0xe9 is not valid UTF-8" in l
+               for l in lines), lines

@@ -120,6 +120,12 @@ CASES = [
      ["journeys/data/x.csv:2:1: error: expected a date as YYYY-MM-DD, got '01/02/2025' [write dates as YYYY-MM-DD, e.g. 2025-03-01]"]),
     ("not-a-real-date", {"data/x.csv": AGG + "2025-01-01,wait,buy,,3,\n2025-02-30,wait,buy,,3,\n"},
      ["journeys/data/x.csv:3:1: error: '2025-02-30' is not a real date [check the month (01-12) and the day of the month]"]),
+    ("date-far-past", {"data/x.csv": AGG + "2025-01-01,wait,buy,,3,\n0205-01-01,wait,buy,,3,\n"},
+     ["journeys/data/x.csv:3:1: error: the date 0205-01-01 is out of range [metric data dates run from 1900-01-01 "
+      "to 2100-12-31; check the year]"]),
+    ("date-far-future", {"data/x.csv": AGG + "9999-12-31,wait,buy,,3,\n"},
+     ["journeys/data/x.csv:2:1: error: the date 9999-12-31 is out of range [metric data dates run from 1900-01-01 "
+      "to 2100-12-31; check the year]"]),
     ("empty-date", {"data/x.csv": AGG + ",wait,buy,,3,\n"},
      ["journeys/data/x.csv:2:1: error: expected a date as YYYY-MM-DD, got nothing [write dates as YYYY-MM-DD, e.g. 2025-03-01]"]),
     ("non-number", {"data/x.csv": AGG + "2025-01-01,wait,buy,,12 min,\n"},

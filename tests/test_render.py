@@ -45,9 +45,11 @@ def test_pages_and_sources():
 
 
 def test_filters_escape_html_and_template_syntax():
-    assert filters.text("<b>x</b> & {{ y }} {% z %}") == "&lt;b&gt;x&lt;/b&gt; &amp; &#123;&#123; y }} &#123;% z %}"
-    assert filters.text("**bold** and [a](b.md)") == "**bold** and [a](b.md)"
-    assert filters.inline("a\nb | c") == "a b \\| c"
+    assert filters.text("<b>x</b> & {{ y }} {% z %}") == (
+        "&lt;b&gt;x&lt;/b&gt; &amp; &#123;&#123; y }} &#123;% z %}")
+    assert filters.text("**bold** and [a](b.md)") == (
+        '<strong>bold</strong> and <a href="b.md" rel="noopener noreferrer">a</a>')
+    assert filters.inline("a\nb | c") == "a b &#124; c"
     assert filters.attr('say "hi"') == "say &quot;hi&quot;"
     assert filters.yaml('a "b" <c>') == '"a \\"b\\" &lt;c&gt;"'
 

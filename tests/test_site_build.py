@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from pathlib import Path
+from html import unescape as html_unescape
 
-import pytest
-
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import ROOT, run_cli
 from site_helpers import broken_links, make_project, parse, run_mkdocs, tree_digest
 
-from generator.check import check
-
-
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory) -> Path:
-    """The example portfolio's site, built once per session by `journeys build` (strict)."""
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = run_cli("build", "--site-dir", str(out), cwd=ROOT, env={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "WARNING" not in result.stderr
-    return out
-
-
-@pytest.fixture(scope="session")
-def example():
-    portfolio, report = check(EXAMPLE)
-    assert not report.errors
-    return portfolio
+# example_site and example (built and checked once per session) are in conftest.py.
 
 
 def test_build_reports_progress_and_summary(tmp_path):
@@ -90,13 +72,23 @@ def test_search_finds_a_journey_by_step_pain_point_and_touchpoint(example_site, 
     j = example.journeys["make-a-claim"]
     entries = [d for d in index["docs"] if d["location"].startswith("journeys/make-a-claim/")]
     assert entries and entries[0]["title"] == j.title and entries[0].get("boost") == 2
-    text = " ".join(d["text"] for d in entries)
-    step = j.steps()[0]
+    # the map is one search entry per step: its name as the title, its column as the text, its anchor
+    by_location = {d["location"]: d for d in entries}
+    assert by_location["journeys/make-a-claim/#journey-map"]["text"].startswith("Journey map of")
+    for step in j.steps():
+        entry = by_location[f"journeys/make-a-claim/#step-{step.id}"]
+        assert entry["title"] == html.escape(step.name, quote=False)
+        assert entry["boost"] == 2 and entry["tags"] == j.tags
+        for pain in step.pain_points:
+            assert "Pain points: " in entry["text"] and html.escape(pain.split()[0], quote=False) in entry["text"]
+        for tp in step.touchpoints:
+            assert html.escape(tp.name, quote=False) in entry["text"]
     with_pain = next(s for s in j.steps() if s.pain_points)
-    with_tp = next(s for s in j.steps() if s.touchpoints)
-    assert step.name in text
-    assert with_pain.pain_points[0].split()[0] in text and with_pain.pain_points[0][:40] in text
-    assert with_tp.touchpoints[0].name in text
+    assert with_pain.pain_points[0][:40] in by_location[f"journeys/make-a-claim/#step-{with_pain.id}"]["text"]
+    # the steps follow the map section, in map order
+    locations = [d["location"] for d in entries]
+    start = locations.index("journeys/make-a-claim/#journey-map")
+    assert locations[start + 1:start + 1 + len(j.steps())] == [f"journeys/make-a-claim/#step-{s.id}" for s in j.steps()]
 
 
 def test_portfolio_json(example_site, example):
@@ -174,13 +166,14 @@ def test_user_text_cannot_inject_html(tmp_path):
     result = run_cli("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     html = (project / "site" / "journeys" / "buy" / "index.html").read_text(encoding="utf-8")
-    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    shown = html_unescape(html)  # the text as a browser shows it
+    assert "<script>alert(1)</script>" not in html and "<script>alert(1)</script>" in shown
     for page in (project / "site").rglob("*.html"):  # the title goes to <title>, the nav, the home page...
         assert "<script>alert(3)" not in page.read_text(encoding="utf-8"), page
     assert "<title>I buy x&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt; - Tiny journeys</title>" in html
-    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert re.search(r"<[^>]*\sonclick=", html) is None and '&#123;: onclick="alert(2)" }' in html
-    assert "Browse &lt;script&gt;alert(1)&lt;/script&gt; &#123;&#123; x }}" in html  # shown as written
+    assert "<img src=x" not in html and "<img src=x onerror=alert(1)>" in shown
+    assert re.search(r"<[^>]*\sonclick=", html) is None and '{: onclick="alert(2)" }' in shown
+    assert "Browse <script>alert(1)</script> {{ x }}" in shown  # shown as written
 
 
 def test_serve_watches_the_portfolio_and_templates(tmp_path):
@@ -212,3 +205,11 @@ def test_a_docs_page_in_the_way_of_a_generated_one_is_an_error(tmp_path):
     assert result.returncode != 0
     assert "index.md is in the way of the generated page 'index.md'" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_no_page_shows_markup_as_text(example_site):
+    """Line breaks the templates put between items (several pain points, several steps) are tags, not
+    `&lt;br&gt;` shown to the reader (autoescape escapes a "<br>" string expression)."""
+    shown = [p.relative_to(example_site).as_posix() for p in sorted(example_site.rglob("*.html"))
+             if "&lt;br&gt;" in re.sub(r"<code>.*?</code>", "", p.read_text(encoding="utf-8"), flags=re.S)]
+    assert shown == []

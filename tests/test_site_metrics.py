@@ -8,7 +8,6 @@ import shutil
 
 from conftest import EXAMPLE, ROOT, run_cli
 from site_helpers import parse
-from test_site_build import example, example_site  # noqa: F401  (session fixtures: one build for both files)
 
 from generator.check import check
 from generator.metric_views import compute

@@ -10,6 +10,7 @@ import yaml
 from ..check import check
 from ..diagnostics import Report, plural
 from ..portfolio import Portfolio
+from ..yaml_source import MAX_BYTES
 
 
 class _LenientLoader(yaml.SafeLoader):
@@ -34,14 +35,15 @@ def mkdocs_settings(config_file: Path) -> dict:
     custom = (data.get("theme") or {}).get("custom_dir") if isinstance(data.get("theme"), dict) else None
     return {"portfolio": options.get("portfolio", "journeys"), "strict": bool(options.get("strict", False)),
             "templates": options.get("templates") or (f"{custom}/journeys" if custom else None),
-            "site_dir": data.get("site_dir", "site"), "chart_cache": options.get("chart_cache")}
+            "site_dir": data.get("site_dir", "site"), "chart_cache": options.get("chart_cache"),
+            "max_file_size": options.get("max_file_size") if isinstance(options.get("max_file_size"), int) else None}
 
 
-def checked(root: Path, *, strict: bool, prog: str, cache_dir: Path | None = None
+def checked(root: Path, *, strict: bool, prog: str, max_bytes: int = MAX_BYTES, cache_dir: Path | None = None
             ) -> tuple[Portfolio, Report] | None:
     """`check` as `journeys check` prints it; None (after printing every error) when invalid."""
     print(f"{prog}: checking {root}/", file=sys.stderr)
-    portfolio, report = check(root, strict=strict, cache_dir=cache_dir)
+    portfolio, report = check(root, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
     for d in report.sorted():
         print(d.text())
     errors, warnings = len(report.errors), len(report.warnings)

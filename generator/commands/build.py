@@ -1,16 +1,25 @@
 """`journeys build [--site-dir DIR]`: check the portfolio, then a strict MkDocs build, swapped in atomically.
 
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`), so this module stays free of MkDocs and
-MkDocs' logging stays its own. It builds into a fresh folder next to the target; only a complete build
-replaces the site (by rename), so a failed build leaves the old site as it was. SOURCE_DATE_EPOCH is set
-from the last commit's time, so two builds of the same commit are byte-identical (sitemap dates).
+MkDocs' logging stays its own. It builds into a fresh folder next to the target, unique to this process;
+only a complete build replaces the site (by rename), so a failed build leaves the old site as it was.
+
+Nothing is lost on the way:
+- SIGINT / SIGTERM stop MkDocs, remove the staging folder and exit 130 / 143 with a message, no traceback.
+  The swap itself runs with both signals blocked, so the site is never caught half-renamed.
+- Concurrent builds of the same project each build in their own staging folder and take an exclusive lock
+  (`flock` on the target's parent folder) around the swap: the last to finish wins, whole.
+SOURCE_DATE_EPOCH is set from the last commit's time, so two builds of the same commit are byte-identical
+(sitemap dates); outside a git repository it is 0 unless set (docs/guarantees.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,6 +27,7 @@ import time
 from pathlib import Path
 
 from ..chart_cache import ENV_CACHE, cache_dir
+from ..yaml_source import MAX_BYTES, max_bytes_from_env
 from ._common import checked, mkdocs_settings
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
@@ -31,6 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site-dir", default=None, help="where the site goes (default: site_dir of mkdocs.yml, or site)")
     p.add_argument("--config-file", "-f", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
     p.add_argument("--verbose", "-v", action="store_true", help="show every line MkDocs prints")
+    p.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
+                   help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
     p.add_argument("--chart-cache", default=None, metavar="DIR",
                    help="where drawn charts are kept between builds (default: the plugin's chart_cache, "
                         "$JOURNEYS_CHART_CACHE, else .cache/journeys/charts)")
@@ -38,7 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def source_date_epoch(where: Path) -> str:
-    """The reproducible build time: SOURCE_DATE_EPOCH if set, else the last commit's, else 0."""
+    """The reproducible build time: SOURCE_DATE_EPOCH if set, else the last commit's, else 0.
+
+    0 (1970-01-01 in the sitemap) rather than a file time or today: a copy without its git history must
+    still build the same bytes every time; the build says so, and SOURCE_DATE_EPOCH sets a real date.
+    """
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
@@ -51,7 +67,70 @@ def source_date_epoch(where: Path) -> str:
     return "0"
 
 
+class _Interrupted(Exception):
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _State:
+    """What an interruption must undo: the MkDocs process and the staging folder."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.staging: Path | None = None
+        self.target: Path | None = None
+        self.swapped = False
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def run(args: argparse.Namespace) -> int:
+    state = _State()
+
+    def interrupt(signum, frame):
+        raise _Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in _SIGNALS}
+    try:
+        return _build(args, state)
+    except _Interrupted as exc:
+        for sig in _SIGNALS:  # a second Ctrl-C must not interrupt the clean-up
+            signal.signal(sig, signal.SIG_IGN)
+        _stop(state.proc)
+        if state.staging is not None:
+            shutil.rmtree(state.staging, ignore_errors=True)
+        name = signal.Signals(exc.signum).name
+        where = _shown(state.target) if state.target else "the site"
+        if state.swapped:
+            print(f"journeys build: interrupted ({name}) after the new site was in place in {where}", file=sys.stderr)
+        else:
+            print(f"journeys build: interrupted ({name}); {where} was left as it was", file=sys.stderr)
+        return 128 + exc.signum
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    """Stop MkDocs and its chart workers (their own process group): SIGINT first, so they unwind and
+    remove their temporary files, then SIGTERM, then SIGKILL."""
+    if proc is None or proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _build(args: argparse.Namespace, state: _State) -> int:
     started = time.monotonic()
     config = Path(args.config_file)
     if not config.is_file():
@@ -64,23 +143,42 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"journeys build: error: the portfolio folder '{root}' does not exist", file=sys.stderr)
         return 2
+    if args.max_file_size is not None and args.max_file_size <= 0:
+        print("journeys build: error: --max-file-size must be a positive number of bytes", file=sys.stderr)
+        return 2
+    limit = args.max_file_size or max_bytes_from_env(settings.get("max_file_size"))
     rel_root = Path(os.path.relpath(root))
     # the parse cache lives in the chart cache folder the plugin will use (same precedence as there)
     chosen = (str(Path(args.chart_cache).resolve()) if args.chart_cache else None) \
         or os.environ.get(ENV_CACHE) or settings.get("chart_cache")
-    if checked(rel_root, strict=settings["strict"], prog="journeys build",
+    if checked(rel_root, strict=settings["strict"], prog="journeys build", max_bytes=limit,
                cache_dir=cache_dir(chosen, base=project)) is None:
         print("journeys build: the site was not built; fix the errors above", file=sys.stderr)
         return 1
 
     target = Path(args.site_dir) if args.site_dir else project / settings["site_dir"]
-    target = target.resolve()
+    target = Path(os.path.abspath(target))
+    if target.is_symlink():
+        print(f"journeys build: error: '{_shown(target)}' is a symbolic link; the site is built into a real "
+              f"folder only (remove the link, or pass --site-dir)", file=sys.stderr)
+        return 2
     if target.exists() and not target.is_dir():
         print(f"journeys build: error: '{target}' exists and is not a folder", file=sys.stderr)
         return 2
+    if target == project or target in project.parents or (target / "mkdocs.yml").exists():
+        print(f"journeys build: error: the site folder '{_shown(target)}' would replace the project itself",
+              file=sys.stderr)
+        return 2
+    state.target = target
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(project), "NO_MKDOCS_2_WARNING": "1",
+    state.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    staging = state.staging
+    epoch = source_date_epoch(project)
+    if epoch == "0" and os.environ.get("SOURCE_DATE_EPOCH") != "0":
+        print("journeys build: note: not a git repository and SOURCE_DATE_EPOCH is not set: the sitemap dates "
+              "are 1970-01-01 (set SOURCE_DATE_EPOCH to a Unix time to date the build)", file=sys.stderr)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1",
+           "JOURNEYS_MAX_FILE_SIZE": str(limit),
            "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
     if args.chart_cache:
         env["JOURNEYS_CHART_CACHE"] = str(Path(args.chart_cache).resolve())
@@ -88,40 +186,66 @@ def run(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config.resolve()),
            "-d", str(staging)]
     try:
-        proc = subprocess.Popen(cmd, cwd=os.getcwd(), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, encoding="utf-8", errors="replace")
-        output: list[str] = []
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            output.append(line)
+        # its own session: a Ctrl-C in the terminal reaches this process only, which stops MkDocs in order
+        state.proc = subprocess.Popen(cmd, cwd=os.getcwd(), env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
+                                      start_new_session=True)
+        assert state.proc.stdout is not None
+        for line in state.proc.stdout:
             if args.verbose or not line.startswith("INFO") or " charts: " in line:
                 print(f"  {line.rstrip()}", file=sys.stderr)
-        code = proc.wait()
-    except BaseException:
+        code = state.proc.wait()
+    except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+        print(f"journeys build: error: cannot run MkDocs: {exc}", file=sys.stderr)
+        return 1
     if code != 0:
         shutil.rmtree(staging, ignore_errors=True)
+        state.staging = None
         print(f"journeys build: MkDocs failed (exit {code}); the site in {target} was left as it was",
               file=sys.stderr)
         return 1
-    _swap(staging, target)
+    _swap(staging, target, state)
     pages = sum(1 for p in target.rglob("index.html"))
     files = sum(1 for p in target.rglob("*") if p.is_file())
     print(f"✓ built {_shown(target)}/: {pages} pages, {files} files in {time.monotonic() - started:.1f} s")
     return 0
 
 
-def _swap(staging: Path, target: Path) -> None:
-    """Put the new site in place by rename; the old one is removed only afterwards."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        old.rmdir()
-        os.rename(target, old)
-    os.rename(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _swap(staging: Path, target: Path, state: _State) -> None:
+    """Put the new site in place by rename, under an exclusive lock, with SIGINT/SIGTERM held back.
+
+    The lock (on the parent folder, so no lock file is left behind) serialises concurrent builds' swaps;
+    blocking the signals means an interruption comes before the swap or after it, never in the middle.
+    """
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("journeys build: waiting for another build of this site to finish", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        try:
+            old = None
+            if target.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                old.rmdir()
+                os.rename(target, old)
+            try:
+                os.rename(staging, target)
+            except OSError:
+                if old is not None:
+                    os.rename(old, target)  # put the old site back before reporting
+                raise
+            state.staging = None
+            state.swapped = True
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _shown(path: Path) -> str:

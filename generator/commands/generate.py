@@ -3,6 +3,10 @@
 Only files whose content changed are written (a builder watching DIR rebuilds only those); files this
 command wrote before and no longer produces are deleted. What it wrote is listed in `DIR/.journeys-files`,
 so files it did not write are never touched.
+
+It never writes, nor deletes, through a symbolic link inside DIR, and only paths of the form the site
+produces (relative, no `..`) are ever taken from the manifest: a planted link or a doctored manifest cannot
+make it touch anything outside DIR.
 """
 
 from __future__ import annotations
@@ -10,12 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from ..chart_cache import cache_dir
 from ..history import history
-from ..site import render_site
+from ..site import render_site, safe_relpath
 from ..site_metrics import site_extras
+from ..yaml_source import MAX_BYTES, max_bytes_from_env
 from ._common import checked, mkdocs_settings
 
 MANIFEST = ".journeys-files"
@@ -31,39 +37,71 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--templates", default=None,
                    help="a folder of templates overriding the defaults (default: <theme custom_dir>/journeys)")
     p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
+    p.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
+                   help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
     p.add_argument("--chart-cache", default=None, metavar="DIR",
                    help="where drawn charts are kept between runs (default: $JOURNEYS_CHART_CACHE, "
                         "else .cache/journeys/charts)")
     p.set_defaults(run=run)
 
 
+class UnsafeOutput(Exception):
+    """A path under DIR that the command refuses to write through (a symbolic link)."""
+
+
+def _checked_path(out: Path, rel: str) -> Path:
+    """`out/rel`, after making sure no folder on the way (below `out`) is a symbolic link."""
+    if not safe_relpath(rel):
+        raise UnsafeOutput(f"'{rel}' is not a plain relative path")
+    current = out
+    for part in rel.split("/")[:-1]:
+        current = current / part
+        if current.is_symlink():
+            raise UnsafeOutput(f"'{current}' is a symbolic link; journeys generate does not write through links")
+    return out / rel
+
+
 def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
     """Write what changed, delete what this command wrote before and no longer produces."""
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / MANIFEST
+    if manifest.is_symlink():
+        raise UnsafeOutput(f"'{manifest}' is a symbolic link; journeys generate does not write through links")
     before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+    paths = {rel: _checked_path(out, rel) for rel in files}  # all checked before anything is written
     written = unchanged = deleted = 0
     for rel, content in files.items():
-        path = out / rel
-        if path.is_file() and path.read_bytes() == content:
+        path = paths[rel]
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == content:
             unchanged += 1
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(content)
+        _checked_path(out, rel)  # a folder just made cannot be a link, but one made meanwhile could
+        # a fresh temporary file (O_EXCL), renamed over the entry: a link at `path` is replaced, not followed
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
         os.replace(tmp, path)
         written += 1
     for rel in sorted(before - set(files)):
-        path = out / rel
-        if ".." in Path(rel).parts or not path.is_file():
+        if not safe_relpath(rel):
+            continue  # a doctored manifest: never follow it outside DIR
+        try:
+            path = _checked_path(out, rel)
+        except UnsafeOutput:
+            continue
+        if path.is_symlink() or not path.is_file():
             continue
         path.unlink()
         deleted += 1
         parent = path.parent
-        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+        while parent != out and parent.is_dir() and not parent.is_symlink() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
-    manifest.write_text("".join(f"{rel}\n" for rel in files), encoding="utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("".join(f"{rel}\n" for rel in files))
+    os.replace(tmp, manifest)
     return written, unchanged, deleted
 
 
@@ -79,8 +117,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"journeys generate: error: '{args.dir}' exists and is not a folder", file=sys.stderr)
         return 2
     charts = cache_dir(args.chart_cache)  # also holds the parse cache
+    limit = args.max_file_size or max_bytes_from_env(settings.get("max_file_size"))
     result = checked(root, strict=args.strict or settings.get("strict", False), prog="journeys generate",
-                     cache_dir=charts)
+                     max_bytes=limit, cache_dir=charts)
     if result is None:
         return 1
     portfolio, report = result
@@ -90,7 +129,11 @@ def run(args: argparse.Namespace) -> int:
     site = render_site(portfolio, warnings=report.warnings, extras=extras,
                        template_dirs=[templates] if templates else [])
     files = site.files()
-    written, unchanged, deleted = write_files(out, files)
+    try:
+        written, unchanged, deleted = write_files(out, files)
+    except UnsafeOutput as exc:
+        print(f"journeys generate: error: {exc}", file=sys.stderr)
+        return 1
     print(f"✓ generated {len(files)} files in {args.dir}: {written} written, {unchanged} unchanged, "
           f"{deleted} deleted")
     return 0
