@@ -135,7 +135,6 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             target = portfolio.collection(name)
             for ident, entry in getattr(catalogue, name).items():
                 if ident in target:
-                    first_file, _, _ = portfolio.position(name, ident)
                     f, line, _ = portfolio.position(name, ident)
                     l2, c2 = source.position((name, ident), key=True)
                     errors.append(Diagnostic(display, l2, c2, "error",

@@ -10,6 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from hypothesis import settings as _hypothesis_settings
+
+# Property tests draw the same examples on every run, so CI is reproducible; set
+# HYPOTHESIS_PROFILE=explore to search new random examples while developing.
+_hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+_hypothesis_settings.register_profile("explore", derandomize=False)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "journeys"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.request import urlopen
 from urllib.error import HTTPError
@@ -15,6 +14,7 @@ from urllib.error import HTTPError
 import pytest
 
 from browser_support import contrast, parse_colour, svg_background, svg_text_colours
+from site_helpers import _Links
 
 # (what a reader types, the journey it must find first, the step whose column the best hit links to)
 SEARCHES = [
@@ -183,21 +183,6 @@ def test_on_a_phone_the_map_scrolls_sideways_not_the_page(open_page):
     box = wrapper.bounding_box()
     assert abs(lane["x"] - box["x"]) <= 2, (lane, box)
     assert watch.problems == []
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id"):
-            self.ids.add(a["id"])
-        for name in ("href", "src"):
-            if a.get(name) and not (tag == "link" and a.get("rel") in ("canonical", "alternate")):
-                self.links.append(a[name])
 
 
 def _get(url: str) -> tuple[int, str, bytes]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import shutil
 from pathlib import Path
 
@@ -266,6 +268,8 @@ from generator.yamltext import slugify  # noqa: E402
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDÉé0123456789'()&-", min_size=1, max_size=12)
 NAME = st.lists(WORD, min_size=1, max_size=4).map(" ".join).filter(lambda s: slugify(s, "") != "")
 ACTORS = st.lists(NAME, max_size=3, unique_by=lambda a: slugify(a))
+# a line starting with a keyword is that keyword's statement in Mermaid's grammar, not a task
+TASK = NAME.filter(lambda s: not re.match(r"(?i)(title|section)\s|acc(title|descr)", s))
 
 
 @st.composite
@@ -276,7 +280,7 @@ def diagrams(draw):
         lines.append(f"  section {draw(NAME)}")
         for _ in range(draw(st.integers(1, 4))):
             who = draw(st.lists(st.sampled_from(actors), unique=True)) if actors else []
-            task = f"    {draw(NAME)}: {draw(st.integers(1, 5))}"
+            task = f"    {draw(TASK)}: {draw(st.integers(1, 5))}"
             lines.append(task + (f": {', '.join(who)}" if who else ""))
     return "\n".join(lines) + "\n"
 
