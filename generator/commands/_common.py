@@ -1,7 +1,8 @@
-"""Helpers shared by the commands that check before they act (`build`, `generate`)."""
+"""Helpers shared by the commands that check the portfolio (`check`, `build`, `generate`)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -39,6 +40,19 @@ def mkdocs_settings(config_file: Path) -> dict:
             "max_file_size": options.get("max_file_size") if isinstance(options.get("max_file_size"), int) else None}
 
 
+def add_max_file_size(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
+                        help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
+
+
+def summary_line(portfolio: Portfolio, report: Report) -> str:
+    """`✓ 12 journeys, 104 steps: 0 errors, 0 warnings`: the last line of every check."""
+    errors, warnings = len(report.errors), len(report.warnings)
+    summary = (f"{plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
+               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    return ("✓ " if not errors else "✗ ") + summary
+
+
 def checked(root: Path, *, strict: bool, prog: str, max_bytes: int = MAX_BYTES, cache_dir: Path | None = None
             ) -> tuple[Portfolio, Report] | None:
     """`check` as `journeys check` prints it; None (after printing every error) when invalid."""
@@ -46,8 +60,5 @@ def checked(root: Path, *, strict: bool, prog: str, max_bytes: int = MAX_BYTES, 
     portfolio, report = check(root, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
     for d in report.sorted():
         print(d.text())
-    errors, warnings = len(report.errors), len(report.warnings)
-    summary = (f"{plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
-               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
-    print(("✓ " if not errors else "✗ ") + summary)
-    return None if errors else (portfolio, report)
+    print(summary_line(portfolio, report))
+    return None if report.errors else (portfolio, report)

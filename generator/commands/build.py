@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 
 from ..chart_cache import ENV_CACHE, cache_dir
-from ..yaml_source import MAX_BYTES, max_bytes_from_env
-from ._common import checked, mkdocs_settings
+from ..yaml_source import max_bytes_from_env
+from ._common import add_max_file_size, checked, mkdocs_settings
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 
@@ -41,8 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site-dir", default=None, help="where the site goes (default: site_dir of mkdocs.yml, or site)")
     p.add_argument("--config-file", "-f", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
     p.add_argument("--verbose", "-v", action="store_true", help="show every line MkDocs prints")
-    p.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
-                   help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
+    add_max_file_size(p)
     p.add_argument("--chart-cache", default=None, metavar="DIR",
                    help="where drawn charts are kept between builds (default: the plugin's chart_cache, "
                         "$JOURNEYS_CHART_CACHE, else .cache/journeys/charts)")

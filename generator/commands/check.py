@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from ..check import check
-from ..diagnostics import plural
-from ..yaml_source import MAX_BYTES, max_bytes_from_env
+from ..yaml_source import max_bytes_from_env
+from ._common import add_max_file_size, summary_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,8 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
     p.add_argument("--format", choices=("text", "json", "github"), default=None,
                    help="output format (default: text, or github when GITHUB_ACTIONS=true)")
-    p.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
-                   help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
+    add_max_file_size(p)
     p.set_defaults(run=run)
 
 
@@ -41,8 +40,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         for d in items:
             print(d.github() if fmt == "github" else d.text())
-    errors, warnings = len(report.errors), len(report.warnings)
-    summary = (f"{plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
-               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
-    print(("✓ " if not errors else "✗ ") + summary, file=sys.stderr if fmt == "json" else sys.stdout)
-    return 1 if errors else 0
+    print(summary_line(portfolio, report), file=sys.stderr if fmt == "json" else sys.stdout)
+    return 1 if report.errors else 0

@@ -21,8 +21,8 @@ from ..chart_cache import cache_dir
 from ..history import history
 from ..site import render_site, safe_relpath
 from ..site_metrics import site_extras
-from ..yaml_source import MAX_BYTES, max_bytes_from_env
-from ._common import checked, mkdocs_settings
+from ..yaml_source import max_bytes_from_env
+from ._common import add_max_file_size, checked, mkdocs_settings
 
 MANIFEST = ".journeys-files"
 
@@ -37,8 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--templates", default=None,
                    help="a folder of templates overriding the defaults (default: <theme custom_dir>/journeys)")
     p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
-    p.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
-                   help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
+    add_max_file_size(p)
     p.add_argument("--chart-cache", default=None, metavar="DIR",
                    help="where drawn charts are kept between runs (default: $JOURNEYS_CHART_CACHE, "
                         "else .cache/journeys/charts)")
