@@ -1,7 +1,8 @@
 """`journeys build [--site-dir DIR]`: check the portfolio, then a strict MkDocs build, swapped in atomically.
 
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`), so this module stays free of MkDocs and
-MkDocs' logging stays its own. It builds into a fresh folder next to the target, unique to this process;
+MkDocs' logging stays its own. The command's own check (for its `file:line:col` messages) runs while that
+subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder next to the target, unique to this process;
 only a complete build replaces the site (by rename), so a failed build leaves the old site as it was.
 
 Nothing is lost on the way:
@@ -150,10 +151,6 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     # the parse cache lives in the chart cache folder the plugin will use (same precedence as there)
     chosen = (str(Path(args.chart_cache).resolve()) if args.chart_cache else None) \
         or os.environ.get(ENV_CACHE) or settings.get("chart_cache")
-    if checked(rel_root, strict=settings["strict"], prog="journeys build", max_bytes=limit,
-               cache_dir=cache_dir(chosen, base=project)) is None:
-        print("journeys build: the site was not built; fix the errors above", file=sys.stderr)
-        return 1
 
     target = Path(args.site_dir) if args.site_dir else project / settings["site_dir"]
     target = Path(os.path.abspath(target))
@@ -181,7 +178,6 @@ def _build(args: argparse.Namespace, state: _State) -> int:
            "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
     if args.chart_cache:
         env["JOURNEYS_CHART_CACHE"] = str(Path(args.chart_cache).resolve())
-    print(f"journeys build: building the site with MkDocs (strict) into {staging.name}/", file=sys.stderr)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config.resolve()),
            "-d", str(staging)]
     try:
@@ -189,6 +185,22 @@ def _build(args: argparse.Namespace, state: _State) -> int:
         state.proc = subprocess.Popen(cmd, cwd=os.getcwd(), env=env, stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
                                       start_new_session=True)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"journeys build: error: cannot run MkDocs: {exc}", file=sys.stderr)
+        return 1
+    # The check runs here while MkDocs starts up and checks again in its plugin, on the other core: on a
+    # valid portfolio (the usual case) this check costs no wall time; on an invalid one MkDocs is stopped
+    # before it writes anything and the check's messages are the only ones shown.
+    if checked(rel_root, strict=settings["strict"], prog="journeys build", max_bytes=limit,
+               cache_dir=cache_dir(chosen, base=project)) is None:
+        _stop(state.proc)
+        shutil.rmtree(staging, ignore_errors=True)
+        state.staging = None
+        print("journeys build: the site was not built; fix the errors above", file=sys.stderr)
+        return 1
+    print(f"journeys build: building the site with MkDocs (strict) into {staging.name}/", file=sys.stderr)
+    try:
         assert state.proc.stdout is not None
         for line in state.proc.stdout:
             if args.verbose or not line.startswith("INFO") or " charts: " in line:
