@@ -12,6 +12,8 @@ $JOURNEYS_CHART_CACHE; default `.cache/journeys/charts`).
 - Missing charts are drawn in a pool of worker processes (`ProcessPoolExecutor`, spawn context: the
   workers import `charts.render` afresh, nothing is inherited from the parent), or in this process when
   there are only a few (starting workers costs more than drawing a handful).
+- `start` returns while the pool draws (`Drawing.wait()` joins it), so a build can render its pages on one
+  core while charts are drawn on the others; `ensure` is both at once. Workers run at a lower priority.
 - `RenderStats` counts what was drawn and what came from the cache (and the log says it).
 """
 
@@ -149,9 +151,56 @@ def _workers(requested: int | None) -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
-           in_process_below: int = IN_PROCESS_BELOW) -> RenderStats:
-    """Make sure every chart has a valid file in `cache`; draw only what is missing or damaged."""
+def _lower_priority() -> None:
+    """Worker start-up: yield the CPU to the build itself (MkDocs renders pages while charts are drawn), so
+    the pages are done first and the workers, which can use every core, finish last."""
+    try:
+        os.nice(5)
+    except OSError:
+        pass
+
+
+class Drawing:
+    """Charts being drawn, possibly in the background (`start`): `wait()` for them and get the counts."""
+
+    def __init__(self, stats: RenderStats, todo: list[tuple[str, dict, str]], pool: ProcessPoolExecutor | None = None,
+                 results=None):
+        self.stats, self._todo, self._pool, self._results = stats, todo, pool, results
+
+    def wait(self) -> RenderStats:
+        """Block until every chart is in the cache; log and return the counts."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            try:
+                list(self._results)
+            except (BrokenProcessPool, OSError) as exc:
+                # e.g. a parent whose __main__ cannot be re-imported (code piped to python): finish here
+                log.warning("chart workers failed (%s); drawing the rest in this process", exc)
+                for job in self._todo:
+                    if not _valid_file(Path(job[2])):
+                        _render_to(job)
+            except BaseException:
+                # interrupted: no new chart is started, so the workers stop with the build
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
+        log.info(self.stats.summary())
+        return self.stats
+
+    def cancel(self) -> None:
+        """Stop drawing (the build failed): charts not started are dropped, the cache stays valid."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
+          in_process_below: int = IN_PROCESS_BELOW) -> Drawing:
+    """Start drawing every chart that has no valid file in `cache`, and return at once.
+
+    A few missing charts are drawn here and now; more go to a pool of worker processes that runs while
+    the caller goes on (the MkDocs plugin renders the pages meanwhile): call `wait()` before reading them.
+    """
     cache = Path(cache)
     stats = RenderStats()
     sweep(cache)
@@ -174,33 +223,32 @@ def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
             stats.repaired.append(name)
         jobs[name] = (chart.kind, chart.data, str(path))
     todo = [jobs[name] for name in sorted(jobs)]
+    stats.rendered = sorted(jobs)
     if todo:
         cache.mkdir(parents=True, exist_ok=True)
     count = _workers(workers)
     if len(todo) < in_process_below or count == 1:
         for job in todo:
             _render_to(job)
-    else:
-        context = multiprocessing.get_context("spawn")
-        try:
-            with ProcessPoolExecutor(max_workers=min(count, len(todo)), mp_context=context) as pool:
-                # big chunks: each task is ~50 ms, the round trip to a worker is not free
-                chunk = max(1, len(todo) // (count * 4))
-                try:
-                    list(pool.map(_render_to, todo, chunksize=chunk))
-                except BaseException:
-                    # interrupted: no new chart is started, so the workers stop with the build
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
-        except (BrokenProcessPool, OSError) as exc:
-            # e.g. a parent whose __main__ cannot be re-imported (code piped to python): finish here
-            log.warning("chart workers failed (%s); drawing the rest in this process", exc)
-            for job in todo:
-                if not _valid_file(Path(job[2])):
-                    _render_to(job)
-    stats.rendered = sorted(jobs)
-    log.info(stats.summary())
-    return stats
+        return Drawing(stats, todo)
+    context = multiprocessing.get_context("spawn")
+    try:
+        pool = ProcessPoolExecutor(max_workers=min(count, len(todo)), mp_context=context,
+                                   initializer=_lower_priority)
+        # big chunks: each task is ~50 ms, the round trip to a worker is not free
+        results = pool.map(_render_to, todo, chunksize=max(1, len(todo) // (count * 4)))
+    except (BrokenProcessPool, OSError) as exc:
+        log.warning("chart workers failed (%s); drawing the charts in this process", exc)
+        for job in todo:
+            _render_to(job)
+        return Drawing(stats, todo)
+    return Drawing(stats, todo, pool, results)
+
+
+def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
+           in_process_below: int = IN_PROCESS_BELOW) -> RenderStats:
+    """Make sure every chart has a valid file in `cache`; draw only what is missing or damaged."""
+    return start(charts, cache, workers=workers, in_process_below=in_process_below).wait()
 
 
 def read_chart(cache: Path, chart: Chart) -> bytes:

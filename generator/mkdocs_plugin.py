@@ -3,10 +3,13 @@
 - `on_config`: validate the portfolio (`check`); a bad portfolio stops the build with the same
   `file:line:col` messages as `journeys check`, no traceback. Render the site (`render_site`) and put its
   navigation in front of the project's own `nav` (or of every page in `docs/`, as a "User guide").
-- `on_files`: add every page and asset as a virtual file; nothing is written into `docs/`.
+- `on_files`: add every page and asset as a virtual file; nothing is written into `docs/`. Missing
+  charts are drawn in the background while MkDocs renders the pages (`chart_cache.start`): their files
+  are written at `on_post_build`, once drawn (`_LateChart`).
 - `on_pre_page`: each generated page's edit link points at the YAML file it comes from.
 - `on_page_content`, `on_post_build` (after the search plugin's): the search index gets one entry per
-  journey step (`search_steps`), so a step's name, pain point or touchpoint finds the journey.
+  journey step (`search_steps`), so a step's name, pain point or touchpoint finds the journey. A failed
+  build stops the chart workers (`on_build_error`).
 - `on_serve`: `mkdocs serve` rebuilds when anything under the portfolio folder or the templates changes.
 
 This is the only module that imports MkDocs.
@@ -29,12 +32,13 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from .check import check
 from .diagnostics import plural
-from .chart_cache import ENV_CACHE, cache_dir
+from .chart_cache import ENV_CACHE, Drawing, cache_dir, read_chart
 from .markdown_ext import CaptionExtension
 from .history import history
 from .search_steps import MapText, map_text, split_map_sections
 from .site import PATHS, Site, render_site
-from .site_metrics import site_extras
+from .charts import Chart
+from .site_metrics import start_site_extras
 from .yaml_source import max_bytes_from_env
 
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
@@ -67,9 +71,20 @@ class JourneysConfig(base.Config):
     from `repo_url` + `edit_uri` by dropping the trailing docs folder."""
 
 
+class _LateChart(File):
+    """A chart whose picture may still be being drawn: MkDocs' copying of static files (before the pages are
+    written) skips it; the plugin writes it at `on_post_build`, once the drawing is done."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
 class JourneysPlugin(BasePlugin[JourneysConfig]):
     def __init__(self) -> None:
         self.site: Site | None = None
+        self._drawing: Drawing | None = None
+        self._charts: dict[str, Chart] = {}  # site path -> chart, written at on_post_build
+        self._chart_cache = Path()
         self.root = Path.cwd()
         # page URL -> its journey map's text; kept across `mkdocs serve --dirty` rebuilds, which render
         # only the changed pages while the search plugin rewrites the whole index
@@ -106,8 +121,9 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         for d in report.warnings:
             log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
         templates = self._template_dir(config)
-        extras, stats = site_extras(portfolio, cache=charts, history=history(portfolio))
-        log.info(stats.summary())
+        self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
+        extras, self._drawing, self._charts = start_site_extras(portfolio, cache=charts, history=history(portfolio))
+        self._chart_cache = charts
         self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
                                 template_dirs=[templates] if templates else [])
         self._sources = self._edit_paths(portfolio)
@@ -149,6 +165,8 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
                 raise PluginError(f"journeys: {config.docs_dir}/{path} is in the way of the generated page "
                                   f"'{path}': rename or remove it (the journeys plugin generates it)")
             files.append(File.generated(config, path, content=content))
+        for path in self._charts:
+            files.append(_LateChart.generated(config, path, content=b""))
         return files
 
     def on_pre_page(self, page: MkDocsPage, *, config: MkDocsConfig, files: Files) -> MkDocsPage:
@@ -180,9 +198,25 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._drawing is not None:
+            drawing, self._drawing = self._drawing, None
+            log.info(drawing.wait().summary())
+            site = Path(config.site_dir)
+            for path, chart in self._charts.items():
+                target = site / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(read_chart(self._chart_cache, chart))
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self._maps and index.is_file():
             index.write_text(split_map_sections(index.read_text(encoding="utf-8"), self._maps), encoding="utf-8")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_drawing()
+
+    def _stop_drawing(self) -> None:
+        if self._drawing is not None:
+            drawing, self._drawing = self._drawing, None
+            drawing.cancel()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(str(self._portfolio_dir()))

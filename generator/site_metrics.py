@@ -3,7 +3,8 @@ handed to `site.render_site` as its `Extras`.
 
 `site_extras(portfolio, cache=...)` computes series and health (`metric_views.compute`), makes sure every
 chart is in the chart cache (`chart_cache.ensure`: only missing ones are drawn), and returns the extras
-with the charts' SVG bytes as site assets under `assets/charts/`. The MkDocs plugin and
+with the charts' SVG bytes as site assets under `assets/charts/`. `start_site_extras` is the same with the
+charts drawn in the background, for a builder that has other work to do meanwhile (the MkDocs plugin). The MkDocs plugin and
 `journeys generate` both call it, so both publish the same pages. MkDocs-free.
 """
 
@@ -14,8 +15,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .chart_cache import RenderStats, ensure, read_chart
-from .charts import fmt, table_html
+from .chart_cache import Drawing, RenderStats, ensure, read_chart, start
+from .charts import Chart, fmt, table_html
 from .health import GroupStatus, MetricStatus, roll_up
 from .history import History
 from .metric_views import MetricsView, compute
@@ -31,8 +32,14 @@ def _trend(group: GroupStatus) -> str:
     return group.trend.value
 
 
-def extras_from(view: MetricsView, cache: Path) -> Extras:
-    """The site's extras from computed metrics whose charts are in `cache`."""
+def chart_paths(view: MetricsView) -> dict[str, Chart]:
+    """Every chart of the site by its path in the site (`assets/charts/<kind>-<digest>.svg`)."""
+    return {f"{CHART_DIR}/{c.filename}": c for owned in view.charts.values() for c in owned}
+
+
+def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> Extras:
+    """The site's extras from computed metrics whose charts are in `cache` (with `chart_bytes=False`: not
+    yet; the pages only name the chart files, and `assets` leaves them out)."""
     p, h = view.portfolio, view.health
     size = p.organisation.period
     health: dict[str, str] = {}
@@ -70,7 +77,8 @@ def extras_from(view: MetricsView, cache: Path) -> Extras:
     for owner, owned in view.charts.items():
         for c in owned:
             path = f"{CHART_DIR}/{c.filename}"
-            assets[path] = read_chart(cache, c)
+            if chart_bytes:
+                assets[path] = read_chart(cache, c)
             if owner:
                 charts.setdefault(owner, []).append(
                     SiteChart(path, c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind))
@@ -102,4 +110,17 @@ def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None
     if history is not None:
         extras = dataclasses.replace(extras, history=history)
     return extras, stats
+
+
+def start_site_extras(portfolio: Portfolio, *, cache: Path, history: History | None = None
+                      ) -> tuple[Extras, Drawing, dict[str, Chart]]:
+    """`site_extras` with the missing charts drawn in the background: the extras (pages) are ready at once,
+    without the chart files; those are the returned paths, to be read from `cache` (`read_chart`) once
+    `Drawing.wait()` has returned. The MkDocs plugin renders its pages meanwhile."""
+    view = compute(portfolio)
+    drawing = start(view.all_charts(), cache)
+    extras = extras_from(view, cache, chart_bytes=False)
+    if history is not None:
+        extras = dataclasses.replace(extras, history=history)
+    return extras, drawing, chart_paths(view)
 

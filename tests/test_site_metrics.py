@@ -7,7 +7,7 @@ import re
 import shutil
 
 from conftest import EXAMPLE, ROOT, run_cli
-from site_helpers import parse
+from site_helpers import make_project, parse
 
 from generator.check import check
 from generator.metric_views import compute
@@ -98,3 +98,45 @@ def test_editing_one_journey_redraws_only_its_charts(tmp_path):
     env = run_cli("generate", "out", cwd=project, env={"JOURNEYS_CHART_CACHE": str(cache)})
     assert f"charts: 0 rendered, {total} from the cache" in env.stderr
     assert not (project / ".cache").exists()
+
+
+def test_a_cold_build_draws_the_charts_while_mkdocs_renders_and_publishes_each_as_cached(tmp_path):
+    from generator.chart_cache import read_chart, verify
+    from generator.site_metrics import chart_paths
+
+    project = example_project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    result = run_cli("build", "--chart-cache", str(cache), cwd=project, env={"JOURNEYS_CHART_WORKERS": "2"})
+    assert result.returncode == 0, result.stderr
+    portfolio, _ = check(project / "journeys")
+    expected = chart_paths(compute(portfolio))
+    # drawn in the pool during the build (the summary comes at its end), every one published, none other
+    assert f"charts: {len(set(expected))} rendered, 0 from the cache" in result.stderr
+    site = project / "site"
+    assert sorted(p.relative_to(site).as_posix() for p in (site / "assets" / "charts").iterdir()) == sorted(expected)
+    for path, chart in expected.items():
+        assert (site / path).read_bytes() == read_chart(cache, chart), path
+    assert all(verify(p.read_bytes()) for p in cache.iterdir() if p.suffix == ".svg")
+
+
+def test_a_failed_build_stops_the_chart_workers_and_leaves_a_valid_cache(tmp_path):
+    from generator.chart_cache import verify
+
+    project = example_project(tmp_path / "p")
+    # a page in the way of a generated one stops the build after the charts have started (on_files)
+    (project / "docs" / "glossary.md").write_text("# Mine\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    result = run_cli("build", "--chart-cache", str(cache), cwd=project, env={"JOURNEYS_CHART_WORKERS": "2"})
+    assert result.returncode == 1 and "docs/glossary.md is in the way" in result.stderr, result.stderr
+    assert "charts: " not in result.stderr  # stopped, never waited for
+    assert not (project / "site").exists()
+    # whatever was drawn before the build stopped is whole; no temporary file is left behind
+    assert all(p.suffix == ".svg" and verify(p.read_bytes()) for p in cache.iterdir() if p.name != "parsed.json")
+
+
+def example_project(where):
+    """A project (mkdocs.yml, docs/, theme/) around a copy of the example portfolio."""
+    project = make_project(where)
+    shutil.rmtree(project / "journeys")
+    shutil.copytree(EXAMPLE, project / "journeys")
+    return project
