@@ -19,6 +19,7 @@ serves Material's light (`default`) and dark (`slate`) schemes: text, axes and g
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -80,7 +81,7 @@ class Chart:
     table: Table = field(hash=False, compare=False, default=Table((), ()))
     journey: str = ""  # the journey it belongs to, "" for portfolio-wide charts
 
-    @property
+    @functools.cached_property  # the file name is asked for often; data never changes after creation
     def digest(self) -> str:
         payload = json.dumps({"kind": self.kind, "data": self.data, "style": STYLE_VERSION,
                               "matplotlib": _mpl_version()}, sort_keys=True, separators=(",", ":"))
@@ -391,8 +392,14 @@ DRAW = {"trend": _draw_trend, "emotion": _draw_emotion, "multiples": _draw_multi
 # ------------------------------------------------------------------ HTML beside the chart
 
 
+_INERT = re.compile(r"[\w .,:%/()+–-]*\Z")  # nothing `filters.attr` would change: numbers, periods, most names
+
+
 def _esc(text: object) -> str:
-    # filters.py decides how user text is escaped (metric and step names reach these tables)
+    # filters.py decides how user text is escaped (metric and step names reach these tables); the common
+    # cell (a number, a period, a plain name on one line) has nothing to escape
+    if isinstance(text, str) and _INERT.match(text) and "  " not in text and text == text.strip():
+        return text
     from . import filters
 
     return str(filters.attr(text))

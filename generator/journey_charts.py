@@ -165,17 +165,44 @@ def journey_opportunities(journey: Journey) -> list[str]:
 
 
 def _segments(series: dict[SeriesKey, Series] | None, key: SeriesKey) -> list[Series]:
+    """The segment series of `key`'s metric, journey and step (columns of its trend table)."""
     if not series:
         return []
-    return [s for k, s in series.items()
-            if k.segment and (k.metric, k.journey, k.step) == (key.metric, key.journey, key.step)]
+    return _segment_index(series).get((key.metric, key.journey, key.step), [])
+
+
+_BY_JOURNEY: list = [None, {}]  # the health index last grouped by journey, and its groups
+
+
+def _journey_statuses(health: HealthIndex) -> dict[str, list]:
+    """Each journey's metric statuses, in the index's order (grouped once, not scanned per journey)."""
+    if _BY_JOURNEY[0] is not health.metrics:
+        groups: dict[str, list] = {}
+        for k, m in health.metrics.items():
+            groups.setdefault(k.journey, []).append(m)
+        _BY_JOURNEY[:] = [health.metrics, groups]
+    return _BY_JOURNEY[1]
+
+
+_INDEXED: list = [None, {}]  # the series dict last indexed, and its index: built once for every journey
+
+
+def _segment_index(series: dict[SeriesKey, Series]) -> dict[tuple[str, str, str], list[Series]]:
+    # scanning every series for each journey's trend charts was quadratic (1,000 journeys x 5,000 series)
+    if _INDEXED[0] is not series:
+        index: dict[tuple[str, str, str], list[Series]] = {}
+        for k, s in series.items():
+            if k.segment:
+                index.setdefault((k.metric, k.journey, k.step), []).append(s)
+        _INDEXED[:] = [series, index]
+    return _INDEXED[1]
 
 
 def journey_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
                    series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
     """Every chart of one journey's page, in page order. `series` adds segment columns to trend tables."""
     journey = portfolio.journeys[jid]
-    statuses = [m for k, m in health.metrics.items() if k.journey == jid]
+    statuses = _journey_statuses(health).get(jid, [])
     charts: list[Chart | None] = []
     for mid in journey.metrics:
         status = health.metrics.get(SeriesKey(mid, jid))

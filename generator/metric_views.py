@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .charts import Chart
 from .health import HealthIndex, assess
-from .journey_charts import all_charts, journey_charts
+from .journey_charts import journey_charts, portfolio_opportunity_chart
 from .metric_data import MetricData, SeriesKey
 from .metrics import Series, build_series
 from .portfolio import Portfolio
@@ -38,6 +38,6 @@ def compute(portfolio: Portfolio, data: MetricData | None = None, *, step_charts
     view = MetricsView(portfolio, data, series, health)
     for jid in sorted(portfolio.journeys):
         view.charts[jid] = journey_charts(portfolio, health, jid, series)
-    overall = [c for c in all_charts(portfolio, health) if not c.journey]
-    view.charts[""] = overall
+    overall = portfolio_opportunity_chart(portfolio)
+    view.charts[""] = [overall] if overall is not None else []
     return view

@@ -14,6 +14,7 @@ into the same periods: the mean of the period's values, or their sum for `count`
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -118,6 +119,7 @@ def year_before(period: _dt.date) -> _dt.date:
     return _dt.date(period.year - 1, period.month, 1)
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred distinct periods, labelled for every point of every chart
 def period_label(period: _dt.date, size: str) -> str:
     """`2025-03` for a month, `2025-Q1` for a quarter."""
     if size == "quarter":
@@ -131,6 +133,7 @@ def period_label(period: _dt.date, size: str) -> str:
 def build_series(portfolio: Portfolio, data: MetricData) -> dict[SeriesKey, Series]:
     """Every series of the data, by key, points in period order."""
     out: dict[SeriesKey, Series] = {}
+    starts: dict[_dt.date, _dt.date] = {}  # each date's period: the same few hundred dates in every series
     for key, by_period in data.responses.items():
         kind = portfolio.metrics[key.metric].kind
         formula, _ = FORMULAS[kind]
@@ -145,7 +148,10 @@ def build_series(portfolio: Portfolio, data: MetricData) -> dict[SeriesKey, Seri
         kind = portfolio.metrics[key.metric].kind
         grouped: dict[_dt.date, list[float]] = {}
         for day in sorted(by_date):
-            grouped.setdefault(period_start(day, data.period), []).append(by_date[day])
+            period = starts.get(day)
+            if period is None:
+                period = starts[day] = period_start(day, data.period)
+            grouped.setdefault(period, []).append(by_date[day])
         points = []
         for period in sorted(grouped):
             values = grouped[period]
