@@ -478,7 +478,16 @@ def portfolio_json(p: Portfolio) -> str:
         "solutions": entries("solutions"),
         "glossary": entries("glossary"),
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # compact: with `indent`, the json module falls back to its pure-Python encoder, 5x slower (3 s at
+    # 1,000 journeys); one journey or catalogue entry a line keeps the file readable and diffable
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            items = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]" if value else f"  {json.dumps(key)}: []")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), extras: Extras | None = None,
