@@ -148,11 +148,28 @@ def _guard_start(out: str) -> str:
 _ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!</?p>).)*)</p>\Z", re.S)
 
 
+# Python-Markdown's output (step 1 only) by "b"/"i" + text: preloaded from the previous build by
+# `text_cache.load`, and what this run converted or reused, for `text_cache.save`. Steps 2 and 3 always run,
+# so a cache entry, whatever it holds, still goes through the sanitiser: it can never put active content
+# on a page.
+_CONVERTED: dict[str, str] = {}
+_USED: dict[str, str] = {}
+
+
+def _convert(s: str, block: bool) -> str:
+    key = ("b" if block else "i") + s
+    html = _CONVERTED.get(key)
+    if html is None:
+        md = _MD[block]
+        md.reset()
+        html = md.convert(s)
+    _USED[key] = html
+    return html
+
+
 @functools.lru_cache(maxsize=65536)
 def _render(s: str, kind: str) -> str:
-    md = _MD[kind == "block"]
-    md.reset()
-    html = md.convert(s)
+    html = _convert(s, kind == "block")
     html = _sanitise(html, BLOCK_TAGS if kind == "block" else INLINE_TAGS if kind == "inline" else LABEL_TAGS)
     if kind != "block":
         # inline Markdown is one paragraph (or several when blank lines were collapsed): keep the contents

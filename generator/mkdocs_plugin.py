@@ -39,6 +39,7 @@ from .search_steps import MapText, map_text, split_map_sections
 from .site import PATHS, Site, render_site
 from .charts import Chart
 from .site_metrics import start_site_extras
+from . import text_cache
 from .yaml_source import max_bytes_from_env
 
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
@@ -124,8 +125,9 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
         extras, self._drawing, self._charts = start_site_extras(portfolio, cache=charts, history=history(portfolio))
         self._chart_cache = charts
-        self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
-                                template_dirs=[templates] if templates else [])
+        with text_cache.kept(charts):
+            self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
+                                    template_dirs=[templates] if templates else [])
         self._sources = self._edit_paths(portfolio)
         for name in NEEDED_EXTENSIONS:
             if name not in config.markdown_extensions:

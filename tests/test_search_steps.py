@@ -63,3 +63,27 @@ def test_split_map_sections_replaces_the_map_entry_by_one_entry_per_step():
 def test_split_map_sections_without_maps_keeps_the_index():
     index = {"config": {}, "docs": [{"location": "a/#journey-map", "title": "x", "text": "y"}]}
     assert json.loads(split_map_sections(json.dumps(index), {})) == index
+
+
+def _parsed(page: str):
+    """The same map read by the general HTML parser (what `map_text` falls back to)."""
+    from generator.search_steps import MapText, _MapParser
+
+    parser = _MapParser()
+    parser.feed(page)
+    parser.close()
+    return MapText(parser.caption, parser.columns) if parser.columns else None
+
+
+def test_the_fast_reader_agrees_with_the_html_parser_on_every_example_journey_page(example_site):
+    pages = sorted(example_site.glob("journeys/*/index.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert map_text(html) == _parsed(html) is not None, page
+
+
+def test_a_map_holding_a_table_of_its_own_is_read_by_the_html_parser():
+    nested = PAGE.replace("<td></td></tr>\n<tr", "<td><table><tr><td>x</td></tr></table></td></tr>\n<tr", 1)
+    assert nested != PAGE
+    assert map_text(nested) == _parsed(nested)

@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .. import text_cache
 from ..chart_cache import cache_dir
 from ..history import history
 from ..site import render_site, safe_relpath
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         print(f"journeys generate: error: '{args.dir}' exists and is not a folder", file=sys.stderr)
         return 2
-    charts = cache_dir(args.chart_cache)  # also holds the parse cache
+    charts = cache_dir(args.chart_cache)  # also holds the parse and text caches
     limit = args.max_file_size or max_bytes_from_env(settings.get("max_file_size"))
     result = checked(root, strict=args.strict or settings.get("strict", False), prog="journeys generate",
                      max_bytes=limit, cache_dir=charts)
@@ -125,8 +126,9 @@ def run(args: argparse.Namespace) -> int:
     templates = args.templates or settings.get("templates")
     extras, stats = site_extras(portfolio, cache=charts, history=history(portfolio))
     print(stats.summary(), file=sys.stderr)
-    site = render_site(portfolio, warnings=report.warnings, extras=extras,
-                       template_dirs=[templates] if templates else [])
+    with text_cache.kept(charts):
+        site = render_site(portfolio, warnings=report.warnings, extras=extras,
+                           template_dirs=[templates] if templates else [])
     files = site.files()
     try:
         written, unchanged, deleted = write_files(out, files)
