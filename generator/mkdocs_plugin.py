@@ -32,13 +32,13 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from .check import check
 from .diagnostics import plural
-from .chart_cache import ENV_CACHE, Drawing, cache_dir, read_chart
+from .chart_cache import ENV_CACHE, Drawing, cache_dir, read_chart, start
 from .markdown_ext import CaptionExtension
 from .history import history
 from .search_steps import MapText, map_text, split_map_sections
 from .site import PATHS, Site, render_site
 from .charts import Chart
-from .site_metrics import start_site_extras
+from .site_metrics import site_extras_without_charts
 from . import text_cache
 from .yaml_source import max_bytes_from_env
 
@@ -123,11 +123,13 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
             log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
         templates = self._template_dir(config)
         self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
-        extras, self._drawing, self._charts = start_site_extras(portfolio, cache=charts, history=history(portfolio))
+        extras, self._charts = site_extras_without_charts(portfolio, cache=charts, history=history(portfolio))
         self._chart_cache = charts
         with text_cache.kept(charts):
             self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
                                     template_dirs=[templates] if templates else [])
+        # after rendering, which may fork (render_pool): the pool's threads must not exist yet
+        self._drawing = start(list(self._charts.values()), charts)
         self._sources = self._edit_paths(portfolio)
         for name in NEEDED_EXTENSIONS:
             if name not in config.markdown_extensions:

@@ -30,6 +30,7 @@ from .history import History
 from .model import JourneyLevel, OpportunityStatus, SolutionStatus, Step
 from .portfolio import Portfolio
 from .reference import models as reference_models
+from .render_pool import render_pages
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -372,26 +373,30 @@ class _Renderer:
         content = self.env.get_template(template).render(**self._context(path), **ctx)
         self.pages[path] = Page(path, _tidy(content), source)
 
-    def site(self) -> Site:
+    def jobs(self) -> list[tuple[str, str, str | None, dict]]:
+        """Every page to render: (path, template, source file, extra context)."""
         p = self.p
-        self.render(PATHS["home"], "home.md.j2")
-        self.render(PATHS["journeys"], "journeys.md.j2")
+        jobs: list[tuple[str, str, str | None, dict]] = [(PATHS["home"], "home.md.j2", None, {}),
+                                                         (PATHS["journeys"], "journeys.md.j2", None, {})]
         for jid, j in sorted(p.journeys.items()):
-            self.render(journey_path(jid), "journey.md.j2", p.journey_files.get(jid), jid=jid, j=j)
+            jobs.append((journey_path(jid), "journey.md.j2", p.journey_files.get(jid), {"jid": jid, "j": j}))
         for kind, one, many in (("personas", "persona", "personas"), ("departments", "department", "departments"),
                                 ("channels", "channel", "channels")):
-            self.render(PATHS[kind], f"{many}.md.j2", _catalogue_file(p, kind))
+            jobs.append((PATHS[kind], f"{many}.md.j2", _catalogue_file(p, kind), {}))
             for ident, item in p.collection(kind).items():
-                self.render(f"{kind}/{ident}.md", f"{one}.md.j2", p.source_file(kind, ident),
-                            ident=ident, item=item)
+                jobs.append((f"{kind}/{ident}.md", f"{one}.md.j2", p.source_file(kind, ident),
+                             {"ident": ident, "item": item}))
         for kind in ("backlog", "solutions", "insights", "metrics", "glossary"):
             coll = "opportunities" if kind == "backlog" else kind
-            self.render(PATHS[kind], f"{kind}.md.j2", _catalogue_file(p, coll))
-        self.render(PATHS["attention"], "attention.md.j2")
-        self.render(PATHS["governance"], "governance.md.j2")
-        self.render(PATHS["tags"], "tags.md.j2")
-        self.render(PATHS["changes"], "changes.md.j2")
-        self.render(PATHS["reference"], "reference.md.j2", reference=reference_models())
+            jobs.append((PATHS[kind], f"{kind}.md.j2", _catalogue_file(p, coll), {}))
+        for kind in ("attention", "governance", "tags", "changes"):
+            jobs.append((PATHS[kind], f"{kind}.md.j2", None, {}))
+        jobs.append((PATHS["reference"], "reference.md.j2", None, {"reference": reference_models()}))
+        return jobs
+
+    def site(self) -> Site:
+        p = self.p
+        render_pages(self, self.jobs())
         assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav())

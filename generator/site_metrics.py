@@ -3,9 +3,9 @@ handed to `site.render_site` as its `Extras`.
 
 `site_extras(portfolio, cache=...)` computes series and health (`metric_views.compute`), makes sure every
 chart is in the chart cache (`chart_cache.ensure`: only missing ones are drawn), and returns the extras
-with the charts' SVG bytes as site assets under `assets/charts/`. `start_site_extras` is the same with the
-charts drawn in the background, for a builder that has other work to do meanwhile (the MkDocs plugin). The MkDocs plugin and
-`journeys generate` both call it, so both publish the same pages. MkDocs-free.
+with the charts' SVG bytes as site assets under `assets/charts/` (`journeys generate`).
+`site_extras_without_charts` is the same without drawing: the MkDocs plugin draws the charts in the
+background while MkDocs renders the pages. Both publish the same pages. MkDocs-free.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .chart_cache import Drawing, RenderStats, ensure, read_chart, start
+from .chart_cache import RenderStats, ensure, read_chart
 from .charts import Chart, fmt, table_html
 from .health import GroupStatus, MetricStatus, roll_up
 from .history import History
@@ -112,15 +112,13 @@ def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None
     return extras, stats
 
 
-def start_site_extras(portfolio: Portfolio, *, cache: Path, history: History | None = None
-                      ) -> tuple[Extras, Drawing, dict[str, Chart]]:
-    """`site_extras` with the missing charts drawn in the background: the extras (pages) are ready at once,
-    without the chart files; those are the returned paths, to be read from `cache` (`read_chart`) once
-    `Drawing.wait()` has returned. The MkDocs plugin renders its pages meanwhile."""
+def site_extras_without_charts(portfolio: Portfolio, *, cache: Path, history: History | None = None
+                               ) -> tuple[Extras, dict[str, Chart]]:
+    """`site_extras` without drawing: the extras (pages) are ready at once, without the chart files; those
+    are the returned paths, for the caller to draw (`chart_cache.start`) while it does other work, then read
+    from `cache` (`read_chart`). The MkDocs plugin renders its pages meanwhile."""
     view = compute(portfolio)
-    drawing = start(view.all_charts(), cache)
     extras = extras_from(view, cache, chart_bytes=False)
     if history is not None:
         extras = dataclasses.replace(extras, history=history)
-    return extras, drawing, chart_paths(view)
-
+    return extras, chart_paths(view)
