@@ -17,6 +17,7 @@ This is the only module that imports MkDocs.
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 from pathlib import Path
@@ -102,7 +103,25 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         return Path(custom) / "journeys" if custom else None
 
     # ------------------------------------------------------------------ events
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._command = command
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # The portfolio, its metrics and the pages are millions of objects that live until the build ends
+        # and hold no garbage cycles: the cyclic collector would scan them over and over, while they are
+        # made and then through MkDocs' whole build. Paused while they are made; then, in a one-off
+        # `mkdocs build` (not `serve`, which rebuilds in one process), moved out of its sight (`gc.freeze`).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._configure(config)
+        finally:
+            if collecting:
+                gc.enable()
+            if getattr(self, "_command", "") == "build":
+                gc.freeze()
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         folder = self._portfolio_dir()
         if not folder.is_dir():
