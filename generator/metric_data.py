@@ -24,7 +24,10 @@ import datetime as _dt
 import io
 import math
 import os
+import pickle
 import re
+import sys
+from array import array
 from collections import Counter
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -679,28 +682,147 @@ def _scale_hint(kind: MetricKind) -> str:
     }.get(kind, "")
 
 
+class _Reading:
+    """Files read in order into one `MetricData`, with what they share (rows first written, accepted series,
+    the date cache, the step ids of every journey)."""
+
+    def __init__(self, portfolio: Portfolio, base: Path | None, max_bytes: int):
+        self.p, self.base, self.max_bytes = portfolio, base, max_bytes
+        self.data = MetricData(period=portfolio.organisation.period, min_responses=portfolio.organisation.min_responses)
+        self.errors: list[Diagnostic] = []
+        self.first_rows: dict[tuple, tuple[str, int]] = {}
+        self.shared: dict = {}
+        self.root = Path(portfolio.root)
+        _FileReader(portfolio, self.data, "", "", self.first_rows, self.shared)  # the step ids, computed once
+
+    def read(self, paths: list[Path]) -> None:
+        for path in paths:
+            display = _display(path, self.base)
+            try:
+                path.resolve().relative_to(self.root.resolve())
+            except ValueError:
+                self.errors.append(Diagnostic(display, 1, 1, "error",
+                                              "the file is a link to a place outside the portfolio folder", "outside",
+                                              hint="copy the file into the portfolio instead of linking to it"))
+                continue
+            text, problems = read_text(path, display, self.max_bytes)
+            self.errors.extend(problems)
+            if text is None:
+                continue
+            self.data.files.append(display)
+            reader = _FileReader(self.p, self.data, display, text, self.first_rows, self.shared)
+            reader.read()
+            self.errors.extend(reader.errors)
+
+    def touched(self) -> set[tuple]:
+        """Every (metric, journey, step) whose state the files read so far looked at or changed."""
+        found = {key[1:4] for key in self.first_rows}
+        found.update(key[:3] for key in self.shared.get("aggregated", ()))
+        found.update(self.shared.get("raw", ()))
+        return found
+
+    def result(self) -> tuple:
+        """What the parent needs of a worker's reading, compact: dates as ordinals, values as doubles."""
+        values = {key: (array("l", map(_dt.date.toordinal, by_day)).tobytes(), array("d", by_day.values()).tobytes())
+                  for key, by_day in self.data.values.items()}
+        return self.errors, values, self.data.responses, self.data.rows, self.data.files, self.touched()
+
+    def merge(self, result: tuple) -> None:
+        """Add a worker's reading of the files after these ones (their series are none of these)."""
+        errors, values, responses, rows, files, _ = result
+        self.errors.extend(errors)
+        day = _dt.date.fromordinal
+        for key, (ordinals, numbers) in values.items():
+            self.data.values[key] = dict(zip(map(day, array("l", ordinals)), array("d", numbers)))
+        self.data.responses.update(responses)
+        self.data.rows += rows
+        self.data.files.extend(files)
+
+
+# Below this many files one process reads them all: starting a second one would cost more than it saves.
+PARALLEL_MIN_FILES = 64
+
+
+def _can_fork(files: int) -> bool:
+    """A worker process is started by fork, only where that is safe: a single-threaded process (the MkDocs
+    server has threads, and forking those can deadlock), on a system with fork."""
+    threading = sys.modules.get("threading")
+    return (files >= PARALLEL_MIN_FILES and hasattr(os, "fork")
+            and (threading is None or threading.active_count() == 1))
+
+
+def _halfway(paths: list[Path]) -> int:
+    """The index that splits the files into two halves of about the same size in bytes."""
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError:
+            sizes.append(0)
+    total, running = sum(sizes), 0
+    for index, size in enumerate(sizes):
+        if running * 2 >= total:
+            return index
+        running += size
+    return len(paths)
+
+
+def _fork(reading: _Reading, paths: list[Path]) -> tuple[int, int] | None:
+    """Start a worker that reads `paths` with the state as it is now (nothing read yet); its pid and the
+    pipe its result comes through."""
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the worker: never returns, never runs the parent's exit handlers or flushes its buffers
+        try:
+            os.close(r)
+            reading.read(paths)
+            payload = pickle.dumps(reading.result(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(w, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(w)
+    return pid, r
+
+
+def _collect(worker: tuple[int, int]) -> tuple | None:
+    """The worker's result, or None when it failed (the parent then reads its files itself)."""
+    pid, r = worker
+    try:
+        with os.fdopen(r, "rb") as pipe:
+            payload = pipe.read()
+    finally:
+        os.waitpid(pid, 0)
+    try:
+        return pickle.loads(payload) if payload else None
+    except Exception:  # a worker killed half-way: its result is incomplete
+        return None
+
+
 def load_metric_data(portfolio: Portfolio, *, base: Path | None = None,
                      max_bytes: int = CSV_MAX_BYTES) -> tuple[MetricData, list[Diagnostic]]:
-    """Read and check every data file of the portfolio; the data holds every valid row."""
-    data = MetricData(period=portfolio.organisation.period, min_responses=portfolio.organisation.min_responses)
-    errors: list[Diagnostic] = []
-    first_rows: dict[tuple, tuple[str, int]] = {}
-    shared: dict = {}
-    root = Path(portfolio.root)
-    for path in data_files(root):
-        display = _display(path, base)
-        try:
-            path.resolve().relative_to(root.resolve())
-        except ValueError:
-            errors.append(Diagnostic(display, 1, 1, "error", "the file is a link to a place outside the portfolio folder",
-                                     "outside", hint="copy the file into the portfolio instead of linking to it"))
-            continue
-        text, problems = read_text(path, display, max_bytes)
-        errors.extend(problems)
-        if text is None:
-            continue
-        data.files.append(display)
-        reader = _FileReader(portfolio, data, display, text, first_rows, shared)
-        reader.read()
-        errors.extend(reader.errors)
-    return data, errors
+    """Read and check every data file of the portfolio; the data holds every valid row.
+
+    Many files are read by two processes, the first half here and the second half in a forked worker, each
+    from the same starting state. When no series of the second half is one the first half touched, reading
+    them in one process would have given exactly the worker's result, which is then added after the
+    first half's; otherwise (a series split across the halves) this process reads the second half again
+    itself. Either way: the same diagnostics in the same order, the same data.
+    """
+    reading = _Reading(portfolio, base, max_bytes)
+    paths = data_files(reading.root)
+    split = _halfway(paths) if _can_fork(len(paths)) else len(paths)
+    worker = _fork(reading, paths[split:]) if 0 < split < len(paths) else None
+    if worker is None:
+        split = len(paths)
+    reading.read(paths[:split])
+    if worker is not None:
+        result = _collect(worker)
+        if result is not None and not (result[-1] & reading.touched()):
+            reading.merge(result)
+        else:
+            reading.read(paths[split:])
+    return reading.data, reading.errors

@@ -78,8 +78,9 @@ def loaded(tmp_path_factory):
     return root, portfolio
 
 
-def _outcome(portfolio, fast: bool, monkeypatch):
+def _outcome(portfolio, fast: bool, monkeypatch, parallel: bool = False):
     monkeypatch.setattr(metric_data, "FAST", fast)
+    monkeypatch.setattr(metric_data, "PARALLEL_MIN_FILES", 2 if parallel else 10**9)
     data, errors = load_metric_data(portfolio, base=portfolio.root)
     return ([d.text() for d in errors], [(k, list(v.items())) for k, v in data.values.items()],
             [(k, list(v.items())) for k, v in data.responses.items()], data.rows, data.files)
@@ -87,7 +88,7 @@ def _outcome(portfolio, fast: bool, monkeypatch):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=st.lists(st.tuples(st.booleans(), st.lists(block, min_size=1, max_size=5), layout, st.integers(0, 99)),
-                      min_size=1, max_size=3))
+                      min_size=1, max_size=4))
 def test_fast_paths_give_what_the_full_checks_give(loaded, monkeypatch, files):
     root, portfolio = loaded
     folder = root / "data"
@@ -97,7 +98,36 @@ def test_fast_paths_give_what_the_full_checks_give(loaded, monkeypatch, files):
     for number, (raw, blocks, how, pick) in enumerate(files):
         text = _text(_rows(blocks, raw), raw, how, pick)
         (folder / f"{number}.csv").write_bytes(text.encode("utf-8"))
-    assert _outcome(portfolio, True, monkeypatch) == _outcome(portfolio, False, monkeypatch)
+    reference = _outcome(portfolio, False, monkeypatch)
+    assert _outcome(portfolio, True, monkeypatch) == reference
+    assert _outcome(portfolio, True, monkeypatch, parallel=True) == reference
+
+
+AGG = "date,metric,journey,step,value,segment\n"
+RAW = "date,metric,journey,step,score\n"
+
+
+@pytest.mark.parametrize("second", [
+    AGG + "2025-02-01,nps,buy,,5,\n",  # nothing in common with the first half: the worker's result is kept
+    AGG + "2025-01-02,wait,buy,,3,\n",  # a duplicate of a row of the first half
+    RAW + "2025-01-02,nps,buy,,5\n",  # survey responses for a series with values in the first half
+    AGG + "2025-01-05,wait,buy,,3,\n9999-01-01,wait,buy,,3,\n",  # more of a series of the first half
+])
+def test_files_read_by_two_processes_give_what_one_gives(loaded, monkeypatch, second):
+    root, portfolio = loaded
+    folder = root / "data"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    (folder / "a.csv").write_text(AGG + "2025-01-02,wait,buy,,3,\n2025-01-03,nps,buy,,7,\n"
+                                   "2025-01-04,nps,buy,,8,\n2025-01-06,nps,buy,,8,\n", encoding="utf-8")
+    (folder / "b.csv").write_text(second, encoding="utf-8")
+    forks = []
+    fork = metric_data._fork
+    monkeypatch.setattr(metric_data, "_fork", lambda *args: forks.append(1) or fork(*args))
+    parallel = _outcome(portfolio, True, monkeypatch, parallel=True)
+    assert forks == [1]
+    assert parallel == _outcome(portfolio, True, monkeypatch) == _outcome(portfolio, False, monkeypatch)
 
 
 @settings(max_examples=300, deadline=None)
