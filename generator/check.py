@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from .diagnostics import Report
@@ -19,6 +20,20 @@ def check(root: Path | str, *, strict: bool = False, base: Path | None = None,
 
     With `cache_dir`, files parsed by an earlier run are not parsed again (`parse_cache`): same report.
     """
+    # The check makes millions of objects that all live until it ends (values, positions, CSV rows) and no
+    # reference cycles worth collecting: the cyclic collector would scan the growing heap again and again
+    # (a third of the time at 1,000 journeys). Reference counting still frees everything dropped.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(root, strict=strict, base=base, max_bytes=max_bytes, cache_dir=cache_dir)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(root: Path | str, *, strict: bool, base: Path | None, max_bytes: int,
+           cache_dir: Path | str | None) -> tuple[Portfolio, Report]:
     cache = ParseCache(cache_dir) if cache_dir is not None else None
     portfolio, errors = load_portfolio(root, base=base, max_bytes=max_bytes, cache=cache)
     report = Report(list(errors))

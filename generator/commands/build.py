@@ -27,7 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..chart_cache import ENV_CACHE, cache_dir
 from ..yaml_source import max_bytes_from_env
 from ._common import add_max_file_size, checked, mkdocs_settings
 
@@ -131,6 +130,8 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 
 def _build(args: argparse.Namespace, state: _State) -> int:
+    from ..chart_cache import ENV_CACHE, cache_dir  # not at the top: `journeys check` need not load it
+
     started = time.monotonic()
     config = Path(args.config_file)
     if not config.is_file():

@@ -9,8 +9,6 @@ import tempfile
 from pathlib import Path
 
 from ..check import check
-from ..diff import md, render
-from ..git import GitError, materialise, resolve, short, toplevel
 from ..portfolio import Portfolio
 
 
@@ -41,6 +39,10 @@ def _load(root: Path, base: Path, label: str) -> Portfolio | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # not at the top: every command is registered at start-up, and `journeys check` need not load these
+    from ..diff import render
+    from ..git import GitError, materialise, resolve, short, toplevel
+
     here = Path.cwd()
     folder = Path(args.dir)
     try:
@@ -85,4 +87,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _code(name: str) -> str:
     """A revision name as Markdown code; names are untrusted text (a branch may be called anything)."""
+    from ..diff import md
+
     return f"`{name}`" if "`" not in name and "\n" not in name else md(name, limit=200)

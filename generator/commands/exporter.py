@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from ..check import check
-from ..mermaid import to_mermaid
 from ..suggest import did_you_mean, known
 
 
@@ -26,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..mermaid import to_mermaid  # not at the top: `journeys check` need not load it
+
     root = Path(args.dir)
     if not root.is_dir():
         print(f"journeys export: error: '{args.dir}' is not a folder", file=sys.stderr)

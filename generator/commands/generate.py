@@ -17,11 +17,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .. import text_cache
-from ..chart_cache import cache_dir
-from ..history import history
-from ..site import render_site, safe_relpath
-from ..site_metrics import site_extras
 from ..yaml_source import max_bytes_from_env
 from ._common import add_max_file_size, checked, mkdocs_settings
 
@@ -51,6 +46,8 @@ class UnsafeOutput(Exception):
 
 def _checked_path(out: Path, rel: str) -> Path:
     """`out/rel`, after making sure no folder on the way (below `out`) is a symbolic link."""
+    from ..site import safe_relpath  # not at the top: other commands need not load the site renderer
+
     if not safe_relpath(rel):
         raise UnsafeOutput(f"'{rel}' is not a plain relative path")
     current = out
@@ -63,6 +60,8 @@ def _checked_path(out: Path, rel: str) -> Path:
 
 def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
     """Write what changed, delete what this command wrote before and no longer produces."""
+    from ..site import safe_relpath
+
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / MANIFEST
     if manifest.is_symlink():
@@ -106,6 +105,14 @@ def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here, not at the top: every command is registered at start-up, and `journeys check` should not
+    # pay for loading the site renderer, the charts or git
+    from .. import text_cache
+    from ..chart_cache import cache_dir
+    from ..history import history
+    from ..site import render_site
+    from ..site_metrics import site_extras
+
     settings = mkdocs_settings(Path("mkdocs.yml")) if Path("mkdocs.yml").is_file() else {}
     root = Path(args.portfolio or settings.get("portfolio") or "journeys")
     if not root.is_dir():

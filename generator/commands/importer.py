@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ..check import check
 from ..load import MAPS_DIR
-from ..mermaid import parse, to_journey
 from ..yamltext import is_id, schema_line, slugify
 
 
@@ -31,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..mermaid import parse, to_journey  # not at the top: `journeys check` need not load it
+
     source = Path(args.file)
     try:
         text = source.read_text(encoding="utf-8")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..reference import reference_markdown
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reference", help="print the portfolio reference (every model and field) as Markdown",
@@ -16,5 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..reference import reference_markdown  # not at the top: `journeys check` need not load it
+
     print(reference_markdown(), end="")
     return 0
