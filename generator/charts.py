@@ -98,10 +98,18 @@ class Chart:
         return round(w * DPI * 4 / 3), round(h * DPI * 4 / 3)
 
 
+@functools.lru_cache(maxsize=None)
 def _mpl_version() -> str:
-    import matplotlib
+    # from the package's metadata: importing matplotlib (0.3 s) only to name the charts slowed every build,
+    # including those that draw nothing
+    from importlib.metadata import PackageNotFoundError, version
 
-    return matplotlib.__version__
+    try:
+        return version("matplotlib")
+    except PackageNotFoundError:  # not installed as a distribution (a source checkout on sys.path)
+        import matplotlib
+
+        return matplotlib.__version__
 
 
 # ------------------------------------------------------------------ formatting
