@@ -163,22 +163,62 @@ def _inches_margins(fig, w: float, h: float, left: float, right: float, top: flo
 
 
 # ------------------------------------------------------------------ drawing
+#
+# A worker draws thousands of charts, and building a Figure, its Axes and their ticks is a third of each
+# chart. So each process keeps one figure per kind (`_FIGURES`): its axes, styling and constant ticks are
+# set up once (`SETUP`), each chart adds its data artists (`DRAW`), is saved, and those artists are removed
+# again (`_strip`). Everything a chart sets is set on every chart (limits, ticks, labels, size): the bytes
+# are those of a fresh figure whatever was drawn before (tests/test_charts.py checks A, B, A against fresh).
+
+
+_FIGURES: dict[tuple, tuple[Any, list[Any]]] = {}  # (kind, layout) -> (figure, axes), for this process
+KEPT_FIGURES = 12  # most kept at once (`multiples` has one layout per panel count): the oldest goes first
 
 
 def render(kind: str, data: dict[str, Any]) -> bytes:
-    """The chart as SVG bytes: identical for identical input, in any process."""
+    """The chart as SVG bytes: identical for identical input, in any process, whatever was drawn before."""
     import matplotlib
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
 
     with matplotlib.rc_context(RC):
         w, h = figure_size(kind, data)
-        fig = Figure(figsize=(w, h), dpi=DPI)
-        FigureCanvasSVG(fig)
-        DRAW[kind](fig, data, w, h)
+        key = (kind, _layout(kind, data))
+        fig, axes = _FIGURES.get(key) or _new_figure(kind, data, w, h)
+        _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
+        fig.set_size_inches(w, h)
+        DRAW[kind](fig, axes, data, w, h)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata=METADATA, transparent=True)
+        _strip(fig, axes)
+        if len(_FIGURES) >= KEPT_FIGURES:
+            del _FIGURES[next(iter(_FIGURES))]
+        _FIGURES[key] = fig, axes
     return clean_svg(buffer.getvalue())
+
+
+def _layout(kind: str, data: dict[str, Any]) -> int:
+    """What decides the axes of a kind's figure, besides its size: the number of panels of `multiples`."""
+    return len(data["panels"]) if kind == "multiples" else 0
+
+
+def _new_figure(kind: str, data: dict[str, Any], w: float, h: float) -> tuple[Any, list[Any]]:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(w, h), dpi=DPI)
+    FigureCanvasSVG(fig)
+    return fig, SETUP[kind](fig, data, w, h)
+
+
+def _strip(fig, axes: list[Any]) -> None:
+    """Remove what a chart added (lines, patches, texts, legends): the figure is ready for the next one."""
+    for ax in axes:
+        for artist in list(ax.get_children()):
+            if artist in ax._children:
+                artist.remove()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+    for legend in list(fig.legends):
+        legend.remove()
 
 
 _METADATA_RE = re.compile(rb"\s*<metadata>.*?</metadata>", re.S)
@@ -214,10 +254,19 @@ def _band_limits(values: list[float], target: float, warning: float, pad: float 
     return low - pad * span, high + pad * span
 
 
-def _draw_trend(fig, d: dict[str, Any], w: float, h: float) -> None:
-    _inches_margins(fig, w, h, left=0.55, right=1.15, top=0.2, bottom=0.45)
+TREND_MARGINS = dict(left=0.55, right=1.15, top=0.2, bottom=0.45)
+
+
+def _setup_trend(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+    _inches_margins(fig, w, h, **TREND_MARGINS)
     ax = fig.add_subplot()
     _style_axes(ax)
+    return [ax]
+
+
+def _draw_trend(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+    _inches_margins(fig, w, h, **TREND_MARGINS)
+    ax, = axes
     labels = [p[0] for p in d["points"]]
     xs = [i for i, p in enumerate(d["points"]) if p[1] is not None]
     ys = [p[1] for p in d["points"] if p[1] is not None]
@@ -257,16 +306,29 @@ def _draw_trend(fig, d: dict[str, Any], w: float, h: float) -> None:
         ax.annotate(fmt(y, short_unit), (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
                     fontsize=9, fontweight="bold")
     _period_ticks(ax, labels)
-    if d["unit"]:
-        ax.set_ylabel(d["unit"])
+    ax.set_ylabel(d["unit"])  # "" draws nothing
 
 
-def _draw_emotion(fig, d: dict[str, Any], w: float, h: float) -> None:
-    _inches_margins(fig, w, h, left=1.05, right=0.45, top=0.42, bottom=1.45)
+EMOTION_MARGINS = dict(left=1.05, right=0.45, top=0.42, bottom=1.45)
+FEELINGS = ["very negative", "negative", "neutral", "positive", "very positive"]
+
+
+def _setup_emotion(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+    _inches_margins(fig, w, h, **EMOTION_MARGINS)
     ax = fig.add_subplot()
+    ax.set_ylim(0.6, 5.4)
+    ax.set_yticks([1, 2, 3, 4, 5], FEELINGS)
+    ax.grid(True, axis="y")
+    ax.set_axisbelow(True)
+    ax.tick_params(length=3, width=0.6)
+    return [ax]
+
+
+def _draw_emotion(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+    _inches_margins(fig, w, h, **EMOTION_MARGINS)
+    ax, = axes
     steps = d["steps"]
     ax.set_xlim(-0.5, len(steps) - 0.5)
-    ax.set_ylim(0.6, 5.4)
     for n, (name, start, end) in enumerate(d["phases"]):
         if n % 2 == 0:
             ax.axvspan(start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
@@ -289,21 +351,30 @@ def _draw_emotion(fig, d: dict[str, Any], w: float, h: float) -> None:
     unknown = [i for i, s in enumerate(steps) if s[1] is None]
     if unknown:
         ax.plot(unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
-    ax.set_yticks([1, 2, 3, 4, 5], ["very negative", "negative", "neutral", "positive", "very positive"])
     ax.set_xticks(range(len(steps)), [short(s[0], 32) for s in steps], rotation=40, ha="right",
                   rotation_mode="anchor", fontsize=7.5)
-    ax.grid(True, axis="y")
-    ax.set_axisbelow(True)
-    ax.tick_params(length=3, width=0.6)
 
 
-def _draw_multiples(fig, d: dict[str, Any], w: float, h: float) -> None:
+def _multiples_margins(fig, w: float, h: float) -> None:
+    _inches_margins(fig, w, h, left=0.35, right=0.15, top=0.38, bottom=0.3, wspace=0.35, hspace=0.75)
+
+
+def _setup_multiples(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
     panels = d["panels"]
     rows = (len(panels) + 2) // 3
-    _inches_margins(fig, w, h, left=0.35, right=0.15, top=0.38, bottom=0.3, wspace=0.35, hspace=0.75)
-    for n, panel in enumerate(panels):
+    _multiples_margins(fig, w, h)
+    axes = []
+    for n in range(len(panels)):
         ax = fig.add_subplot(rows, 3, n + 1)
         _style_axes(ax)
+        ax.tick_params(axis="y", labelsize=7)
+        axes.append(ax)
+    return axes
+
+
+def _draw_multiples(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+    _multiples_margins(fig, w, h)
+    for ax, panel in zip(axes, d["panels"]):
         pts = panel["points"]
         xs = [i for i, p in enumerate(pts) if p is not None]
         ys = [p for p in pts if p is not None]
@@ -321,7 +392,6 @@ def _draw_multiples(fig, d: dict[str, Any], w: float, h: float) -> None:
                      fontsize=7.5, loc="left", color=GREY)
         ax.set_xticks([0, len(pts) - 1] if len(pts) > 1 else [0], [d["first"], d["last"]] if len(pts) > 1 else [d["last"]],
                       fontsize=7)
-        ax.tick_params(axis="y", labelsize=7)
         ax.yaxis.set_major_locator(_locator(3))
 
 
@@ -331,16 +401,27 @@ def _locator(n: int):
     return MaxNLocator(n)
 
 
-def _draw_importance(fig, d: dict[str, Any], w: float, h: float) -> None:
-    _inches_margins(fig, w, h, left=3.1, right=0.25, top=0.35, bottom=0.45)
+IMPORTANCE_MARGINS = dict(left=3.1, right=0.25, top=0.35, bottom=0.45)
+
+
+def _setup_importance(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+    _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
     ax = fig.add_subplot()
-    rows = d["rows"]
-    n = len(rows)
-    ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0.6, 5.4)
     ax.set_xticks([1, 2, 3, 4, 5])
     ax.grid(True, axis="x")
     ax.set_axisbelow(True)
+    ax.set_xlabel("importance, 1 (low) to 5 (high)")
+    ax.tick_params(length=3, width=0.6)
+    return [ax]
+
+
+def _draw_importance(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+    _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
+    ax, = axes
+    rows = d["rows"]
+    n = len(rows)
+    ax.set_ylim(n - 0.5, -0.5)
     for i, (label, assumed, validated) in enumerate(rows):
         if assumed is not None and validated is not None and assumed != validated:
             ax.plot([assumed, validated], [i, i], color=GREY, linewidth=1.4, zorder=1)
@@ -350,7 +431,6 @@ def _draw_importance(fig, d: dict[str, Any], w: float, h: float) -> None:
         if validated is not None:
             ax.plot([validated], [i], marker="D", markersize=6, color=LINE, linestyle="none", zorder=4)
     ax.set_yticks(range(n), [short(r[0], 46) for r in rows], fontsize=7.5)
-    ax.set_xlabel("importance, 1 (low) to 5 (high)")
     ax.plot([], [], marker="o", color=WARNING, markerfacecolor="none", markeredgewidth=1.8,
             linestyle="none", label="assumed (inside-out)")
     ax.plot([], [], marker="D", color=LINE, linestyle="none", label="validated (outside-in)")
@@ -358,22 +438,32 @@ def _draw_importance(fig, d: dict[str, Any], w: float, h: float) -> None:
                        borderaxespad=0.2, handletextpad=0.3)
     for text in legend.get_texts():
         text.set_color(GREY)
-    ax.tick_params(length=3, width=0.6)
 
 
-def _draw_opportunities(fig, d: dict[str, Any], w: float, h: float) -> None:
-    _inches_margins(fig, w, h, left=0.6, right=0.25, top=0.25, bottom=0.55)
+OPPORTUNITIES_MARGINS = dict(left=0.6, right=0.25, top=0.25, bottom=0.55)
+
+
+def _setup_opportunities(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+    _inches_margins(fig, w, h, **OPPORTUNITIES_MARGINS)
     ax = fig.add_subplot()
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_xticks([1, 2, 3, 4, 5])
     ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_xlabel("effort, 1 (small) to 5 (large)")
+    ax.set_ylabel("impact, 1 (low) to 5 (high)")
+    ax.grid(True)
+    ax.set_axisbelow(True)
+    ax.tick_params(length=3, width=0.6)
+    return [ax]
+
+
+def _draw_opportunities(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+    ax, = axes
     ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.text(0.6, 5.4, "quick wins", va="top", fontsize=7.5, fontstyle="italic")
     ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=7.5, fontstyle="italic")
-    ax.set_xlabel("effort, 1 (small) to 5 (large)")
-    ax.set_ylabel("impact, 1 (low) to 5 (high)")
     seen: dict[tuple[int, int], int] = {}
     for n, (label, impact, effort, reach) in enumerate(d["points"]):
         k = seen.get((effort, impact), 0)
@@ -386,13 +476,12 @@ def _draw_opportunities(fig, d: dict[str, Any], w: float, h: float) -> None:
         offset = size ** 0.5 / 2 + 1.5
         ax.annotate(str(n + 1), (x, y), xytext=(offset * 0.75, offset * 0.75), textcoords="offset points",
                     ha="left", va="bottom", fontsize=8, fontweight="bold", zorder=4)
-    ax.grid(True)
-    ax.set_axisbelow(True)
-    ax.tick_params(length=3, width=0.6)
 
 
 SPREAD = [(0.0, 0.0), (0.3, 0.0), (-0.3, 0.0), (0.0, -0.3), (0.3, -0.3), (-0.3, -0.3), (0.0, 0.3), (0.3, 0.3),
           (-0.3, 0.3)]
+SETUP = {"trend": _setup_trend, "emotion": _setup_emotion, "multiples": _setup_multiples,
+         "importance": _setup_importance, "opportunities": _setup_opportunities}
 DRAW = {"trend": _draw_trend, "emotion": _draw_emotion, "multiples": _draw_multiples,
         "importance": _draw_importance, "opportunities": _draw_opportunities}
 

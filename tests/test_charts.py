@@ -5,6 +5,7 @@ that journey's charts)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -173,3 +174,33 @@ def test_chart_text_and_lines_read_on_light_and_slate_backgrounds():
     for colour in (GREY, LINE, TARGET, WARNING):
         for background in ("#ffffff", "#1e2129"):  # Material default and slate backgrounds
             assert _contrast(colour, background) >= 3.0, (colour, background)
+
+
+def _fresh(c: Chart) -> bytes:
+    """The chart drawn on a new figure: nothing kept from earlier charts in this process."""
+    from generator import charts as module
+
+    module._FIGURES.clear()
+    return render(c.kind, c.data)
+
+
+def test_reused_figures_draw_the_same_bytes_as_fresh_ones_in_any_order(charts):
+    # each process keeps one figure per kind: what was drawn before must never show in the next chart
+    by_kind: dict[str, list[Chart]] = {}
+    for c in charts:
+        by_kind.setdefault(c.kind, []).append(c)
+    picked = [c for group in by_kind.values() for c in (group[:3] + group[-2:])]
+    fresh = {c.name: _fresh(c) for c in picked}
+    for order in (picked, picked[::-1], sorted(picked, key=lambda c: (len(json.dumps(c.data)), c.name))):
+        for c in order:
+            assert render(c.kind, c.data) == fresh[c.name], c.name
+    a, b = picked[0], picked[-1]
+    assert [render(c.kind, c.data) for c in (a, b, a, b)] == [fresh[a.name], fresh[b.name]] * 2
+
+
+def test_a_failed_chart_leaves_no_trace_in_the_next_one(charts):
+    c = next(c for c in charts if c.kind == "trend")
+    expected = _fresh(c)
+    with pytest.raises(Exception):
+        render("trend", {**c.data, "health": "no such health"})  # fails half-way through drawing
+    assert render(c.kind, c.data) == expected
