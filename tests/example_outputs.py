@@ -1,0 +1,77 @@
+"""The example portfolio's outputs as digests: `journeys generate` and `journeys build`, in a fixed setting.
+
+A refactoring must not change a byte of what users get. This module builds the example (journeys/,
+theme/, mkdocs.yml) in a temporary git repository committed at a fixed date, with a fixed one-page docs/
+(so that pages added to the project's own guide do not count), a fresh chart cache and no
+SOURCE_DATE_EPOCH, and returns the SHA-256 of every file `journeys generate` writes and of every file of
+the built site. `tests/golden/example-outputs.json` holds the digests recorded before the restructure.
+
+Run it as a script to record them again after an intended change of the output:
+
+    python3 tests/example_outputs.py > tests/golden/example-outputs.json
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMIT_DATE = "2024-05-06T10:20:30+00:00"
+# the output depends on these: a test compares digests only where they are the versions recorded
+PACKAGES = ("matplotlib", "mkdocs", "mkdocs-material", "markdown", "pydantic", "jinja2", "nh3", "pymdown-extensions")
+GUIDE = "# Guide\n\nThe example portfolio's [journeys](journeys/index.md).\n"
+
+
+def versions() -> dict[str, str]:
+    return {name: version(name) for name in PACKAGES}
+
+
+def _git(*args: str, cwd: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
+           "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE, "GIT_CONFIG_NOSYSTEM": "1",
+           "HOME": str(cwd)}
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=120)
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".journeys-files"}
+
+
+def outputs(code_root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """{"generate": {path: sha256}, "site": {path: sha256}} of the example, built by the code at code_root."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "project"
+        project.mkdir()
+        shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+        ignore = shutil.ignore_patterns("__pycache__", ".cache", "site", ".site.*")
+        for folder in ("theme", "journeys"):
+            shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
+        (project / "docs").mkdir()
+        (project / "docs" / "guide.md").write_text(GUIDE, encoding="utf-8")
+        _git("init", "-q", "-b", "main", cwd=project)
+        _git("add", "-A", cwd=project)
+        _git("commit", "-q", "-m", "The portfolio", cwd=project)
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("SOURCE_DATE_EPOCH", "JOURNEYS_CHART_CACHE", "GITHUB_ACTIONS")}
+        env.update({"PYTHONPATH": str(code_root), "NO_MKDOCS_2_WARNING": "1"})
+        for args in (["generate", "out"], ["build"]):
+            done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, env=env,
+                                  capture_output=True, text=True, timeout=900)
+            if done.returncode != 0:
+                raise RuntimeError(f"journeys {args[0]} failed:\n{done.stdout}{done.stderr}")
+        return {"generate": _digests(project / "out"), "site": _digests(project / "site")}
+
+
+if __name__ == "__main__":
+    code = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT
+    print(json.dumps({"versions": versions(), **outputs(code)}, indent=1, sort_keys=True))
