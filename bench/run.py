@@ -134,13 +134,13 @@ def floor_config(project: Path, docs: Path, nav: list | None) -> Path:
                          and p != "journeys"]
     extensions = list(config.get("markdown_extensions") or [])
     try:  # the extensions the plugin adds at on_config, so the pages render the same
-        from generator import mkdocs_plugin
+        from generator.mkdocs_plugin import plugin as mkdocs_plugin
 
         for name in getattr(mkdocs_plugin, "NEEDED_EXTENSIONS", ()):
             if name not in extensions and {name: None} not in extensions:
                 extensions.append(name)
-        if hasattr(mkdocs_plugin, "CaptionExtension") and "generator.markdown_ext" not in extensions:
-            extensions.append("generator.markdown_ext")
+        if hasattr(mkdocs_plugin, "CaptionExtension") and "generator.site.markdown_ext" not in extensions:
+            extensions.append("generator.site.markdown_ext")
     except ImportError:
         pass
     config["markdown_extensions"] = extensions
@@ -157,8 +157,8 @@ def floor_config(project: Path, docs: Path, nav: list | None) -> Path:
 def site_nav(project: Path, docs: Path) -> list | None:
     """The nested navigation the journeys plugin gives MkDocs, for the same pages (None: MkDocs' own)."""
     try:
-        from generator.check import check
-        from generator.site import render_site
+        from generator.load.check import check
+        from generator.site.render import render_site
     except ImportError:
         return None
     portfolio, report = check(project / "journeys")
@@ -172,8 +172,8 @@ def site_nav(project: Path, docs: Path) -> list | None:
 
 def sample_charts(project: Path, limit: int) -> tuple[list, int]:
     """Up to `limit` charts of the site, spread over it (the same for both ways), and how many there are."""
-    from generator.check import check
-    from generator.metric_views import compute
+    from generator.load.check import check
+    from generator.charts.metrics_view import compute
 
     portfolio, _ = check(project / "journeys")
     charts = compute(portfolio).all_charts()
@@ -204,7 +204,7 @@ def naive_render(kind: str, data: dict) -> bytes:
 
 def time_charts(charts: list) -> tuple[float, float]:
     """Mean milliseconds a chart: naive pyplot and the project's `charts.render`, same charts, this process."""
-    from generator.charts import render
+    from generator.charts.draw import render
 
     naive_render(charts[0].kind, charts[0].data)  # imports and font cache, once, outside the timing
     render(charts[0].kind, charts[0].data)

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from .commands import NAMES
+from generator.commands import NAMES
 
 
 def parser() -> argparse.ArgumentParser:

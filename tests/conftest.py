@@ -143,7 +143,7 @@ def example_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def example():
     """The example portfolio, checked once per session."""
-    from generator.check import check
+    from generator.load.check import check
 
     portfolio, report = check(EXAMPLE)
     assert not report.errors

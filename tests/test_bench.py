@@ -41,7 +41,7 @@ def test_synthetic_portfolio_is_valid_without_warnings(tmp_path, n):
 
 
 def test_synthetic_portfolio_has_the_promised_shape(tmp_path):
-    from generator.check import check
+    from generator.load.check import check
 
     synth.write(60, tmp_path, seed=1)
     portfolio, report = check(tmp_path / "journeys")

@@ -19,8 +19,8 @@ import pytest
 from conftest import ROOT, run_cli
 from site_helpers import make_project, run_mkdocs, tree_digest
 
-from generator.portfolio import Portfolio
-from generator.site import render_site, safe_relpath
+from generator.model.portfolio import Portfolio
+from generator.site.render import render_site, safe_relpath
 
 ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -173,7 +173,7 @@ def test_output_paths_are_checked_even_if_validation_is_bypassed():
     assert safe_relpath("journeys/make-a-claim/index.md") and safe_relpath("api/portfolio.json")
     for bad in ("", "/etc/passwd", "../x.md", "a/../../x.md", "a//b.md", "a/./b", "a\\b.md", ".hidden/x"):
         assert not safe_relpath(bad), bad
-    from generator.model import Department, Journey
+    from generator.model.entities import Department, Journey
 
     journey = Journey.model_validate({
         "title": "t", "description": "d", "owner": {"person": "p", "department": "d"},

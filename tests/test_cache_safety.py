@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT
 from site_helpers import tree_digest
 
-from generator.chart_cache import verify
+from generator.charts.cache import verify
 
 IGNORE = shutil.ignore_patterns("__pycache__", ".cache", "site", ".site.*")
 
@@ -107,7 +107,7 @@ def test_an_interrupted_build_leaves_the_cache_and_the_site_as_they_were(primed,
 
 
 def test_sweep_removes_temporary_files_of_dead_writers_only(tmp_path):
-    from generator.chart_cache import STALE_AFTER, sweep
+    from generator.charts.cache import STALE_AFTER, sweep
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(dead.stdout)

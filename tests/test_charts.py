@@ -15,12 +15,12 @@ import sys
 import pytest
 
 from conftest import EXAMPLE, ROOT
-from generator.chart_cache import cache_dir, ensure, read_chart, seal, verify
-from generator.charts import Chart, render
-from generator.check import check
-from generator.health import assess
-from generator.journey_charts import all_charts, journey_charts
-from generator.metrics import build_series
+from generator.charts.cache import cache_dir, ensure, read_chart, seal, verify
+from generator.charts.draw import Chart, render
+from generator.load.check import check
+from generator.metrics.health import assess
+from generator.charts.journey_charts import all_charts, journey_charts
+from generator.metrics.series import build_series
 
 
 def example_charts(root=EXAMPLE):
@@ -44,11 +44,11 @@ def one_of_each(charts: list[Chart]) -> list[Chart]:
 
 HASH_SCRIPT = """
 import hashlib, sys
-from generator.check import check
-from generator.health import assess
-from generator.journey_charts import all_charts
-from generator.metrics import build_series
-from generator.charts import render
+from generator.load.check import check
+from generator.metrics.health import assess
+from generator.charts.journey_charts import all_charts
+from generator.metrics.series import build_series
+from generator.charts.draw import render
 p, _ = check(sys.argv[1])
 seen = {}
 for c in all_charts(p, assess(p, build_series(p, p.metric_data))):
@@ -170,7 +170,7 @@ def _contrast(a: str, b: str) -> float:
 
 def test_chart_text_and_lines_read_on_light_and_slate_backgrounds():
     # one file serves both schemes: every stroke and text colour needs 3:1 (WCAG non-text contrast)
-    from generator.charts import GREY, LINE, TARGET, WARNING
+    from generator.charts.draw import GREY, LINE, TARGET, WARNING
     for colour in (GREY, LINE, TARGET, WARNING):
         for background in ("#ffffff", "#1e2129"):  # Material default and slate backgrounds
             assert _contrast(colour, background) >= 3.0, (colour, background)
@@ -178,7 +178,7 @@ def test_chart_text_and_lines_read_on_light_and_slate_backgrounds():
 
 def _fresh(c: Chart) -> bytes:
     """The chart drawn on a new figure: nothing kept from earlier charts in this process."""
-    from generator import charts as module
+    from generator.charts import draw as module
 
     module._FIGURES.clear()
     return render(c.kind, c.data)

@@ -20,8 +20,8 @@ from conftest import ROOT, run_cli
 from html_safety import payloads, problems, tags
 from site_helpers import MKDOCS_YML
 
-from generator import filters
-from generator.markdown_ext import CaptionExtension
+from generator.site import filters
+from generator.site.markdown_ext import CaptionExtension
 
 PAYLOADS = payloads()
 # What the page templates wrap user text in, plus what Markdown makes of user text.
@@ -265,7 +265,7 @@ def test_ordinary_markdown_renders_on_the_site(sites):
 
 
 def test_the_search_entries_of_hostile_maps_read_as_the_html_parser_reads_them(sites):
-    from generator.search_steps import MapText, _MapParser, map_text
+    from generator.site.search_steps import MapText, _MapParser, map_text
 
     _, hostile = sites
     pages = sorted(hostile.glob("journeys/*/index.html"))

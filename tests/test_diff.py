@@ -275,8 +275,8 @@ def test_example_portfolio_diff_of_a_realistic_edit(tmp_path):
 
 # ----------------------------------------------------------------------------- the pure comparison
 
-from generator import diff as diffmod  # noqa: E402
-from generator.check import check  # noqa: E402
+from generator.authoring import diff as diffmod  # noqa: E402
+from generator.load.check import check  # noqa: E402
 
 
 def load(root):

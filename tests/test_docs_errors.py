@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from generator.diagnostics import CODES
+from generator.common.diagnostics import CODES
 
 
 def test_every_code_is_documented_and_every_documented_code_exists():

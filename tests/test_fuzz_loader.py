@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE, write_portfolio
-from generator.check import check
-from generator.yaml_source import parse_yaml
+from generator.load.check import check
+from generator.load.yaml_source import parse_yaml
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
                     st.text(max_size=20), st.dates())

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import write_portfolio
-from generator.check import check
-from generator.metrics import ces, csat, nps, score
-from generator.model import MetricKind
+from generator.load.check import check
+from generator.metrics.series import ces, csat, nps, score
+from generator.model.entities import MetricKind
 
 from test_metric_data import JOURNEY_M, METRICS
 

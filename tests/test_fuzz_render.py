@@ -19,9 +19,9 @@ from conftest import write_portfolio
 from html_safety import problems, tags
 from test_content_safety import PAGE_TAGS, page_pass
 
-from generator import filters
-from generator.check import check
-from generator.site import render_site
+from generator.site import filters
+from generator.load.check import check
+from generator.site.render import render_site
 
 # fields that hold ids or references, not text
 NOT_TEXT = {"id", "owner", "channel", "department", "journey", "step", "next", "personas", "insights",

@@ -6,8 +6,8 @@ import os
 import subprocess
 
 from conftest import JOURNEY, run_cli, write_portfolio
-from generator.check import check
-from generator.history import history
+from generator.load.check import check
+from generator.load.history import history
 
 
 def commit(repo, message: str, date: str) -> None:

@@ -8,8 +8,8 @@ import tracemalloc
 import pytest
 
 from conftest import JOURNEY, run_cli
-from generator.check import check
-from generator.yaml_source import parse_yaml
+from generator.load.check import check
+from generator.load.yaml_source import parse_yaml
 
 BILLION_LAUGHS = """\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

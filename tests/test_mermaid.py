@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from generator.mermaid import normalise, parse
+from generator.authoring.mermaid import normalise, parse
 
 FIXTURES = ROOT / "tests" / "fixtures" / "mermaid"
 DOC_EXAMPLES = ["user-journey.mmd", "accessibility.mmd", "userJourney.md"]
@@ -260,10 +260,10 @@ def test_markdown_errors_point_at_the_markdown_line(tmp_path):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from generator.mermaid import to_journey, to_mermaid  # noqa: E402
-from generator.model import Persona  # noqa: E402
-from generator.portfolio import Portfolio  # noqa: E402
-from generator.yamltext import slugify  # noqa: E402
+from generator.authoring.mermaid import to_journey, to_mermaid  # noqa: E402
+from generator.model.entities import Persona  # noqa: E402
+from generator.model.portfolio import Portfolio  # noqa: E402
+from generator.authoring.yamltext import slugify  # noqa: E402
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDÉé0123456789'()&-", min_size=1, max_size=12)
 NAME = st.lists(WORD, min_size=1, max_size=4).map(" ".join).filter(lambda s: slugify(s, "") != "")

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from conftest import CATALOGUE, JOURNEY, run_cli
-from generator.check import check
-from generator.metric_data import SeriesKey
+from generator.load.check import check
+from generator.load.metric_data import SeriesKey
 
 METRICS = CATALOGUE.replace("""metrics:
   nps:

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import write_portfolio
-from generator import metric_data
-from generator.load import load_portfolio
-from generator.metric_data import _split_rows, load_metric_data
+from generator.load import metric_data
+from generator.load.read_portfolio import load_portfolio
+from generator.load.metric_data import _split_rows, load_metric_data
 
 from test_metric_data import JOURNEY_M, METRICS
 

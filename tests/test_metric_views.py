@@ -4,9 +4,9 @@ needs-attention ranking orders by distance from target."""
 from __future__ import annotations
 
 from conftest import EXAMPLE
-from generator.check import check
-from generator.health import Health
-from generator.metric_views import compute
+from generator.load.check import check
+from generator.metrics.health import Health
+from generator.charts.metrics_view import compute
 
 from test_metric_data import AGG, JOURNEY_M, files
 

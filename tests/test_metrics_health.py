@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from conftest import CATALOGUE
-from generator.check import check
-from generator.health import Health, Trend, assess, classify, distance, roll_up, metric_status
-from generator.metric_data import SeriesKey, period_start
-from generator.metrics import Point, Series, build_series, ces, csat, nps, period_label, score, shift
-from generator.model import MetricDefinition, MetricKind
+from generator.load.check import check
+from generator.metrics.health import Health, Trend, assess, classify, distance, roll_up, metric_status
+from generator.load.metric_data import SeriesKey, period_start
+from generator.metrics.series import Point, Series, build_series, ces, csat, nps, period_label, score, shift
+from generator.model.entities import MetricDefinition, MetricKind
 
 from test_metric_data import AGG, JOURNEY_M, METRICS, RAW, files
 

@@ -8,8 +8,8 @@ import json
 
 from conftest import JOURNEY, run_cli
 
-from generator.check import check
-from generator.parse_cache import FILE_NAME, ParseCache
+from generator.load.check import check
+from generator.load.parse_cache import FILE_NAME, ParseCache
 
 BAD_REF = JOURNEY.replace("personas: [pat]", "personas: [pat, patt]")
 

@@ -6,8 +6,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 from conftest import ROOT, run_cli
-from generator import reference
-from generator.model import COLLECTIONS, Catalogue, Journey, Step
+from generator.model import reference
+from generator.model.entities import COLLECTIONS, Catalogue, Journey, Step
 
 
 def test_shipped_reference_is_the_generated_one():

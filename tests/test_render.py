@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from generator import filters
-from generator.check import check
-from generator.site import Chart, Extras, render_site, score, url_of
+from generator.site import filters
+from generator.load.check import check
+from generator.site.render import Chart, Extras, render_site, score, url_of
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("JOURNEYS_UPDATE_GOLDEN") == "1"

@@ -10,9 +10,9 @@ from conftest import EXAMPLE, ROOT
 
 SCRIPT = """
 import hashlib, json, sys
-from generator import render_pool
-from generator.check import check
-from generator.site import render_site
+from generator.site import render_pool
+from generator.load.check import check
+from generator.site.render import render_site
 render_pool.PARALLEL_FROM = int(sys.argv[2])
 assert render_pool.can_fork() == (sys.argv[3] == "yes")
 portfolio, _ = check(sys.argv[1])

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import EXAMPLE, run_cli
-from generator.scaffold import KINDS
+from generator.authoring.scaffold import KINDS
 
 EXPECTED_FILE = {
     "journey": "journeys/maps/{id}.yaml",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.search_steps import map_text, split_map_sections
+from generator.site.search_steps import map_text, split_map_sections
 
 PAGE = """<h2 id="journey-map">Journey map</h2>
 <div class="jm-scroll" role="region" aria-label="Journey map, scrolls sideways" tabindex="0">
@@ -67,7 +67,7 @@ def test_split_map_sections_without_maps_keeps_the_index():
 
 def _parsed(page: str):
     """The same map read by the general HTML parser (what `map_text` falls back to)."""
-    from generator.search_steps import MapText, _MapParser
+    from generator.site.search_steps import MapText, _MapParser
 
     parser = _MapParser()
     parser.feed(page)

@@ -9,8 +9,8 @@ import shutil
 from conftest import EXAMPLE, ROOT, run_cli
 from site_helpers import make_project, parse
 
-from generator.check import check
-from generator.metric_views import compute
+from generator.load.check import check
+from generator.charts.metrics_view import compute
 
 
 def _figures(html: str) -> list[str]:
@@ -101,8 +101,8 @@ def test_editing_one_journey_redraws_only_its_charts(tmp_path):
 
 
 def test_a_cold_build_draws_the_charts_while_mkdocs_renders_and_publishes_each_as_cached(tmp_path):
-    from generator.chart_cache import read_chart, verify
-    from generator.site_metrics import chart_paths
+    from generator.charts.cache import read_chart, verify
+    from generator.site.metrics_extras import chart_paths
 
     project = example_project(tmp_path / "p")
     cache = tmp_path / "cache"
@@ -120,7 +120,7 @@ def test_a_cold_build_draws_the_charts_while_mkdocs_renders_and_publishes_each_a
 
 
 def test_a_failed_build_stops_the_chart_workers_and_leaves_a_valid_cache(tmp_path):
-    from generator.chart_cache import verify
+    from generator.charts.cache import verify
 
     project = example_project(tmp_path / "p")
     # a page in the way of a generated one stops the build after the charts have started (on_files)

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import EXAMPLE
 
-from generator import filters, text_cache
-from generator.check import check
-from generator.site import render_site
+from generator.site import filters, text_cache
+from generator.load.check import check
+from generator.site.render import render_site
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from conftest import CATALOGUE, JOURNEY
-from generator.check import check
+from generator.load.check import check
 
 
 def errors(root) -> list[str]:

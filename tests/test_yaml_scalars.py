@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.yaml_source import parse_yaml
+from generator.load.yaml_source import parse_yaml
 
 TRICKY = ["yes", "no", "on", "off", "y", "n", "true", "False", "NULL", "~", "null", "1", "-1", "+1", "1.5", "-.5",
           "1e3", "0x1f", "0o17", "017", "1_000", "1:30", ".inf", "-.inf", ".nan", "2024-01-31",

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.check import check  # noqa: E402
-from generator.model import Direction, MetricKind  # noqa: E402
+from generator.load.check import check  # noqa: E402
+from generator.model.entities import Direction, MetricKind  # noqa: E402
 
 FIRST = dt.date(2024, 9, 1)
 LAST = dt.date(2026, 10, 31)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from ..check import check
-from ..diagnostics import Report, plural
-from ..portfolio import Portfolio
-from ..yaml_source import MAX_BYTES
+from generator.load.check import check
+from generator.common.diagnostics import Report, plural
+from generator.model.portfolio import Portfolio
+from generator.load.yaml_source import MAX_BYTES
 
 
 class _LenientLoader(yaml.SafeLoader):

@@ -27,8 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..yaml_source import max_bytes_from_env
-from ._common import add_max_file_size, checked, mkdocs_settings
+from generator.load.yaml_source import max_bytes_from_env
+from generator.commands._common import add_max_file_size, checked, mkdocs_settings
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 
@@ -130,7 +130,7 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 
 def _build(args: argparse.Namespace, state: _State) -> int:
-    from ..chart_cache import ENV_CACHE, cache_dir  # not at the top: `journeys check` need not load it
+    from generator.charts.cache import ENV_CACHE, cache_dir  # not at the top: `journeys check` need not load it
 
     started = time.monotonic()
     config = Path(args.config_file)

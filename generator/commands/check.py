@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..check import check
-from ..yaml_source import max_bytes_from_env
-from ._common import add_max_file_size, summary_line
+from generator.load.check import check
+from generator.load.yaml_source import max_bytes_from_env
+from generator.commands._common import add_max_file_size, summary_line
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,8 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..check import check
-from ..portfolio import Portfolio
+from generator.load.check import check
+from generator.model.portfolio import Portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,8 +40,8 @@ def _load(root: Path, base: Path, label: str) -> Portfolio | None:
 
 def run(args: argparse.Namespace) -> int:
     # not at the top: every command is registered at start-up, and `journeys check` need not load these
-    from ..diff import render
-    from ..git import GitError, materialise, resolve, short, toplevel
+    from generator.authoring.diff import render
+    from generator.authoring.git import GitError, materialise, resolve, short, toplevel
 
     here = Path.cwd()
     folder = Path(args.dir)
@@ -87,6 +87,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _code(name: str) -> str:
     """A revision name as Markdown code; names are untrusted text (a branch may be called anything)."""
-    from ..diff import md
+    from generator.authoring.diff import md
 
     return f"`{name}`" if "`" not in name and "\n" not in name else md(name, limit=200)

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..check import check
-from ..suggest import did_you_mean, known
+from generator.load.check import check
+from generator.common.suggest import did_you_mean, known
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..mermaid import to_mermaid  # not at the top: `journeys check` need not load it
+    from generator.authoring.mermaid import to_mermaid  # not at the top: `journeys check` need not load it
 
     root = Path(args.dir)
     if not root.is_dir():

@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..yaml_source import max_bytes_from_env
-from ._common import add_max_file_size, checked, mkdocs_settings
+from generator.load.yaml_source import max_bytes_from_env
+from generator.commands._common import add_max_file_size, checked, mkdocs_settings
 
 MANIFEST = ".journeys-files"
 
@@ -46,7 +46,7 @@ class UnsafeOutput(Exception):
 
 def _checked_path(out: Path, rel: str) -> Path:
     """`out/rel`, after making sure no folder on the way (below `out`) is a symbolic link."""
-    from ..site import safe_relpath  # not at the top: other commands need not load the site renderer
+    from generator.site.render import safe_relpath  # not at the top: other commands need not load the site renderer
 
     if not safe_relpath(rel):
         raise UnsafeOutput(f"'{rel}' is not a plain relative path")
@@ -60,7 +60,7 @@ def _checked_path(out: Path, rel: str) -> Path:
 
 def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
     """Write what changed, delete what this command wrote before and no longer produces."""
-    from ..site import safe_relpath
+    from generator.site.render import safe_relpath
 
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / MANIFEST
@@ -107,11 +107,11 @@ def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
 def run(args: argparse.Namespace) -> int:
     # imported here, not at the top: every command is registered at start-up, and `journeys check` should not
     # pay for loading the site renderer, the charts or git
-    from .. import text_cache
-    from ..chart_cache import cache_dir
-    from ..history import history
-    from ..site import render_site
-    from ..site_metrics import site_extras
+    from generator.site import text_cache
+    from generator.charts.cache import cache_dir
+    from generator.load.history import history
+    from generator.site.render import render_site
+    from generator.site.metrics_extras import site_extras
 
     settings = mkdocs_settings(Path("mkdocs.yml")) if Path("mkdocs.yml").is_file() else {}
     root = Path(args.portfolio or settings.get("portfolio") or "journeys")

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..check import check
-from ..load import MAPS_DIR
-from ..yamltext import is_id, schema_line, slugify
+from generator.load.check import check
+from generator.load.read_portfolio import MAPS_DIR
+from generator.authoring.yamltext import is_id, schema_line, slugify
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..mermaid import parse, to_journey  # not at the top: `journeys check` need not load it
+    from generator.authoring.mermaid import parse, to_journey  # not at the top: `journeys check` need not load it
 
     source = Path(args.file)
     try:

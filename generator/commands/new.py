@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..scaffold import KINDS, ScaffoldError, new
+from generator.authoring.scaffold import KINDS, ScaffoldError, new
 
 
 def register(sub: argparse._SubParsersAction) -> None:

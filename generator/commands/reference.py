@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..reference import reference_markdown  # not at the top: `journeys check` need not load it
+    from generator.model.reference import reference_markdown  # not at the top: `journeys check` need not load it
 
     print(reference_markdown(), end="")
     return 0

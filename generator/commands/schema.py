@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..model import Catalogue, Journey
+from generator.model.entities import Catalogue, Journey
 
 SCHEMAS = {"journey": Journey, "catalogue": Catalogue}
 

@@ -1,0 +1,251 @@
+"""Which charts a journey gets, with their data, alt text and data tables: `Chart` values, nothing drawn.
+
+Per journey (`journey_charts`): a trend chart for each whole-journey metric with data, the emotion curve
+across its steps, small multiples of its step metrics, the inside-out/outside-in importance comparison of
+its touchpoints, and the opportunity matrix of the opportunities its steps reference. Portfolio-wide:
+`portfolio_opportunity_chart`. Each chart's data holds only what its picture shows, so an edit elsewhere
+in the portfolio leaves its file name (a hash of that data) and its cached picture unchanged.
+"""
+
+from __future__ import annotations
+
+from generator.charts.draw import Chart, Table, fmt, short
+from generator.metrics.health import Health, HealthIndex, MetricStatus
+from generator.load.metric_data import SeriesKey
+from generator.metrics.series import Series, period_label
+from generator.model.entities import Direction, Journey, MetricDefinition
+from generator.model.portfolio import Portfolio
+
+EMOTION_WORDS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
+
+
+def _direction_words(definition: MetricDefinition) -> str:
+    return "higher is better" if definition.direction is Direction.higher else "lower is better"
+
+
+def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segments: list[Series] = ()) -> Chart:
+    """A metric's trend: its values per period, target line, warning band, the latest value labelled.
+
+    Segment series (rows with a `segment`) are not drawn; their values are columns of the data table.
+    """
+    size = portfolio.organisation.period
+    definition, series, key = status.definition, status.series, status.key
+    unit = definition.unit
+    points = [[period_label(p.period, size), None if p.value is None else round(p.value, 4), p.responses]
+              for p in series.points]
+    data = {"points": points, "target": definition.target, "warning": definition.warning, "unit": unit,
+            "direction": definition.direction.value, "health": status.health.value}
+    few = sum(1 for p in series.points if p.value is None)
+    latest = (f"latest {period_label(status.period, size)}: {fmt(status.value, unit)}, {status.health.label.lower()}"
+              if status.period else "no period has enough responses yet")
+    alt = (f"Line chart of {definition.name} for {where}, by {size} from {points[0][0]} to {points[-1][0]}; "
+           f"{latest}; target {fmt(definition.target, unit)}, warning {fmt(definition.warning, unit)} "
+           f"({_direction_words(definition)})"
+           + (f"; {few} period{'s' if few != 1 else ''} with too few responses" if few else "") + ".")
+    survey = series.source == "survey"
+    segments = sorted(segments, key=lambda s: s.key.segment)
+    headers = (("Period", definition.name) + (("Responses",) if survey else ())
+               + tuple(f"{definition.name}, {s.key.segment}" for s in segments))
+    rows = []
+    for p in series.points:
+        shown = (f"too few responses (fewer than {portfolio.organisation.min_responses})" if p.value is None
+                 else fmt(p.value, unit))
+        rows.append((period_label(p.period, size), shown) + ((str(p.responses),) if survey else ())
+                    + tuple(fmt(s.at(p.period), unit) for s in segments))
+    name = f"{key.journey}-trend-{key.metric}" + (f"-{key.step}" if key.step else "")
+    return Chart("trend", name, f"{definition.name}: trend against target", alt, data,
+                 Table(headers, tuple(rows)), key.journey)
+
+
+def emotion_chart(jid: str, journey: Journey) -> Chart | None:
+    steps, phases, index = [], [], 0
+    for phase in journey.phases:
+        start = index
+        for step in phase.steps:
+            steps.append([step.name, step.emotion, step.moment_of_truth])
+            index += 1
+        phases.append([phase.name, start, index - 1])
+    known = [s for s in steps if s[1] is not None]
+    if not known:
+        return None
+    low = min(known, key=lambda s: s[1])
+    high = max(known, key=lambda s: s[1])
+    truths = sum(1 for s in steps if s[2])
+    alt = (f"Emotion curve of the journey '{journey.title}' across its {len(steps)} steps in "
+           f"{len(phases)} phases, from 1 (very negative) to 5 (very positive); lowest at "
+           f"'{short(low[0], 60)}' ({EMOTION_WORDS[low[1]]}), highest at '{short(high[0], 60)}' "
+           f"({EMOTION_WORDS[high[1]]})" + (f"; {truths} moment{'s' if truths != 1 else ''} of truth starred" if truths else "")
+           + ".")
+    rows = []
+    for name, start, end in phases:
+        for s in steps[start:end + 1]:
+            rows.append((name, s[0], "–" if s[1] is None else f"{s[1]} ({EMOTION_WORDS[s[1]]})",
+                         "yes" if s[2] else ""))
+    return Chart("emotion", f"{jid}-emotion", "Emotion curve", alt, {"steps": steps, "phases": phases},
+                 Table(("Phase", "Step", "Emotion", "Moment of truth"), tuple(rows)), jid)
+
+
+def multiples_chart(portfolio: Portfolio, jid: str, journey: Journey, statuses: list[MetricStatus]) -> Chart | None:
+    size = portfolio.organisation.period
+    step_names = {s.id: s.name for s in journey.steps()}
+    order = {s.id: n for n, s in enumerate(journey.steps())}
+    steps = sorted((m for m in statuses if m.key.step and m.period is not None),
+                   key=lambda m: (order.get(m.key.step, 0), m.key.metric))
+    if not steps:
+        return None
+    periods = sorted({p.period for m in steps for p in m.series.points})
+    panels, rows = [], []
+    for m in steps:
+        values = {p.period: p.value for p in m.series.points}
+        panels.append({"step": step_names[m.key.step], "metric": m.definition.name, "unit": m.definition.unit,
+                       "points": [None if values.get(p) is None else round(values[p], 4) for p in periods],
+                       "target": m.definition.target, "warning": m.definition.warning,
+                       "health": m.health.value})
+        rows.append((step_names[m.key.step], m.definition.name, fmt(m.value, m.definition.unit),
+                     period_label(m.period, size), fmt(m.definition.target, m.definition.unit), m.health.label))
+    first, last = period_label(periods[0], size), period_label(periods[-1], size)
+    counts = {h: sum(1 for m in steps if m.health is h) for h in (Health.on_target, Health.at_risk, Health.off_target)}
+    alt = (f"Small multiples: {len(panels)} step metric{'s' if len(panels) != 1 else ''} of the journey "
+           f"'{journey.title}', each a line from {first} to {last} with its target; "
+           + ", ".join(f"{n} {h.label.lower()}" for h, n in counts.items() if n) + ".")
+    return Chart("multiples", f"{jid}-multiples", "Step metrics", alt,
+                 {"panels": panels, "first": first, "last": last},
+                 Table(("Step", "Metric", "Latest", "Period", "Target", "Health"), tuple(rows)), jid)
+
+
+def importance_chart(jid: str, journey: Journey) -> Chart | None:
+    rows, table_rows = [], []
+    for step in journey.steps():
+        for t in step.touchpoints:
+            if t.assumed_importance is None and t.validated_importance is None:
+                continue
+            a, v = t.assumed_importance, t.validated_importance
+            rows.append([t.name, a, v])
+            table_rows.append((t.name, step.name, "–" if a is None else str(a), "–" if v is None else str(v),
+                               "–" if a is None or v is None else f"{v - a:+d}"))
+    if not rows:
+        return None
+    gaps = [r for r in rows if r[1] is not None and r[2] is not None and r[1] != r[2]]
+    under = sum(1 for r in gaps if r[2] > r[1])
+    over = len(gaps) - under
+    biggest = max(gaps, key=lambda r: abs(r[2] - r[1]), default=None)
+    alt = (f"Dot plot of {len(rows)} touchpoint{'s' if len(rows) != 1 else ''} of the journey '{journey.title}': "
+           f"the importance the company assumes against the importance customers gave in research, 1 to 5; "
+           f"customers rate {under} higher and {over} lower than assumed"
+           + (f"; the biggest gap is '{short(biggest[0], 60)}' (assumed {biggest[1]}, validated {biggest[2]})"
+              if biggest else "") + ".")
+    table = Table(("Touchpoint", "Step", "Assumed (inside-out)", "Validated (outside-in)", "Gap"), tuple(table_rows))
+    return Chart("importance", f"{jid}-importance", "Inside-out against outside-in: touchpoint importance", alt,
+                 {"rows": rows}, table, jid)
+
+
+def opportunity_chart(portfolio: Portfolio, ids: list[str], *, name: str, where: str, journey: str = "") -> Chart | None:
+    items = [(i, portfolio.opportunities[i]) for i in ids if i in portfolio.opportunities]
+    if not items:
+        return None
+    points = [[o.title, o.impact, o.effort, o.reach] for _, o in items]
+    quick = sum(1 for o in points if o[1] >= 3 and o[2] <= 3)
+    alt = (f"Opportunity matrix of {len(points)} opportunit{'ies' if len(points) != 1 else 'y'} {where}: "
+           f"impact (1 to 5) against effort (1 to 5), circle size by reach, numbered as in the table; "
+           f"{quick} in the quick-win corner (impact 3 or more, effort 3 or less).")
+    table = Table(("#", "Opportunity", "Impact", "Effort", "Reach", "Status"),
+                  tuple((str(n + 1), o.title, str(o.impact), str(o.effort), str(o.reach), o.status.value)
+                        for n, (_, o) in enumerate(items)))
+    return Chart("opportunities", name, "Opportunity matrix: impact against effort", alt, {"points": points},
+                 table, journey)
+
+
+def journey_opportunities(journey: Journey) -> list[str]:
+    seen: list[str] = []
+    for step in journey.steps():
+        for oid in step.opportunities:
+            if oid not in seen:
+                seen.append(oid)
+    return seen
+
+
+def _segments(series: dict[SeriesKey, Series] | None, key: SeriesKey) -> list[Series]:
+    """The segment series of `key`'s metric, journey and step (columns of its trend table)."""
+    if not series:
+        return []
+    return _segment_index(series).get((key.metric, key.journey, key.step), [])
+
+
+_BY_JOURNEY: list = [None, {}]  # the health index last grouped by journey, and its groups
+
+
+def _journey_statuses(health: HealthIndex) -> dict[str, list]:
+    """Each journey's metric statuses, in the index's order (grouped once, not scanned per journey)."""
+    if _BY_JOURNEY[0] is not health.metrics:
+        groups: dict[str, list] = {}
+        for k, m in health.metrics.items():
+            groups.setdefault(k.journey, []).append(m)
+        _BY_JOURNEY[:] = [health.metrics, groups]
+    return _BY_JOURNEY[1]
+
+
+_INDEXED: list = [None, {}]  # the series dict last indexed, and its index: built once for every journey
+
+
+def _segment_index(series: dict[SeriesKey, Series]) -> dict[tuple[str, str, str], list[Series]]:
+    # scanning every series for each journey's trend charts was quadratic (1,000 journeys x 5,000 series)
+    if _INDEXED[0] is not series:
+        index: dict[tuple[str, str, str], list[Series]] = {}
+        for k, s in series.items():
+            if k.segment:
+                index.setdefault((k.metric, k.journey, k.step), []).append(s)
+        _INDEXED[:] = [series, index]
+    return _INDEXED[1]
+
+
+def journey_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
+                   series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
+    """Every chart of one journey's page, in page order. `series` adds segment columns to trend tables."""
+    journey = portfolio.journeys[jid]
+    statuses = _journey_statuses(health).get(jid, [])
+    charts: list[Chart | None] = []
+    for mid in journey.metrics:
+        status = health.metrics.get(SeriesKey(mid, jid))
+        if status is not None:
+            charts.append(trend_chart(portfolio, status, where=f"the journey '{journey.title}'",
+                                      segments=_segments(series, status.key)))
+    charts.append(emotion_chart(jid, journey))
+    charts.append(multiples_chart(portfolio, jid, journey, statuses))
+    charts.append(importance_chart(jid, journey))
+    charts.append(opportunity_chart(portfolio, journey_opportunities(journey), name=f"{jid}-opportunities",
+                                    where=f"for the journey '{journey.title}'", journey=jid))
+    return [c for c in charts if c is not None]
+
+
+def step_trend_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
+                      series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
+    """A full trend chart per step metric (for step detail sections), in step order."""
+    journey = portfolio.journeys[jid]
+    out = []
+    for step in journey.steps():
+        for mid in step.metrics:
+            status = health.metrics.get(SeriesKey(mid, jid, step.id))
+            if status is not None:
+                out.append(trend_chart(portfolio, status, where=f"the step '{step.name}' of '{journey.title}'",
+                                       segments=_segments(series, status.key)))
+    return out
+
+
+def portfolio_opportunity_chart(portfolio: Portfolio) -> Chart | None:
+    return opportunity_chart(portfolio, sorted(portfolio.opportunities), name="portfolio-opportunities",
+                             where="in the portfolio")
+
+
+def all_charts(portfolio: Portfolio, health: HealthIndex, *, steps: bool = False,
+               series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
+    """Every chart of the site: each journey's, then the portfolio-wide ones."""
+    charts: list[Chart] = []
+    for jid in sorted(portfolio.journeys):
+        charts += journey_charts(portfolio, health, jid, series)
+        if steps:
+            charts += step_trend_charts(portfolio, health, jid, series)
+    overall = portfolio_opportunity_chart(portfolio)
+    if overall is not None:
+        charts.append(overall)
+    return charts
+

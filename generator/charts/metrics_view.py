@@ -1,0 +1,43 @@
+"""The metrics pipeline run once for a portfolio: series -> health -> chart specs, MkDocs-free.
+
+`compute(portfolio)` returns a `MetricsView`; `site_metrics.py` turns it into the site's extras
+(badges, tables and chart assets for the page templates) and `journeys diff` compares two of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.charts.draw import Chart
+from generator.metrics.health import HealthIndex, assess
+from generator.charts.journey_charts import journey_charts, portfolio_opportunity_chart
+from generator.load.metric_data import MetricData, SeriesKey
+from generator.metrics.series import Series, build_series
+from generator.model.portfolio import Portfolio
+
+
+@dataclass
+class MetricsView:
+    portfolio: Portfolio
+    data: MetricData
+    series: dict[SeriesKey, Series]
+    health: HealthIndex
+    charts: dict[str, list[Chart]] = field(default_factory=dict)  # journey id -> charts, "" -> portfolio-wide
+
+    # ------------------------------------------------------------------ all charts, for the cache
+    def all_charts(self) -> list[Chart]:
+        return [c for charts in self.charts.values() for c in charts]
+
+
+def compute(portfolio: Portfolio, data: MetricData | None = None, *, step_charts: bool = False) -> MetricsView:
+    """Series, health and chart specs of a checked portfolio (`check()` sets `portfolio.metric_data`)."""
+    data = data or portfolio.metric_data or MetricData(portfolio.organisation.period,
+                                                       portfolio.organisation.min_responses)
+    series = build_series(portfolio, data)
+    health = assess(portfolio, series)
+    view = MetricsView(portfolio, data, series, health)
+    for jid in sorted(portfolio.journeys):
+        view.charts[jid] = journey_charts(portfolio, health, jid, series)
+    overall = portfolio_opportunity_chart(portfolio)
+    view.charts[""] = [overall] if overall is not None else []
+    return view

@@ -1,0 +1,44 @@
+"""`check`: the whole validation pipeline as one pure function, shared by the CLI and the MkDocs plugin."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from generator.common.diagnostics import Report
+from generator.load.read_portfolio import load_portfolio
+from generator.load.metric_data import load_metric_data
+from generator.load.parse_cache import ParseCache
+from generator.model.portfolio import Portfolio
+from generator.load.references import check_references
+from generator.load.yaml_source import MAX_BYTES
+
+
+def check(root: Path | str, *, strict: bool = False, base: Path | None = None,
+          max_bytes: int = MAX_BYTES, cache_dir: Path | str | None = None) -> tuple[Portfolio, Report]:
+    """Load, validate and cross-check a portfolio folder; every problem is in the report.
+
+    With `cache_dir`, files parsed by an earlier run are not parsed again (`parse_cache`): same report.
+    """
+    # The check makes millions of objects that all live until it ends (values, positions, CSV rows) and no
+    # reference cycles worth collecting: the cyclic collector would scan the growing heap again and again
+    # (a third of the time at 1,000 journeys). Reference counting still frees everything dropped.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(root, strict=strict, base=base, max_bytes=max_bytes, cache_dir=cache_dir)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(root: Path | str, *, strict: bool, base: Path | None, max_bytes: int,
+           cache_dir: Path | str | None) -> tuple[Portfolio, Report]:
+    cache = ParseCache(cache_dir) if cache_dir is not None else None
+    portfolio, errors = load_portfolio(root, base=base, max_bytes=max_bytes, cache=cache)
+    report = Report(list(errors))
+    report.extend(check_references(portfolio))
+    # The CSV rows are checked against the ids that validated above, so both kinds of error come in one run.
+    portfolio.metric_data, data_errors = load_metric_data(portfolio, base=base)
+    report.extend(data_errors)
+    return portfolio, (report.strict() if strict else report)

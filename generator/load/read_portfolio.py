@@ -1,0 +1,242 @@
+"""Loading a portfolio folder: find the files, parse each with positions, validate each against the models.
+
+Layout (docs/portfolio-layout.md): catalogue files are the `*.yaml` files directly in the portfolio folder;
+journey files are `maps/**/<journey-id>.yaml`. Every file is read, whatever fails in the others, so one run
+reports every error of the portfolio.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from generator.common.diagnostics import Diagnostic
+from generator.model.entities import COLLECTIONS, ID_PATTERN, Catalogue, Journey
+from generator.model.portfolio import Portfolio
+from generator.load.schema_errors import diagnostics_from
+from generator.load.parse_cache import MISSING, LazySource, ParseCache
+from generator.load.yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
+
+YAML_SUFFIXES = (".yaml", ".yml")
+MAPS_DIR = "maps"
+
+
+@dataclass
+class PortfolioFiles:
+    catalogues: list[Path]
+    journeys: list[Path]
+    errors: list[Diagnostic]
+
+
+def _display(path: Path, root: Path, base: Path | None) -> str:
+    """Paths are shown relative to the working directory when possible, as editors and CI expect."""
+    base = base or Path.cwd()
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:
+        return str(path)
+    return rel.replace(os.sep, "/") if not rel.startswith("..") else str(path)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
+    errors: list[Diagnostic] = []
+    catalogues: list[Path] = []
+    journeys: list[Path] = []
+    for path in sorted(root.iterdir()):
+        if path.suffix in YAML_SUFFIXES and path.is_file():
+            catalogues.append(path)
+    maps = root / MAPS_DIR
+    if maps.is_dir():
+        for dirpath, dirnames, filenames in os.walk(maps):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if name.endswith(YAML_SUFFIXES):
+                    journeys.append(Path(dirpath) / name)
+    kept_c, kept_j = [], []
+    for path in catalogues + journeys:
+        if not _inside(path, root):
+            errors.append(Diagnostic(_display(path, root, base), 1, 1, "error",
+                                     "the file is a link to a place outside the portfolio folder", "outside",
+                                     hint="copy the file into the portfolio instead of linking to it"))
+        elif path in catalogues:
+            kept_c.append(path)
+        else:
+            kept_j.append(path)
+    return PortfolioFiles(kept_c, kept_j, errors)
+
+
+def _read(path: Path, display: str, max_bytes: int, cache: ParseCache | None):
+    """The file parsed, from the parse cache when its text was parsed before."""
+    if cache is None:
+        return load_yaml(path, display, max_bytes)
+    text, errors = read_text(path, display, max_bytes)
+    if text is None:
+        return None, errors
+    key = cache.key(text)
+    data = cache.get(key)
+    if data is not MISSING:
+        return LazySource(display, data, text), []
+    source, errors = parse_yaml(text, display)
+    if source is not None and not errors:
+        cache.put(key, source.data)
+    return source, errors
+
+
+def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int = MAX_BYTES,
+                   cache: ParseCache | None = None) -> tuple[Portfolio, list[Diagnostic]]:
+    """Parse and validate every file; the portfolio holds every model that validated."""
+    root = Path(root)
+    base = base or Path.cwd()  # once: Path.cwd() per file is a system call each
+    portfolio = Portfolio(root=root)
+    files = find_files(root, base)
+    errors = list(files.errors)
+    org_origin: str | None = None
+    for path in files.catalogues:
+        display = _display(path, root, base)
+        source, problems = _read(path, display, max_bytes, cache)
+        errors.extend(problems)
+        if source is None:
+            portfolio.unreadable.add("catalogue")
+            continue
+        portfolio.sources[display] = source
+        if not isinstance(source.data, dict):
+            portfolio.unreadable.add("catalogue")
+            errors.append(Diagnostic(display, 1, 1, "error",
+                                     f"expected a mapping of collections ({', '.join(COLLECTIONS)}), got a {type(source.data).__name__}",
+                                     "invalid-value", hint="start the file with e.g. `personas:`"))
+            continue
+        try:
+            catalogue = Catalogue.model_validate(source.data)
+        except ValidationError as exc:
+            errors.extend(diagnostics_from(exc, Catalogue, source))
+            catalogue = _salvage_catalogue(source, portfolio.broken)
+        if catalogue.organisation is not None:
+            if org_origin is not None:
+                line, col = source.position(("organisation",), key=True)
+                errors.append(Diagnostic(display, line, col, "error", "the organisation is defined twice",
+                                         "duplicate-id", "organisation", hint=f"keep only the one in {org_origin}"))
+            else:
+                org_origin = display
+                portfolio.organisation = catalogue.organisation
+        for name in COLLECTIONS:
+            target = portfolio.collection(name)
+            for ident, entry in getattr(catalogue, name).items():
+                if ident in target:
+                    f, line, _ = portfolio.position(name, ident)
+                    l2, c2 = source.position((name, ident), key=True)
+                    errors.append(Diagnostic(display, l2, c2, "error",
+                                             f"duplicate id '{ident}' in {name} (first defined at {f}:{line})",
+                                             "duplicate-id", f"{name}.{ident}",
+                                             hint="ids must be unique across the portfolio: rename or remove one"))
+                    continue
+                target[ident] = entry
+                portfolio.origins[(name, ident)] = (display, (name, ident))
+    seen_journeys: dict[str, str] = {}
+    for path in files.journeys:
+        display = _display(path, root, base)
+        ident = path.stem
+        source, problems = _read(path, display, max_bytes, cache)
+        errors.extend(problems)
+        if source is None:
+            portfolio.unreadable.add("journeys")
+            continue
+        portfolio.sources[display] = source
+        if not re.match(ID_PATTERN, ident):
+            slug = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
+            errors.append(Diagnostic(display, 1, 1, "error",
+                                     f"the file name '{path.name}' is not a valid journey id",
+                                     "bad-id", hint=f"rename it to '{slug}{path.suffix}': lowercase letters, digits and dashes"))
+            continue
+        if ident in seen_journeys:
+            errors.append(Diagnostic(display, 1, 1, "error",
+                                     f"duplicate journey id '{ident}' (also {seen_journeys[ident]})",
+                                     "duplicate-id", hint="journey ids come from file names: rename one of the files"))
+            continue
+        seen_journeys[ident] = display
+        portfolio.journey_files[ident] = display
+        if not isinstance(source.data, dict):
+            portfolio.unreadable.add("journeys")
+            errors.append(Diagnostic(display, 1, 1, "error",
+                                     f"expected a journey mapping (title, description, phases...), got a {type(source.data).__name__}",
+                                     "invalid-value", hint="start the file with `title:` and `description:`"))
+            continue
+        try:
+            journey = Journey.model_validate(source.data)
+        except ValidationError as exc:
+            errors.extend(diagnostics_from(exc, Journey, source))
+            portfolio.broken.add(("journeys", ident))
+            salvaged = _salvage_journey(source.data, exc)
+            if salvaged is not None:
+                portfolio.salvaged[ident] = salvaged
+                portfolio.origins[("journeys", ident)] = (display, ())
+            continue
+        portfolio.journeys[ident] = journey
+        portfolio.origins[("journeys", ident)] = (display, ())
+    if cache is not None:
+        cache.save()
+    return portfolio, errors
+
+
+def _salvage_journey(data: dict, exc: ValidationError, rounds: int = 3) -> Journey | None:
+    """The journey without its invalid keys, so its references can be checked in the same run.
+
+    Only mapping keys are dropped, never list items, so every remaining value keeps its path and position.
+    A salvaged journey is cross-checked but never published.
+    """
+    data = copy.deepcopy(data)
+    for _ in range(rounds):
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if p != "[key]")
+            if err["type"] == "missing" or not loc:
+                return None
+            parent = data
+            for part in loc[:-1]:
+                try:
+                    parent = parent[part]
+                except (KeyError, IndexError, TypeError):
+                    return None
+            if not isinstance(parent, dict) or loc[-1] not in parent:
+                return None
+            del parent[loc[-1]]
+        try:
+            return Journey.model_validate(data)
+        except ValidationError as again:
+            exc = again
+    return None
+
+
+def _salvage_catalogue(source: Source, broken: set) -> Catalogue:
+    """Keep the valid entries of a catalogue with errors, so cross-references to them still resolve."""
+    kept: dict = {}
+    for key, value in source.data.items():
+        if key not in Catalogue.model_fields:
+            continue
+        if key == "organisation":
+            try:
+                kept[key] = Catalogue.model_validate({key: value}).organisation
+            except ValidationError:
+                pass
+            continue
+        if not isinstance(value, dict):
+            continue
+        good = {}
+        for ident, entry in value.items():
+            try:
+                good.update(getattr(Catalogue.model_validate({key: {ident: entry}}), key))
+            except ValidationError:
+                broken.add((key, str(ident)))
+        kept[key] = good
+    return Catalogue.model_construct(**{k: kept.get(k, Catalogue.model_fields[k].get_default(call_default_factory=True)) for k in Catalogue.model_fields})

@@ -1,0 +1,151 @@
+"""Turning pydantic's validation errors into diagnostics at the YAML node they came from.
+
+Pydantic reports a location such as `('phases', 0, 'steps', 2, 'emotion')`; the YAML source knows the
+line and column of that path. The message is rephrased as expected-against-received, with a hint: the
+closest known key for a typo, the allowed values for an enum, the id a free-text name should become.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.common.diagnostics import Diagnostic
+from generator.common.suggest import did_you_mean
+from generator.load.yaml_source import Loc, Source
+
+
+def format_path(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _unwrap(annotation: Any, part: Any) -> Any:
+    """The type found one step down `annotation` at `part` (a field name, list index or dict key)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0], part)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                found = _unwrap(arg, part)
+                if found is not None:
+                    return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(part) if isinstance(part, str) else None
+        return field.annotation if field else None
+    if origin is list and isinstance(part, int):
+        return typing.get_args(annotation)[0]
+    if origin is dict and isinstance(part, str):
+        return typing.get_args(annotation)[1]
+    return None
+
+
+def model_at(root: type[BaseModel], loc: Loc) -> Any:
+    """The model class (or type) that validates the value at `loc`."""
+    current: Any = root
+    for part in loc:
+        current = _unwrap(current, part)
+        if current is None:
+            return None
+    origin = typing.get_origin(current)
+    if origin is typing.Annotated:
+        current = typing.get_args(current)[0]
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        current = next((a for a in typing.get_args(current) if a is not type(None)), current)
+    return current
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:80]
+
+
+def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source, prefix: Loc = ()) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for err in exc.errors(include_url=False):
+        raw_loc = tuple(err["loc"])
+        is_key = bool(raw_loc) and raw_loc[-1] == "[key]"
+        loc = raw_loc[:-1] if is_key else raw_loc
+        full = prefix + loc
+        kind = err["type"]
+        value = err.get("input")
+        msg = err["msg"]
+        hint = ""
+        code = "invalid-value"
+        at_key = is_key
+        if kind == "extra_forbidden":
+            parent = model_at(root, loc[:-1])
+            fields = list(parent.model_fields) if isinstance(parent, type) and issubclass(parent, BaseModel) else []
+            message = f"unknown key '{loc[-1]}'"
+            hint = did_you_mean(str(loc[-1]), fields) or (
+                "allowed keys: " + ", ".join(fields) if fields else "remove it"
+            )
+            code, at_key = "unknown-key", True
+            path = format_path(loc[:-1])
+        elif kind == "missing":
+            parent = model_at(root, loc[:-1])
+            field = parent.model_fields.get(loc[-1]) if isinstance(parent, type) and issubclass(parent, BaseModel) else None
+            message = f"missing required key '{loc[-1]}'"
+            hint = f"add `{loc[-1]}:`" + (f" ({field.description})" if field and field.description else "")
+            code = "missing-key"
+            path = format_path(loc[:-1])
+            full = prefix + loc[:-1]
+        elif kind == "enum":
+            expected = err.get("ctx", {}).get("expected", "")
+            allowed = re.findall(r"'([^']*)'", expected)
+            message = f"expected one of {', '.join(repr(a) for a in allowed)}, got {_describe(value)}"
+            hint = did_you_mean(str(value), allowed) or "use one of the values listed"
+            path = format_path(loc)
+        elif kind == "string_pattern_mismatch":
+            what = "key" if is_key else "id"
+            message = f"expected an {what} of lowercase letters, digits and dashes, got {_describe(value)}"
+            slug = _slug(value) if isinstance(value, str) else ""
+            hint = f"write '{slug}'" if slug else "use letters, digits and dashes"
+            code = "bad-id"
+            path = format_path(loc)
+        elif kind == "value_error" or kind == "assertion_error":
+            message = re.sub(r"^(Value|Assertion) error, ", "", msg)
+            path = format_path(loc)
+        elif kind == "too_short":
+            message = f"expected at least {err.get('ctx', {}).get('min_length', 1)} item(s), got {_describe(value) if value else 'none'}"
+            hint = "add an entry"
+            path = format_path(loc)
+        else:
+            expected = msg.replace("Input should be ", "expected ").replace("Input should have ", "expected ")
+            message = f"{expected}, got {_describe(value)}"
+            if kind in ("string_type",) and isinstance(value, (dict, list)):
+                hint = "quote the text, or check the indentation"
+            elif kind == "bool_parsing":
+                hint = "write true or false"
+            elif kind.startswith("date"):
+                hint = "write the date as YYYY-MM-DD"
+            elif kind in ("model_type", "model_attributes_type", "dict_type"):
+                hint = "write a mapping of `key: value` lines, indented under this key"
+            elif kind == "list_type":
+                hint = "write a list, one `- item` per line"
+            path = format_path(loc)
+        line, col = source.position(full, key=at_key)
+        out.append(Diagnostic(source.file, line, col, "error", message, code, path, hint))
+    return out

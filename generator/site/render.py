@@ -1,0 +1,506 @@
+"""Rendering the site: a pure function from a validated portfolio to Markdown pages and assets.
+
+`render_site(portfolio)` returns a `Site`: pages (virtual path -> Markdown, with the YAML file each comes
+from, for edit links), binary/text assets (`api/portfolio.json`, charts) and the navigation tree in the
+shape of MkDocs' `nav` setting (plain data: this module imports nothing from MkDocs). The MkDocs plugin
+adds the pages as virtual files; `journeys generate` writes them to disk for any other builder.
+
+Pages come from Jinja2 templates in `generator/templates/`; a folder given in `template_dirs` (the
+project's `theme/journeys/`) overrides any of them by file name. Every template renders from an
+autoescaping environment, and user text goes through the filters of `filters.py`.
+
+Later stages plug in through `Extras`: metric health per journey, step, department or metric (shown as
+a badge, "no data" when absent) and charts per journey (SVG assets shown on the journey page).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import jinja2
+
+from generator.site import filters
+from generator.common.diagnostics import Diagnostic
+from generator.load.history import History
+from generator.model.entities import JourneyLevel, OpportunityStatus, SolutionStatus, Step
+from generator.model.portfolio import Portfolio
+from generator.model.reference import models as reference_models
+from generator.site.render_pool import render_pages
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+HEALTH_STATES = {
+    "on-target": "on target",
+    "at-risk": "at risk",
+    "off-target": "off target",
+    "no-data": "no data",
+}
+# trend -> (arrow, words); "unknown" shows nothing
+TRENDS = {
+    "better": ("↑", "better than the previous period"),
+    "worse": ("↓", "worse than the previous period"),
+    "steady": ("→", "steady since the previous period"),
+    "unknown": ("", ""),
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart for a journey page: an asset path (site-relative), its alternative text, and its data.
+
+    `table` is the chart's numbers as an HTML table, shown in a <details> under the picture: markup made
+    by the metrics stage (`site_metrics`), which escapes every text in it.
+    """
+
+    path: str
+    alt: str
+    title: str = ""
+    table: str = ""
+    kind: str = ""
+
+
+@dataclass
+class Extras:
+    """What later stages add to the pages; everything optional.
+
+    `health` maps a key to one of HEALTH_STATES: `journey:<id>`, `step:<journey-id>/<step-id>`,
+    `department:<id>`, `metric:<id>`, `metric:<id>@<journey-id>`. `charts` maps a journey id to its charts;
+    their bytes (and any other file) go in `assets`, by site-relative path.
+    """
+
+    health: Mapping[str, str] = field(default_factory=dict)
+    charts: Mapping[str, Sequence[Chart]] = field(default_factory=dict)
+    assets: Mapping[str, bytes] = field(default_factory=dict)
+    # same keys as `health` (and `persona:<id>`): `better`, `worse`, `steady` or `unknown`
+    trends: Mapping[str, str] = field(default_factory=dict)
+    # `metric:<id>@<journey-id>` -> the latest value as shown, e.g. `84.6% (2026-10)`
+    latest: Mapping[str, str] = field(default_factory=dict)
+    # the needs-attention list, worst first: dicts of journey, step, step_name, metric, health, distance,
+    # latest, target, warning, trend, trend_year (all strings)
+    attention: Sequence[Mapping[str, str]] = field(default_factory=list)
+    portfolio_charts: Sequence[Chart] = field(default_factory=list)
+    history: History = field(default_factory=History)  # each journey's last change, the recent changes
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # virtual source path, e.g. journeys/make-a-claim/index.md
+    content: str
+    source: str | None = None  # the YAML file it comes from, as the portfolio displays it
+
+
+@dataclass
+class Site:
+    pages: dict[str, Page]
+    assets: dict[str, bytes]
+    nav: list
+
+    def files(self) -> dict[str, bytes]:
+        """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
+        out = {path: page.content.encode("utf-8") for path, page in self.pages.items()}
+        out.update(self.assets)
+        unsafe = sorted(p for p in out if not safe_relpath(p))
+        if unsafe:  # ids are slugs, so only a bug (or a bypassed validation) gets here
+            raise ValueError(f"unsafe output path(s): {', '.join(map(repr, unsafe))}")
+        return dict(sorted(out.items()))
+
+
+# ------------------------------------------------------------------------------------------ paths
+
+_SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def safe_relpath(path: str) -> bool:
+    """A site-relative path the generator may write: `/`-separated, relative, plain names, no `..`."""
+    parts = path.split("/")
+    return bool(path) and all(_SAFE_PART.match(p) and p not in (".", "..") for p in parts)
+
+
+def journey_path(jid: str) -> str:
+    return f"journeys/{jid}/index.md"
+
+
+PATHS = {
+    "home": "index.md",
+    "journeys": "journeys/index.md",
+    "personas": "personas/index.md",
+    "departments": "departments/index.md",
+    "channels": "channels/index.md",
+    "backlog": "backlog.md",
+    "solutions": "solutions.md",
+    "insights": "insights.md",
+    "metrics": "metric-catalogue.md",  # not metrics.md: that is the user guide's page on metrics
+    "attention": "attention.md",
+    "glossary": "glossary.md",
+    "governance": "governance.md",
+    "tags": "tags.md",
+    "reference": "reference.md",
+    "changes": "changes.md",
+}
+PORTFOLIO_JSON = "api/portfolio.json"
+
+
+def url_of(path: str) -> str:
+    """The page's URL relative to the site root, with MkDocs' directory URLs: `journeys/x/`."""
+    stem = path[:-3] if path.endswith(".md") else path
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def score(opp) -> float:
+    """Backlog priority: impact x reach / effort (each 1..5), so 0.2 to 25; ties broken by id."""
+    return opp.impact * opp.reach / opp.effort
+
+
+# ------------------------------------------------------------------------------------------ indexes
+
+@dataclass(frozen=True)
+class StepAt:
+    journey: str
+    phase: str
+    step: Step
+
+
+class Index:
+    """Reverse look-ups the pages need (who owns what, where things are used), computed once."""
+
+    def __init__(self, p: Portfolio):
+        self.p = p
+        self.children: dict[str, list[str]] = {}
+        self.children_of_step: dict[tuple[str, str], list[str]] = {}
+        self.previous: dict[str, list[str]] = {}
+        self.steps_by_owner: dict[str, list[StepAt]] = {}
+        self.touchpoints_by_dept: dict[str, list[tuple[StepAt, object]]] = {}
+        self.touchpoints_by_channel: dict[str, list[tuple[StepAt, object]]] = {}
+        self.steps_using: dict[tuple[str, str], list[StepAt]] = {}  # (collection, id) -> steps
+        self.journeys_by_persona: dict[str, list[str]] = {}
+        self.journeys_by_dept: dict[str, list[str]] = {}
+        self.journeys_using_metric: dict[str, list[str]] = {}
+        for jid in sorted(p.journeys):
+            j = p.journeys[jid]
+            if j.parent and j.parent.journey in p.journeys and j.parent.journey != jid:
+                self.children.setdefault(j.parent.journey, []).append(jid)
+                self.children_of_step.setdefault((j.parent.journey, j.parent.step), []).append(jid)
+            if j.next and j.next in p.journeys and j.next != jid:
+                self.previous.setdefault(j.next, []).append(jid)
+            for persona in j.personas:
+                self.journeys_by_persona.setdefault(persona, []).append(jid)
+            self.journeys_by_dept.setdefault(j.owner.department, []).append(jid)
+            for m in j.metrics:
+                self.journeys_using_metric.setdefault(m, []).append(jid)
+            for phase in j.phases:
+                for step in phase.steps:
+                    at = StepAt(jid, phase.id, step)
+                    if step.owner:
+                        self.steps_by_owner.setdefault(step.owner, []).append(at)
+                    for tp in step.touchpoints:
+                        if tp.department:
+                            self.touchpoints_by_dept.setdefault(tp.department, []).append((at, tp))
+                        self.touchpoints_by_channel.setdefault(tp.channel, []).append((at, tp))
+                    for kind in ("insights", "opportunities", "solutions", "metrics"):
+                        for ident in getattr(step, kind):
+                            self.steps_using.setdefault((kind, ident), []).append(at)
+        for parent, kids in self.children.items():
+            kids.sort(key=lambda k: self._child_order(parent, k))
+        # catalogue look-ups, so that no page scans a whole collection per item (quadratic at 1,000 journeys)
+        self.opportunities_by_insight: dict[str, list[str]] = {}
+        for oid, opp in p.opportunities.items():
+            for iid in dict.fromkeys(opp.insights):
+                self.opportunities_by_insight.setdefault(iid, []).append(oid)
+        self.solutions_by_opportunity: dict[str, list[str]] = {}
+        self.solutions_by_owner: dict[str, list[tuple[str, object]]] = {}
+        self._solution_position = {sid: n for n, sid in enumerate(p.solutions)}
+        for sid, sol in p.solutions.items():
+            for oid in dict.fromkeys(sol.opportunities):
+                self.solutions_by_opportunity.setdefault(oid, []).append(sid)
+            self.solutions_by_owner.setdefault(sol.owner, []).append((sid, sol))
+
+    def solutions_addressing(self, opportunities) -> list[str]:
+        """Solutions addressing any of these opportunities, in the catalogue's order."""
+        found = {sid for oid in opportunities for sid in self.solutions_by_opportunity.get(oid, ())}
+        return sorted(found, key=self._solution_position.__getitem__)
+
+    def _child_order(self, parent: str, child: str):
+        steps = [s.id for s in self.p.journeys[parent].steps()]
+        ref = self.p.journeys[child].parent
+        pos = steps.index(ref.step) if ref and ref.step in steps else len(steps)
+        return (pos, self.chain_position(child), child)
+
+    def chain_position(self, jid: str) -> int:
+        """How many journeys come before this one along `next` links (cycles are cut)."""
+        seen, n, current = {jid}, 0, jid
+        while self.previous.get(current):
+            current = self.previous[current][0]
+            if current in seen:
+                break
+            seen.add(current)
+            n += 1
+        return n
+
+    def roots(self) -> list[str]:
+        """Journeys with no (resolvable) parent: macro journeys first, then by title."""
+        roots = [jid for jid in self.p.journeys if not self._has_parent(jid)]
+        return sorted(roots, key=lambda j: (self.p.journeys[j].level is not JourneyLevel.macro,
+                                            self.chain_position(j), self.p.journeys[j].title.lower(), j))
+
+    def _has_parent(self, jid: str) -> bool:
+        j = self.p.journeys[jid]
+        return bool(j.parent and j.parent.journey in self.p.journeys and j.parent.journey != jid
+                    and not self._parent_cycle(jid))
+
+    def _parent_cycle(self, jid: str) -> bool:
+        seen, current = set(), jid
+        while current is not None and current in self.p.journeys:
+            if current in seen:
+                return True
+            seen.add(current)
+            parent = self.p.journeys[current].parent
+            current = parent.journey if parent else None
+        return False
+
+    def chains(self) -> list[list[str]]:
+        """Horizontal chains of two or more journeys along `next`, each from its first journey."""
+        out = []
+        for start in sorted(self.p.journeys, key=lambda j: self.p.journeys[j].title.lower()):
+            if self.previous.get(start) or not self.p.journeys[start].next:
+                continue
+            chain, current = [start], self.p.journeys[start].next
+            while current in self.p.journeys and current not in chain:
+                chain.append(current)
+                current = self.p.journeys[current].next
+            if len(chain) > 1:
+                out.append(chain)
+        return out
+
+
+# ------------------------------------------------------------------------------------------ rendering
+
+def environment(template_dirs: Iterable[Path | str] = ()) -> jinja2.Environment:
+    """The templates' environment: project overrides first, then the package defaults; autoescaped."""
+    loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(filters.FILTERS)
+    env.tests["contains"] = lambda seq, item: item in seq
+    return env
+
+
+class _Renderer:
+    def __init__(self, portfolio: Portfolio, report_warnings: list[Diagnostic], extras: Extras,
+                 env: jinja2.Environment):
+        self.p = portfolio
+        self.ix = Index(portfolio)
+        self.warnings = report_warnings
+        self.extras = extras
+        self.env = env
+        self.pages: dict[str, Page] = {}
+        self._ranked = sorted(portfolio.opportunities, key=lambda i: (-score(portfolio.opportunities[i]), i))
+        self._rank = {oid: n for n, oid in enumerate(self._ranked)}
+        self._relpaths: dict[tuple[str, str], str] = {}
+
+    # helpers available to every template, bound to the page being rendered
+    def _context(self, path: str) -> dict:
+        base = posixpath.dirname(path) or "."
+
+        relpaths = self._relpaths
+
+        def href(target: str, anchor: str = "") -> str:
+            if target == path and anchor:
+                return f"#{anchor}"
+            rel = relpaths.get((target, base))
+            if rel is None:  # posixpath.relpath is slow and pages link to the same few places
+                rel = relpaths[(target, base)] = posixpath.relpath(target, base)
+            return rel + (f"#{anchor}" if anchor else "")
+
+        def health(key: str) -> str:
+            state = self.extras.health.get(key, "no-data")
+            return state if state in HEALTH_STATES else "no-data"
+
+        def trend(key: str) -> str:
+            value = self.extras.trends.get(key, "unknown")
+            return value if value in TRENDS else "unknown"
+
+        p = self.p
+        return {
+            "p": p,
+            "ix": self.ix,
+            "org": p.organisation,
+            "page_path": path,
+            "href": href,
+            "health": health,
+            "health_label": HEALTH_STATES,
+            "trend": trend,
+            "trends": TRENDS,
+            "latest": self.extras.latest,
+            "attention": self.extras.attention,
+            "has_metric_data": bool(self.extras.health),
+            "portfolio_charts": self.extras.portfolio_charts,
+            "paths": PATHS,
+            "journey_path": journey_path,
+            "persona_path": lambda i: f"personas/{i}.md",
+            "department_path": lambda i: f"departments/{i}.md",
+            "channel_path": lambda i: f"channels/{i}.md",
+            "score": score,
+            "sorted_by_title": lambda ids, coll: sorted(ids, key=lambda i: (_title(coll[i]).lower(), i)),
+            "opportunity_statuses": [s.value for s in OpportunityStatus],
+            "solution_statuses": [s.value for s in SolutionStatus],
+            "ranked_opportunities": self._ranked,
+            "in_rank_order": lambda ids: sorted(ids, key=self._rank.__getitem__),
+            "warnings": self.warnings,
+            "charts": self.extras.charts,
+            "history": self.extras.history,
+        }
+
+    def ranked(self) -> list[str]:
+        return list(self._ranked)
+
+    def render(self, path: str, template: str, source: str | None = None, **ctx) -> None:
+        content = self.env.get_template(template).render(**self._context(path), **ctx)
+        self.pages[path] = Page(path, _tidy(content), source)
+
+    def jobs(self) -> list[tuple[str, str, str | None, dict]]:
+        """Every page to render: (path, template, source file, extra context)."""
+        p = self.p
+        jobs: list[tuple[str, str, str | None, dict]] = [(PATHS["home"], "home.md.j2", None, {}),
+                                                         (PATHS["journeys"], "journeys.md.j2", None, {})]
+        for jid, j in sorted(p.journeys.items()):
+            jobs.append((journey_path(jid), "journey.md.j2", p.journey_files.get(jid), {"jid": jid, "j": j}))
+        for kind, one, many in (("personas", "persona", "personas"), ("departments", "department", "departments"),
+                                ("channels", "channel", "channels")):
+            jobs.append((PATHS[kind], f"{many}.md.j2", _catalogue_file(p, kind), {}))
+            for ident, item in p.collection(kind).items():
+                jobs.append((f"{kind}/{ident}.md", f"{one}.md.j2", p.source_file(kind, ident),
+                             {"ident": ident, "item": item}))
+        for kind in ("backlog", "solutions", "insights", "metrics", "glossary"):
+            coll = "opportunities" if kind == "backlog" else kind
+            jobs.append((PATHS[kind], f"{kind}.md.j2", _catalogue_file(p, coll), {}))
+        for kind in ("attention", "governance", "tags", "changes"):
+            jobs.append((PATHS[kind], f"{kind}.md.j2", None, {}))
+        jobs.append((PATHS["reference"], "reference.md.j2", None, {"reference": reference_models()}))
+        return jobs
+
+    def site(self) -> Site:
+        p = self.p
+        render_pages(self, self.jobs())
+        assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
+        assets.update(self.extras.assets)
+        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav())
+
+    def nav(self) -> list:
+        def entry(jid: str):
+            kids = self.ix.children.get(jid, [])
+            if not kids:
+                return journey_path(jid)
+            return {filters.title(self.p.journeys[jid].title): [journey_path(jid)] + [entry(k) for k in kids]}
+
+        def catalogue(kind: str) -> list:
+            coll = self.p.collection(kind)
+            return [PATHS[kind]] + [f"{kind}/{i}.md" for i in sorted(coll, key=lambda i: (_title(coll[i]).lower(), i))]
+
+        return [
+            {"Home": PATHS["home"]},
+            {"Journeys": [PATHS["journeys"]] + [entry(j) for j in self.ix.roots()]},
+            {"Personas": catalogue("personas")},
+            {"Departments": catalogue("departments")},
+            {"Channels": catalogue("channels")},
+            {"Improve": [PATHS["attention"], PATHS["backlog"], PATHS["solutions"], PATHS["insights"]]},
+            {"Reference": [PATHS["metrics"], PATHS["glossary"], PATHS["governance"], PATHS["tags"],
+                           PATHS["changes"], PATHS["reference"]]},
+        ]
+
+
+def _title(item) -> str:
+    for attr in ("title", "name", "term", "statement"):
+        if hasattr(item, attr):
+            return getattr(item, attr)
+    return ""
+
+
+def _catalogue_file(p: Portfolio, kind: str) -> str | None:
+    files = sorted({p.source_file(kind, i) for i in p.collection(kind)} - {None})
+    return files[0] if len(files) == 1 else None
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, one newline at the end: stable, diff-friendly Markdown."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def portfolio_json(p: Portfolio) -> str:
+    """The whole validated portfolio as JSON, with each page's URL (site-relative) and source file."""
+
+    def entries(kind: str, page: bool = False) -> list[dict]:
+        out = []
+        for ident, item in p.collection(kind).items():
+            entry = {"id": ident}
+            if page:
+                entry["url"] = url_of(f"{kind}/{ident}.md")
+            entry.update(item.model_dump(mode="json"))
+            entry["source"] = p.source_file(kind, ident)
+            out.append(entry)
+        return out
+
+    journeys = []
+    for jid, j in sorted(p.journeys.items()):
+        journeys.append({"id": jid, "url": url_of(journey_path(jid)), **j.model_dump(mode="json"),
+                         "source": p.journey_files.get(jid)})
+    opportunities = entries("opportunities")
+    for entry in opportunities:
+        entry["score"] = round(score(p.opportunities[entry["id"]]), 4)
+    data = {
+        "format": "journeys-portfolio/1",
+        "organisation": p.organisation.model_dump(mode="json"),
+        "journeys": journeys,
+        "personas": entries("personas", page=True),
+        "departments": entries("departments", page=True),
+        "channels": entries("channels", page=True),
+        "metrics": entries("metrics"),
+        "insights": entries("insights"),
+        "opportunities": opportunities,
+        "solutions": entries("solutions"),
+        "glossary": entries("glossary"),
+    }
+    # compact: with `indent`, the json module falls back to its pure-Python encoder, 5x slower (3 s at
+    # 1,000 journeys); one journey or catalogue entry a line keeps the file readable and diffable
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            items = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]" if value else f"  {json.dumps(key)}: []")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), extras: Extras | None = None,
+                template_dirs: Iterable[Path | str] = ()) -> Site:
+    """Every page, asset and the navigation of the site for a validated portfolio.
+
+    `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
+    metrics stage computes; `template_dirs` folders whose templates override the package's by name.
+    """
+    env = environment(template_dirs)
+    return _Renderer(portfolio, sorted(warnings), extras or Extras(), env).site()
