@@ -104,6 +104,7 @@ CODES: dict[str, str] = {
     "duplicate-id": "the same id defined twice",
     "unknown-reference": "a reference to an id that is not defined",
     "cycle": "parent or next links that loop",
+    "invalid-view": "a named view whose explore query has an unknown parameter or value",
     "no-owner": "governance: a step without an owning department",
     "no-metric": "governance: a live journey without a metric",
     "unused-opportunity": "governance: an opportunity no step references",

@@ -131,6 +131,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             else:
                 org_origin = display
                 portfolio.organisation = catalogue.organisation
+                portfolio.origins[("organisation", "")] = (display, ("organisation",))
         for name in COLLECTIONS:
             target = portfolio.collection(name)
             for ident, entry in getattr(catalogue, name).items():

@@ -8,7 +8,8 @@ measures, an opportunity no step references) are warnings, errors under `--stric
 from __future__ import annotations
 
 from generator.common.diagnostics import Diagnostic
-from generator.model.entities import Journey, Lifecycle
+from generator.model.entities import Journey, JourneyLevel, JourneyStatus, JourneyType, Lifecycle
+from generator.model.explore_query import check_query
 from generator.model.portfolio import Portfolio
 from generator.load.schema_errors import format_path
 from generator.common.suggest import did_you_mean, known
@@ -53,6 +54,23 @@ class _Checker:
     def refs(self, file: str, loc: Loc, kind: str, idents: list[str]) -> None:
         for i, ident in enumerate(idents):
             self.ref(file, loc + (i,), kind, ident)
+
+    # ------------------------------------------------------------------ named views
+    def views(self) -> None:
+        """Each named view's query uses the explore page's parameters with values the portfolio has."""
+        origin = self.p.origins.get(("organisation", ""))
+        if origin is None or not self.p.organisation.views:
+            return
+        if self.p.unreadable:
+            return  # an id the query names may be in the file that could not be read
+        file, loc = origin
+        ids = {kind: set(self.p.collection(kind)) for kind in ("personas", "departments", "channels")}
+        ids["tags"] = {t for j in self.p.journeys.values() for t in j.tags}
+        fixed = {"type": tuple(v.value for v in JourneyType), "level": tuple(v.value for v in JourneyLevel),
+                 "status": tuple(v.value for v in JourneyStatus), "lifecycle": tuple(v.value for v in Lifecycle)}
+        for n, view in enumerate(self.p.organisation.views):
+            for message, hint in check_query(view.query, ids, fixed):
+                self.at(file, loc + ("views", n, "query"), f"view '{view.name}': {message}", "invalid-view", hint)
 
     # ------------------------------------------------------------------ catalogue
     def catalogue(self) -> None:
@@ -191,4 +209,5 @@ def check_references(portfolio: Portfolio) -> list[Diagnostic]:
         checker.out[before:] = [d for d in checker.out[before:] if d.severity == "error"]
     checker.cycles()
     checker.unused_opportunities()
+    checker.views()
     return checker.out

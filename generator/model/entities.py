@@ -197,6 +197,18 @@ class GlossaryEntry(_Model):
     definition: Text = Field(description="What it means here.")
 
 
+class View(_Model):
+    """A named view of the explore page: a filtered slice of the portfolio, linked from the explore page.
+
+    `query` is the explore page's URL query (docs/explore.md), e.g.
+    `kind=step&department=claims&health=off-target`; its parameter names and values are checked.
+    """
+
+    name: str = Field(description="The view's name as a link, e.g. `Claims: off target`.")
+    description: Text = Field("", description="What the view shows, in a sentence.")
+    query: str = Field(description="The explore page's query, e.g. `kind=step&department=claims&health=off-target`.")
+
+
 class Organisation(_Model):
     """The organisation the portfolio belongs to."""
 
@@ -207,6 +219,9 @@ class Organisation(_Model):
     )
     min_responses: int = Field(
         30, ge=1, description="Periods with fewer survey responses are shown as too few, not as data."
+    )
+    views: list[View] = Field(
+        default_factory=list, description="Named views of the explore page, listed there as links."
     )
 
 

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
-from generator.model.entities import ID_PATTERN, Catalogue, Channel, Department, GlossaryEntry, Insight, Journey, MetricDefinition, Opportunity, Organisation, Owner, Persona, Phase, Solution, Step, StepRef, Touchpoint
+from generator.model.entities import ID_PATTERN, Catalogue, Channel, Department, GlossaryEntry, Insight, Journey, MetricDefinition, Opportunity, Organisation, Owner, Persona, Phase, Solution, Step, StepRef, Touchpoint, View
 
 ROOTS: tuple[type[BaseModel], ...] = (Journey, Catalogue)
 
@@ -101,6 +101,14 @@ name: Harbour Home Insurance
 description: Home insurance for people who would rather be doing something else.
 period: quarter
 min_responses: 30
+views:
+  - name: "Claims: off target"
+    query: kind=step&department=claims&health=off-target
+""",
+    View: """\
+name: "Claims: off target"
+description: Steps Claims owns whose metrics are off target.
+query: kind=step&department=claims&health=off-target
 """,
     Persona: """\
 name: First-time buyer

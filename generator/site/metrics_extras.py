@@ -72,6 +72,15 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
         shown = whole or max(members, key=lambda m: (m.health.rank, m.distance or 0.0))
         if shown.period is not None:
             latest[f"metric:{mid}@{jid}"] = f"{fmt(shown.value, shown.definition.unit)} ({period_label(shown.period, size)})"
+    measures: dict[str, list[dict]] = {}
+    for key, status in sorted(h.metrics.items(), key=lambda kv: (kv[0].journey, kv[0].step, kv[0].metric,
+                                                                  kv[0].segment)):
+        where = f"step:{key.journey}/{key.step}" if key.step else f"journey:{key.journey}"
+        measures.setdefault(where, []).append({
+            "metric": key.metric, "segment": key.segment or None, "value": status.value,
+            "period": period_label(status.period, size) if status.period else None,
+            "health": status.health.value, "trend": status.trend.value,
+        })
     charts: dict[str, list[SiteChart]] = {}
     assets: dict[str, bytes] = {}
     for owner, owned in view.charts.items():
@@ -98,7 +107,7 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
     portfolio_charts = [SiteChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
                                   kind=c.kind) for c in overall]
     return Extras(health=health, charts=charts, assets=dict(sorted(assets.items())), trends=trends,
-                  latest=latest, attention=attention, portfolio_charts=portfolio_charts)
+                  latest=latest, attention=attention, portfolio_charts=portfolio_charts, measures=measures)
 
 
 def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None,

@@ -84,6 +84,9 @@ class Extras:
     # latest, target, warning, trend, trend_year (all strings)
     attention: Sequence[Mapping[str, str]] = field(default_factory=list)
     portfolio_charts: Sequence[Chart] = field(default_factory=list)
+    # `journey:<id>` / `step:<journey-id>/<step-id>` -> the latest value of each series measured there:
+    # dicts of metric, segment, value (number), period (`2026-10`), health; for api/portfolio.json
+    measures: Mapping[str, Sequence[Mapping[str, object]]] = field(default_factory=dict)
     history: History = field(default_factory=History)  # each journey's last change, the recent changes
 
 
@@ -127,6 +130,9 @@ def journey_path(jid: str) -> str:
 
 PATHS = {
     "home": "index.md",
+    "explore": "explore.md",
+    "importance": "touchpoint-importance.md",
+    "systems": "systems.md",
     "journeys": "journeys/index.md",
     "personas": "personas/index.md",
     "departments": "departments/index.md",
@@ -312,6 +318,9 @@ class _Renderer:
         self._ranked = sorted(portfolio.opportunities, key=lambda i: (-score(portfolio.opportunities[i]), i))
         self._rank = {oid: n for n, oid in enumerate(self._ranked)}
         self._relpaths: dict[tuple[str, str], str] = {}
+        from generator.site.rollups import owners
+
+        self._owner_of = owners(portfolio)
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
@@ -335,9 +344,23 @@ class _Renderer:
             value = self.extras.trends.get(key, "unknown")
             return value if value in TRENDS else "unknown"
 
+        page_url = url_of(path)
+
+        def asset_href(target: str) -> str:
+            """A URL from this page to a site file, for raw HTML (MkDocs rewrites only Markdown links)."""
+            return posixpath.relpath(target, page_url or ".") if page_url else target
+
+        def explore_href(query: str = "") -> str:
+            """A URL from this page to the explore page with this query, for raw HTML."""
+            return asset_href("explore/").rstrip("/") + "/" + (f"?{query}" if query else "")
+
+        from generator.site.rollups import HELPERS as rollup_helpers
+
         p = self.p
         return {
             "p": p,
+            "asset_href": asset_href,
+            "explore_href": explore_href,
             "ix": self.ix,
             "org": p.organisation,
             "page_path": path,
@@ -364,6 +387,8 @@ class _Renderer:
             "warnings": self.warnings,
             "charts": self.extras.charts,
             "history": self.extras.history,
+            **rollup_helpers,
+            "owner_of": self._owner_of,
         }
 
     def ranked(self) -> list[str]:
@@ -378,6 +403,9 @@ class _Renderer:
         p = self.p
         jobs: list[tuple[str, str, str | None, dict]] = [(PATHS["home"], "home.md.j2", None, {}),
                                                          (PATHS["journeys"], "journeys.md.j2", None, {})]
+        from generator.site.rollups import rollup_jobs  # roll-up pages: their own module, built on this one
+
+        jobs.extend(rollup_jobs(p))
         for jid, j in sorted(p.journeys.items()):
             jobs.append((journey_path(jid), "journey.md.j2", p.journey_files.get(jid), {"jid": jid, "j": j}))
         for kind, one, many in (("personas", "persona", "personas"), ("departments", "department", "departments"),
@@ -397,7 +425,10 @@ class _Renderer:
     def site(self) -> Site:
         p = self.p
         render_pages(self, self.jobs())
-        assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
+        assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras).encode("utf-8")}
+        from generator.site.explore import explore_assets  # it builds on this module's helpers
+
+        assets.update(explore_assets(p, self.extras, self.ix))
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav())
 
@@ -414,11 +445,13 @@ class _Renderer:
 
         return [
             {"Home": PATHS["home"]},
+            {"Explore": PATHS["explore"]},
             {"Journeys": [PATHS["journeys"]] + [entry(j) for j in self.ix.roots()]},
             {"Personas": catalogue("personas")},
             {"Departments": catalogue("departments")},
             {"Channels": catalogue("channels")},
-            {"Improve": [PATHS["attention"], PATHS["backlog"], PATHS["solutions"], PATHS["insights"]]},
+            {"Improve": [PATHS["attention"], PATHS["backlog"], PATHS["solutions"], PATHS["insights"],
+                         PATHS["importance"], PATHS["systems"]]},
             {"Reference": [PATHS["metrics"], PATHS["glossary"], PATHS["governance"], PATHS["tags"],
                            PATHS["changes"], PATHS["reference"]]},
         ]
@@ -449,8 +482,9 @@ def _tidy(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def portfolio_json(p: Portfolio) -> str:
-    """The whole validated portfolio as JSON, with each page's URL (site-relative) and source file."""
+def portfolio_json(p: Portfolio, extras: Extras | None = None) -> str:
+    """The whole validated portfolio as JSON, with each page's URL (site-relative) and source file, and each
+    journey's and step's computed health, trend and latest values (`computed`; docs/site.md)."""
 
     def entries(kind: str, page: bool = False) -> list[dict]:
         out = []
@@ -463,15 +497,17 @@ def portfolio_json(p: Portfolio) -> str:
             out.append(entry)
         return out
 
+    from generator.site.explore import PORTFOLIO_FORMAT, with_computed  # it builds on this module's helpers
+
     journeys = []
     for jid, j in sorted(p.journeys.items()):
-        journeys.append({"id": jid, "url": url_of(journey_path(jid)), **j.model_dump(mode="json"),
-                         "source": p.journey_files.get(jid)})
+        journeys.append(with_computed({"id": jid, "url": url_of(journey_path(jid)), **j.model_dump(mode="json"),
+                                       "source": p.journey_files.get(jid)}, extras or Extras()))
     opportunities = entries("opportunities")
     for entry in opportunities:
         entry["score"] = round(score(p.opportunities[entry["id"]]), 4)
     data = {
-        "format": "journeys-portfolio/1",
+        "format": PORTFOLIO_FORMAT,
         "organisation": p.organisation.model_dump(mode="json"),
         "journeys": journeys,
         "personas": entries("personas", page=True),
