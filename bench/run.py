@@ -13,7 +13,12 @@ folder and measures, in one run, so that the ratios compare like with like on a 
   `plt.savefig` to SVG) against the project's pipeline (`charts.render`), on the same sample of charts;
 - `peak_rss_mb`: the largest resident memory of any build process (`os.wait4` of each command: the kernel
   reports the maximum over the process and the children it waited for);
-- `site_mb`, `avg_page_kb` (mean HTML of a journey page), `search_index_mb`, and the counts.
+- `site_mb`, `avg_page_kb` (mean HTML of a journey page), `largest_page_kb` (the largest HTML page of the
+  whole site, and which: target <= 300 KB at N=1,000), `search_index_mb`, and the counts;
+- `explore_download_gz_kb` (what the explore page loads beyond the theme, gzipped: target <= 1 MB at
+  N=1,000) and `explore_filter_ms_median`/`_max` (applying a filter in Chromium: target < 100 ms), from
+  `bench/explore_bench.py` on the files `journeys generate` wrote. `--explore-only` measures just these two,
+  without charts or MkDocs (N=1,000 in a few minutes).
 
 Every command runs as a subprocess with the repository on PYTHONPATH, as a user would run it. A
 measurement whose piece of the project is missing is null, with a note saying why. Timings are wall
@@ -39,15 +44,20 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
+import explore_bench  # noqa: E402
 import synth  # noqa: E402
 
 KEYS = ("journeys", "steps", "charts", "check_s", "cold_build_s", "warm_build_s", "mkdocs_floor_s",
-        "naive_chart_ms", "chart_ms", "peak_rss_mb", "site_mb", "avg_page_kb", "search_index_mb")
+        "naive_chart_ms", "chart_ms", "peak_rss_mb", "site_mb", "avg_page_kb", "largest_page_kb",
+        "search_index_mb", "explore_download_gz_kb", "explore_filter_ms_median", "explore_filter_ms_max")
 TARGETS = {  # at N=1000, docs/performance.md
     "check_s": ("<", 5.0),
     "avg_page_kb": ("<", 150.0),
     "site_mb": ("<", 1024.0),
     "peak_rss_mb": ("<", 2048.0),
+    "largest_page_kb": ("<=", 300.0),
+    "explore_download_gz_kb": ("<=", 1024.0),
+    "explore_filter_ms_max": ("<", 100.0),
 }
 
 
@@ -261,6 +271,10 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
         if pages:
             result["avg_page_kb"] = statistics.mean(p.stat().st_size for p in pages) / 1024
             result["max_page_kb"] = max(p.stat().st_size for p in pages) / 1024
+        every = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size)
+        if every:
+            result["largest_page_kb"] = every[-1].stat().st_size / 1024
+            result["largest_page"] = str(every[-1].relative_to(site))
         index = site / "search" / "search_index.json"
         if index.is_file():
             result["search_index_mb"] = index.stat().st_size / 1e6
@@ -277,6 +291,9 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
         if (project / "docs").is_dir():
             shutil.copytree(project / "docs", docs)
         measured(journeys("generate", str(docs)), project, {"JOURNEYS_CHART_CACHE": ""})
+        result.update(explore_bench.measure(docs))
+        log(f"explore: {result['explore_download_gz_kb']:.0f} KB gzipped, filter median "
+            f"{result.get('explore_filter_ms_median')} ms, max {result.get('explore_filter_ms_max')} ms")
         config = floor_config(project, docs, site_nav(project, docs))
         floor = measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
                           "-d", str(project / "site-floor")], project)
@@ -311,11 +328,25 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
     return result
 
 
+def explore_run(n: int, work: Path, *, seed: int = 1) -> dict:
+    """Only the explore page's measures: synthetic portfolio, its explore files, size and filter times."""
+    project = work / f"portfolio-{n}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    counts = synth.write(n, project, seed)
+    result: dict = {k: None for k in KEYS}
+    result.update(journeys=counts["journeys"], steps=counts["steps"], notes=["--explore-only: no builds"])
+    result.update(explore_bench.explore_only(project, project / "explore-files"))
+    return result
+
+
 def table(result: dict) -> str:
     rows = [("journeys", result["journeys"], ""), ("steps", result["steps"], ""), ("charts", result["charts"], "")]
     for key, unit in (("check_s", "s"), ("cold_build_s", "s"), ("warm_build_s", "s"), ("mkdocs_floor_s", "s"),
                       ("naive_chart_ms", "ms"), ("chart_ms", "ms"), ("peak_rss_mb", "MB"), ("site_mb", "MB"),
-                      ("avg_page_kb", "KB"), ("search_index_mb", "MB")):
+                      ("avg_page_kb", "KB"), ("largest_page_kb", "KB"), ("search_index_mb", "MB"),
+                      ("explore_download_gz_kb", "KB"), ("explore_filter_ms_median", "ms"),
+                      ("explore_filter_ms_max", "ms")):
         rows.append((key, result.get(key), unit))
     for key in ("warm_build_over_floor", "cold_build_over_floor", "chart_speedup"):
         if result.get(key) is not None:
@@ -337,13 +368,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None,
                         help="the work folder (default: a temporary folder, removed afterwards)")
     parser.add_argument("--charts", type=int, default=60, help="how many charts to time both ways (default 60)")
+    parser.add_argument("--explore-only", action="store_true",
+                        help="measure only the explore page (download size, filter time): no builds, no charts")
     args = parser.parse_args(argv)
     if args.journeys < 1:
         parser.error("--journeys must be at least 1")
     work = args.work or Path(tempfile.mkdtemp(prefix="journeys-bench-"))
     try:
-        result = bench(args.journeys, work.resolve(), seed=args.seed, chart_sample=args.charts,
-                       log=lambda s: print(s, file=sys.stderr))
+        if args.explore_only:
+            result = explore_run(args.journeys, work.resolve(), seed=args.seed)
+        else:
+            result = bench(args.journeys, work.resolve(), seed=args.seed, chart_sample=args.charts,
+                           log=lambda s: print(s, file=sys.stderr))
     except Failed as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1

@@ -22,6 +22,22 @@ def _text(element: etree.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row", "th": "columnheader",
+         "td": "cell"}
+
+
+def stack(table: etree.Element) -> None:
+    """Column names as `data-label`; explicit roles, which CSS `display: block` would otherwise drop."""
+    heads = [_text(th) for th in table.iter("th")]
+    for element in table.iter():
+        if element.tag in ROLES:
+            element.set("role", ROLES[element.tag])
+    for tr in table.iter("tr"):
+        for n, td in enumerate(c for c in tr if c.tag == "td"):
+            if n < len(heads) and heads[n]:
+                td.set("data-label", heads[n])
+
+
 class StackedTables(Treeprocessor):
     """`data-label` on every cell of the tables inside `.jm-stack`, from the column's header."""
 
@@ -30,11 +46,7 @@ class StackedTables(Treeprocessor):
             if "jm-stack" not in (block.get("class") or "").split():
                 continue
             for table in block.iter("table"):
-                heads = [_text(th) for th in table.iter("th")]
-                for tr in table.iter("tr"):
-                    for n, td in enumerate(c for c in tr if c.tag == "td"):
-                        if n < len(heads) and heads[n]:
-                            td.set("data-label", heads[n])
+                stack(table)
 
 
 class CaptionExtension(Extension):

@@ -306,17 +306,18 @@
       var noun = KINDS.filter(function (k) { return k[0] === s.kind; })[0][1].toLowerCase();
       status.textContent = total + " " + (total === 1 ? noun.replace(/s$/, "") : noun) +
         (pages > 1 ? " (page " + page + " of " + pages + ", " + PAGE + " a page)" : "");
-      var table = el("table", {"class": "jm-explore__table"});
+      // explicit roles: on a phone the rows are cards (display: block), still a table to a screen reader
+      var table = el("table", {"class": "jm-explore__table", role: "table"});
       table.appendChild(el("caption", {"class": "jm-visually-hidden"}, "Explore results: " + noun));
-      var head = el("thead"), hr = el("tr");
-      COLUMNS[s.kind].forEach(function (c) { hr.appendChild(el("th", {scope: "col"}, c)); });
+      var head = el("thead", {role: "rowgroup"}), hr = el("tr", {role: "row"});
+      COLUMNS[s.kind].forEach(function (c) { hr.appendChild(el("th", {scope: "col", role: "columnheader"}, c)); });
       head.appendChild(hr);
       table.appendChild(head);
-      var body = el("tbody");
+      var body = el("tbody", {role: "rowgroup"});
       shown.forEach(function (r) {
-        var tr = el("tr", {"data-kind": s.kind, "data-id": r.id});
+        var tr = el("tr", {"data-kind": s.kind, "data-id": r.id, role: "row"});
         r.cells.forEach(function (c, i) {
-          var td = el("td", {"data-label": COLUMNS[s.kind][i]});
+          var td = el("td", {"data-label": COLUMNS[s.kind][i], role: "cell"});
           if (c.health) healthCell(td, c.health);
           else if (c.href) td.appendChild(el("a", {href: new URL(c.href, SITE).href}, c.text));
           else td.textContent = c.text;
