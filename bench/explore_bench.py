@@ -70,6 +70,7 @@ def filter_times(folder: Path) -> dict:
     (folder / "explore-bench.html").write_text(HARNESS, encoding="utf-8")
     server = serve(folder, "/")
     times: list[float] = []
+    by_filter: dict[str, float] = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -87,24 +88,27 @@ def filter_times(folder: Path) -> dict:
                 for _ in range(2):
                     page.evaluate(toggle)
                     times.append(float(page.get_attribute("[data-jm-explore]", "data-apply-ms")))
+                by_filter[query] = max(times[-3:])
             browser.close()
     finally:
         server.close()
     return {"explore_first_view_ms": load_ms, "explore_filter_ms_median": statistics.median(times),
-            "explore_filter_ms_max": max(times), "explore_filters_timed": len(times)}
+            "explore_filter_ms_max": max(times), "explore_filters_timed": len(times),
+            "explore_filter_ms_by_query": by_filter}
 
 
 def measure(folder: Path) -> dict:
     return {**download(folder), **filter_times(folder)}
 
 
-def explore_only(project: Path, out: Path) -> dict:
-    """Check the synthetic portfolio and write only the explore page's files into `out` (no charts, no MkDocs)."""
+def write_explore_files(project: Path, out: Path) -> Path:
+    """Check the synthetic portfolio and write only the explore page's files into `out` (no charts, no MkDocs),
+    with a bare page (`explore-bench.html`) running the script."""
     sys.path.insert(0, str(REPO))
     from generator.load.check import check
     from generator.site.explore import explore_assets
     from generator.site.metrics_extras import site_extras_without_charts
-    from generator.site.render import Index, environment, PATHS, _Renderer
+    from generator.site.render import PATHS, Index, _Renderer, environment
 
     portfolio, report = check(project / "journeys")
     if report.errors:
@@ -114,7 +118,12 @@ def explore_only(project: Path, out: Path) -> dict:
     renderer = _Renderer(portfolio, [], extras, environment())
     renderer.render(PATHS["explore"], "explore.md.j2")
     files[PATHS["explore"]] = renderer.pages[PATHS["explore"]].content.encode("utf-8")
+    files["explore-bench.html"] = HARNESS.encode("utf-8")
     for name, data in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
-    return measure(out)
+    return out
+
+
+def explore_only(project: Path, out: Path) -> dict:
+    return measure(write_explore_files(project, out))

@@ -296,9 +296,25 @@
       return s;
     }
 
+    function makeRow(r, kindName) {
+      // made once per record, then reused by every view that shows it
+      var tr = el("tr", {"data-kind": kindName, "data-id": r.id, role: "row"});
+      r.cells.forEach(function (c, i) {
+        var td = document.createElement("td");
+        td.setAttribute("data-label", COLUMNS[kindName][i]);
+        td.setAttribute("role", "cell");
+        if (c.health) healthCell(td, c.health);
+        else if (c.href) { var a = document.createElement("a"); a.href = SITE.href + c.href; a.textContent = c.text; td.appendChild(a); }
+        else td.textContent = c.text;
+        tr.appendChild(td);
+      });
+      return tr;
+    }
+
     function show(s) {
       var t0 = performance.now();
       var out = apply(recs, dict, s);
+      var filtered = performance.now();
       var total = out.results.length;
       var pages = Math.max(1, Math.ceil(total / PAGE));
       var page = Math.min(s.page, pages);
@@ -314,17 +330,9 @@
       head.appendChild(hr);
       table.appendChild(head);
       var body = el("tbody", {role: "rowgroup"});
-      shown.forEach(function (r) {
-        var tr = el("tr", {"data-kind": s.kind, "data-id": r.id, role: "row"});
-        r.cells.forEach(function (c, i) {
-          var td = el("td", {"data-label": COLUMNS[s.kind][i], role: "cell"});
-          if (c.health) healthCell(td, c.health);
-          else if (c.href) td.appendChild(el("a", {href: new URL(c.href, SITE).href}, c.text));
-          else td.textContent = c.text;
-          tr.appendChild(td);
-        });
-        body.appendChild(tr);
-      });
+      var rows = document.createDocumentFragment();
+      shown.forEach(function (r) { rows.appendChild(r.row || (r.row = makeRow(r, s.kind))); });
+      body.appendChild(rows);
       table.appendChild(body);
       wrap.textContent = "";
       if (total) wrap.appendChild(table);
@@ -346,6 +354,7 @@
       momentText.textContent = " Moments of truth only (" + (out.counts.moment[1] || 0) + ")";
       clear.setAttribute("href", "?kind=" + s.kind);
       current = {state: s, results: out.results};
+      root.setAttribute("data-filter-ms", (filtered - t0).toFixed(1));
       root.setAttribute("data-apply-ms", (performance.now() - t0).toFixed(1));
       root.setAttribute("data-results", String(total));
     }
