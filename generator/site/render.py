@@ -445,8 +445,8 @@ class _Renderer:
 
         return [
             {"Home": PATHS["home"]},
-            {"Explore": PATHS["explore"]},
             {"Journeys": [PATHS["journeys"]] + [entry(j) for j in self.ix.roots()]},
+            {"Explore": PATHS["explore"]},
             {"Personas": catalogue("personas")},
             {"Departments": catalogue("departments")},
             {"Channels": catalogue("channels")},
