@@ -51,7 +51,7 @@ def test_journey_map_has_a_health_lane_with_step_badges(example_site, example): 
 
 def test_needs_attention_page_is_ranked_by_distance(example_site, example):  # noqa: F811
     html = (example_site / "attention" / "index.html").read_text(encoding="utf-8")
-    distances = [float(d) for d in re.findall(r'</span></td>\s*<td style="text-align: right;">([0-9.]+)</td>', html)]
+    distances = [float(d) for d in re.findall(r'</span></td>\s*<td [^>]*style="text-align: right;"[^>]*>([0-9.]+)</td>', html)]
     expected = compute(example).health.attention()
     assert len(distances) == len(expected) > 3
     assert distances == sorted(distances, reverse=True)
