@@ -126,7 +126,7 @@ def floor_config(project: Path, docs: Path, nav: list | None) -> Path:
     """mkdocs.yml of the project, minus the journeys plugin, over the generated pages, with the same nav."""
     import yaml
 
-    from generator.commands._common import _LenientLoader  # reads !ENV and python tags leniently
+    from generator.options import _LenientLoader  # reads !ENV and python tags leniently
 
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
     config["docs_dir"] = str(docs)

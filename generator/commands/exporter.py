@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.load.check import check
 from generator.common.suggest import did_you_mean, known
+from generator.load.check import check
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator.authoring.yamltext import is_id, schema_line, slugify
 from generator.load.check import check
 from generator.load.read_portfolio import MAPS_DIR
-from generator.authoring.yamltext import is_id, schema_line, slugify
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator.charts.cache import RenderStats, ensure, read_chart
-from generator.charts.draw import Chart, fmt, table_html
+from generator.charts.draw import Chart, fmt
+from generator.site.chart_tables import table_html
 from generator.metrics.health import GroupStatus, MetricStatus, roll_up
 from generator.load.history import History
 from generator.charts.metrics_view import MetricsView, compute
