@@ -29,11 +29,11 @@ from generator.load.yaml_source import MAX_BYTES
 
 
 def option(default: Any, help: str, *, flag: bool = True, env: str | None = None, metavar: str | None = None,
-           plugin: bool = True) -> Any:
+           plugin: bool = True, choices: tuple[str, ...] = ()) -> Any:
     """A field of `Options`: `flag` gives it a command-line flag (`--name-with-dashes`), `env` an environment
-    variable, `plugin` a key in the plugin's mkdocs.yml configuration."""
+    variable, `plugin` a key in the plugin's mkdocs.yml configuration, `choices` the only values it takes."""
     return field(default=default, metadata={"help": help, "flag": flag, "env": env, "metavar": metavar,
-                                            "plugin": plugin})
+                                            "plugin": plugin, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,11 @@ class Options:
     chart_cache: str | None = option(
         None, "Where drawn charts, parsed files and converted text are kept between builds, relative to "
               "mkdocs.yml (default `.cache/journeys/charts`).", env="JOURNEYS_CHART_CACHE", metavar="DIR")
+    guide: str = option(
+        "off", "The project's own pages in `docs_dir` (all but those the plugin generates): `section` lists them "
+               "under *User guide* in the navigation and the search; `link` builds them outside both, with one "
+               "*User guide* entry opening `guide/index.md`; `off` leaves them out of the site.",
+        flag=False, choices=("section", "link", "off"))
     edit_uri: str | None = option(
         None, "URL prefix to edit a file of the repository by its path from the repository root (default: "
               "`repo_url` + `edit_uri` without the trailing docs folder).", flag=False)
@@ -96,13 +101,25 @@ def _type_of(f: dataclasses.Field[Any]) -> tuple[type, bool]:
     raise TypeError(f"option {f.name}: unsupported type {text}")  # pragma: no cover
 
 
-def specs() -> list[tuple[str, type, bool, Any, str]]:
-    """(name, type, optional, default, help) of every option the plugin takes, in declaration order."""
+@dataclass(frozen=True)
+class Spec:
+    """One option as the plugin's configuration declares it."""
+
+    name: str
+    kind: type
+    optional: bool
+    default: Any
+    choices: tuple[str, ...]
+    help: str
+
+
+def specs() -> list[Spec]:
+    """Every option the plugin takes, in declaration order."""
     out = []
     for f in dataclasses.fields(Options):
         if f.metadata["plugin"]:
             kind, optional = _type_of(f)
-            out.append((f.name, kind, optional, f.default, f.metadata["help"]))
+            out.append(Spec(f.name, kind, optional, f.default, f.metadata["choices"], f.metadata["help"]))
     return out
 
 
@@ -120,6 +137,10 @@ def from_mapping(values: Mapping[str, Any], *, where: str = "mkdocs.yml") -> Opt
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise OptionError(f"{where}: the journeys plugin's option '{key}' must be a {kind.__name__}, "
                               f"not {value!r}")
+        choices = known[key].metadata["choices"]
+        if choices and value not in choices:
+            raise OptionError(f"{where}: the journeys plugin's option '{key}' must be one of "
+                              f"{', '.join(choices)}, not {value!r}")
         changes[key] = value
     return Options(**changes)
 

@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.charts.cache import Drawing, read_chart
@@ -41,6 +41,8 @@ from generator.site.search_steps import MapText, map_text, split_map_sections
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
 # `journeys reference` writes from the same models
 OVERRIDABLE = {PATHS["reference"]}
+# with `guide: link`, the one page of the project's guide in the navigation
+GUIDE_INDEX = "guide/index.md"
 
 log = get_plugin_logger(__name__)
 
@@ -136,16 +138,33 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                     continue
         return out
 
-    def _guide(self, config: MkDocsConfig) -> list:
+    def _guide_pages(self, config: MkDocsConfig) -> list[str]:
+        """The project's own pages: those of docs_dir the generated nav does not list (it lists the portfolio
+        reference, docs/reference.md, which this repository ships)."""
         docs = Path(config.docs_dir)
-        # docs pages the generated nav already lists (the portfolio reference, docs/reference.md) stay there
         listed = set(PATHS.values())
-        pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
-                       if p.relative_to(docs).as_posix() not in listed)
-        return [{"User guide": pages}] if pages else []
+        return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                      if p.relative_to(docs).as_posix() not in listed)
+
+    def _guide(self, config: MkDocsConfig) -> list:
+        pages = self._guide_pages(config)
+        if self.options.guide == "section" and pages:
+            return [{"User guide": pages}]
+        if self.options.guide == "link" and GUIDE_INDEX in pages:
+            return [{"User guide": GUIDE_INDEX}]
+        return []
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
+        if self.options.guide != "section":
+            for path in self._guide_pages(config):
+                file = files.get_file_from_path(path)
+                if file is None:
+                    continue
+                if self.options.guide == "off":
+                    files.remove(file)
+                elif path != GUIDE_INDEX:
+                    file.inclusion = InclusionLevel.NOT_IN_NAV  # reached from guide/index.md, not the nav
         for path, content in self.site.files().items():
             if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
                 continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
@@ -156,6 +175,12 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         for path in self._charts:
             files.append(_LateChart.generated(config, path, content=b""))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        if self.options.guide == "link" and self.site is not None and page.file.src_uri not in self.site.pages \
+                and page.file.src_uri not in OVERRIDABLE:
+            page.meta["search"] = {"exclude": True}  # staff search for their portfolio, not for this guide
+        return markdown
 
     def on_pre_page(self, page: MkDocsPage, *, config: MkDocsConfig, files: Files) -> MkDocsPage:
         if self.site is None or page.file.src_uri not in self.site.pages:
