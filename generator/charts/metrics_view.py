@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from generator.charts.draw import Chart
 from generator.metrics.health import HealthIndex, assess
 from generator.charts.journey_charts import journey_charts, portfolio_opportunity_chart
-from generator.load.metric_data import MetricData, SeriesKey
+from generator.model.metric_data import MetricData, SeriesKey
 from generator.metrics.series import Series, build_series
 from generator.model.portfolio import Portfolio
 

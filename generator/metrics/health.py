@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable
 
-from generator.load.metric_data import SeriesKey
+from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, shift, year_before
 from generator.model.entities import Direction, MetricDefinition
 from generator.model.portfolio import Portfolio

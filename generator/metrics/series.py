@@ -18,7 +18,7 @@ import functools
 from dataclasses import dataclass
 from typing import Sequence
 
-from generator.load.metric_data import MetricData, SeriesKey, period_start
+from generator.model.metric_data import MetricData, SeriesKey, period_start
 from generator.model.entities import MetricKind
 from generator.model.portfolio import Portfolio
 
