@@ -14,18 +14,18 @@ there are. No pandas, linear time.
 
 This module composes the parts: `metric_files` finds the files, `metric_csv` reads one (its fast paths over
 `metric_rows`' full checks, with the wording of `metric_messages`), into the data model of
-`generator/model/metric_data.py`; many files are read by two processes (a forked worker).
+`generator/model/metric_data.py`; many files are read by two processes (`generator/common/fork.py`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import os
-import pickle
-import sys
 from array import array
+from functools import partial
 from pathlib import Path
 
+from generator.common import fork
 from generator.common.diagnostics import Diagnostic
 from generator.load.metric_csv import FileReader
 from generator.load.metric_files import data_files, halfway
@@ -107,47 +107,15 @@ class _Reading:
 PARALLEL_MIN_FILES = 64
 
 
-def _can_fork(files: int) -> bool:
-    """A worker process is started by fork, only where that is safe: a single-threaded process (the MkDocs
-    server has threads, and forking those can deadlock), on a system with fork."""
-    threading = sys.modules.get("threading")
-    return (files >= PARALLEL_MIN_FILES and hasattr(os, "fork")
-            and (threading is None or threading.active_count() == 1))
+def _two_processes(files: int) -> bool:
+    """Whether to read the files in two processes: enough of them, and forking allowed here."""
+    return files >= PARALLEL_MIN_FILES and fork.allowed()
 
 
-def _fork(reading: _Reading, paths: list[Path]) -> tuple[int, int] | None:
-    """Start a worker that reads `paths` with the state as it is now (nothing read yet); its pid and the
-    pipe its result comes through."""
-    try:
-        r, w = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the worker: never returns, never runs the parent's exit handlers or flushes its buffers
-        try:
-            os.close(r)
-            reading.read(paths)
-            payload = pickle.dumps(reading.result(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(w, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(0)
-    os.close(w)
-    return pid, r
-
-
-def _collect(worker: tuple[int, int]) -> tuple | None:
-    """The worker's result, or None when it failed (the parent then reads its files itself)."""
-    pid, r = worker
-    try:
-        with os.fdopen(r, "rb") as pipe:
-            payload = pipe.read()
-    finally:
-        os.waitpid(pid, 0)
-    try:
-        return pickle.loads(payload) if payload else None
-    except Exception:  # a worker killed half-way: its result is incomplete
-        return None
+def _read_in_worker(reading: _Reading, paths: list[Path]) -> tuple:
+    """The worker's part: `paths` read from the state as it was at the fork (nothing read yet)."""
+    reading.read(paths)
+    return reading.result()
 
 
 def load_metric_data(portfolio: Portfolio, *, base: Path | None = None,
@@ -165,13 +133,18 @@ def load_metric_data(portfolio: Portfolio, *, base: Path | None = None,
     """
     reading = _Reading(portfolio, base, max_bytes, fast)
     paths = data_files(reading.root)
-    split = halfway(paths) if _can_fork(len(paths)) else len(paths)
-    worker = _fork(reading, paths[split:]) if 0 < split < len(paths) else None
+    split = halfway(paths) if _two_processes(len(paths)) else len(paths)
+    worker = fork.start(partial(_read_in_worker, reading, paths[split:])) if 0 < split < len(paths) else None
     if worker is None:
         split = len(paths)
-    reading.read(paths[:split])
+    try:
+        reading.read(paths[:split])
+    except BaseException:
+        if worker is not None:
+            worker.kill()
+        raise
     if worker is not None:
-        result = _collect(worker)
+        result = worker.collect()
         if result is not None and not (result[-1] & reading.touched()):
             reading.merge(result)
         else:

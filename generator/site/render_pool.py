@@ -15,12 +15,10 @@ is not an error: its pages are rendered here instead. $JOURNEYS_RENDER_WORKERS=1
 from __future__ import annotations
 
 import os
-import pickle
-import signal
-import sys
-import threading
+from functools import partial
 from typing import Protocol
 
+from generator.common import fork
 from generator.site import filters
 
 PARALLEL_FROM = 300  # pages: below this, forking costs more than it saves
@@ -35,8 +33,18 @@ class Renderer(Protocol):
 
 
 def can_fork() -> bool:
-    return (sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
-            and (os.cpu_count() or 1) >= 2 and os.environ.get(ENV, "") != "1")
+    """Forking allowed (`fork.allowed`) and not turned off by $JOURNEYS_RENDER_WORKERS=1."""
+    return fork.allowed() and os.environ.get(ENV, "") != "1"
+
+
+def _render_share(renderer: Renderer, jobs: list[tuple[str, str, str | None, dict]]) -> tuple[dict, dict]:
+    """The child's part: its pages, and the conversions it added to the text cache (sent back so the cache
+    saved after the build holds them too)."""
+    before = set(filters._USED)
+    for path, template, source, ctx in jobs:
+        renderer.render(path, template, source, **ctx)
+    pages = {path: renderer.pages[path] for path, *_ in jobs}
+    return pages, {k: v for k, v in filters._USED.items() if k not in before}
 
 
 def render_pages(renderer: Renderer, jobs: list[tuple[str, str, str | None, dict]], *,
@@ -45,50 +53,23 @@ def render_pages(renderer: Renderer, jobs: list[tuple[str, str, str | None, dict
     global rendered_by_child
     rendered_by_child = 0
     threshold = PARALLEL_FROM if parallel_from is None else parallel_from
-    if len(jobs) < threshold or not can_fork():
-        for path, template, source, ctx in jobs:
-            renderer.render(path, template, source, **ctx)
-        return
     mine, theirs = jobs[0::2], jobs[1::2]  # alternate: big and small pages come in runs
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: render, send, and leave without running the parent's exit handlers
-        os.close(read_fd)
-        payload = b""
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent handles interruptions
-            before = set(filters._USED)
-            for path, template, source, ctx in theirs:
-                renderer.render(path, template, source, **ctx)
-            pages = {path: renderer.pages[path] for path, *_ in theirs}
-            converted = {k: v for k, v in filters._USED.items() if k not in before}
-            payload = pickle.dumps((pages, converted), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - whatever it was, the parent renders these pages itself
-            payload = b""
-        finally:
-            try:
-                with os.fdopen(write_fd, "wb") as out:
-                    out.write(payload)
-            finally:
-                os._exit(0)
-    os.close(write_fd)
+    child = fork.start(partial(_render_share, renderer, theirs)) if len(jobs) >= threshold and can_fork() else None
+    if child is None:
+        mine, theirs = jobs, []
     try:
         for path, template, source, ctx in mine:
             renderer.render(path, template, source, **ctx)
     except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.close(read_fd)
-        os.waitpid(pid, 0)
+        if child is not None:
+            child.kill()
         raise
-    with os.fdopen(read_fd, "rb") as got:
-        payload = got.read()
-    os.waitpid(pid, 0)
-    try:
-        pages, converted = pickle.loads(payload)  # from our own child, through our own pipe
-    except Exception:  # noqa: BLE001 - the child failed: render its share here
+    result = child.collect() if child is not None else None
+    if result is None:  # no child, or it failed: its share is rendered here
         for path, template, source, ctx in theirs:
             renderer.render(path, template, source, **ctx)
         return
+    pages, converted = result
     renderer.pages.update(pages)
     filters._USED.update(converted)
     rendered_by_child = len(pages)
