@@ -133,9 +133,9 @@ def run(args: argparse.Namespace) -> int:
     templates = args.templates or settings.get("templates")
     extras, stats = site_extras(portfolio, cache=charts, history=history(portfolio))
     print(stats.summary(), file=sys.stderr)
-    with text_cache.kept(charts):
+    with text_cache.kept(charts) as texts:
         site = render_site(portfolio, warnings=report.warnings, extras=extras,
-                           template_dirs=[templates] if templates else [])
+                           template_dirs=[templates] if templates else [], texts=texts)
     files = site.files()
     try:
         written, unchanged, deleted = write_files(out, files)

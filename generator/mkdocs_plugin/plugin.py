@@ -144,9 +144,9 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
         extras, self._charts = site_extras_without_charts(portfolio, cache=charts, history=history(portfolio))
         self._chart_cache = charts
-        with text_cache.kept(charts):
+        with text_cache.kept(charts) as texts:
             self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
-                                    template_dirs=[templates] if templates else [])
+                                    template_dirs=[templates] if templates else [], texts=texts)
         # after rendering, which may fork (render_pool): the pool's threads must not exist yet
         self._drawing = start(list(self._charts.values()), charts)
         self._sources = self._edit_paths(portfolio)
