@@ -20,11 +20,11 @@ This module composes the parts: `metric_files` finds the files, `metric_csv` rea
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from array import array
 from functools import partial
 from pathlib import Path
 
+from generator.common.files import display_path
 from generator.common import fork
 from generator.common.diagnostics import Diagnostic
 from generator.load.metric_csv import FileReader
@@ -35,15 +35,6 @@ from generator.model.portfolio import Portfolio
 
 # A year of daily survey answers for a large portfolio is a few MB; beyond this it is a mistake.
 CSV_MAX_BYTES = 50_000_000
-
-
-def _display(path: Path, base: Path | None) -> str:
-    base = base or Path.cwd()
-    try:
-        rel = os.path.relpath(path, base)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 class _Reading:
@@ -61,7 +52,7 @@ class _Reading:
 
     def read(self, paths: list[Path]) -> None:
         for path in paths:
-            display = _display(path, self.base)
+            display = display_path(path, self.base)
             try:
                 path.resolve().relative_to(self.root.resolve())
             except ValueError:

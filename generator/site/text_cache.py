@@ -21,7 +21,7 @@ from typing import Iterator
 
 import markdown
 
-from generator.charts.cache import write_atomic
+from generator.common.files import write_atomic
 
 FILE_NAME = "converted.json"
 VERSION = f"journeys-converted-1/markdown-{markdown.__version__}"
