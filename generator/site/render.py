@@ -370,9 +370,6 @@ class _Renderer:
             "history": self.extras.history,
         }
 
-    def ranked(self) -> list[str]:
-        return list(self._ranked)
-
     def render(self, path: str, template: str, source: str | None = None, **ctx) -> None:
         content = self.env.get_template(template).render(**self._context(path), **ctx)
         self.pages[path] = Page(path, _tidy(content), source)
