@@ -104,9 +104,9 @@ class Pipeline:
             charts: dict[str, Chart] = {}
         else:
             extras, charts = site_extras_without_charts(portfolio, cache=cache, history=history(portfolio))
-        with text_cache.kept(cache):
+        with text_cache.kept(cache) as texts:
             site = render_site(portfolio, warnings=checked.report.warnings, extras=extras,
-                               template_dirs=self.template_dirs)
+                               template_dirs=self.template_dirs, texts=texts)
         return Rendered(site, charts, stats)
 
     def start_drawing(self, rendered: Rendered) -> Drawing:

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CATALOGUE, JOURNEY, run_cli
 from generator.load.check import check
-from generator.load.metric_data import SeriesKey
+from generator.model.metric_data import SeriesKey
 
 METRICS = CATALOGUE.replace("""metrics:
   nps:

@@ -9,7 +9,7 @@ import pytest
 from conftest import CATALOGUE
 from generator.load.check import check
 from generator.metrics.health import Health, Trend, assess, classify, distance, roll_up, metric_status
-from generator.load.metric_data import SeriesKey, period_start
+from generator.model.metric_data import SeriesKey, period_start
 from generator.metrics.series import Point, Series, build_series, ces, csat, nps, period_label, score, shift
 from generator.model.entities import MetricDefinition, MetricKind
 

@@ -292,7 +292,7 @@ def catalogue_changes(old: Portfolio, new: Portfolio, collection: str) -> list[s
 
 def _health(portfolio: Portfolio):
     from generator.metrics.health import assess  # the metrics stack is only needed when a summary is asked for
-    from generator.load.metric_data import MetricData
+    from generator.model.metric_data import MetricData
     from generator.metrics.series import build_series
 
     org = portfolio.organisation

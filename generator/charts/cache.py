@@ -23,7 +23,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from generator.common.files import write_atomic
 from generator.charts.draw import Chart, render
 
 DEFAULT_CACHE = Path(".cache") / "journeys" / "charts"
@@ -82,22 +82,6 @@ def _valid_file(path: Path) -> bool:
         return verify(path.read_bytes())
     except OSError:
         return False
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # the writer's pid in the name: a file left by a killed writer is recognised and swept (`sweep`)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 STALE_AFTER = 3600  # seconds: a temporary file this old is garbage whatever wrote it (another machine's cache)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from generator.charts.draw import Chart, Table, fmt, short
 from generator.metrics.health import Health, HealthIndex, MetricStatus
-from generator.load.metric_data import SeriesKey
+from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, period_label
 from generator.model.entities import Direction, Journey, MetricDefinition
 from generator.model.portfolio import Portfolio

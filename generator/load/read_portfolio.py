@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from generator.common.files import display_path
 from generator.common.diagnostics import Diagnostic
 from generator.model.entities import COLLECTIONS, ID_PATTERN, Catalogue, Journey
 from generator.model.portfolio import Portfolio
@@ -31,16 +32,6 @@ class PortfolioFiles:
     catalogues: list[Path]
     journeys: list[Path]
     errors: list[Diagnostic]
-
-
-def _display(path: Path, root: Path, base: Path | None) -> str:
-    """Paths are shown relative to the working directory when possible, as editors and CI expect."""
-    base = base or Path.cwd()
-    try:
-        rel = os.path.relpath(path, base)
-    except ValueError:
-        return str(path)
-    return rel.replace(os.sep, "/") if not rel.startswith("..") else str(path)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -68,7 +59,7 @@ def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
     kept_c, kept_j = [], []
     for path in catalogues + journeys:
         if not _inside(path, root):
-            errors.append(Diagnostic(_display(path, root, base), 1, 1, "error",
+            errors.append(Diagnostic(display_path(path, base), 1, 1, "error",
                                      "the file is a link to a place outside the portfolio folder", "outside",
                                      hint="copy the file into the portfolio instead of linking to it"))
         elif path in catalogues:
@@ -105,7 +96,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
     errors = list(files.errors)
     org_origin: str | None = None
     for path in files.catalogues:
-        display = _display(path, root, base)
+        display = display_path(path, base)
         source, problems = _read(path, display, max_bytes, cache)
         errors.extend(problems)
         if source is None:
@@ -146,7 +137,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
                 portfolio.origins[(name, ident)] = (display, (name, ident))
     seen_journeys: dict[str, str] = {}
     for path in files.journeys:
-        display = _display(path, root, base)
+        display = display_path(path, base)
         ident = path.stem
         source, problems = _read(path, display, max_bytes, cache)
         errors.extend(problems)

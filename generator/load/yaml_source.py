@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.common.diagnostics import Diagnostic
+from generator.model.source import Loc, Source
 
 try:  # libyaml is about 10x faster; its marks are just as exact.
     _Loader = yaml.CSafeLoader
@@ -27,9 +27,6 @@ MAX_BYTES = 2_000_000  # a journey file is a few KB; anything this big is a mist
 MAX_NODES = 200_000  # values after alias expansion ("billion laughs" stops here)
 MAX_DEPTH = 64
 
-Loc = tuple[Any, ...]
-
-
 def max_bytes_from_env(default: int | None = None) -> int:
     """The file size limit: $JOURNEYS_MAX_FILE_SIZE when set to a number, else `default`, else MAX_BYTES.
 
@@ -39,28 +36,6 @@ def max_bytes_from_env(default: int | None = None) -> int:
     if value.isdigit() and int(value) > 0:
         return int(value)
     return default if default and default > 0 else MAX_BYTES
-
-
-@dataclass
-class Source:
-    """A parsed YAML file: its data and where each part of it was written."""
-
-    file: str
-    data: Any
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-
-    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        """The line and column of `loc`, or of its closest written ancestor."""
-        loc = tuple(loc)
-        table = self.keys if key else self.values
-        if loc in table:
-            return table[loc]
-        while loc:
-            loc = loc[:-1]
-            if loc in self.values:
-                return self.values[loc]
-        return (1, 1)
 
 
 class _Invalid(Exception):

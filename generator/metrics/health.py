@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable
 
-from generator.load.metric_data import SeriesKey
+from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, shift, year_before
 from generator.model.entities import Direction, MetricDefinition
 from generator.model.portfolio import Portfolio
@@ -43,11 +43,6 @@ class Health(str, Enum):
         return {"on-target": "On target", "at-risk": "At risk", "off-target": "Off target", "no-data": "No data"}[self.value]
 
     @property
-    def symbol(self) -> str:
-        # shapes as well as colours, so the state reads without colour vision and in print
-        return {"on-target": "●", "at-risk": "▲", "off-target": "■", "no-data": "○"}[self.value]
-
-    @property
     def rank(self) -> int:
         """Worse is higher; no data is below every real state so it never hides one."""
         return {"no-data": 0, "on-target": 1, "at-risk": 2, "off-target": 3}[self.value]
@@ -58,10 +53,6 @@ class Trend(str, Enum):
     worse = "worse"
     steady = "steady"
     unknown = "unknown"
-
-    @property
-    def symbol(self) -> str:
-        return {"better": "↑", "worse": "↓", "steady": "→", "unknown": "·"}[self.value]
 
 
 def classify(value: float | None, definition: MetricDefinition) -> Health:

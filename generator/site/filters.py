@@ -35,10 +35,13 @@ import json
 import re
 from html import escape as _html_escape
 from html.parser import HTMLParser
+from typing import Callable
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from generator.site.text_cache import TextCache
 
 # What ordinary Markdown produces; anything else (raw HTML is off, so only via a bug) is dropped.
 BLOCK_TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "a", "img", "ul", "ol", "li", "blockquote",
@@ -148,28 +151,15 @@ def _guard_start(out: str) -> str:
 _ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!</?p>).)*)</p>\Z", re.S)
 
 
-# Python-Markdown's output (step 1 only) by "b"/"i" + text: preloaded from the previous build by
-# `text_cache.load`, and what this run converted or reused, for `text_cache.save`. Steps 2 and 3 always run,
-# so a cache entry, whatever it holds, still goes through the sanitiser: it can never put active content
-# on a page.
-_CONVERTED: dict[str, str] = {}
-_USED: dict[str, str] = {}
+def _markdown(s: str, block: bool) -> str:
+    """Step 1: Python-Markdown's conversion of `s`."""
+    md = _MD[block]
+    md.reset()
+    return md.convert(s)
 
 
-def _convert(s: str, block: bool) -> str:
-    key = ("b" if block else "i") + s
-    html = _CONVERTED.get(key)
-    if html is None:
-        md = _MD[block]
-        md.reset()
-        html = md.convert(s)
-    _USED[key] = html
-    return html
-
-
-@functools.lru_cache(maxsize=65536)
-def _render(s: str, kind: str) -> str:
-    html = _convert(s, kind == "block")
+def _finish(html: str, kind: str) -> str:
+    """Steps 2 and 3: whatever `html` holds (a fresh conversion or a cache entry), sanitised and made inert."""
     html = _sanitise(html, BLOCK_TAGS if kind == "block" else INLINE_TAGS if kind == "inline" else LABEL_TAGS)
     if kind != "block":
         # inline Markdown is one paragraph (or several when blank lines were collapsed): keep the contents
@@ -183,20 +173,59 @@ def _render(s: str, kind: str) -> str:
     return _guard_start(out)
 
 
-def text(value: object) -> Markup:
-    """Untrusted Markdown for a block: rendered, sanitised, inert to any later Markdown or template pass."""
-    # leading blank lines go, leading spaces stay: four of them start a code block
-    return Markup(_render(re.sub(r"\A(?:[ \t]*\n)+", "", _clean_input(value)).rstrip(), "block"))
+@functools.lru_cache(maxsize=65536)
+def _render(s: str, kind: str) -> str:
+    """The three steps, with no text cache: a pure function of its arguments, so memoised per process."""
+    return _finish(_markdown(s, kind == "block"), kind)
 
 
-def inline(value: object) -> Markup:
-    """Untrusted Markdown for one line (a heading, a table cell, a list item): inline syntax only."""
-    return Markup(_render(" ".join(_clean_input(value).split()), "inline"))
+class Filters:
+    """The filters of one build. With a `TextCache`, step 1 takes Python-Markdown's output from it when the
+    previous build converted the same text, and records what this build converted or reused (what the
+    cache saves); steps 2 and 3 always run, so an entry, whatever it holds, still goes through the
+    sanitiser: a cache can never put active content on a page. Without one, every text is converted."""
+
+    def __init__(self, texts: TextCache | None = None) -> None:
+        self.texts = texts
+        self._done: dict[tuple[str, str], str] = {}  # this build's finished output by (text, kind)
+
+    def render(self, s: str, kind: str) -> str:
+        texts = self.texts
+        if texts is None:
+            return _render(s, kind)
+        out = self._done.get((s, kind))
+        if out is None:
+            key = ("b" if kind == "block" else "i") + s
+            html = texts.stored.get(key)
+            if html is None:
+                html = _markdown(s, kind == "block")
+            texts.used[key] = html
+            out = self._done[(s, kind)] = _finish(html, kind)
+        return out
+
+    def text(self, value: object) -> Markup:
+        """Untrusted Markdown for a block: rendered, sanitised, inert to any later Markdown or template pass."""
+        # leading blank lines go, leading spaces stay: four of them start a code block
+        return Markup(self.render(re.sub(r"\A(?:[ \t]*\n)+", "", _clean_input(value)).rstrip(), "block"))
+
+    def inline(self, value: object) -> Markup:
+        """Untrusted Markdown for one line (a heading, a table cell, a list item): inline syntax only."""
+        return Markup(self.render(" ".join(_clean_input(value).split()), "inline"))
+
+    def label(self, value: object) -> Markup:
+        """Untrusted Markdown inside a link's text: like `inline`, without links or images."""
+        return Markup(self.render(" ".join(_clean_input(value).split()), "label"))
+
+    def mapping(self) -> dict[str, Callable[[object], object]]:
+        """The filters by the names templates use."""
+        return {"text": self.text, "inline": self.inline, "label": self.label, "plain": plain, "attr": attr,
+                "yaml": yaml}
 
 
-def label(value: object) -> Markup:
-    """Untrusted Markdown inside a link's text: like `inline`, without links or images."""
-    return Markup(_render(" ".join(_clean_input(value).split()), "label"))
+_WITHOUT_CACHE = Filters()  # holds no state: without a text cache, `render` is the pure `_render`
+text = _WITHOUT_CACHE.text
+inline = _WITHOUT_CACHE.inline
+label = _WITHOUT_CACHE.label
 
 
 def plain(value: object) -> Markup:
@@ -220,4 +249,4 @@ def yaml(value: object) -> Markup:
     return Markup(json.dumps(title(value), ensure_ascii=False))
 
 
-FILTERS = {"text": text, "inline": inline, "label": label, "plain": plain, "attr": attr, "yaml": yaml}
+FILTERS = _WITHOUT_CACHE.mapping()  # the filters without a text cache

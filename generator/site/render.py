@@ -31,6 +31,7 @@ from generator.model.entities import JourneyLevel, OpportunityStatus, SolutionSt
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.site.render_pool import render_pages
+from generator.site.text_cache import TextCache
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -99,6 +100,7 @@ class Site:
     pages: dict[str, Page]
     assets: dict[str, bytes]
     nav: list
+    rendered_by_child: int = 0  # pages a forked child rendered (render_pool): 0 when none, or it failed
 
     def files(self) -> dict[str, bytes]:
         """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
@@ -283,8 +285,9 @@ class Index:
 
 # ------------------------------------------------------------------------------------------ rendering
 
-def environment(template_dirs: Iterable[Path | str] = ()) -> jinja2.Environment:
-    """The templates' environment: project overrides first, then the package defaults; autoescaped."""
+def environment(template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None) -> jinja2.Environment:
+    """The templates' environment: project overrides first, then the package defaults; autoescaped; user
+    Markdown converted through `texts` when given."""
     loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     env = jinja2.Environment(
@@ -295,19 +298,20 @@ def environment(template_dirs: Iterable[Path | str] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(filters.FILTERS)
+    env.filters.update(filters.Filters(texts).mapping())
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
 
 class _Renderer:
     def __init__(self, portfolio: Portfolio, report_warnings: list[Diagnostic], extras: Extras,
-                 env: jinja2.Environment):
+                 env: jinja2.Environment, texts: TextCache | None = None):
         self.p = portfolio
         self.ix = Index(portfolio)
         self.warnings = report_warnings
         self.extras = extras
         self.env = env
+        self.texts = texts
         self.pages: dict[str, Page] = {}
         self._ranked = sorted(portfolio.opportunities, key=lambda i: (-score(portfolio.opportunities[i]), i))
         self._rank = {oid: n for n, oid in enumerate(self._ranked)}
@@ -366,9 +370,6 @@ class _Renderer:
             "history": self.extras.history,
         }
 
-    def ranked(self) -> list[str]:
-        return list(self._ranked)
-
     def render(self, path: str, template: str, source: str | None = None, **ctx) -> None:
         content = self.env.get_template(template).render(**self._context(path), **ctx)
         self.pages[path] = Page(path, _tidy(content), source)
@@ -396,10 +397,10 @@ class _Renderer:
 
     def site(self) -> Site:
         p = self.p
-        render_pages(self, self.jobs())
+        by_child = render_pages(self, self.jobs(), texts=self.texts)
         assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
         assets.update(self.extras.assets)
-        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav())
+        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
 
     def nav(self) -> list:
         def entry(jid: str):
@@ -496,11 +497,12 @@ def portfolio_json(p: Portfolio) -> str:
 
 
 def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), extras: Extras | None = None,
-                template_dirs: Iterable[Path | str] = ()) -> Site:
+                template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
-    metrics stage computes; `template_dirs` folders whose templates override the package's by name.
+    metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
+    the text cache (`text_cache.kept`) that user Markdown is converted through, None for none.
     """
-    env = environment(template_dirs)
-    return _Renderer(portfolio, sorted(warnings), extras or Extras(), env).site()
+    env = environment(template_dirs, texts)
+    return _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts).site()
