@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, run_cli
 from generator.site import filters
 from generator.load.check import check
-from generator.site.render import Chart, Extras, render_site, score, url_of
+from generator.site.render import Extras, PageChart, render_site, score, url_of
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("JOURNEYS_UPDATE_GOLDEN") == "1"
@@ -65,7 +65,7 @@ def test_health_badges_default_to_no_data_and_take_extras():
     plain = golden_site("buy").pages["journeys/buy/index.md"].content
     assert 'jm-health--no-data' in plain and "jm-health--off-target" not in plain
     extras = Extras(health={"journey:buy": "off-target", "step:buy/ask": "at-risk", "department:sales": "on-target"},
-                    charts={"buy": [Chart("assets/charts/buy-nps.svg", "NPS by month", "NPS")]},
+                    charts={"buy": [PageChart("assets/charts/buy-nps.svg", "NPS by month", "NPS")]},
                     assets={"assets/charts/buy-nps.svg": b"<svg/>"})
     site = golden_site("buy", extras=extras)
     page = site.pages["journeys/buy/index.md"].content

@@ -22,7 +22,7 @@ from generator.load.history import History
 from generator.charts.metrics_view import MetricsView, compute
 from generator.metrics.series import period_label
 from generator.model.portfolio import Portfolio
-from generator.site.render import Chart as SiteChart
+from generator.site.render import PageChart
 from generator.site.render import Extras
 
 CHART_DIR = "assets/charts"
@@ -72,7 +72,7 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
         shown = whole or max(members, key=lambda m: (m.health.rank, m.distance or 0.0))
         if shown.period is not None:
             latest[f"metric:{mid}@{jid}"] = f"{fmt(shown.value, shown.definition.unit)} ({period_label(shown.period, size)})"
-    charts: dict[str, list[SiteChart]] = {}
+    charts: dict[str, list[PageChart]] = {}
     assets: dict[str, bytes] = {}
     for owner, owned in view.charts.items():
         for c in owned:
@@ -81,7 +81,7 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
                 assets[path] = read_chart(cache, c)
             if owner:
                 charts.setdefault(owner, []).append(
-                    SiteChart(path, c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind))
+                    PageChart(path, c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind))
     overall = view.charts.get("", [])
     attention = []
     for m in h.attention():
@@ -95,7 +95,7 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
             "target": fmt(m.definition.target, unit), "warning": fmt(m.definition.warning, unit),
             "trend": m.trend.value, "trend_year": m.trend_year.value,
         })
-    portfolio_charts = [SiteChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
+    portfolio_charts = [PageChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
                                   kind=c.kind) for c in overall]
     return Extras(health=health, charts=charts, assets=dict(sorted(assets.items())), trends=trends,
                   latest=latest, attention=attention, portfolio_charts=portfolio_charts)

@@ -50,8 +50,9 @@ TRENDS = {
 
 
 @dataclass(frozen=True)
-class Chart:
-    """A chart for a journey page: an asset path (site-relative), its alternative text, and its data.
+class PageChart:
+    """A chart as a page shows it (`charts.draw.Chart` is what gets drawn): an asset path (site-relative),
+    its alternative text, caption and data table.
 
     `table` is the chart's numbers as an HTML table, shown in a <details> under the picture: markup made
     by the metrics stage (`site_metrics`), which escapes every text in it.
@@ -74,7 +75,7 @@ class Extras:
     """
 
     health: Mapping[str, str] = field(default_factory=dict)
-    charts: Mapping[str, Sequence[Chart]] = field(default_factory=dict)
+    charts: Mapping[str, Sequence[PageChart]] = field(default_factory=dict)
     assets: Mapping[str, bytes] = field(default_factory=dict)
     # same keys as `health` (and `persona:<id>`): `better`, `worse`, `steady` or `unknown`
     trends: Mapping[str, str] = field(default_factory=dict)
@@ -83,7 +84,7 @@ class Extras:
     # the needs-attention list, worst first: dicts of journey, step, step_name, metric, health, distance,
     # latest, target, warning, trend, trend_year (all strings)
     attention: Sequence[Mapping[str, str]] = field(default_factory=list)
-    portfolio_charts: Sequence[Chart] = field(default_factory=list)
+    portfolio_charts: Sequence[PageChart] = field(default_factory=list)
     history: History = field(default_factory=History)  # each journey's last change, the recent changes
 
 
