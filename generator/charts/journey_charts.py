@@ -13,14 +13,11 @@ from generator.charts.draw import Chart, Table, fmt, short
 from generator.metrics.health import Health, HealthIndex, MetricStatus
 from generator.load.metric_data import SeriesKey
 from generator.metrics.series import Series, period_label
-from generator.model.entities import Direction, Journey, MetricDefinition
+from generator.metrics.wording import direction_words, health_label, health_words
+from generator.model.entities import Journey
 from generator.model.portfolio import Portfolio
 
 EMOTION_WORDS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
-
-
-def _direction_words(definition: MetricDefinition) -> str:
-    return "higher is better" if definition.direction is Direction.higher else "lower is better"
 
 
 def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segments: list[Series] = ()) -> Chart:
@@ -36,11 +33,11 @@ def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segme
     data = {"points": points, "target": definition.target, "warning": definition.warning, "unit": unit,
             "direction": definition.direction.value, "health": status.health.value}
     few = sum(1 for p in series.points if p.value is None)
-    latest = (f"latest {period_label(status.period, size)}: {fmt(status.value, unit)}, {status.health.label.lower()}"
+    latest = (f"latest {period_label(status.period, size)}: {fmt(status.value, unit)}, {health_words(status.health)}"
               if status.period else "no period has enough responses yet")
     alt = (f"Line chart of {definition.name} for {where}, by {size} from {points[0][0]} to {points[-1][0]}; "
            f"{latest}; target {fmt(definition.target, unit)}, warning {fmt(definition.warning, unit)} "
-           f"({_direction_words(definition)})"
+           f"({direction_words(definition.direction)})"
            + (f"; {few} period{'s' if few != 1 else ''} with too few responses" if few else "") + ".")
     survey = series.source == "survey"
     segments = sorted(segments, key=lambda s: s.key.segment)
@@ -102,12 +99,12 @@ def multiples_chart(portfolio: Portfolio, jid: str, journey: Journey, statuses: 
                        "target": m.definition.target, "warning": m.definition.warning,
                        "health": m.health.value})
         rows.append((step_names[m.key.step], m.definition.name, fmt(m.value, m.definition.unit),
-                     period_label(m.period, size), fmt(m.definition.target, m.definition.unit), m.health.label))
+                     period_label(m.period, size), fmt(m.definition.target, m.definition.unit), health_label(m.health)))
     first, last = period_label(periods[0], size), period_label(periods[-1], size)
     counts = {h: sum(1 for m in steps if m.health is h) for h in (Health.on_target, Health.at_risk, Health.off_target)}
     alt = (f"Small multiples: {len(panels)} step metric{'s' if len(panels) != 1 else ''} of the journey "
            f"'{journey.title}', each a line from {first} to {last} with its target; "
-           + ", ".join(f"{n} {h.label.lower()}" for h, n in counts.items() if n) + ".")
+           + ", ".join(f"{n} {health_words(h)}" for h, n in counts.items() if n) + ".")
     return Chart("multiples", f"{jid}-multiples", "Step metrics", alt,
                  {"panels": panels, "first": first, "last": last},
                  Table(("Step", "Metric", "Latest", "Period", "Target", "Health"), tuple(rows)), jid)
