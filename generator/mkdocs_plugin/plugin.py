@@ -38,7 +38,7 @@ from generator.site.markdown_ext import CaptionExtension
 from generator.load.history import history
 from generator.site.search_steps import MapText, map_text, split_map_sections
 from generator.site.render import PATHS, Site, render_site
-from generator.charts.draw import Chart
+from generator.charts.specs import Chart
 from generator.site.metrics_extras import site_extras_without_charts
 from generator.site import text_cache
 from generator.load.yaml_source import max_bytes_from_env

@@ -17,7 +17,8 @@ from typing import Mapping, TypeVar
 from markupsafe import Markup
 
 from generator.charts.cache import RenderStats, ensure, read_chart
-from generator.charts.draw import Chart, fmt, table_html
+from generator.charts.draw import fmt, table_html
+from generator.charts.specs import Chart
 from generator.metrics.health import GroupStatus, HealthIndex, metric_places
 from generator.load.history import History
 from generator.charts.metrics_view import MetricsView, compute
