@@ -70,3 +70,23 @@ def test_no_health_words_outside_the_wording_module():
              if path.name != "wording.py"
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if quoted.search(line)]
     assert found == []
+
+
+def test_a_copied_template_with_an_old_string_key_gets_a_message_saying_what_to_write(tmp_path):
+    import pytest
+
+    from generator.load.check import check
+    from generator.site.render import render_site
+
+    (tmp_path / "persona.md.j2").write_text(
+        '{% import "_macros.md.j2" as m with context %}\n# {{ item.name | inline }} {{ m.badge("persona:" ~ ident) }}\n',
+        encoding="utf-8")
+    portfolio, _ = check(ROOT / "tests" / "golden" / "buy" / "input")
+    with pytest.raises(TypeError, match=r"m\.badge\(\) takes a badge such as status\.journey\(jid\).*not 'persona:pat'"):
+        render_site(portfolio, template_dirs=[tmp_path])
+    (tmp_path / "persona.md.j2").write_text(
+        '{% import "_macros.md.j2" as m with context %}\n# {{ item.name | inline }} {{ m.badge(status.persona(ident)) }}\n',
+        encoding="utf-8")
+    page = render_site(portfolio, template_dirs=[tmp_path]).pages["personas/pat.md"].content
+    assert page == ('# Pat <span class="jm-badge jm-health jm-health--no-data" title="Metric health: no data">'
+                    'no data</span>\n')

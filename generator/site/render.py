@@ -33,7 +33,7 @@ from generator.model.entities import JourneyLevel, OpportunityStatus, SolutionSt
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.site.render_pool import render_pages
-from generator.site.standing import Attention, Standings
+from generator.site.standing import Attention, Standings, as_badge
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -317,6 +317,7 @@ class _Renderer:
             "page_path": path,
             "href": href,
             "status": self.extras.standings,
+            "as_badge": as_badge,
             "words": wording,
             "attention": self.extras.attention,
             "has_metric_data": self.extras.standings.has_data(),

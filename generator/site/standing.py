@@ -28,6 +28,15 @@ class Badge:
 NO_DATA = Badge()
 
 
+def as_badge(value: object) -> Badge:
+    """The badge `m.badge(...)` was given; a string key such as `journey:<id>` (a template copied before the
+    typed look-ups) is refused with a message saying what to write instead."""
+    if isinstance(value, Badge):
+        return value
+    raise TypeError(f"m.badge() takes a badge such as status.journey(jid) or status.step(jid, step_id), "
+                    f"not {value!r}: update the template (see 'Changing how pages look' in docs/site.md)")
+
+
 @dataclass(frozen=True)
 class Attention:
     """One series on the needs-attention list, with its numbers formatted as shown."""
