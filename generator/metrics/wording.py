@@ -17,6 +17,8 @@ HEALTH_WORDS: dict[Health, str] = {
     Health.off_target: "off target",
     Health.no_data: "no data",
 }
+TREND_WORDS: dict[Trend, str] = {Trend.better: "better", Trend.worse: "worse", Trend.steady: "steady",
+                                 Trend.unknown: ""}
 TREND_ARROWS: dict[Trend, str] = {Trend.better: "↑", Trend.worse: "↓", Trend.steady: "→", Trend.unknown: ""}
 TREND_TITLES: dict[Trend, str] = {
     Trend.better: "better than the previous period",
@@ -40,7 +42,7 @@ def health_label(health: Health) -> str:
 
 def trend_word(trend: Trend) -> str:
     """`better`, `worse`, `steady`; "" when unknown (nothing is shown)."""
-    return "" if trend is Trend.unknown else trend.value
+    return TREND_WORDS[trend]
 
 
 def trend_arrow(trend: Trend) -> str:

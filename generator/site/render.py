@@ -318,7 +318,11 @@ class _Renderer:
             "href": href,
             "status": self.extras.standings,
             "as_badge": as_badge,
-            "words": wording,
+            # the words as look-up tables (cheaper than calls in a template): health_words[badge.health]...
+            "health_words": wording.HEALTH_WORDS,
+            "trend_words": wording.TREND_WORDS,
+            "trend_arrows": wording.TREND_ARROWS,
+            "trend_titles": wording.TREND_TITLES,
             "attention": self.extras.attention,
             "has_metric_data": self.extras.standings.has_data(),
             "portfolio_charts": self.extras.portfolio_charts,
