@@ -224,7 +224,8 @@ def test_chart_data_serialises_for_the_hash_in_the_shape_file_names_were_made_fr
                          '["2025-02",null,3]],"target":50.0,"unit":"%","warning":40.0}')
     emotion = EmotionData((EmotionStep("Ask", 2, True), EmotionStep("Pay", None, False)), (PhaseSpan("P", 0, 1),))
     assert js(emotion) == '{"phases":[["P",0,1]],"steps":[["Ask",2,true],["Pay",null,false]]}'
-    multiples = MultiplesData((Panel("Ask", "CSAT", "%", (None, 70.0), 80.0, 70.0, Health.at_risk),), "2025-01", "2025-02")
+    panel = Panel("Ask", "CSAT", "%", (None, 70.0), 80.0, 70.0, Health.at_risk)
+    multiples = MultiplesData((panel,), "2025-01", "2025-02")
     assert js(multiples) == ('{"first":"2025-01","last":"2025-02","panels":[{"health":"at-risk","metric":"CSAT",'
                              '"points":[null,70.0],"step":"Ask","target":80.0,"unit":"%","warning":70.0}]}')
     assert js(ImportanceData((ImportanceRow("Web", 3, None),))) == '{"rows":[["Web",3,null]]}'

@@ -71,8 +71,8 @@ def emotion_chart(jid: str, journey: Journey) -> Chart | None:
     alt = (f"Emotion curve of the journey '{journey.title}' across its {len(steps)} steps in "
            f"{len(phases)} phases, from 1 (very negative) to 5 (very positive); lowest at "
            f"'{short(low.name, 60)}' ({EMOTION_WORDS[low.emotion]}), highest at '{short(high.name, 60)}' "
-           f"({EMOTION_WORDS[high.emotion]})" + (f"; {truths} moment{'s' if truths != 1 else ''} of truth starred" if truths else "")
-           + ".")
+           f"({EMOTION_WORDS[high.emotion]})"
+           + (f"; {truths} moment{'s' if truths != 1 else ''} of truth starred" if truths else "") + ".")
     rows = []
     for span in phases:
         for s in steps[span.first:span.last + 1]:
@@ -135,7 +135,8 @@ def importance_chart(jid: str, journey: Journey) -> Chart | None:
                  ImportanceData(tuple(rows)), table, jid)
 
 
-def opportunity_chart(portfolio: Portfolio, ids: list[str], *, name: str, where: str, journey: str = "") -> Chart | None:
+def opportunity_chart(portfolio: Portfolio, ids: list[str], *, name: str, where: str,
+                      journey: str = "") -> Chart | None:
     items = [(i, portfolio.opportunities[i]) for i in ids if i in portfolio.opportunities]
     if not items:
         return None
