@@ -26,6 +26,7 @@ from typing import Callable
 from pydantic import BaseModel
 
 from generator.model.entities import COLLECTIONS, Journey, Owner, Step, StepRef, Touchpoint
+from generator.model.ids import JourneyId
 from generator.model.portfolio import Portfolio
 from generator.model.reference import type_text
 
@@ -308,14 +309,16 @@ def health_changes(old: Portfolio, new: Portfolio) -> list[str]:
     """
     from generator.charts.draw import fmt
     from generator.metrics.health import Health
+    from generator.metrics.wording import health_label
 
     a, b = _health(old), _health(new)
     lines = []
-    for jid in sorted(set(old.journeys) & set(new.journeys)):
+    for jid in sorted(JourneyId(j) for j in set(old.journeys) & set(new.journeys)):
         before = a.journeys[jid].health if jid in a.journeys else Health.no_data
         after = b.journeys[jid].health if jid in b.journeys else Health.no_data
         if before != after:
-            lines.append(f"- Journey {_named(new.journeys[jid].title, jid)}: {before.label} → {after.label}")
+            lines.append(f"- Journey {_named(new.journeys[jid].title, jid)}: "
+                         f"{health_label(before)} → {health_label(after)}")
     for key in sorted(set(a.metrics) | set(b.metrics)):
         if key.journey not in old.journeys or key.journey not in new.journeys:
             continue
@@ -327,7 +330,7 @@ def health_changes(old: Portfolio, new: Portfolio) -> list[str]:
         unit = (mb or ma).definition.unit
         where = f"{key.journey} / {key.step}" if key.step else key.journey
         values = f"latest {fmt(ma.value if ma else None, unit)} → {fmt(mb.value if mb else None, unit)}"
-        lines.append(f"- `{key.metric}` at {where}: {before.label} → {after.label} ({md(values)})")
+        lines.append(f"- `{key.metric}` at {where}: {health_label(before)} → {health_label(after)} ({md(values)})")
     return lines
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.charts.draw import Chart
+from generator.charts.specs import Chart
 from generator.metrics.health import HealthIndex, assess
 from generator.charts.journey_charts import journey_charts, portfolio_opportunity_chart
 from generator.model.metric_data import MetricData, SeriesKey

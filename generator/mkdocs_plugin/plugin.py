@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.charts.cache import Drawing, read_chart
-from generator.charts.draw import Chart
+from generator.charts.specs import Chart
 from generator.mkdocs_plugin.config import JourneysConfig, options_of
 from generator.options import Options
 from generator.pipeline import Pipeline

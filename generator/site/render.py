@@ -9,8 +9,9 @@ Pages come from Jinja2 templates in `generator/templates/`; a folder given in `t
 project's `theme/journeys/`) overrides any of them by file name. Every template renders from an
 autoescaping environment, and user text goes through the filters of `filters.py`.
 
-Later stages plug in through `Extras`: metric health per journey, step, department or metric (shown as
-a badge, "no data" when absent) and charts per journey (SVG assets shown on the journey page).
+Later stages plug in through `Extras`: metric health per journey, step, department, persona or metric
+(`site.standing`, shown as a badge, *no data* when absent) and charts per journey (SVG assets shown on the
+journey page).
 """
 
 from __future__ import annotations
@@ -27,32 +28,20 @@ import jinja2
 from generator.site import filters
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
+from generator.metrics import wording
 from generator.model.entities import JourneyLevel, OpportunityStatus, SolutionStatus, Step
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.site.render_pool import render_pages
 from generator.site.text_cache import TextCache
+from generator.site.standing import Attention, Standings, as_badge
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-HEALTH_STATES = {
-    "on-target": "on target",
-    "at-risk": "at risk",
-    "off-target": "off target",
-    "no-data": "no data",
-}
-# trend -> (arrow, words); "unknown" shows nothing
-TRENDS = {
-    "better": ("↑", "better than the previous period"),
-    "worse": ("↓", "worse than the previous period"),
-    "steady": ("→", "steady since the previous period"),
-    "unknown": ("", ""),
-}
-
-
 @dataclass(frozen=True)
-class Chart:
-    """A chart for a journey page: an asset path (site-relative), its alternative text, and its data.
+class PageChart:
+    """A chart as a page shows it (`charts.draw.Chart` is what gets drawn): an asset path (site-relative),
+    its alternative text, caption and data table.
 
     `table` is the chart's numbers as an HTML table, shown in a <details> under the picture: markup made
     by the metrics stage (`site_metrics`), which escapes every text in it.
@@ -69,22 +58,15 @@ class Chart:
 class Extras:
     """What later stages add to the pages; everything optional.
 
-    `health` maps a key to one of HEALTH_STATES: `journey:<id>`, `step:<journey-id>/<step-id>`,
-    `department:<id>`, `metric:<id>`, `metric:<id>@<journey-id>`. `charts` maps a journey id to its charts;
-    their bytes (and any other file) go in `assets`, by site-relative path.
+    `standings` holds the health badges, trends and latest values by typed id (absent: no data). `charts`
+    maps a journey id to its charts; their bytes (and any other file) go in `assets`, by site-relative path.
     """
 
-    health: Mapping[str, str] = field(default_factory=dict)
-    charts: Mapping[str, Sequence[Chart]] = field(default_factory=dict)
+    standings: Standings = field(default_factory=Standings)
+    charts: Mapping[str, Sequence[PageChart]] = field(default_factory=dict)
     assets: Mapping[str, bytes] = field(default_factory=dict)
-    # same keys as `health` (and `persona:<id>`): `better`, `worse`, `steady` or `unknown`
-    trends: Mapping[str, str] = field(default_factory=dict)
-    # `metric:<id>@<journey-id>` -> the latest value as shown, e.g. `84.6% (2026-10)`
-    latest: Mapping[str, str] = field(default_factory=dict)
-    # the needs-attention list, worst first: dicts of journey, step, step_name, metric, health, distance,
-    # latest, target, warning, trend, trend_year (all strings)
-    attention: Sequence[Mapping[str, str]] = field(default_factory=list)
-    portfolio_charts: Sequence[Chart] = field(default_factory=list)
+    attention: Sequence[Attention] = field(default_factory=list)  # the needs-attention list, worst first
+    portfolio_charts: Sequence[PageChart] = field(default_factory=list)
     history: History = field(default_factory=History)  # each journey's last change, the recent changes
 
 
@@ -331,14 +313,6 @@ class _Renderer:
                 rel = relpaths[(target, base)] = posixpath.relpath(target, base)
             return rel + (f"#{anchor}" if anchor else "")
 
-        def health(key: str) -> str:
-            state = self.extras.health.get(key, "no-data")
-            return state if state in HEALTH_STATES else "no-data"
-
-        def trend(key: str) -> str:
-            value = self.extras.trends.get(key, "unknown")
-            return value if value in TRENDS else "unknown"
-
         p = self.p
         return {
             "p": p,
@@ -346,13 +320,15 @@ class _Renderer:
             "org": p.organisation,
             "page_path": path,
             "href": href,
-            "health": health,
-            "health_label": HEALTH_STATES,
-            "trend": trend,
-            "trends": TRENDS,
-            "latest": self.extras.latest,
+            "status": self.extras.standings,
+            "as_badge": as_badge,
+            # the words as look-up tables (cheaper than calls in a template): health_words[badge.health]...
+            "health_words": wording.HEALTH_WORDS,
+            "trend_words": wording.TREND_WORDS,
+            "trend_arrows": wording.TREND_ARROWS,
+            "trend_titles": wording.TREND_TITLES,
             "attention": self.extras.attention,
-            "has_metric_data": bool(self.extras.health),
+            "has_metric_data": self.extras.standings.has_data(),
             "portfolio_charts": self.extras.portfolio_charts,
             "paths": PATHS,
             "journey_path": journey_path,
