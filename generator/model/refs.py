@@ -169,6 +169,17 @@ def _plan(model: type[BaseModel]) -> list[tuple[str, RefField | None]]:
 _PLANS: dict[type[BaseModel], list[tuple[str, RefField | None]]] = {}
 
 
+_ABSOLUTE: dict[tuple[RefField, tuple[str, ...]], RefField] = {}
+
+
+def _absolute(mark: RefField, shape: tuple[str, ...]) -> RefField:
+    """The mark of a nested model as a field of the entity, e.g. `channel` as `phases[].steps[]...channel`."""
+    key = (mark, shape)
+    if key not in _ABSOLUTE:
+        _ABSOLUTE[key] = RefField(mark.model, shape + mark.path, mark.kind, mark.within, mark.many)
+    return _ABSOLUTE[key]
+
+
 def _in_value(kind: str, ident: str, value: Any, shape: tuple[str, ...], at: Loc) -> Iterator[Reference]:
     if isinstance(value, BaseModel):
         yield from _in_model(kind, ident, value, shape, at)
@@ -186,7 +197,7 @@ def _in_model(kind: str, ident: str, model: BaseModel, shape: tuple[str, ...], a
         if mark is None:
             yield from _in_value(kind, ident, value, shape + (name,), at + (name,))
             continue
-        ref_field = RefField(mark.model, shape + mark.path, mark.kind, mark.within, mark.many)
+        ref_field = _absolute(mark, shape)
         journey = getattr(model, mark.within) if mark.within else None
         if mark.many:
             for i, target in enumerate(value or ()):
