@@ -153,6 +153,15 @@ def reference_fields(model: type[BaseModel]) -> list[RefField]:
     return list(_walk(model, (), (model,)))
 
 
+def mark_of(model: type[BaseModel], name: str) -> RefField | None:
+    """The mark on `model`'s own field `name` (a list of ids included), or None for a field that is no reference."""
+    return next((f for f in _plan_marks(model) if f.path[0] == name), None)
+
+
+def _plan_marks(model: type[BaseModel]) -> list[RefField]:
+    return [mark for _, mark in _plan(model) if mark is not None]
+
+
 # ------------------------------------------------------------------------------------------ the references
 
 
