@@ -118,7 +118,8 @@ def test_references_of_one_journey_with_list_indexes_and_step_targets():
     assert step_ref.key == ("steps", "life/buy") and step_ref.source_id == "buy" and step_ref.file is None
     assert str(step_ref.field) == "parent.step"
     channel = references_of("journeys", "buy", journey)[5]
-    assert str(channel.field) == "phases[].steps[].touchpoints[].channel" and channel.field.model.__name__ == "Touchpoint"
+    assert str(channel.field) == "phases[].steps[].touchpoints[].channel"
+    assert channel.field.model.__name__ == "Touchpoint"
     assert {r.field for r in references_of("journeys", "buy", journey)} <= set(reference_fields(Journey))
 
 
