@@ -154,3 +154,16 @@ def test_an_unresolved_reference_is_found_and_a_step_needs_its_journey(portfolio
     assert not resolves(loaded, replace(broken, target="nowhere"))
     step = replace(broken, kind="steps", target=loaded.journeys["buy"].steps()[0].id, journey="buy")
     assert resolves(loaded, step) and not resolves(loaded, replace(step, journey="elsewhere"))
+
+
+def test_the_reference_page_lists_every_mark():
+    from generator.model.reference import _anchor, reference_markdown
+
+    text = reference_markdown()
+    table = text[text.index("\n## References\n"):]
+    rows = [line for line in table.splitlines() if line.startswith("| [")]
+    expected = [(m, f) for m in model_classes() for f in reference_fields(m) if f.model is m]
+    assert len(rows) == len(expected) == sum(len(v) for v in MARKED.values())
+    for row, (model, f) in zip(rows, expected):
+        assert row.startswith(f"| [{model.__name__}](#{_anchor(model)}) | `{f}` | ")
+    assert "| [StepRef](#stepref) | `step` | a step of the journey named by `journey` |" in rows
