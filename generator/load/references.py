@@ -41,6 +41,7 @@ class _Checker:
     def __init__(self, portfolio: Portfolio):
         self.p = portfolio
         self.out: list[Diagnostic] = []
+        self.used: set[tuple[str, str]] = set()  # (kind, id) referenced from a journey
 
     def at(self, file: str, loc: Loc, message: str, code: Code, hint: str = "", severity: str = "error",
            key: bool = False) -> None:
@@ -65,7 +66,9 @@ class _Checker:
         """Every reference the entity writes (found from the model's `Ref` marks) must resolve."""
         file, base = self.p.origins[(kind, ident)]
         for r in references_of(kind, ident, entity):
-            loc = tuple(base) + r.path
+            if kind == "journeys":
+                self.used.add((r.kind, r.target))
+            loc = base + r.path
             if r.kind == "journeys" and kind == "journeys" and r.target == ident:
                 message, hint = SELF_LINKS[r.field.field]
                 self.at(file, loc, message.format(ident=ident), Code.CYCLE, hint)
@@ -146,8 +149,8 @@ class _Checker:
     def unused_opportunities(self) -> None:
         if "journeys" in self.p.unreadable:
             return
-        used = {r.target for jid, j in self.p.journeys.items() for r in references_of("journeys", jid, j)
-                if r.kind == "opportunities"}
+        # the journeys checked (salvaged ones too: what they keep is in their raw data below anyway)
+        used = {ident for kind, ident in self.used if kind == "opportunities"}
         keys = {f.name for f in reference_fields(Journey) if f.kind == "opportunities"}
         for kind, ident in self.p.broken:  # an invalid journey still says what it references
             if kind == "journeys":
