@@ -164,7 +164,7 @@ def test_an_unresolved_reference_is_found_and_a_step_needs_its_journey(portfolio
     loaded, _ = check(root)
     refs = list(iter_references(loaded))
     assert refs and all(resolves(loaded, r) for r in refs)
-    broken = [r for r in refs if r.kind != "steps"][0]
+    broken = next(r for r in refs if r.kind != "steps")
     assert not resolves(loaded, broken._replace(target="nowhere"))
     step = broken._replace(kind="steps", target=loaded.journeys["buy"].steps()[0].id, journey="buy")
     assert resolves(loaded, step) and not resolves(loaded, step._replace(journey="elsewhere"))

@@ -73,7 +73,7 @@ class _Checker:
                 message, hint = SELF_LINKS[r.field.field]
                 self.at(file, loc, message.format(ident=ident), Code.CYCLE, hint)
             elif r.kind == "steps":
-                journey = self.p.journeys.get(r.journey) if r.journey != ident else None
+                journey = self.p.journeys.get(r.journey or "") if r.journey != ident else None
                 steps = [s.id for s in journey.steps()] if journey is not None else []
                 if journey is not None and r.target not in steps:  # an unknown journey is reported already
                     hint = did_you_mean(r.target, steps) or known(steps)

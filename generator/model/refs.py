@@ -21,8 +21,10 @@ import functools
 import inspect
 import types
 import typing
-from dataclasses import dataclass, field as _field
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -188,7 +190,8 @@ def _walk_of(model: type[BaseModel]) -> Callable[[str, str, BaseModel, list[Refe
     _emit(model, "v0", "()", (), "    ", lines, constants)
     lines.append("    return None")
     namespace: dict[str, Any] = {}
-    exec(compile("\n".join(lines), f"<references of {model.__name__}>", "exec"), constants, namespace)
+    # the source holds only field names and kinds from the models, never portfolio content
+    exec(compile("\n".join(lines), f"<references of {model.__name__}>", "exec"), constants, namespace)  # noqa: S102
     return namespace["walk"]
 
 
@@ -212,13 +215,13 @@ def _emit(model: type[BaseModel], var: str, at: str, shape: tuple[str, ...], ind
             journey = f"{var}.{mark.within}" if mark.within else "None"
             lines.append(f"{indent}{value} = {var}.{name}")
             if mark.many:
-                lines += [f"{indent}for i{n}, t{n} in enumerate({value} or ()):",
-                          f"{indent}    out.append(new(R, (kind, ident, {at} + ({name!r}, i{n}), F{n}, {mark.kind!r}, t{n},"
-                          f" {journey}, None, (), 0, 0)))"]
+                args = f"kind, ident, {at} + ({name!r}, i{n}), F{n}, {mark.kind!r}, t{n}, {journey}"
+                item = f"new(R, ({args}, None, (), 0, 0))"
+                lines += [f"{indent}for i{n}, t{n} in enumerate({value} or ()):", f"{indent}    out.append({item})"]
             else:
-                lines += [f"{indent}if {value} is not None:",
-                          f"{indent}    out.append(new(R, (kind, ident, {at} + ({name!r},), F{n}, {mark.kind!r}, {value},"
-                          f" {journey}, None, (), 0, 0)))"]
+                args = f"kind, ident, {at} + ({name!r},), F{n}, {mark.kind!r}, {value}, {journey}"
+                item = f"new(R, ({args}, None, (), 0, 0))"
+                lines += [f"{indent}if {value} is not None:", f"{indent}    out.append({item})"]
             continue
         constants[f"_{n}"] = None  # reserves the number
         inner, container = _container(info.annotation)
@@ -259,7 +262,7 @@ def _is_model(annotation: object) -> bool:
     return inspect.isclass(annotation) and issubclass(annotation, BaseModel)
 
 
-def references_of(kind: str, ident: str, entity: BaseModel, portfolio: "Portfolio | None" = None) -> list[Reference]:
+def references_of(kind: str, ident: str, entity: BaseModel, portfolio: Portfolio | None = None) -> list[Reference]:
     """The references written in one entity, in the order they are written (the model's field order).
 
     With `portfolio`, each carries its file, its path in that file and its line and column (when the
@@ -279,7 +282,7 @@ def references_of(kind: str, ident: str, entity: BaseModel, portfolio: "Portfoli
     return out
 
 
-def iter_references(portfolio: "Portfolio", *, salvaged: bool = False) -> Iterator[Reference]:
+def iter_references(portfolio: Portfolio, *, salvaged: bool = False) -> Iterator[Reference]:
     """Every reference in a loaded portfolio: the catalogue's (collection by collection, in file order),
     then the journeys' (by id). With `salvaged`, also those of invalid journeys kept for checking.
     """
@@ -295,7 +298,7 @@ def iter_references(portfolio: "Portfolio", *, salvaged: bool = False) -> Iterat
         yield from references_of("journeys", jid, journeys[jid], portfolio)
 
 
-def resolves(portfolio: "Portfolio", reference: Reference) -> bool:
+def resolves(portfolio: Portfolio, reference: Reference) -> bool:
     """Whether the target is defined (for a step: the journey holds a step with that id)."""
     if reference.kind == "steps":
         journey = portfolio.journeys.get(reference.journey or "")
