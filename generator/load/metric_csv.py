@@ -18,6 +18,7 @@ from collections import Counter
 from itertools import groupby, repeat
 from operator import itemgetter
 
+from generator.common.codes import Code
 from generator.load.metric_messages import csv_syntax
 from generator.load.metric_rows import _NO_DATE, RowChecks, real_date
 from generator.model.metric_data import FIRST_DATE, LAST_DATE, SCALES, MetricData, period_start, value_limits
@@ -38,7 +39,7 @@ class FileReader(RowChecks):
 
     def read(self) -> None:
         if not self.text.strip():
-            self.error(1, 1, "the file is empty", "empty",
+            self.error(1, 1, "the file is empty", Code.EMPTY,
                        hint="add a header row (`date,metric,journey,step,value` or `date,metric,journey,step,score`) "
                             "and data, or delete the file")
             return
@@ -61,7 +62,7 @@ class FileReader(RowChecks):
             self.csv_error(*failure)
             return
         if rows_read == 0 and not self.errors:
-            self.error(1, 1, "the file has a header but no rows", "empty", hint="add data rows, or delete the file")
+            self.error(1, 1, "the file has a header but no rows", Code.EMPTY, hint="add data rows, or delete the file")
         self.data.rows += rows_read
 
     def runs(self, rows: list[list[str]], lines, width: int) -> int:
@@ -82,7 +83,7 @@ class FileReader(RowChecks):
 
     def csv_error(self, line: int, message: str) -> None:
         text, hint = csv_syntax(message)
-        self.error(line, 1, text, "csv-syntax", hint=hint)
+        self.error(line, 1, text, Code.CSV_SYNTAX, hint=hint)
 
     def series_ids(self, row: list[str]) -> tuple:
         """The ids of a row as written (not stripped): the key of its series once accepted."""

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from generator.common.files import display_path
 from generator.common import fork
+from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.load.metric_csv import FileReader
 from generator.load.metric_files import data_files, halfway
@@ -57,7 +58,8 @@ class _Reading:
                 path.resolve().relative_to(self.root.resolve())
             except ValueError:
                 self.errors.append(Diagnostic(display, 1, 1, "error",
-                                              "the file is a link to a place outside the portfolio folder", "outside",
+                                              "the file is a link to a place outside the portfolio folder",
+                                              Code.OUTSIDE,
                                               hint="copy the file into the portfolio instead of linking to it"))
                 continue
             text, problems = read_text(path, display, self.max_bytes)
