@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import yaml
 
-from generator.load.check import check
-from generator.common.diagnostics import Report, plural
+from generator.load.check import check, summary_line
+from generator.common.diagnostics import Report, github_lines, step_summary
 from generator.model.portfolio import Portfolio
 from generator.load.yaml_source import MAX_BYTES
 
@@ -45,12 +46,24 @@ def add_max_file_size(parser: argparse.ArgumentParser) -> None:
                         help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
 
 
-def summary_line(portfolio: Portfolio, report: Report) -> str:
-    """`✓ 12 journeys, 104 steps: 0 errors, 0 warnings`: the last line of every check."""
-    errors, warnings = len(report.errors), len(report.warnings)
-    summary = (f"{plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
-               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
-    return ("✓ " if not errors else "✗ ") + summary
+def print_report(report: Report, fmt: str = "text", file=None) -> None:
+    """The diagnostics grouped by cause, as text or GitHub annotations (at most 50, the worst first)."""
+    groups = report.grouped()
+    lines = github_lines(groups) if fmt == "github" else [g.text() for g in groups]
+    for line in lines:
+        print(line, file=file or sys.stdout)
+
+
+def write_step_summary(report: Report, headline: str) -> None:
+    """On GitHub Actions, the complete list as a table in the job summary (appended, as GitHub expects)."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(step_summary(report.grouped(), headline))
+    except OSError as exc:
+        print(f"journeys: warning: cannot write the job summary to {target}: {exc.strerror or exc}", file=sys.stderr)
 
 
 def checked(root: Path, *, strict: bool, prog: str, max_bytes: int = MAX_BYTES, cache_dir: Path | None = None
@@ -58,7 +71,6 @@ def checked(root: Path, *, strict: bool, prog: str, max_bytes: int = MAX_BYTES, 
     """`check` as `journeys check` prints it; None (after printing every error) when invalid."""
     print(f"{prog}: checking {root}/", file=sys.stderr)
     portfolio, report = check(root, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
-    for d in report.sorted():
-        print(d.text())
+    print_report(report)
     print(summary_line(portfolio, report))
     return None if report.errors else (portfolio, report)

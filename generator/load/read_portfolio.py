@@ -145,6 +145,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
                 target[ident] = entry
                 portfolio.origins[(name, ident)] = (display, (name, ident))
     seen_journeys: dict[str, str] = {}
+    portfolio.journeys_read = len(files.journeys)
     for path in files.journeys:
         display = _display(path, root, base)
         ident = path.stem

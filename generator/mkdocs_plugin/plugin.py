@@ -31,8 +31,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.load.check import check
-from generator.common.diagnostics import plural
+from generator.load.check import check, summary_line
 from generator.charts.cache import ENV_CACHE, Drawing, cache_dir, read_chart, start
 from generator.site.markdown_ext import CaptionExtension
 from generator.load.history import history
@@ -134,9 +133,8 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd(), max_bytes=limit,
                                   cache_dir=charts)
         if report.errors:
-            lines = [d.text() for d in report.sorted()]
-            lines.append(f"✗ {plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
-                         f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}")
+            lines = [g.text() for g in report.grouped()]
+            lines.append(summary_line(portfolio, report))
             raise PluginError("journeys: the portfolio is invalid:\n" + "\n".join(lines))
         for d in report.warnings:
             log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
