@@ -176,3 +176,19 @@ def test_summary_counts_every_journey_read(portfolio, tmp_path):
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[-1] == "✗ 2 journeys (1 invalid), 3 steps: 1 error, 0 warnings"
+
+
+def test_diff_names_the_removed_journey_then_the_errors_exit_3(deleted):
+    result = run_cli("diff", "HEAD~1", "HEAD", cwd=deleted)
+    assert result.returncode == 3, result.stderr
+    out = result.stdout
+    assert "### Journeys removed\n\n- **I claim for storm damage during a named storm** " \
+           f"(`{GONE}`): 4 phases, 9 steps\n" in out
+    agg = len(rows_naming(deleted / "journeys" / "data" / "aggregated.csv", GONE))
+    survey = len(rows_naming(deleted / "journeys" / "data" / "survey-responses.csv", GONE))
+    head = git(deleted, "rev-parse", "--short", "HEAD")
+    assert out.endswith(
+        f"### Errors\n\nThe portfolio at `HEAD` ({head}) has **{agg + survey:,} errors** (2 distinct problems); "
+        "check it out and run `journeys check` to see them:\n\n"
+        f"- journeys/data/aggregated.csv: {agg:,} errors\n"
+        f"- journeys/data/survey-responses.csv: {survey:,} errors\n")
