@@ -69,19 +69,25 @@ def _display(path: Path) -> str:
 
 
 def unified_diff(changes: Changeset) -> str:
-    """Every change as a unified diff (`a/old` -> `b/new`), as `git diff` prints it."""
+    """Every change as a unified diff in git's format (renames and deletions included): `git apply` takes it."""
     out: list[str] = []
     for path in changes.changed():
-        old = path.read_text(encoding="utf-8") if path.exists() else ""
-        new = changes.texts.get(path, old) or ""
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        new = changes.texts.get(path, old)
         target = changes.moves.get(path, path)
-        a = f"a/{_display(path)}" if path.exists() else "/dev/null"
-        b = f"b/{_display(target)}" if changes.texts.get(path, "") is not None else "/dev/null"
+        a, b = _display(path), _display(target)
+        out.append(f"diff --git a/{a} b/{b}\n")
+        if old is None:
+            out.append("new file mode 100644\n")
+        elif new is None:
+            out.append("deleted file mode 100644\n")
         if path in changes.moves:
-            out.append(f"rename {_display(path)} → {_display(target)}\n")
-        out.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), a, b))
-        if out and not out[-1].endswith("\n"):
-            out[-1] += "\n\\ No newline at end of file\n"
+            out += [f"rename from {a}\n", f"rename to {b}\n"]
+        body = list(difflib.unified_diff((old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True),
+                                         f"a/{a}" if old is not None else "/dev/null",
+                                         f"b/{b}" if new is not None else "/dev/null"))
+        for line in body:
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 

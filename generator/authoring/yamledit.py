@@ -132,54 +132,71 @@ class Edits:
         return "".join(out)
 
 
-def remove_list_item(edits: Edits, source: Source, loc: Loc) -> None:
-    """Remove item `loc[-1]` of the list at `loc[:-1]`, written as a flow list (`[a, b]`) or a block list."""
+def remove_list_items(edits: Edits, source: Source, parent: Loc, indices: set[int]) -> None:
+    """Remove items `indices` of the list at `parent`, written as a flow list (`[a, b]`, rewritten on its
+    line from the kept items' own text) or a block list (each item's lines deleted; `key: []` when none is
+    left)."""
     lines = edits.lines
-    parent = tuple(loc[:-1])
+    parent = tuple(parent)
     items = source.data
     for part in parent:
         items = items[part]
-    line, col = source.position(loc)
-    text = lines[line - 1]
     seq_line, seq_col = source.position(parent)
-    if seq_line == line and text[seq_col - 1:seq_col] == "[":
-        start, end = scalar_span(text, col)
-        n = len(items)
-        index = loc[-1]
-        if n == 1:
-            # `[a]` -> `[]`
-            close = text.index("]", end)
-            edits.replacements.append((line - 1, seq_col - 1, close + 1, "[]"))
-            return
-        if index < n - 1:
-            nxt_line, nxt_col = source.position(parent + (index + 1,))
-            if nxt_line != line:
+    text = lines[seq_line - 1]
+    if text[seq_col - 1:seq_col] == "[":
+        kept = []
+        for i in range(len(items)):
+            line, col = source.position(parent + (i,))
+            if line != seq_line:
                 raise EditError("a flow list over several lines")
-            edits.replacements.append((line - 1, start, nxt_col - 1, ""))
-        else:
-            prev_line, prev_col = source.position(parent + (index - 1,))
-            if prev_line != line:
-                raise EditError("a flow list over several lines")
-            _, prev_end = scalar_span(text, prev_col)
-            edits.replacements.append((line - 1, prev_end, end, ""))
+            if i not in indices:
+                start, end = scalar_span(text, col)
+                kept.append(text[start:end])
+        close = _flow_end(text, seq_col - 1)
+        edits.replacements.append((seq_line - 1, seq_col - 1, close + 1, "[" + ", ".join(kept) + "]"))
         return
-    # a block list: `- item` on its own line
-    dash = text.rfind("-", 0, col - 1)
-    if dash < 0 or text[:dash].strip():
-        raise EditError("a list item that is not on a line of its own")
-    if len(items) == 1:
-        # the list would be empty: `key:\n  - a` -> `key: []`
-        key_line, key_col = source.position(parent, key=True)
-        if isinstance(parent[-1], int):
-            raise EditError("a nested list")
-        key_text = lines[key_line - 1]
-        colon = key_text.index(":", key_col - 1)
-        rest = key_text[colon + 1:]
-        comment = rest[rest.index("#"):] if "#" in rest else ""
-        newline = "\n" if key_text.endswith("\n") else ""
-        new_key_line = key_text[:colon + 1] + " []" + (" " + comment.rstrip("\n") if comment else "") + newline
-        edits.replacements.append((key_line - 1, 0, len(key_text), new_key_line))
-    edits.delete_lines(line - 1, block_end(lines, line - 1, dash))
+    for i in sorted(indices):
+        line, col = source.position(parent + (i,))
+        item_text = lines[line - 1]
+        dash = item_text.rfind("-", 0, col - 1)
+        if dash < 0 or item_text[:dash].strip():
+            raise EditError("a list item that is not on a line of its own")
+        edits.delete_lines(line - 1, block_end(lines, line - 1, dash))
+    if len(indices) >= len(items):
+        _empty_list(edits, source, parent)
+
+
+def _flow_end(text: str, start: int) -> int:
+    """The index of the `]` closing the flow list opened at `start` (quotes and nesting skipped)."""
+    depth, k = 0, start
+    while k < len(text):
+        ch = text[k]
+        if ch in "'\"":
+            _, k = scalar_span(text, k + 1)
+            continue
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    raise EditError("a flow list over several lines")
+
+
+def _empty_list(edits: Edits, source: Source, parent: Loc) -> None:
+    """The list at `parent` loses every item: `key:` followed by items becomes `key: []` (comment kept)."""
+    if not parent or isinstance(parent[-1], int):
+        raise EditError("a nested list")
+    lines = edits.lines
+    key_line, key_col = source.position(parent, key=True)
+    key_text = lines[key_line - 1]
+    colon = key_text.index(":", key_col - 1)
+    rest = key_text[colon + 1:]
+    comment = rest[rest.index("#"):].rstrip("\r\n") if "#" in rest else ""
+    newline = "\n" if key_text.endswith("\n") else ""
+    edits.replacements.append((key_line - 1, 0, len(key_text),
+                               key_text[:colon + 1] + " []" + (" " + comment if comment else "") + newline))
 
 
 def remove_key(edits: Edits, source: Source, loc: Loc) -> None:
@@ -192,23 +209,6 @@ def remove_key(edits: Edits, source: Source, loc: Loc) -> None:
     if text[:col - 1].strip() == "-":
         raise EditError("the first key of a list item")
     edits.delete_lines(line - 1, block_end(lines, line - 1, col - 1))
-
-
-def remove_list_entry(edits: Edits, source: Source, loc: Loc) -> None:
-    """Remove the whole item `loc` of a block list of mappings (`- id: x` and its lines)."""
-    lines = edits.lines
-    parent = tuple(loc[:-1])
-    items = source.data
-    for part in parent:
-        items = items[part]
-    line, col = source.position(loc)
-    text = lines[line - 1]
-    dash = text.rfind("-", 0, col)
-    if dash < 0 or text[:dash].strip():
-        raise EditError("a list item that is not on a line of its own")
-    if len(items) == 1:
-        raise EditError("the only item of its list")
-    edits.delete_lines(line - 1, block_end(lines, line - 1, dash))
 
 
 def append_entries(text: str, source: Source | None, collection: str, entry_lines: list[str]) -> str:
