@@ -192,3 +192,23 @@ def test_diff_names_the_removed_journey_then_the_errors_exit_3(deleted):
         "check it out and run `journeys check` to see them:\n\n"
         f"- journeys/data/aggregated.csv: {agg:,} errors\n"
         f"- journeys/data/survey-responses.csv: {survey:,} errors\n")
+
+
+def test_the_rows_of_a_deleted_journey_go_with_remove_cascade(deleted, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(deleted, repo, symlinks=True)
+    result = run_cli("remove", "journey", GONE, cwd=repo)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"journeys remove: error: journey '{GONE}' is not defined any more, but still "
+                                    "named here:\n  journeys/data/aggregated.csv: ")
+    result = run_cli("remove", "journey", GONE, "--cascade", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    agg = len(rows_naming(deleted / "journeys" / "data" / "aggregated.csv", GONE))
+    assert result.stdout.splitlines()[:3] == [
+        f"removed journey '{GONE}':", f"  journey '{GONE}' is not defined: only what still names it is removed",
+        f"  journeys/data/aggregated.csv: {agg:,} metric data rows removed"]
+    check = run_cli("check", cwd=repo)
+    assert check.returncode == 0, check.stdout
+    # an id named nowhere is still unknown
+    result = run_cli("remove", "journey", "storm-surge", "--cascade", cwd=repo)
+    assert result.returncode == 1 and "unknown journey 'storm-surge'" in result.stderr

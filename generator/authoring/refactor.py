@@ -47,6 +47,7 @@ class Target:
     kind: str  # a collection, `journeys` or `steps`
     ident: str  # for a step, the step's id
     journey: str | None = None  # for a step, its journey
+    dangling: bool = False  # not defined any more, only still named (a journey file deleted by hand)
 
     def __str__(self) -> str:
         return f"{self.journey}/{self.ident}" if self.kind == "steps" else self.ident
@@ -97,6 +98,21 @@ def resolve(portfolio: Portfolio, kind_word: str, ident: str) -> Target:
             raise Refused(f"{kind_word} '{ident}' has errors: fix them first (journeys check)")
         raise Refused(f"unknown {kind_word} '{ident}' [{_hint(ident, pool)}]")
     return Target(kind, ident)
+
+
+def resolve_for_removal(portfolio: Portfolio, kind_word: str, ident: str) -> Target:
+    """As `resolve`, and also an id no longer defined but still named (by references or metric data rows):
+    removing it removes what still names it, e.g. the data rows of a journey whose file was deleted."""
+    try:
+        return resolve(portfolio, kind_word, ident)
+    except Refused:
+        kind = KINDS[kind_word]
+        if kind == "steps" or "/" in ident or not re.match(ID_PATTERN, ident):
+            raise
+        target = Target(kind, ident, dangling=True)
+        if _references(portfolio, target) or _csv_rows(portfolio.root, target):
+            return target
+        raise
 
 
 def _hint(word: str, pool) -> str:
@@ -314,11 +330,14 @@ def _cascade_action(r: Reference) -> str:
 
 def remove(portfolio: Portfolio, kind_word: str, ident: str, *, cascade: bool) -> Changeset:
     """Every change removing the entity; without `cascade`, Refused listing what would break when it is used."""
-    target = resolve(portfolio, kind_word, ident)
+    target = resolve_for_removal(portfolio, kind_word, ident)
     found, rows = uses(portfolio, target)
     if not cascade and (found or rows):
         lines = [f"  {u.where}: {u.what}" for u in found]
         lines += [f"  {_shown(p)}: {plural(len(r), 'metric data row')}" for p, r in rows.items()]
+        if target.dangling:
+            raise Refused(f"{kind_word} '{ident}' is not defined any more, but still named here:\n" + "\n".join(lines)
+                          + "\nnothing changed [with --cascade these go too]")
         raise Refused(f"{kind_word} '{ident}' is still used; removing it would break:\n" + "\n".join(lines)
                       + "\nnothing changed [with --cascade these go too; or change them first]")
     blocked = [u for u in found if not u.action]
@@ -331,7 +350,9 @@ def remove(portfolio: Portfolio, kind_word: str, ident: str, *, cascade: bool) -
     files = _Files(portfolio)
     said: list[str] = []
     try:
-        if target.kind == "journeys":
+        if target.dangling:
+            said.append(f"{kind_word} '{ident}' is not defined: only what still names it is removed")
+        elif target.kind == "journeys":
             path = Path(portfolio.journey_files[target.ident])
             changes.delete(path)
             said.append(f"{path.as_posix()}: deleted")
