@@ -8,6 +8,7 @@ measures, an opportunity no step references) are warnings, errors under `--stric
 
 from __future__ import annotations
 
+from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.model.entities import COLLECTIONS, Journey, Lifecycle
 from generator.model.refs import reference_fields, references_of
@@ -40,8 +41,9 @@ class _Checker:
     def __init__(self, portfolio: Portfolio):
         self.p = portfolio
         self.out: list[Diagnostic] = []
+        self.used: set[tuple[str, str]] = set()  # (kind, id) referenced from a journey
 
-    def at(self, file: str, loc: Loc, message: str, code: str, hint: str = "", severity: str = "error",
+    def at(self, file: str, loc: Loc, message: str, code: Code, hint: str = "", severity: str = "error",
            key: bool = False) -> None:
         line, col = self.p.sources[file].position(loc, key=key)
         self.out.append(Diagnostic(file, line, col, severity, message, code, format_path(loc), hint))  # type: ignore[arg-type]
@@ -56,7 +58,7 @@ class _Checker:
         pool = self.p.collection(kind)
         hint = did_you_mean(ident, pool) or known(pool)
         where = "a journey file in maps/" if kind == "journeys" else f"a catalogue file under `{kind}:`"
-        self.at(file, loc, f"unknown {SINGULAR[kind]} '{ident}'", "unknown-reference",
+        self.at(file, loc, f"unknown {SINGULAR[kind]} '{ident}'", Code.UNKNOWN_REFERENCE,
                 f"{hint}; or define it in {where}")
         return False
 
@@ -64,16 +66,18 @@ class _Checker:
         """Every reference the entity writes (found from the model's `Ref` marks) must resolve."""
         file, base = self.p.origins[(kind, ident)]
         for r in references_of(kind, ident, entity):
-            loc = tuple(base) + r.path
+            if kind == "journeys":
+                self.used.add((r.kind, r.target))
+            loc = base + r.path
             if r.kind == "journeys" and kind == "journeys" and r.target == ident:
                 message, hint = SELF_LINKS[r.field.field]
-                self.at(file, loc, message.format(ident=ident), "cycle", hint)
+                self.at(file, loc, message.format(ident=ident), Code.CYCLE, hint)
             elif r.kind == "steps":
-                journey = self.p.journeys.get(r.journey) if r.journey != ident else None
+                journey = self.p.journeys.get(r.journey or "") if r.journey != ident else None
                 steps = [s.id for s in journey.steps()] if journey is not None else []
                 if journey is not None and r.target not in steps:  # an unknown journey is reported already
                     hint = did_you_mean(r.target, steps) or known(steps)
-                    self.at(file, loc, f"journey '{r.journey}' has no step '{r.target}'", "unknown-reference", hint)
+                    self.at(file, loc, f"journey '{r.journey}' has no step '{r.target}'", Code.UNKNOWN_REFERENCE, hint)
             else:
                 self.ref(file, loc, r.kind, r.target)
 
@@ -94,23 +98,23 @@ class _Checker:
             ploc: Loc = ("phases", pi)
             if phase.id in phase_ids:
                 self.at(file, ploc + ("id",), f"duplicate phase id '{phase.id}' (also phases[{phase_ids[phase.id]}])",
-                        "duplicate-id", "phase ids must be unique within the journey: rename one")
+                        Code.DUPLICATE_ID, "phase ids must be unique within the journey: rename one")
             phase_ids.setdefault(phase.id, pi)
             for si, step in enumerate(phase.steps):
                 sloc: Loc = ploc + ("steps", si)
                 if step.id in step_ids:
                     a, b = step_ids[step.id]
                     self.at(file, sloc + ("id",),
-                            f"duplicate step id '{step.id}' (also phases[{a}].steps[{b}])", "duplicate-id",
+                            f"duplicate step id '{step.id}' (also phases[{a}].steps[{b}])", Code.DUPLICATE_ID,
                             "step ids must be unique within the journey: rename one")
                 step_ids.setdefault(step.id, (pi, si))
                 measured = measured or bool(step.metrics)
                 if step.owner is None and not any(tp.department for tp in step.touchpoints):
-                    self.at(file, sloc, f"step '{step.id}' has no owning department", "no-owner",
+                    self.at(file, sloc, f"step '{step.id}' has no owning department", Code.NO_OWNER,
                             "add `owner: <department-id>` to the step, or a department to one of its touchpoints",
                             severity="warning")
         if j.lifecycle is Lifecycle.live and not measured:
-            self.at(file, ("lifecycle",), f"live journey '{jid}' has no metric", "no-metric",
+            self.at(file, ("lifecycle",), f"live journey '{jid}' has no metric", Code.NO_METRIC,
                     "add `metrics:` to the journey or to one of its steps; what is live should be measured",
                     severity="warning")
 
@@ -139,14 +143,14 @@ class _Checker:
             i = cycle.index(first)
             ordered = cycle[i:] + cycle[:i] + [first]
             file, _ = self.p.origins[("journeys", first)]
-            self.at(file, loc, f"{what} links form a cycle: {' -> '.join(ordered)}", "cycle",
+            self.at(file, loc, f"{what} links form a cycle: {' -> '.join(ordered)}", Code.CYCLE,
                     f"remove or change one `{what}:` so the chain ends")
 
     def unused_opportunities(self) -> None:
         if "journeys" in self.p.unreadable:
             return
-        used = {r.target for jid, j in self.p.journeys.items() for r in references_of("journeys", jid, j)
-                if r.kind == "opportunities"}
+        # the journeys checked (salvaged ones too: what they keep is in their raw data below anyway)
+        used = {ident for kind, ident in self.used if kind == "opportunities"}
         keys = {f.name for f in reference_fields(Journey) if f.kind == "opportunities"}
         for kind, ident in self.p.broken:  # an invalid journey still says what it references
             if kind == "journeys":
@@ -154,7 +158,7 @@ class _Checker:
         for ident in self.p.opportunities:
             if ident not in used:
                 file, loc = self.p.origins[("opportunities", ident)]
-                self.at(file, loc, f"opportunity '{ident}' is not referenced by any step", "unused-opportunity",
+                self.at(file, loc, f"opportunity '{ident}' is not referenced by any step", Code.UNUSED_OPPORTUNITY,
                         "list it under `opportunities:` of the step it improves", severity="warning", key=True)
 
 

@@ -270,7 +270,9 @@ class Step(_Model):
     id: Id = Field(description="The step's id, unique within the journey.")
     name: str = Field(description="The step, in the person's words, e.g. `Compare plans`.")
     description: Text = Field("", description="What happens in this step.")
-    owner: Annotated[Id, Ref("departments")] | None = Field(None, description="Id of the department that owns the step.")
+    owner: Annotated[Id, Ref("departments")] | None = Field(
+        None, description="Id of the department that owns the step."
+    )
     does: Text = Field("", description="What the person does.")
     thinks: Text = Field("", description="What the person thinks.")
     feels: Text = Field("", description="What the person feels.")
