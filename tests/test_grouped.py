@@ -14,9 +14,14 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import EXAMPLE, run_cli
-from generator.common.diagnostics import ANNOTATION_LIMIT, Diagnostic, Report, step_summary
+
+from generator.common.diagnostics import (
+    ANNOTATION_LIMIT,
+    Diagnostic,
+    Report,
+    step_summary,
+)
 
 ENV = {
     "GIT_AUTHOR_NAME": "Ann", "GIT_AUTHOR_EMAIL": "ann@example.org", "GIT_AUTHOR_DATE": "2026-01-01T10:00:00Z",
@@ -27,7 +32,8 @@ GONE = "storm-surge-claims-blueprint"
 
 
 def git(repo, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **ENV}, capture_output=True, text=True)
+    result = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **ENV}, capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 

@@ -17,8 +17,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, run_cli
+
 from generator.load.check import check
 from generator.model.refs import iter_references
 
@@ -31,7 +31,7 @@ ENV = {
 
 def git(repo, *args: str, data: str | None = None) -> str:
     result = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **ENV}, capture_output=True, text=True,
-                            input=data)
+                            input=data, check=False)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -235,17 +235,17 @@ def test_refusals_change_nothing(repo):
         (("rename", "persona", "busy-famly", "family"),
          "journeys rename: error: unknown persona 'busy-famly' [did you mean 'busy-family'?]\n"),
         (("rename", "step", "make-a-claim/upload-photos", "x"),
-         "journeys rename: error: unknown step 'upload-photos' in journey 'make-a-claim' "
-         "[did you mean 'upload-photos-of-the-damage'?]\n"),
+         ("journeys rename: error: unknown step 'upload-photos' in journey 'make-a-claim' "
+         "[did you mean 'upload-photos-of-the-damage'?]\n")),
         (("rename", "persona", "busy-family", "first-time-buyer"),
-         "journeys rename: error: persona 'first-time-buyer' already exists (journeys/personas.yaml): choose "
-         "another id, or remove one of them first\n"),
+         ("journeys rename: error: persona 'first-time-buyer' already exists (journeys/personas.yaml): choose "
+         "another id, or remove one of them first\n")),
         (("rename", "journey", "make-a-claim", "get-a-quote"),
-         "journeys rename: error: journey 'get-a-quote' already exists (journeys/maps/get-a-quote.yaml): choose "
-         "another id\n"),
+         ("journeys rename: error: journey 'get-a-quote' already exists (journeys/maps/get-a-quote.yaml): choose "
+         "another id\n")),
         (("rename", "channel", "web", "Web Site"),
-         "journeys rename: error: 'Web Site' is not a valid id [lowercase letters, digits and dashes, e.g. "
-         "'web-site']\n"),
+         ("journeys rename: error: 'Web Site' is not a valid id [lowercase letters, digits and dashes, e.g. "
+         "'web-site']\n")),
         (("remove", "solution", "claim-trackr"),
          "journeys remove: error: unknown solution 'claim-trackr' [did you mean 'claim-tracker'?]\n"),
     ]
@@ -299,9 +299,9 @@ phases:
     assert "      - id: look-around\n        name: Browse the shop\n" in (tmp_path / "journeys/maps/buy.yaml").read_text(
         encoding="utf-8")
     result = run_cli("remove", "step", "buy/pay", cwd=tmp_path)
-    assert (result.returncode, result.stderr) == (1, "journeys remove: error: step 'buy/pay' is the only step of "
+    assert (result.returncode, result.stderr) == (1, ("journeys remove: error: step 'buy/pay' is the only step of "
                                                      "its phase: remove the phase in journeys/maps/buy.yaml instead "
-                                                     "(a phase needs a step)\n")
+                                                     "(a phase needs a step)\n"))
     result = run_cli("remove", "step", "buy/look-around", "--cascade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "journeys/maps/detail.yaml").read_text(encoding="utf-8")

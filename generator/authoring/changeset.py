@@ -128,7 +128,7 @@ def verify(changes: Changeset) -> tuple[Portfolio, Report]:
 def _in_git(path: Path) -> Path | None:
     try:
         result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True,
-                                env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+                                check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
     except FileNotFoundError:
         return None
     return Path(result.stdout.strip()) if result.returncode == 0 else None
@@ -136,7 +136,7 @@ def _in_git(path: Path) -> Path | None:
 
 def _tracked(path: Path, top: Path) -> bool:
     result = subprocess.run(["git", "ls-files", "--error-unmatch", "--", str(path.resolve())], cwd=top,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     return result.returncode == 0
 
 
@@ -148,7 +148,7 @@ def write(changes: Changeset) -> None:
         if top is not None and _tracked(old, top):
             new.parent.mkdir(parents=True, exist_ok=True)
             moved = subprocess.run(["git", "mv", "--", str(old.resolve()), str(new.resolve())], cwd=top,
-                                   capture_output=True, text=True)
+                                   capture_output=True, text=True, check=False)
             if moved.returncode == 0:
                 continue
         new.parent.mkdir(parents=True, exist_ok=True)

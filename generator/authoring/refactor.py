@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.authoring.changeset import Changeset
-from generator.authoring.yamledit import EditError, Edits, block_end, remove_key, remove_list_items, scalar_span
+from generator.authoring.yamledit import (
+    EditError,
+    Edits,
+    block_end,
+    remove_key,
+    remove_list_items,
+    scalar_span,
+)
 from generator.common.diagnostics import plural
 from generator.common.suggest import did_you_mean, known
 from generator.load.metric_data import data_files
@@ -26,8 +34,6 @@ from generator.load.yaml_source import Source
 from generator.model.entities import ID_PATTERN, Journey
 from generator.model.portfolio import Portfolio
 from generator.model.refs import Reference, iter_references
-
-import re
 
 # the command's KIND -> the portfolio's collection (or `journeys` / `steps`)
 KINDS: dict[str, str] = {

@@ -47,8 +47,8 @@ def _errors(report: Report, label: str, how: str) -> list[str]:
     for g in errors:
         per_file[g.first.file] = per_file.get(g.first.file, 0) + g.count
     total = len(report.errors)
-    lines = [f"The portfolio at {label} has **{plural(total, 'error')}** "
-             f"({plural(len(errors), 'distinct problem')}); {how} to see them:", ""]
+    lines = [(f"The portfolio at {label} has **{plural(total, 'error')}** "
+             f"({plural(len(errors), 'distinct problem')}); {how} to see them:"), ""]
     lines += [f"- {md(f, limit=200)}: {plural(n, 'error')}" for f, n in sorted(per_file.items())]
     return lines
 

@@ -39,7 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.authoring.mermaid import match_personas, parse, to_journey  # not at the top: `journeys check` need not load it
+    from generator.authoring.mermaid import (  # not at the top: `journeys check` need not load it
+        match_personas,
+        parse,
+        to_journey,
+    )
 
     source = Path(args.file)
     try:
@@ -96,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"journeys import: error: not imported: cannot add personas to {_shown(catalogue)} ({exc}) "
                   f"[define them yourself: {', '.join(new_personas)}]", file=sys.stderr)
             return 1
-    after, report = verify(changes)
+    _, report = verify(changes)
     if report.errors:
         for group in report.grouped():
             if group.severity == "error":

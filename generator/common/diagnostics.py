@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Literal
+from typing import Literal
 
 from generator.common.codes import Code
 
@@ -84,7 +85,7 @@ class Report:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.sorted() if d.severity == "warning"]
 
-    def strict(self) -> "Report":
+    def strict(self) -> Report:
         """Governance warnings become errors (`--strict`)."""
         return Report([Diagnostic(**{**asdict(d), "severity": "error"}) for d in self.items])
 
@@ -92,7 +93,7 @@ class Report:
         return json.dumps([asdict(d) for d in self.sorted()], indent=2, ensure_ascii=False)
 
 
-    def grouped(self) -> list["Group"]:
+    def grouped(self) -> list[Group]:
         """The diagnostics grouped by file and cause, in the order of their first position."""
         groups: dict[tuple, list[Diagnostic]] = {}
         for d in self.sorted():
