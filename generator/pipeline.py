@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.charts.cache import cache_dir
-from generator.common.diagnostics import Report, plural
-from generator.load.check import check
+from generator.common.diagnostics import Report
+from generator.load.check import check, summary_line
 from generator.model.portfolio import Portfolio
 from generator.options import Options
 
@@ -39,10 +39,7 @@ class Checked:
 
     def summary(self) -> str:
         """`✓ 12 journeys, 104 steps: 0 errors, 0 warnings`: the last line of every check."""
-        errors, warnings = len(self.report.errors), len(self.report.warnings)
-        text = (f"{plural(len(self.portfolio.journeys), 'journey')}, {plural(self.portfolio.step_count, 'step')}: "
-                f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
-        return ("✓ " if not errors else "✗ ") + text
+        return summary_line(self.portfolio, self.report)
 
 
 @dataclass

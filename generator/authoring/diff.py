@@ -16,12 +16,19 @@ What is reported:
 Ordering is stable: journeys by id, steps in journey order, entries by id. Every content value is
 untrusted text: it is escaped so it cannot turn into Markdown or HTML. A field marked as a reference in the
 model (`model/refs.py`) shows its ids as code; other text is quoted.
+
+A side with errors is still summarised: `comparable` leaves out, on both sides, what one side could not
+load (a journey with schema errors, a catalogue entry that is invalid, every entry of a file that is not
+valid YAML), so nothing is reported removed only because it is broken; `not_compared` names what was left
+out. The command then says how many errors there are and how to see them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from enum import Enum
+from pathlib import PurePosixPath
 from typing import Callable
 
 from pydantic import BaseModel
@@ -332,6 +339,49 @@ HealthSection = Callable[[Portfolio, Portfolio], list[str]]
 HEALTH_SECTIONS: list[HealthSection] = [health_changes]
 
 
+# --------------------------------------------------------------------------- a side with errors
+
+
+def _unloaded_journeys(p: Portfolio) -> set[str]:
+    """Journeys whose file exists on this side but did not validate (or did not parse at all)."""
+    ids = {j for j in p.journey_files if j not in p.journeys}
+    ids |= {PurePosixPath(f).stem for f in p.unloaded if "maps" in PurePosixPath(f).parts}
+    return ids
+
+
+def _unloaded_entries(p: Portfolio, other: Portfolio) -> set[tuple[str, str]]:
+    """Catalogue entries (of `other`) that this side has but could not load: invalid, or in a broken file."""
+    gone = {key for key in p.broken if key[0] != "journeys"}
+    files = {PurePosixPath(f).as_posix() for f in p.unloaded}
+    gone |= {key for key, (file, _) in other.origins.items() if key[0] != "journeys" and file in files}
+    return gone
+
+
+def comparable(a: Portfolio, b: Portfolio) -> Portfolio:
+    """`a` without what `b` has but could not load, so a broken side does not read as removals."""
+    journeys = _unloaded_journeys(b)
+    entries = _unloaded_entries(b, a)
+    changes: dict = {"journeys": {j: v for j, v in a.journeys.items() if j not in journeys}}
+    for name in COLLECTIONS:
+        changes[name] = {i: v for i, v in a.collection(name).items() if (name, i) not in entries}
+    return dataclasses.replace(a, **changes)
+
+
+def not_compared(old: Portfolio, new: Portfolio) -> list[str]:
+    """Markdown bullets: what one side could not load, so the summary leaves it out."""
+    out: list[str] = []
+    for side, p, other in (("new", new, old), ("old", old, new)):
+        for j in sorted(_unloaded_journeys(p)):
+            out.append(f"- Journey `{md(j)}`: not compared, it has errors on the {side} side")
+        for name, ident in sorted(_unloaded_entries(p, other) | {k for k in p.broken if k[0] != "journeys"}):
+            out.append(f"- {SINGULAR.get(name, name).capitalize()} `{md(ident)}`: not compared, it has errors "
+                       f"on the {side} side")
+        for f in sorted(p.unloaded):
+            if "maps" not in PurePosixPath(f).parts:
+                out.append(f"- File {md(f)}: not compared, it cannot be read on the {side} side")
+    return list(dict.fromkeys(out))
+
+
 # --------------------------------------------------------------------------- the summary
 
 
@@ -399,8 +449,19 @@ def summary(old: Portfolio, new: Portfolio) -> list[str]:
     return out
 
 
-def render(old: Portfolio, new: Portfolio, base_label: str, head_label: str) -> str:
-    """The whole Markdown summary, as printed by `journeys diff`."""
+def render(old: Portfolio, new: Portfolio, base_label: str, head_label: str, errors: list[str] | None = None) -> str:
+    """The whole Markdown summary, as printed by `journeys diff`.
+
+    `errors`: Markdown lines saying what is wrong on a side; then only what loaded on both sides is compared.
+    """
+    skipped = not_compared(old, new)
+    if skipped or errors:
+        old, new = comparable(old, new), comparable(new, old)
     body = summary(old, new) or [NO_CHANGES]
-    return "\n".join(["## Portfolio changes", "", f"From {base_label} to {head_label}.", "", *body]) + "\n"
+    lines = ["## Portfolio changes", "", f"From {base_label} to {head_label}.", "", *body]
+    if errors:
+        lines += ["", "### Errors", "", *errors]
+        if skipped:
+            lines += ["", "Left out of this summary:", "", *skipped]
+    return "\n".join(lines) + "\n"
 

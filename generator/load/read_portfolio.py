@@ -102,10 +102,12 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
         errors.extend(problems)
         if source is None:
             portfolio.unreadable.add("catalogue")
+            portfolio.unloaded.add(display)
             continue
         portfolio.sources[display] = source
         if not isinstance(source.data, dict):
             portfolio.unreadable.add("catalogue")
+            portfolio.unloaded.add(display)
             errors.append(Diagnostic(display, 1, 1, "error",
                                      f"expected a mapping of collections ({', '.join(COLLECTIONS)}), got a {type(source.data).__name__}",
                                      Code.INVALID_VALUE, hint="start the file with e.g. `personas:`"))
@@ -137,6 +139,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
                 target[ident] = entry
                 portfolio.origins[(name, ident)] = (display, (name, ident))
     seen_journeys: dict[str, str] = {}
+    portfolio.journeys_read = len(files.journeys)
     for path in files.journeys:
         display = display_path(path, base)
         ident = path.stem
@@ -144,6 +147,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
         errors.extend(problems)
         if source is None:
             portfolio.unreadable.add("journeys")
+            portfolio.unloaded.add(display)
             continue
         portfolio.sources[display] = source
         if not re.match(ID_PATTERN, ident):
@@ -163,6 +167,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
         portfolio.journey_files[ident] = display
         if not isinstance(source.data, dict):
             portfolio.unreadable.add("journeys")
+            portfolio.unloaded.add(display)
             errors.append(Diagnostic(display, 1, 1, "error",
                                      f"expected a journey mapping (title, description, phases...), got a {type(source.data).__name__}",
                                      Code.INVALID_VALUE, hint="start the file with `title:` and `description:`"))

@@ -105,7 +105,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                               f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
         checked = pipeline.check(shown_from=Path.cwd(), folder=pipeline.portfolio_dir.resolve())
         if not checked.ok:
-            lines = [d.text() for d in checked.report.sorted()]
+            lines = [g.text() for g in checked.report.grouped()]
             lines.append(checked.summary())
             raise PluginError("journeys: the portfolio is invalid:\n" + "\n".join(lines))
         for d in checked.report.warnings:

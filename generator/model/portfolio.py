@@ -29,6 +29,10 @@ class Portfolio:
     # ids written but invalid: references to them are not reported again as unknown
     broken: set[tuple[str, str]] = field(default_factory=set)
     journey_files: dict[str, str] = field(default_factory=dict)
+    # every journey file found under maps/, valid or not: the check summary counts them all
+    journeys_read: int = 0
+    # files found but not read as a mapping (YAML errors, unreadable, a list...): displayed paths
+    unloaded: set[str] = field(default_factory=set)
     # invalid journeys with their invalid keys dropped: cross-checked so all errors show at once, never published
     salvaged: dict[str, Journey] = field(default_factory=dict)
     # a file that could not be parsed at all: what it defines or references is unknown
