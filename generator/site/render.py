@@ -520,6 +520,10 @@ def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), ex
     metrics stage computes; `template_dirs` folders whose templates override the package's by name.
     """
     env = environment(template_dirs)
-    # glossary terms in the text link to their entry (every page, so set before rendering any)
+    # glossary terms in the text link to their entry: set for every page of this portfolio, and cleared after,
+    # so that no other use of the filters links the terms of a portfolio rendered before
     filters.set_glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
-    return _Renderer(portfolio, sorted(warnings), extras or Extras(), env).site()
+    try:
+        return _Renderer(portfolio, sorted(warnings), extras or Extras(), env).site()
+    finally:
+        filters.set_glossary({})
