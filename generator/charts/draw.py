@@ -441,11 +441,11 @@ def _draw_multiples(fig, axes: list[Any], d: dict[str, Any], w: float, h: float)
         ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK)
         ax.set_xticks([0, len(pts) - 1] if len(pts) > 1 else [0], [d["first"], d["last"]] if len(pts) > 1 else [d["last"]],
                       fontsize=SMALL)
-        # the first period's label starts at its tick, the last ends at it: neither runs past the panel
+        # the first period's label starts at its tick, the last ends at it: neither runs past the panel (set on
+        # every label every time: the figure is reused, and a lone label is centred)
         ticks = ax.get_xticklabels()
-        if len(ticks) > 1:
-            ticks[0].set_horizontalalignment("left")
-            ticks[-1].set_horizontalalignment("right")
+        for n, label in enumerate(ticks):
+            label.set_horizontalalignment("center" if len(ticks) == 1 else "left" if n == 0 else "right")
         ax.yaxis.set_major_locator(_locator(3))
 
 
