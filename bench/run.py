@@ -126,7 +126,7 @@ def floor_config(project: Path, docs: Path, nav: list | None) -> Path:
     """mkdocs.yml of the project, minus the journeys plugin, over the generated pages, with the same nav."""
     import yaml
 
-    from generator.commands._common import _LenientLoader  # reads !ENV and python tags leniently
+    from generator.options import _LenientLoader  # reads !ENV and python tags leniently
 
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
     config["docs_dir"] = str(docs)
@@ -183,7 +183,7 @@ def sample_charts(project: Path, limit: int) -> tuple[list, int]:
     return [charts[int(i * step)] for i in range(limit)], len(charts)
 
 
-def naive_render(kind: str, data: dict) -> bytes:
+def naive_render(data) -> bytes:
     """The chart drawn the way most code does it: pyplot, a new figure each time, defaults, savefig."""
     import io
 
@@ -195,7 +195,7 @@ def naive_render(kind: str, data: dict) -> bytes:
     from naive_charts import DRAW
 
     plt.figure()
-    DRAW[kind](plt, data)
+    DRAW[data.kind](plt, data)
     buffer = io.BytesIO()
     plt.savefig(buffer, format="svg")
     plt.close()
@@ -206,15 +206,15 @@ def time_charts(charts: list) -> tuple[float, float]:
     """Mean milliseconds a chart: naive pyplot and the project's `charts.render`, same charts, this process."""
     from generator.charts.draw import render
 
-    naive_render(charts[0].kind, charts[0].data)  # imports and font cache, once, outside the timing
-    render(charts[0].kind, charts[0].data)
+    naive_render(charts[0].data)  # imports and font cache, once, outside the timing
+    render(charts[0].data)
     started = time.perf_counter()
     for chart in charts:
-        naive_render(chart.kind, chart.data)
+        naive_render(chart.data)
     naive = (time.perf_counter() - started) / len(charts) * 1000
     started = time.perf_counter()
     for chart in charts:
-        render(chart.kind, chart.data)
+        render(chart.data)
     ours = (time.perf_counter() - started) / len(charts) * 1000
     return naive, ours
 

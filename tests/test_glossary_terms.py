@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from conftest import EXAMPLE
 from html_safety import payloads, problems
@@ -17,51 +16,49 @@ from generator.site import filters
 LINK_TAGS = PAGE_TAGS | {"a"}
 
 
-@pytest.fixture
-def glossary():
-    def use(entries: dict[str, tuple[str, str]]) -> None:
-        filters.set_glossary(entries)
-
-    yield use
-    filters.set_glossary({})
+def glossary(entries: dict[str, tuple[str, str]]) -> filters.Filters:
+    """The filters of a build whose portfolio has these glossary entries."""
+    return filters.Filters(glossary=filters.Glossary(entries))
 
 
-def test_a_term_is_linked_once_with_its_definition(glossary):
-    glossary({"eow": ("escape of water", "Water leaking from pipes, tanks or appliances."),
-              "water": ("water", "H2O.")})
-    html = str(filters.text("Is *Escape of water* covered? Escape of water again, and water."))
+def test_a_term_is_linked_once_with_its_definition():
+    f = glossary({"eow": ("escape of water", "Water leaking from pipes, tanks or appliances."),
+                  "water": ("water", "H2O.")})
+    html = str(f.text("Is *Escape of water* covered? Escape of water again, and water."))
     assert html == (
         'Is <em><a class="jm-term" href="jm-glossary:#term-eow" title="Water leaking from pipes, tanks or '
         'appliances.">Escape of water</a></em> covered? Escape of water again, and '
         '<a class="jm-term" href="jm-glossary:#term-water" title="H2O.">water</a>.')
 
 
-def test_never_inside_code_links_or_words(glossary):
-    glossary({"excess": ("excess", "What you pay first.")})
-    html = str(filters.text("`excess` and [the excess](https://example.com) and excessive, and\n\n"
+def test_never_inside_code_links_or_words():
+    f = glossary({"excess": ("excess", "What you pay first.")})
+    html = str(f.text("`excess` and [the excess](https://example.com) and excessive, and\n\n"
                             "    excess in code\n\nbut excess here"))
     assert html.count("jm-term") == 1
     assert re.search(r'but <a class="jm-term" href="jm-glossary:#term-excess"[^>]*>excess</a> here', html)
     # inline text (headings, table cells, link labels) is left alone: a link in a heading is not wanted
-    assert "jm-term" not in str(filters.inline("the excess")) + str(filters.label("the excess"))
+    assert "jm-term" not in str(f.inline("the excess")) + str(f.label("the excess"))
+    # the filters without a glossary (and the module's own) link nothing
+    assert "jm-term" not in str(filters.text("but excess here")) + str(filters.Filters().text("but excess here"))
 
 
-def test_no_term_inside_an_entity(glossary):
-    glossary({"amp": ("amp", "An amplifier."), "39": ("39", "A number.")})
-    html = str(filters.text("Tom & Jerry's amp: 39"))
+def test_no_term_inside_an_entity():
+    f = glossary({"amp": ("amp", "An amplifier."), "39": ("39", "A number.")})
+    html = str(f.text("Tom & Jerry's amp: 39"))
     assert "&amp;" in html and "&#39;" not in html.replace("jm-glossary:#term-39", "")
     assert html.count("jm-term") == 2
 
 
-def test_hostile_terms_and_definitions_stay_inert(glossary):
+def test_hostile_terms_and_definitions_stay_inert():
     corpus = payloads()
     entries = {f"t{n}": (p, p) for n, p in enumerate(corpus[:200])}
     entries["plain"] = ("harbour", '" onmouseover="alert(1)" x="<script>alert(2)</script>')
-    glossary(entries)
+    f = glossary(entries)
     for payload in corpus[:200] + ["the harbour"]:
-        html = page_pass(f"<div markdown>\n{filters.text(payload)}\n</div>\n")
+        html = page_pass(f"<div markdown>\n{f.text(payload)}\n</div>\n")
         assert problems(html, allowed=LINK_TAGS) == [], payload
-    html = str(filters.text("the harbour"))
+    html = str(f.text("the harbour"))
     assert 'title="&quot; onmouseover=&quot;alert(1)&quot; x=&quot;&lt;script&gt;alert(2)&lt;/script&gt;"' in html
     assert "onmouseover=\"" not in html
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CATALOGUE, JOURNEY, run_cli
 from generator.load.check import check
-from generator.load.metric_data import SeriesKey
+from generator.model.metric_data import SeriesKey
 
 METRICS = CATALOGUE.replace("""metrics:
   nps:
@@ -248,7 +248,7 @@ def test_journeys_check_reports_csv_and_yaml_errors_together(portfolio, tmp_path
         "journeys/data/x.csv:2:22: error: expected a number, got 'abc' [write numbers with a point and no unit or "
         "thousands separator, e.g. 1234.5]",
         "journeys/maps/buy.yaml:16:9: error: phases[0].steps[0]: unknown key 'emotoin' [did you mean 'emotion'?]",
-        "✗ 0 journeys, 0 steps: 2 errors, 0 warnings",
+        "✗ 1 journey (1 invalid), 0 steps: 2 errors, 0 warnings",
     ]
 
 

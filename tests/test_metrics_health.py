@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from conftest import CATALOGUE
 from generator.load.check import check
-from generator.metrics.health import Health, Trend, assess, classify, distance, roll_up, metric_status
-from generator.load.metric_data import SeriesKey, period_start
+from generator.metrics.health import Health, Trend, assess, classify, distance, metric_places, metric_status, roll_up
+from generator.model.metric_data import SeriesKey, period_start
 from generator.metrics.series import Point, Series, build_series, ces, csat, nps, period_label, score, shift
 from generator.model.entities import MetricDefinition, MetricKind
+from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, PersonaId, StepId
 
-from test_metric_data import AGG, JOURNEY_M, METRICS, RAW, files
+from test_metric_data import AGG, METRICS, RAW, files
 
 D = dt.date
 
@@ -181,11 +181,20 @@ def test_assess_rolls_up_steps_journeys_departments_and_personas(portfolio, tmp_
     p, report = check(root, base=tmp_path)
     assert report.sorted() == []
     index = assess(p, build_series(p, p.metric_data))
-    assert index.steps[("buy", "ask")].health is Health.off_target
-    assert index.steps[("buy", "browse")].health is Health.no_data
-    assert index.journeys["buy"].health is Health.off_target
-    assert index.departments["support"].health is Health.off_target  # owns step 'ask'
-    assert index.departments["sales"].health is Health.on_target  # owns the journey: its whole-journey metric
-    assert index.personas["pat"].health is Health.off_target
+    assert index.steps[StepId(JourneyId("buy"), "ask")].health is Health.off_target
+    assert index.steps[StepId(JourneyId("buy"), "browse")].health is Health.no_data
+    assert index.journeys[JourneyId("buy")].health is Health.off_target
+    assert index.departments[DepartmentId("support")].health is Health.off_target  # owns step 'ask'
+    assert index.departments[DepartmentId("sales")].health is Health.on_target  # owns the journey's own metric
+    assert index.personas[PersonaId("pat")].health is Health.off_target
+    assert all(type(k) is StepId for k in index.steps)  # never a string or tuple key
     assert [(m.key.metric, m.key.step, m.distance) for m in index.attention()] == [("wait", "ask", 1.4), ("csat", "ask", 0.8)]
     assert SeriesKey("wait", "buy", "", "online") not in index.metrics
+    # each metric rolled up where it is measured: across the portfolio and in the journey (whole + steps)
+    places = metric_places(index)
+    assert {place: group.health for place, group in places.items()} == {
+        MetricAt(MetricId("csat")): Health.at_risk,
+        MetricAt(MetricId("wait")): Health.off_target,  # worst of the journey's 4 (on target) and the step's 12
+        MetricAt(MetricId("csat"), JourneyId("buy")): Health.at_risk,
+        MetricAt(MetricId("wait"), JourneyId("buy")): Health.off_target,
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 import re
 from html import unescape as html_unescape
 
@@ -133,6 +134,9 @@ def test_invalid_portfolio_stops_mkdocs_build_with_file_line(tmp_path):
 
 def test_failed_build_leaves_the_old_site_intact(tmp_path):
     project = make_project(tmp_path / "p")
+    yml = project / "mkdocs.yml"  # the project's own pages in the site, so that a broken one fails the build
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      guide: section\n"),
+                   encoding="utf-8")
     assert run_cli("build", cwd=project).returncode == 0
     before = tree_digest(project / "site")
     (project / "docs" / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n", encoding="utf-8")
@@ -195,7 +199,55 @@ def test_serve_watches_the_portfolio_and_templates(tmp_path):
 
     server = config.plugins["journeys"].on_serve(Server(), config=config, builder=None)
     assert server.watched == [str((project / "journeys").resolve()), str(project / "theme" / "journeys")]
-    assert config.nav[0] == {"Home": "index.md"} and config.nav[-1] == {"User guide": ["guide.md"]}
+    assert config.nav[0] == {"Home": "index.md"} and "User guide" not in str(config.nav)  # `guide: off`
+
+
+def _with_guide(project: Path, mode: str) -> None:
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n", f"  - journeys:\n      guide: {mode}\n"),
+                   encoding="utf-8")
+    (project / "docs" / "guide").mkdir()
+    (project / "docs" / "guide.md").unlink()
+    (project / "docs" / "guide" / "other.md").write_text("# Other\n\nSee the [journeys](../journeys/index.md).\n",
+                                                         encoding="utf-8")
+    (project / "docs" / "guide" / "index.md").write_text("# Our guide\n\nRead the [other page](other.md).\n",
+                                                         encoding="utf-8")
+
+
+def test_the_projects_own_pages_are_out_of_the_staff_site_by_default(tmp_path):
+    project = make_project(tmp_path / "p")
+    result = run_mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / "guide" / "index.html").exists()
+    assert (site / "journeys" / "index.html").is_file()
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert [d["location"] for d in index["docs"] if d["location"].startswith("guide")] == []
+
+
+def test_guide_link_builds_the_guide_outside_the_navigation_and_search(tmp_path):
+    project = make_project(tmp_path / "p")
+    _with_guide(project, "link")
+    result = run_mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="guide/"' in home  # one nav entry: the guide's index
+    assert "guide/other/" not in home  # the other pages are reached from it, not from the navigation
+    assert (site / "guide" / "index.html").is_file() and (site / "guide" / "other" / "index.html").is_file()
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if d["location"].startswith("guide")]
+
+
+def test_guide_section_lists_every_page_in_the_navigation_and_search(tmp_path):
+    project = make_project(tmp_path / "p")
+    _with_guide(project, "section")
+    result = run_mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert {d["location"].split("#")[0] for d in index["docs"] if d["location"].startswith("guide")} \
+        == {"guide/", "guide/other/"}
+    assert 'href="guide/other/"' in (project / "site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_docs_page_in_the_way_of_a_generated_one_is_an_error(tmp_path):
@@ -213,3 +265,12 @@ def test_no_page_shows_markup_as_text(example_site):
     shown = [p.relative_to(example_site).as_posix() for p in sorted(example_site.rglob("*.html"))
              if "&lt;br&gt;" in re.sub(r"<code>.*?</code>", "", p.read_text(encoding="utf-8"), flags=re.S)]
     assert shown == []
+
+
+def test_the_guide_index_links_every_page_of_the_guide():
+    docs = ROOT / "docs"
+    index = (docs / "guide" / "index.md").read_text(encoding="utf-8")
+    linked = {(docs / "guide" / target).resolve() for target in re.findall(r"\]\(([^)#]+\.md)\)", index)}
+    pages = {p.resolve() for p in docs.rglob("*.md")} - {(docs / "guide" / "index.md").resolve(),
+                                                        (docs / "reference.md").resolve()}
+    assert sorted(p.relative_to(docs).as_posix() for p in pages - linked) == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import EXAMPLE, run_cli
 from site_helpers import make_project, parse
 
 from generator.load.check import check
@@ -47,7 +47,7 @@ def test_journey_map_has_a_health_lane_with_step_badges(example_site, example): 
     view = compute(example)
     html = (example_site / "journeys" / "make-a-claim" / "index.html").read_text(encoding="utf-8")
     states = re.findall(r'jm-health--([a-z-]+)" title="Metric health', html)
-    steps = [g for (j, _), g in view.health.steps.items() if j == "make-a-claim" and g.members]
+    steps = [g for s, g in view.health.steps.items() if s.journey == "make-a-claim" and g.members]
     assert len(states) >= len(steps) + 1
     assert "Latest</th>" in html and "(2026-10)" in html
 

@@ -22,11 +22,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from generator.common.files import write_atomic
 from generator.load.yaml_source import Loc, parse_yaml
 
 VERSION = b"journeys-parse-1"
@@ -128,11 +127,7 @@ class ParseCache:
         except (TypeError, ValueError):
             return  # something not JSON-able: the cache is an optimisation, never a failure
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".parsed.", suffix=".tmp", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, text.encode("utf-8"))
         except OSError:
             pass
         self._stored = dict(self._used)

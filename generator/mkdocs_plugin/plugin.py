@@ -23,54 +23,31 @@ import posixpath
 from pathlib import Path
 from urllib.parse import urljoin
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.load.check import check
-from generator.common.diagnostics import plural
-from generator.charts.cache import ENV_CACHE, Drawing, cache_dir, read_chart, start
+from generator.charts.cache import Drawing, read_chart
+from generator.charts.specs import Chart
+from generator.mkdocs_plugin.config import JourneysConfig, options_of
+from generator.options import Options
+from generator.pipeline import Pipeline
 from generator.site.markdown_ext import CaptionExtension
-from generator.load.history import history
+from generator.site.render import PATHS, Site
 from generator.site.search_steps import MapText, map_text, split_map_sections
-from generator.site.render import PATHS, Site, render_site
-from generator.charts.draw import Chart
-from generator.site.metrics_extras import site_extras_without_charts
-from generator.site import text_cache
-from generator.load.yaml_source import max_bytes_from_env
 
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
 # `journeys reference` writes from the same models
 OVERRIDABLE = {PATHS["reference"]}
+# with `guide: link`, the one page of the project's guide in the navigation
+GUIDE_INDEX = "guide/index.md"
 
 log = get_plugin_logger(__name__)
 
 # The Markdown extensions the generated pages are written for.
 NEEDED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "toc")
-
-
-class JourneysConfig(base.Config):
-    portfolio = c.Type(str, default="journeys")
-    """The portfolio folder, relative to mkdocs.yml."""
-    strict = c.Type(bool, default=False)
-    """Governance warnings stop the build, as `journeys check --strict`."""
-    templates = c.Optional(c.Type(str))
-    """A folder of templates overriding the package's by file name; default `<theme.custom_dir>/journeys`."""
-    nav = c.Type(bool, default=True)
-    """Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`."""
-    max_file_size = c.Optional(c.Type(int))
-    """Refuse portfolio files larger than this many bytes; $JOURNEYS_MAX_FILE_SIZE overrides it; default
-    2,000,000."""
-    chart_cache = c.Optional(c.Type(str))
-    """Where drawn charts are kept between builds (relative to mkdocs.yml); $JOURNEYS_CHART_CACHE overrides
-    it; default `.cache/journeys/charts`."""
-    edit_uri = c.Optional(c.Type(str))
-    """URL prefix to edit a file of the repository by its path from the repository root; default: derived
-    from `repo_url` + `edit_uri` by dropping the trailing docs folder."""
 
 
 class _LateChart(File):
@@ -81,7 +58,9 @@ class _LateChart(File):
         pass
 
 
-class JourneysPlugin(BasePlugin[JourneysConfig]):
+class JourneysPlugin(BasePlugin):  # its config class is made from Options at import
+    config_class = JourneysConfig  # made from generator.options.Options
+
     def __init__(self) -> None:
         self.site: Site | None = None
         self._drawing: Drawing | None = None
@@ -92,15 +71,12 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         # only the changed pages while the search plugin rewrites the whole index
         self._maps: dict[str, MapText] = {}
 
-    # ------------------------------------------------------------------ paths
-    def _portfolio_dir(self) -> Path:
-        return (self.root / self.config.portfolio).resolve()
+    @property
+    def options(self) -> Options:
+        return options_of(self.config)
 
-    def _template_dir(self, config: MkDocsConfig) -> Path | None:
-        if self.config.templates:
-            return self.root / self.config.templates
-        custom = config.theme.custom_dir
-        return Path(custom) / "journeys" if custom else None
+    def _portfolio_dir(self) -> Path:
+        return (self.root / self.options.portfolio).resolve()
 
     # ------------------------------------------------------------------ events
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -123,46 +99,37 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
-        folder = self._portfolio_dir()
-        if not folder.is_dir():
-            raise PluginError(f"journeys: the portfolio folder '{self.config.portfolio}' does not exist "
+        pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
+        if not pipeline.portfolio_dir.is_dir():
+            raise PluginError(f"journeys: the portfolio folder '{self.options.portfolio}' does not exist "
                               f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
-        # precedence: `journeys build --chart-cache` / $JOURNEYS_CHART_CACHE, then this option, then the default
-        chosen = os.environ.get(ENV_CACHE) or self.config.chart_cache
-        charts = cache_dir(chosen, base=self.root)  # also holds the parse cache
-        limit = max_bytes_from_env(self.config.max_file_size)
-        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd(), max_bytes=limit,
-                                  cache_dir=charts)
-        if report.errors:
-            lines = [d.text() for d in report.sorted()]
-            lines.append(f"✗ {plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
-                         f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}")
+        checked = pipeline.check(shown_from=Path.cwd(), folder=pipeline.portfolio_dir.resolve())
+        if not checked.ok:
+            lines = [g.text() for g in checked.report.grouped()]
+            lines.append(checked.summary())
             raise PluginError("journeys: the portfolio is invalid:\n" + "\n".join(lines))
-        for d in report.warnings:
+        for d in checked.report.warnings:
             log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
-        templates = self._template_dir(config)
         self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
-        extras, self._charts = site_extras_without_charts(portfolio, cache=charts, history=history(portfolio))
-        self._chart_cache = charts
-        with text_cache.kept(charts):
-            self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
-                                    template_dirs=[templates] if templates else [])
+        rendered = pipeline.render(checked, draw=False)
+        self.site, self._charts, self._chart_cache = rendered.site, rendered.charts, pipeline.chart_cache
         # after rendering, which may fork (render_pool): the pool's threads must not exist yet
-        self._drawing = start(list(self._charts.values()), charts)
-        self._sources = self._edit_paths(portfolio)
+        self._drawing = pipeline.start_drawing(rendered)
+        self._templates = pipeline.template_dirs
+        self._sources = self._edit_paths(rendered.site)
         for name in NEEDED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         if not any(isinstance(e, CaptionExtension) for e in config.markdown_extensions):
             config.markdown_extensions.append(CaptionExtension())
-        if self.config.nav:
+        if self.options.nav:
             config.nav = self.site.nav + (config.nav if config.nav is not None else self._guide(config))
         return config
 
-    def _edit_paths(self, portfolio) -> dict[str, str]:
+    def _edit_paths(self, site: Site) -> dict[str, str]:
         """Page path -> the source file's path from the project root (for edit links)."""
         out = {}
-        for path, page in self.site.pages.items():
+        for path, page in site.pages.items():
             if page.source:
                 full = (Path.cwd() / page.source).resolve()
                 try:
@@ -171,16 +138,33 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
                     continue
         return out
 
-    def _guide(self, config: MkDocsConfig) -> list:
+    def _guide_pages(self, config: MkDocsConfig) -> list[str]:
+        """The project's own pages: those of docs_dir the generated nav does not list (it lists the portfolio
+        reference, docs/reference.md, which this repository ships)."""
         docs = Path(config.docs_dir)
-        # docs pages the generated nav already lists (the portfolio reference, docs/reference.md) stay there
         listed = set(PATHS.values())
-        pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
-                       if p.relative_to(docs).as_posix() not in listed)
-        return [{"User guide": pages}] if pages else []
+        return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                      if p.relative_to(docs).as_posix() not in listed)
+
+    def _guide(self, config: MkDocsConfig) -> list:
+        pages = self._guide_pages(config)
+        if self.options.guide == "section" and pages:
+            return [{"User guide": pages}]
+        if self.options.guide == "link" and GUIDE_INDEX in pages:
+            return [{"User guide": GUIDE_INDEX}]
+        return []
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
+        if self.options.guide != "section":
+            for path in self._guide_pages(config):
+                file = files.get_file_from_path(path)
+                if file is None:
+                    continue
+                if self.options.guide == "off":
+                    files.remove(file)
+                elif path != GUIDE_INDEX:
+                    file.inclusion = InclusionLevel.NOT_IN_NAV  # reached from guide/index.md, not the nav
         for path, content in self.site.files().items():
             if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
                 continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
@@ -192,6 +176,12 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
             files.append(_LateChart.generated(config, path, content=b""))
         return files
 
+    def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        if self.options.guide == "link" and self.site is not None and page.file.src_uri not in self.site.pages \
+                and page.file.src_uri not in OVERRIDABLE:
+            page.meta["search"] = {"exclude": True}  # staff search for their portfolio, not for this guide
+        return markdown
+
     def on_pre_page(self, page: MkDocsPage, *, config: MkDocsConfig, files: Files) -> MkDocsPage:
         if self.site is None or page.file.src_uri not in self.site.pages:
             return page
@@ -201,8 +191,8 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         return page
 
     def _edit_base(self, config: MkDocsConfig) -> str | None:
-        if self.config.edit_uri:
-            return self.config.edit_uri.rstrip("/") + "/"
+        if self.options.edit_uri:
+            return self.options.edit_uri.rstrip("/") + "/"
         if not config.edit_uri:
             return None
         full = urljoin(config.repo_url or "", config.edit_uri)
@@ -243,7 +233,7 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(str(self._portfolio_dir()))
-        templates = self._template_dir(config)
-        if templates and templates.is_dir():
-            server.watch(str(templates))
+        for templates in getattr(self, "_templates", []):
+            if templates.is_dir():
+                server.watch(str(templates))
         return server
