@@ -20,7 +20,8 @@ from generator.charts.cache import RenderStats, ensure, read_chart
 from generator.charts.draw import fmt
 from generator.site.chart_tables import table_html
 from generator.charts.specs import Chart
-from generator.metrics.health import GroupStatus, HealthIndex, metric_places
+from generator.metrics.health import GroupStatus, HealthIndex, MetricStatus, metric_places
+from generator.metrics.wording import decided_words
 
 from generator.load.history import History
 from generator.charts.metrics_view import MetricsView, compute
@@ -34,13 +35,29 @@ CHART_DIR = "assets/charts"
 K = TypeVar("K")
 
 
-def _badge(group: GroupStatus) -> Badge:
-    return Badge(group.health, group.trend)
+def _where(p: Portfolio | None, m: MetricStatus, journey: bool) -> str:
+    """Where a series is measured, in words: its step (or the whole journey), after its journey if asked."""
+    j = p.journeys.get(m.key.journey) if p is not None else None
+    step = next((s.name for s in j.steps() if s.id == m.key.step), m.key.step) if j else m.key.step
+    where = step or "the whole journey"
+    return f"{j.title if j else m.key.journey}: {where}" if journey else where
 
 
-def standings(h: HealthIndex) -> Standings:
+def _badge(group: GroupStatus, p: Portfolio | None = None, *, metric: bool = False, journey: bool = False) -> Badge:
+    """A group's badge; a roll-up of several series says which one decided it (the worst): by its place for one
+    metric's places (`metric`), by its metric and place otherwise; `journey`: its journey named too."""
+    worst = group.worst
+    decided = ""
+    if len(group.members) > 1 and worst is not None:
+        decided = decided_words(len(group.members), _where(p, worst, journey),
+                                None if metric else worst.definition.name)
+    return Badge(group.health, group.trend, decided)
+
+
+def standings(h: HealthIndex, p: Portfolio | None = None) -> Standings:
     """The badges of every place with data (a group without members shows `no data`), and the latest value of
-    each metric in each journey: its whole-journey series', else its worst step series'."""
+    each metric in each journey: its whole-journey series', else its worst step series'. With the portfolio,
+    a roll-up's badge names its steps and journeys by their titles, else by their ids."""
     size = h.period_size
     places = metric_places(h)
     latest: dict[MetricAt, str] = {}
@@ -52,11 +69,15 @@ def standings(h: HealthIndex) -> Standings:
         if shown.period is not None:
             latest[place] = f"{fmt(shown.value, shown.definition.unit)} ({period_label(shown.period, size)})"
 
-    def badges(groups: Mapping[K, GroupStatus]) -> dict[K, Badge]:
-        return {key: _badge(group) for key, group in groups.items() if group.members}
+    def badges(groups: Mapping[K, GroupStatus], journey: bool) -> dict[K, Badge]:
+        return {key: _badge(group, p, journey=journey) for key, group in groups.items() if group.members}
 
-    return Standings(journeys=badges(h.journeys), steps=badges(h.steps), departments=badges(h.departments),
-                     personas=badges(h.personas), metrics=badges(places), latest=latest)
+    # a metric across the portfolio names the journey of its worst place; in one journey, only the step
+    metrics = {place: _badge(group, p, metric=True, journey=place.journey is None)
+               for place, group in places.items() if group.members}
+    return Standings(journeys=badges(h.journeys, False), steps=badges(h.steps, False),
+                     departments=badges(h.departments, True), personas=badges(h.personas, True),
+                     metrics=metrics, latest=latest)
 
 
 def attention(p: Portfolio, h: HealthIndex) -> list[Attention]:
@@ -99,7 +120,7 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
     overall = view.charts.get("", [])
     portfolio_charts = [PageChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
                                   kind=c.kind) for c in overall]
-    return Extras(standings=standings(view.health), charts=charts, assets=dict(sorted(assets.items())),
+    return Extras(standings=standings(view.health, p), charts=charts, assets=dict(sorted(assets.items())),
                   attention=attention(p, view.health), portfolio_charts=portfolio_charts)
 
 

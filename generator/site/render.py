@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 import jinja2
 
+from generator.charts.draw import fmt
 from generator.site import filters
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
@@ -287,9 +288,10 @@ class Index:
 
 # ------------------------------------------------------------------------------------------ rendering
 
-def environment(template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None) -> jinja2.Environment:
+def environment(template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None,
+                glossary: filters.Glossary | None = None) -> jinja2.Environment:
     """The templates' environment: project overrides first, then the package defaults; autoescaped; user
-    Markdown converted through `texts` when given."""
+    Markdown converted through `texts` when given; the `glossary`'s terms linked in block text."""
     loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     env = jinja2.Environment(
@@ -300,7 +302,7 @@ def environment(template_dirs: Iterable[Path | str] = (), texts: TextCache | Non
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(filters.Filters(texts).mapping())
+    env.filters.update(filters.Filters(texts, glossary).mapping())
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
@@ -347,6 +349,9 @@ class _Renderer:
             "trend_words": wording.TREND_WORDS,
             "trend_arrows": wording.TREND_ARROWS,
             "trend_titles": wording.TREND_TITLES,
+            "health_trend_titles": wording.HEALTH_TREND_TITLES,
+            "value_trend": wording.value_trend,
+            "amount": fmt,
             "attention": self.extras.attention,
             "has_metric_data": self.extras.standings.has_data(),
             "portfolio_charts": self.extras.portfolio_charts,
@@ -366,8 +371,17 @@ class _Renderer:
             "history": self.extras.history,
         }
 
+    def _glossary_url(self, path: str) -> str:
+        """The glossary page's address relative to the page at `path` (MkDocs' directory URLs), "" on it."""
+        here, there = url_of(path), url_of(PATHS["glossary"])
+        if here == there:
+            return ""
+        return posixpath.relpath(there or ".", here.rstrip("/") or ".") + "/"
+
     def render(self, path: str, template: str, source: str | None = None, **ctx) -> None:
         content = self.env.get_template(template).render(**self._context(path), **ctx)
+        if filters.GLOSSARY_HREF in content:
+            content = content.replace(f'href="{filters.GLOSSARY_HREF}', f'href="{self._glossary_url(path)}')
         self.pages[path] = Page(path, _tidy(content), source)
 
     def jobs(self) -> list[tuple[str, str, str | None, dict]]:
@@ -500,5 +514,7 @@ def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), ex
     metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
     the text cache (`text_cache.kept`) that user Markdown is converted through, None for none.
     """
-    env = environment(template_dirs, texts)
+    # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
+    glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
+    env = environment(template_dirs, texts, glossary)
     return _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts).site()

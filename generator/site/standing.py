@@ -19,10 +19,12 @@ from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, Per
 
 @dataclass(frozen=True)
 class Badge:
-    """What a health badge shows: the rolled-up health and its trend since the previous period."""
+    """What a health badge shows: the rolled-up health and its trend since the previous period; for a roll-up
+    of several places, which one decided it (`metrics.wording.decided_words`), else ""."""
 
     health: Health = Health.no_data
     trend: Trend = Trend.unknown
+    decided: str = ""
 
 
 NO_DATA = Badge()
