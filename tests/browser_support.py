@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
-
 from conftest import ROOT
 
 CHROMIUM = os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium")

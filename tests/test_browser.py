@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from urllib.error import HTTPError
 from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.request import urlopen
-from urllib.error import HTTPError
 
 import pytest
-
 from browser_support import contrast, parse_colour, svg_background, svg_text_colours
 from site_helpers import _Links
 

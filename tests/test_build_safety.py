@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 from site_helpers import make_project, run_mkdocs, tree_digest
 

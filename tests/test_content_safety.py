@@ -15,7 +15,6 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-
 from conftest import ROOT, run_cli
 from html_safety import payloads, problems, tags
 from site_helpers import MKDOCS_YML

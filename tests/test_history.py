@@ -6,6 +6,7 @@ import os
 import subprocess
 
 from conftest import JOURNEY, run_cli, write_portfolio
+
 from generator.load.check import check
 from generator.load.history import history
 

@@ -6,8 +6,8 @@ import os
 import tracemalloc
 
 import pytest
-
 from conftest import JOURNEY, run_cli
+
 from generator.load.check import check
 from generator.load.yaml_source import parse_yaml
 

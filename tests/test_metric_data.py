@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import CATALOGUE, JOURNEY, run_cli
+
 from generator.load.check import check
 from generator.model.metric_data import SeriesKey
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from test_metric_data import AGG, METRICS, RAW, files
 
 from generator.load.check import check
 from generator.metrics.health import Health, Trend, assess, classify, distance, metric_places, metric_status, roll_up
-from generator.model.metric_data import SeriesKey, period_start
 from generator.metrics.series import Point, Series, build_series, ces, csat, nps, period_label, score, shift
 from generator.model.entities import MetricDefinition, MetricKind
 from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, PersonaId, StepId
-
-from test_metric_data import AGG, METRICS, RAW, files
+from generator.model.metric_data import SeriesKey, period_start
 
 D = dt.date
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT, run_cli
 from pydantic import BaseModel, Field
 
-from conftest import ROOT, run_cli
 from generator.model import reference
 from generator.model.entities import COLLECTIONS, Catalogue, Journey, Step
 

@@ -7,12 +7,12 @@ import os
 import shutil
 
 import pytest
-
 from conftest import ROOT, run_cli
-from generator.site import filters
+
 from generator.load.check import check
 from generator.metrics.health import Health, Trend
 from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, StepId
+from generator.site import filters
 from generator.site.render import Extras, PageChart, render_site, score, url_of
 from generator.site.standing import Badge, Standings
 

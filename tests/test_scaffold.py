@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import EXAMPLE, run_cli
+
 from generator.authoring.scaffold import KINDS
 
 EXPECTED_FILE = {

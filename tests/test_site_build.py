@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path
 import re
 from html import unescape as html_unescape
+from pathlib import Path
 
 from conftest import ROOT, run_cli
 from site_helpers import broken_links, make_project, parse, run_mkdocs, tree_digest

@@ -9,8 +9,8 @@ import shutil
 from conftest import EXAMPLE, run_cli
 from site_helpers import make_project, parse
 
-from generator.load.check import check
 from generator.charts.metrics_view import compute
+from generator.load.check import check
 
 
 def _figures(html: str) -> list[str]:

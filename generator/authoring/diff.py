@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from enum import Enum
 from pathlib import PurePosixPath
-from typing import Callable
 
 from pydantic import BaseModel
 
@@ -294,8 +294,8 @@ def catalogue_changes(old: Portfolio, new: Portfolio, collection: str) -> list[s
 
 def _health(portfolio: Portfolio):
     from generator.metrics.health import assess  # the metrics stack is only needed when a summary is asked for
-    from generator.model.metric_data import MetricData
     from generator.metrics.series import build_series
+    from generator.model.metric_data import MetricData
 
     org = portfolio.organisation
     data = portfolio.metric_data or MetricData(org.period, org.min_responses)

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from generator.authoring.yamltext import flow_list, scalar, slugify
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.model.entities import Journey
 from generator.model.portfolio import Portfolio
-from generator.authoring.yamltext import flow_list, scalar, slugify
 
 SCORE_RANGE = range(1, 6)
 

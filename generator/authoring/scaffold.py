@@ -15,10 +15,23 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from generator.load.read_portfolio import MAPS_DIR, load_portfolio
-from generator.model.entities import COLLECTIONS, Channel, Department, Insight, JourneyLevel, JourneyStatus, JourneyType, Lifecycle, MetricDefinition, Opportunity, Persona, Solution
-from generator.model.portfolio import Portfolio
 from generator.authoring.yamltext import flow_list, is_id, scalar, schema_line, slugify
+from generator.load.read_portfolio import MAPS_DIR, load_portfolio
+from generator.model.entities import (
+    COLLECTIONS,
+    Channel,
+    Department,
+    Insight,
+    JourneyLevel,
+    JourneyStatus,
+    JourneyType,
+    Lifecycle,
+    MetricDefinition,
+    Opportunity,
+    Persona,
+    Solution,
+)
+from generator.model.portfolio import Portfolio
 
 # kind on the command line -> catalogue collection
 CATALOGUE_KINDS: dict[str, str] = {

@@ -194,7 +194,7 @@ class Chart:
         return f"{self.kind}-{self.digest}.svg"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _mpl_version() -> str:
     # from the package's metadata: importing matplotlib (0.3 s) only to name the charts slowed every build,
     # including those that draw nothing

@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 
 from generator.commands._common import checked, pipeline_for, settings_of
-from generator.options import add_flags
 from generator.common.files import display_path
+from generator.options import add_flags
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 

@@ -17,8 +17,16 @@ from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.common.suggest import did_you_mean, known
 from generator.load.metric_messages import field_column, first_written, range_hint, scale_hint, shown
-from generator.model.metric_data import (FIRST_DATE, LAST_DATE, NON_NEGATIVE, SCALES, VALUE_RANGES, MetricData,
-                                         SeriesKey, period_start)
+from generator.model.metric_data import (
+    FIRST_DATE,
+    LAST_DATE,
+    NON_NEGATIVE,
+    SCALES,
+    VALUE_RANGES,
+    MetricData,
+    SeriesKey,
+    period_start,
+)
 from generator.model.portfolio import Portfolio
 
 AGGREGATED_COLUMNS = ("date", "metric", "journey", "step", "value", "segment")

@@ -15,14 +15,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from generator.common.files import display_path
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
+from generator.common.files import display_path
+from generator.load.parse_cache import MISSING, LazySource, ParseCache
+from generator.load.schema_errors import diagnostics_from
+from generator.load.yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
 from generator.model.entities import COLLECTIONS, ID_PATTERN, Catalogue, Journey
 from generator.model.portfolio import Portfolio
-from generator.load.schema_errors import diagnostics_from
-from generator.load.parse_cache import MISSING, LazySource, ParseCache
-from generator.load.yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAPS_DIR = "maps"

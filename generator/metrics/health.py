@@ -20,14 +20,14 @@ The rules (docs/metrics.md, tested at their boundaries in tests/test_metrics_hea
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
 
-from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, shift, year_before
 from generator.model.entities import Direction, MetricDefinition
 from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, PersonaId, StepId
+from generator.model.metric_data import SeriesKey
 from generator.model.portfolio import Portfolio
 
 STEADY = 0.05  # in warning bands: smaller changes are noise, not a trend

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from generator.model.metric_data import MetricData, SeriesKey, period_start
 from generator.model.entities import MetricKind
+from generator.model.metric_data import MetricData, SeriesKey, period_start
 from generator.model.portfolio import Portfolio
 
 

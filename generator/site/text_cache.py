@@ -15,9 +15,9 @@ damaged file is ignored. Each save keeps only the entries used in that build.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import markdown
 
