@@ -168,7 +168,10 @@ def _stable(old_order: list[str], new_order: list[str]) -> set[str]:
     for i, ident in enumerate(seq):
         run = max((best[j] for j in range(i) if position[seq[j]] < position[ident]), key=len, default=[])
         best.append(run + [ident])
-    return set(max(best, key=len, default=[]))
+    if not best:
+        return set()
+    longest: list[str] = max(best, key=len)
+    return set(longest)
 
 
 def journey_changes(a: Journey, b: Journey) -> list[str]:

@@ -81,7 +81,7 @@ def _department(portfolio: Portfolio) -> str:
 def _required_values(collection: str, ident: str, portfolio: Portfolio) -> dict[str, object]:
     """Values for the required fields: valid, and obviously placeholders to replace."""
     name = _title(ident)
-    return {
+    values: dict[str, dict[str, object]] = {
         "personas": {"name": name},
         "departments": {"name": name},
         "channels": {"name": name, "digital": True},
@@ -89,7 +89,8 @@ def _required_values(collection: str, ident: str, portfolio: Portfolio) -> dict[
         "insights": {"statement": f"{name}: what we learned, in one sentence."},
         "opportunities": {"title": f"How might we {name.lower()}?", "impact": 3, "effort": 3, "reach": 3},
         "solutions": {"title": name, "owner": _department(portfolio)},
-    }[collection]
+    }
+    return values[collection]
 
 
 def _value_text(value: object) -> str:

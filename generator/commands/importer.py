@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     write(changes)
     steps = len(imported.journey.steps())
     print(f"wrote {target.as_posix()}: {plural(len(imported.journey.phases), 'phase')}, {plural(steps, 'step')}")
-    if new_personas:
+    if new_personas and catalogue is not None:  # the catalogue is chosen whenever there are new personas
         print(f"added {plural(len(new_personas), 'persona')} to {_shown(catalogue)}: "
               + ", ".join(f"{pid} ({name})" for pid, name in new_personas.items()))
     reused = sorted({pid for pid in persona_ids.values() if pid in portfolio.personas})

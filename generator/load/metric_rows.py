@@ -9,9 +9,11 @@ paths are tested against: every row it accepts goes into the `MetricData`; every
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import io
 import math
 import re
+from typing import Final
 
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
@@ -37,7 +39,15 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 _INTEGER = re.compile(r"[+-]?\d+\Z")
 _NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)\Z", re.I)
-_NO_DATE = object()
+
+
+class _Missing(enum.Enum):
+    """A typed sentinel: a date text not looked at yet (None means looked at and not a date)."""
+
+    NO_DATE = 0
+
+
+_NO_DATE: Final = _Missing.NO_DATE
 
 
 def real_date(text: str) -> _dt.date | None:

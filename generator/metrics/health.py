@@ -145,6 +145,7 @@ def metric_status(series: Series, definition: MetricDefinition, size: str) -> Me
         return MetricStatus(series.key, definition, series, None, None, Health.no_data, None, None, None,
                             Trend.unknown, Trend.unknown)
     value = latest.value
+    assert value is not None, "latest() returns only a point with a value"
     previous = series.at(shift(latest.period, size, -1))
     year_ago = series.at(year_before(latest.period))
     d = distance(value, definition)

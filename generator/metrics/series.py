@@ -145,10 +145,10 @@ def build_series(portfolio: Portfolio, data: MetricData) -> dict[SeriesKey, Seri
         kind = portfolio.metrics[key.metric].kind
         grouped: dict[_dt.date, list[float]] = {}
         for day in sorted(by_date):
-            period = starts.get(day)
-            if period is None:
-                period = starts[day] = period_start(day, data.period)
-            grouped.setdefault(period, []).append(by_date[day])
+            start = starts.get(day)
+            if start is None:
+                start = starts[day] = period_start(day, data.period)
+            grouped.setdefault(start, []).append(by_date[day])
         points = []
         for period in sorted(grouped):
             values = grouped[period]
