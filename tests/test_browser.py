@@ -129,7 +129,8 @@ def _readable(page) -> list[str]:
     for chart in page.evaluate("""() => [...document.querySelectorAll('.jm-chart img, article img[src$=".svg"]')]
             .map(i => { const r = i.getBoundingClientRect();
                         return {src: i.currentSrc || i.src, w: r.width, h: r.height,
-                                visible: getComputedStyle(i).visibility === 'visible' && +getComputedStyle(i).opacity > 0.9,
+                                visible: getComputedStyle(i).visibility === 'visible'
+                                         && +getComputedStyle(i).opacity > 0.9,
                                 filter: getComputedStyle(i).filter}; })"""):
         if chart["w"] < 50 or chart["h"] < 30 or not chart["visible"]:
             problems.append(f"chart not visible: {chart}")

@@ -203,7 +203,8 @@ def test_reused_figures_draw_the_same_bytes_as_fresh_ones_in_any_order(charts):
 def test_a_failed_chart_leaves_no_trace_in_the_next_one(charts):
     c = next(c for c in charts if c.kind == "trend")
     expected = _fresh(c)
-    with pytest.raises(Exception):
+    # any failure half-way through drawing will do: what is tested is the next chart, not the error
+    with pytest.raises(Exception):  # noqa: B017
         render(dataclasses.replace(c.data, health="no such health"))  # fails half-way through drawing
     assert render(c.data) == expected
 

@@ -288,7 +288,8 @@ def catalogue_changes(old: Portfolio, new: Portfolio, collection: str) -> list[s
         elif ident not in b:
             out.append(f"{word} removed: {_named(_entry_name(a[ident]), ident)}")
         elif a[ident] != b[ident]:
-            out.append(f"{word} {_named(_entry_name(b[ident]), ident)}: " + "; ".join(field_changes(a[ident], b[ident])))
+            changed = "; ".join(field_changes(a[ident], b[ident]))
+            out.append(f"{word} {_named(_entry_name(b[ident]), ident)}: {changed}")
     return out
 
 
@@ -440,7 +441,8 @@ def summary(old: Portfolio, new: Portfolio) -> list[str]:
         if n:
             noun, verb = key.split(" ")
             parts.append(f"{n} {noun}{'s' if n != 1 else ''} {verb}")
-    entries = sum(1 for title, lines in sections if title in ("Metric definitions", "Opportunities and solutions", "Catalogue") for _ in lines)
+    catalogue_titles = ("Metric definitions", "Opportunities and solutions", "Catalogue")
+    entries = sum(1 for title, lines in sections if title in catalogue_titles for _ in lines)
     if entries:
         parts.append(f"{entries} catalogue change{'s' if entries != 1 else ''}")
     if any(title == "Health" for title, _ in sections):

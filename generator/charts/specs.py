@@ -16,7 +16,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, NamedTuple, Union
+from typing import Any, ClassVar, NamedTuple
 
 from generator.metrics.health import Health
 from generator.model.entities import Direction
@@ -161,7 +161,7 @@ class OpportunitiesData:
         return {"points": [[o.title, o.impact, o.effort, o.reach] for o in self.points]}
 
 
-ChartData = Union[TrendData, EmotionData, MultiplesData, ImportanceData, OpportunitiesData]
+ChartData = TrendData | EmotionData | MultiplesData | ImportanceData | OpportunitiesData
 
 
 # ------------------------------------------------------------------ the chart

@@ -2,8 +2,9 @@
 
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`), so this module stays free of MkDocs and
 MkDocs' logging stays its own. The command's own check (for its `file:line:col` messages) runs while that
-subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder next to the target, unique to this process;
-only a complete build replaces the site (by rename), so a failed build leaves the old site as it was.
+subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder
+next to the target, unique to this process; only a complete build replaces the site (by rename), so a failed
+build leaves the old site as it was.
 
 Nothing is lost on the way:
 - SIGINT / SIGTERM stop MkDocs, remove the staging folder and exit 130 / 143 with a message, no traceback.

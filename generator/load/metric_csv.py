@@ -134,8 +134,8 @@ class FileReader(RowChecks):
             if not (low <= min(values) and max(values) <= high) or len(set(days)) != len(days) \
                     or not where.keys().isdisjoint(days):
                 return False
-            where.update(zip(days, zip(repeat(self.file), lines)))
-            entry[0].update(zip(days, values))
+            where.update(zip(days, zip(repeat(self.file), lines, strict=False), strict=True))
+            entry[0].update(zip(days, values, strict=True))
             return True
         periods = self.surveys.get(ids)
         scale = SCALES.get(self.p.metrics[ids[0]].kind) if ids[0] in self.p.metrics else None
@@ -151,7 +151,7 @@ class FileReader(RowChecks):
         starts = self.periods
         for day in set(days).difference(starts):
             starts[day] = period_start(day, self.data.period)
-        for (period, score), n in Counter(zip(map(starts.__getitem__, days), scores)).items():
+        for (period, score), n in Counter(zip(map(starts.__getitem__, days), scores, strict=True)).items():
             counts = periods.get(period)
             if counts is None:
                 counts = periods[period] = [0] * (scale[1] + 1)
@@ -186,7 +186,7 @@ class FileReader(RowChecks):
             plain = _PLAIN_NUMBER.match
             last: tuple[str, str, str, str] | None = None
             target: list[Any] = []  # the last series' [values by day, origins by day], once `last` is set
-            for row, start in zip(rows, lines):
+            for row, start in zip(rows, lines, strict=True):
                 ids = (row[mi], row[ji], row[si] if si >= 0 else "", row[gi] if gi >= 0 else "")
                 if ids == last:
                     day = dates.get(row[di])
@@ -210,7 +210,7 @@ class FileReader(RowChecks):
         periods = self.periods
         last_survey: tuple[str, str, str] | None = None
         counts_of: dict[_dt.date, list[int]] = {}  # the last survey series' counts by period, once set
-        for row, start in zip(rows, lines):
+        for row, start in zip(rows, lines, strict=True):
             ids3 = (row[mi], row[ji], row[si] if si >= 0 else "")
             if ids3 == last_survey:
                 day = dates.get(row[di])

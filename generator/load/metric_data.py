@@ -90,7 +90,7 @@ class _Reading:
         self.errors.extend(errors)
         day = _dt.date.fromordinal
         for key, (ordinals, numbers) in values.items():
-            self.data.values[key] = dict(zip(map(day, array("l", ordinals)), array("d", numbers)))
+            self.data.values[key] = dict(zip(map(day, array("l", ordinals)), array("d", numbers), strict=True))
         self.data.responses.update(responses)
         self.data.rows += rows
         self.data.files.extend(files)

@@ -115,7 +115,8 @@ class RowChecks:
                           Code.CSV_HEADER, hint="aggregated values and survey responses go in separate files")
             return "", {}
         shape = "aggregated" if "value" in names else "raw" if "score" in names else ""
-        allowed = AGGREGATED_COLUMNS if shape == "aggregated" else RAW_COLUMNS if shape else AGGREGATED_COLUMNS + RAW_COLUMNS
+        allowed = (AGGREGATED_COLUMNS if shape == "aggregated" else RAW_COLUMNS if shape
+                   else AGGREGATED_COLUMNS + RAW_COLUMNS)
         ok = bool(shape)
         seen: dict[str, int] = {}
         for index, name in enumerate(names):
@@ -142,8 +143,8 @@ class RowChecks:
 
     def ragged(self, row: list[str], width: int, line: int, header: list[str]) -> None:
         got = len(row)
-        hint = ("a decimal comma? write numbers with a point (12.5), or quote fields that hold commas"
-                if got > width else "every row needs a field for each column of the header; leave a field empty with ,,")
+        hint = ("a decimal comma? write numbers with a point (12.5), or quote fields that hold commas" if got > width
+                else "every row needs a field for each column of the header; leave a field empty with ,,")
         index = min(width, got) if got > width else 0
         self.at_field(line, index, f"expected {width} fields as in the header, got {got}", Code.CSV_ROW, hint=hint)
 
@@ -231,8 +232,9 @@ class RowChecks:
             self.at_field(line, index, f"expected a finite number, got '{shown(text)}'", Code.BAD_NUMBER,
                           hint="leave out rows without a value; NaN and infinity are not data")
         else:
-            self.at_field(line, index, f"expected a number, got '{shown(text)}'" if text else "expected a number, got nothing",
-                          Code.BAD_NUMBER, hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5")
+            got = f"'{shown(text)}'" if text else "nothing"
+            self.at_field(line, index, f"expected a number, got {got}", Code.BAD_NUMBER,
+                          hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5")
         if ids is None or day is None or value is None:
             return
         metric, journey, step = ids
@@ -254,7 +256,8 @@ class RowChecks:
         where = entry[1]
         first = where.get(day)
         if first is not None:
-            what = f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "") + (f", {segment}" if segment else "")
+            what = (f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "")
+                    + (f", {segment}" if segment else ""))
             at = first_written(first, self.file)
             self.error(line, 1, f"duplicate row: {shown(what)} (first written at {at})", Code.DUPLICATE_ROW,
                        hint="keep one row per date, metric, journey, step and segment")
@@ -297,7 +300,8 @@ class RowChecks:
         scale = SCALES.get(kind)
         if scale is None:
             self.at_field(line, columns["metric"],
-                          f"survey responses need an nps, csat or ces metric; '{shown(metric)}' is a {kind.value} metric",
+                          "survey responses need an nps, csat or ces metric; "
+                          f"'{shown(metric)}' is a {kind.value} metric",
                           Code.WRONG_KIND, hint="put its values in an aggregated file (a `value` column)")
             return
         if score is None or day is None:

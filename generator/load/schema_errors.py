@@ -131,7 +131,8 @@ def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source
             message = re.sub(r"^(Value|Assertion) error, ", "", msg)
             path = format_path(loc)
         elif kind == "too_short":
-            message = f"expected at least {err.get('ctx', {}).get('min_length', 1)} item(s), got {_describe(value) if value else 'none'}"
+            least = err.get("ctx", {}).get("min_length", 1)
+            message = f"expected at least {least} item(s), got {_describe(value) if value else 'none'}"
             hint = "add an entry"
             path = format_path(loc)
         else:

@@ -33,7 +33,7 @@ from generator.model.portfolio import Portfolio
 STEADY = 0.05  # in warning bands: smaller changes are noise, not a trend
 
 
-class Health(str, Enum):
+class Health(str, Enum):  # noqa: UP042 - StrEnum would change str() and format() of the members
     on_target = "on-target"
     at_risk = "at-risk"
     off_target = "off-target"
@@ -45,7 +45,7 @@ class Health(str, Enum):
         return {"no-data": 0, "on-target": 1, "at-risk": 2, "off-target": 3}[self.value]
 
 
-class Trend(str, Enum):
+class Trend(str, Enum):  # noqa: UP042 - StrEnum would change str() and format() of the members
     better = "better"
     worse = "worse"
     steady = "steady"
