@@ -202,7 +202,8 @@ def options_markdown() -> str:
     """The options table of docs/site.md."""
     rows = ["| option | default | flag | environment | what it does |", "|---|---|---|---|---|"]
     for f in dataclasses.fields(Options):
-        default = "unset" if f.default is None else f"`{str(f.default).lower() if isinstance(f.default, bool) else f.default}`"
+        shown = str(f.default).lower() if isinstance(f.default, bool) else f.default
+        default = "unset" if f.default is None else f"`{shown}`"
         flag = f"`--{f.name.replace('_', '-')}`" if f.metadata["flag"] else ""
         env = f"`{f.metadata['env']}`" if f.metadata["env"] else ""
         rows.append(f"| `{f.name}` | {default} | {flag} | {env} | {f.metadata['help']} |")

@@ -22,7 +22,7 @@ from generator.options import Options
 
 if TYPE_CHECKING:
     from generator.charts.cache import Drawing, RenderStats
-    from generator.charts.draw import Chart
+    from generator.charts.specs import Chart
     from generator.site.render import Site
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from urllib.error import HTTPError
 from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.request import urlopen
-from urllib.error import HTTPError
 
 import pytest
-
 from browser_support import contrast, parse_colour, svg_background, svg_text_colours
 from site_helpers import _Links
 
@@ -130,7 +129,8 @@ def _readable(page) -> list[str]:
     for chart in page.evaluate("""() => [...document.querySelectorAll('.jm-chart img, article img[src$=".svg"]')]
             .map(i => { const r = i.getBoundingClientRect();
                         return {src: i.currentSrc || i.src, w: r.width, h: r.height,
-                                visible: getComputedStyle(i).visibility === 'visible' && +getComputedStyle(i).opacity > 0.9,
+                                visible: getComputedStyle(i).visibility === 'visible'
+                                         && +getComputedStyle(i).opacity > 0.9,
                                 filter: getComputedStyle(i).filter,
                                 card: getComputedStyle(i).backgroundColor}; })"""):
         if chart["w"] < 50 or chart["h"] < 30 or not chart["visible"]:

@@ -60,7 +60,8 @@ def test_json_format(portfolio, tmp_path):
     assert json.loads(result.stdout) == [{
         "file": "journeys/maps/buy.yaml", "line": 9, "col": 9, "severity": "error",
         "message": "unknown key 'emotoin'", "code": "unknown-key", "path": "phases[0].steps[0]",
-        "hint": "did you mean 'emotion'?", "count": 1, "positions": [{"line": 9, "col": 9, "path": "phases[0].steps[0]"}],
+        "hint": "did you mean 'emotion'?", "count": 1,
+        "positions": [{"line": 9, "col": 9, "path": "phases[0].steps[0]"}],
     }]
     assert "1 error" in result.stderr
 

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import CATALOGUE, EXAMPLE, JOURNEY, run_cli, write_portfolio
 
 ENV = {

@@ -24,7 +24,7 @@ def sections() -> dict[str, str]:
     """Each `### \\`code\\`` section's text, up to the next heading."""
     parts = re.split(r"^(#{2,3} .*)$", DOC, flags=re.MULTILINE)
     out = {}
-    for heading, body in zip(parts[1::2], parts[2::2]):
+    for heading, body in zip(parts[1::2], parts[2::2], strict=True):
         match = re.fullmatch(r"### `([a-z-]+)`", heading)
         if match:
             out[match.group(1)] = body
@@ -94,7 +94,8 @@ WAIT = "  wait:\n    name: Wait\n    kind: duration\n    unit: min\n    directio
        "    target: 5\n    warning: 10\n"
 WITH_WAIT = {"catalogue.yaml": CATALOGUE.replace("metrics:\n", "metrics:\n" + WAIT),
              "maps/buy.yaml": JOURNEY.replace("metrics: [nps]", "metrics: [nps, wait]")}
-BOMB = "a: &a [1]\n" + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+BOMB = "a: &a [1]\n" + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n"
+                               for p, c in zip("abcdefgh", "bcdefghi", strict=True))
 UNOWNED = JOURNEY.replace("metrics: [nps]\n", "").replace("        owner: sales\n        emotion: 4\n",
                                                            "        emotion: 4\n")
 EXTRA_OPPORTUNITY = "opportunities:\n  self-serve:\n    title: Let people help themselves\n    impact: 3\n" \

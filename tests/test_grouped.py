@@ -72,7 +72,7 @@ def test_deleting_a_journey_with_data_gives_one_grouped_error_per_file(deleted):
             f"journeys/data/{name}:{rows[0]}:{col}: error: unknown journey '{GONE}' in {len(rows):,} rows "
             f"(lines {rows[0]:,}, {rows[1]:,}, {rows[2]:,} and {len(rows) - 3:,} more) [known: 'buy-a-policy', ")
     assert len(errors) == 2
-    for line, start in zip(errors, expected):
+    for line, start in zip(errors, expected, strict=True):
         assert line.startswith(start), (line, start)
     total = sum(len(rows_naming(deleted / "journeys" / "data" / n, GONE))
                 for n in ("aggregated.csv", "survey-responses.csv"))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-
 import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CATALOGUE, ROOT, run_cli
+
 from generator.authoring.mermaid import normalise, parse
 
 FIXTURES = ROOT / "tests" / "fixtures" / "mermaid"
@@ -349,9 +348,9 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from generator.authoring.mermaid import to_journey, to_mermaid  # noqa: E402
+from generator.authoring.yamltext import slugify  # noqa: E402
 from generator.model.entities import Persona  # noqa: E402
 from generator.model.portfolio import Portfolio  # noqa: E402
-from generator.authoring.yamltext import slugify  # noqa: E402
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDÉé0123456789'()&-", min_size=1, max_size=12)
 NAME = st.lists(WORD, min_size=1, max_size=4).map(" ".join).filter(lambda s: slugify(s, "") != "")

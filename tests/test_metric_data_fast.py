@@ -8,17 +8,16 @@ import csv
 import io
 
 import pytest
+from conftest import write_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_metric_data import JOURNEY_M, METRICS
 
-from conftest import write_portfolio
 from generator.common import fork
 from generator.load import metric_data
-from generator.load.read_portfolio import load_portfolio
 from generator.load.metric_csv import split_rows
 from generator.load.metric_data import load_metric_data
-
-from test_metric_data import JOURNEY_M, METRICS
+from generator.load.read_portfolio import load_portfolio
 
 SERIES = [("wait", "buy", "", ""), ("wait", "buy", "ask", ""), ("wait", "buy", "", "online"), ("nps", "buy", "", ""),
           ("csat", "buy", "pay", ""), ("effort", "buy", "", ""), ("nope", "buy", "", ""), ("wait", "zzz", "", ""),

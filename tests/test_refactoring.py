@@ -126,7 +126,7 @@ def test_rename_each_kind_everywhere_keeping_every_other_byte(repo, kind, old, n
         old_lines = before[a].splitlines(keepends=True)
         new_lines = (repo / b).read_text(encoding="utf-8").splitlines(keepends=True)
         assert len(old_lines) == len(new_lines), a
-        for x, y in zip(old_lines, new_lines):
+        for x, y in zip(old_lines, new_lines, strict=True):
             if x != y:
                 # only lines naming the id change, and only that id in them
                 token = re.compile(rf"(?<![a-z0-9-]){re.escape(old_id)}(?![a-z0-9-])")
@@ -192,7 +192,8 @@ def test_remove_cascade_each_kind_leaves_check_clean_and_keeps_comments(repo, ki
             new_lines = (repo / b).read_text(encoding="utf-8").splitlines(keepends=True)
             for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
                 if op == "replace" and i2 - i1 == j2 - j1:
-                    for x, y in zip(old_lines[i1:i2], new_lines[j1:j2]):  # an edited line keeps its comment
+                    # an edited line keeps its comment
+                    for x, y in zip(old_lines[i1:i2], new_lines[j1:j2], strict=True):
                         assert comments(x) == comments(y), (a, x, y)
                 elif op in ("delete", "replace"):
                     # only whole entries go: never a comment line of their own, at most an inline comment
@@ -296,8 +297,8 @@ phases:
                              "  journeys/maps/detail.yaml:4: 1 reference\n")
     assert "parent: {journey: buy, step: look-around}  # where it fits\n" in (
         tmp_path / "journeys/maps/detail.yaml").read_text(encoding="utf-8")
-    assert "      - id: look-around\n        name: Browse the shop\n" in (tmp_path / "journeys/maps/buy.yaml").read_text(
-        encoding="utf-8")
+    buy = (tmp_path / "journeys/maps/buy.yaml").read_text(encoding="utf-8")
+    assert "      - id: look-around\n        name: Browse the shop\n" in buy
     result = run_cli("remove", "step", "buy/pay", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (1, ("journeys remove: error: step 'buy/pay' is the only step of "
                                                      "its phase: remove the phase in journeys/maps/buy.yaml instead "

@@ -178,6 +178,6 @@ def test_the_reference_page_lists_every_mark():
     rows = [line for line in table.splitlines() if line.startswith("| [")]
     expected = [(m, f) for m in model_classes() for f in reference_fields(m) if f.model is m]
     assert len(rows) == len(expected) == sum(len(v) for v in MARKED.values())
-    for row, (model, f) in zip(rows, expected):
+    for row, (model, f) in zip(rows, expected, strict=True):
         assert row.startswith(f"| [{model.__name__}](#{_anchor(model)}) | `{f}` | ")
     assert "| [StepRef](#stepref) | `step` | a step of the journey named by `journey` |" in rows

@@ -7,12 +7,12 @@ import os
 import shutil
 
 import pytest
-
 from conftest import ROOT, run_cli
-from generator.site import filters
+
 from generator.load.check import check
 from generator.metrics.health import Health, Trend
 from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, StepId
+from generator.site import filters
 from generator.site.render import Extras, PageChart, render_site, score, url_of
 from generator.site.standing import Badge, Standings
 
@@ -99,7 +99,8 @@ def test_theme_templates_override_the_defaults(tmp_path):
 
 def test_nav_follows_the_journey_hierarchy(portfolio):
     root = portfolio({
-        "maps/life.yaml": "title: My life\ndescription: All of it.\nlevel: macro\nowner: {person: A, department: sales}\n"
+        "maps/life.yaml": "title: My life\ndescription: All of it.\nlevel: macro\n"
+                          "owner: {person: A, department: sales}\n"
                           "phases:\n  - id: p\n    name: P\n    steps:\n      - {id: buy, name: Buy, owner: sales}\n"
                           "      - {id: use, name: Use, owner: sales}\n",
         "maps/use.yaml": "title: I use it\ndescription: Using.\nparent: {journey: life, step: use}\n"
@@ -152,7 +153,8 @@ def test_generate_writes_only_changed_files_and_deletes_stale_ones(tmp_path):
     total = int(first.stdout.split("✓ generated ")[1].split()[0])
     assert f"{total} written, 0 unchanged, 0 deleted" in first.stdout
     page = out / "journeys" / "buy" / "index.md"
-    assert page.read_text(encoding="utf-8").startswith("---\ntitle: \"I buy a thing\"\nhide:\n  - toc\nsearch:\n  boost: 2\n")
+    assert page.read_text(encoding="utf-8").startswith("---\ntitle: \"I buy a thing\"\nhide:\n  - toc\n"
+                                                       "search:\n  boost: 2\n")
     assert (out / "api" / "portfolio.json").is_file()
     stamp = (out / "personas" / "pat.md").stat().st_mtime_ns
     second = run_cli("generate", "out", cwd=tmp_path)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path
 import re
 from html import unescape as html_unescape
+from pathlib import Path
 
 from conftest import ROOT, run_cli
 from site_helpers import broken_links, make_project, parse, run_mkdocs, tree_digest
@@ -122,12 +122,13 @@ def test_two_builds_are_byte_identical(example_site, tmp_path):
 
 
 def test_invalid_portfolio_stops_mkdocs_build_with_file_line(tmp_path):
-    project = make_project(tmp_path / "p", {"maps/buy.yaml": (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml")
-                                           .read_text(encoding="utf-8").replace("emotion: 4", "emotoin: 4")})
+    buy = (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml").read_text(encoding="utf-8")
+    project = make_project(tmp_path / "p", {"maps/buy.yaml": buy.replace("emotion: 4", "emotoin: 4")})
     result = run_mkdocs("build", cwd=project)
     out = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "journeys/maps/buy.yaml:17:9: error: phases[0].steps[0]: unknown key 'emotoin' [did you mean 'emotion'?]" in out
+    assert ("journeys/maps/buy.yaml:17:9: error: phases[0].steps[0]: unknown key 'emotoin' "
+            "[did you mean 'emotion'?]") in out
     assert "Traceback" not in out
     assert not (project / "site").exists()
 
@@ -162,7 +163,8 @@ def test_build_usage_errors(tmp_path):
 
 
 def test_user_text_cannot_inject_html(tmp_path):
-    evil = {"maps/buy.yaml": (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml").read_text(encoding="utf-8")
+    buy = (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml").read_text(encoding="utf-8")
+    evil = {"maps/buy.yaml": buy
             .replace("title: I buy a thing", "title: 'I buy x</title><script>alert(3)</script>'")
             .replace("name: Browse the shop", "name: 'Browse <script>alert(1)</script> {{ x }}'")
             .replace("does: ", "does: '<img src=x onerror=alert(1)> {: onclick=\"alert(2)\" }' #")}

@@ -9,8 +9,8 @@ import shutil
 from conftest import EXAMPLE, run_cli
 from site_helpers import make_project, parse
 
-from generator.load.check import check
 from generator.charts.metrics_view import compute
+from generator.load.check import check
 
 
 def _figures(html: str) -> list[str]:
@@ -28,7 +28,7 @@ def test_every_journey_page_shows_its_charts_with_data_and_health(example_site, 
         details = re.findall(r'<details class="jm-chart-data"( open)?>', html)
         assert len(details) == len(figures), jid
         assert [bool(o) for o in details] == [f[0] == "opportunities" for f in figures], jid
-        for kind, alt, src in figures:
+        for _kind, alt, src in figures:
             svg = (page.parent / src).resolve()
             assert svg.is_file(), (jid, src)
             content = svg.read_bytes()
@@ -67,7 +67,8 @@ def test_home_department_and_persona_pages_show_health(example_site):  # noqa: F
     assert "Needs attention" in home and 'href="attention/"' in home
     assert home.count("jm-health--off-target") + home.count("jm-health--at-risk") >= 5
     claims = (example_site / "departments" / "claims" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"Metric health:</strong> <span class=\"jm-badge jm-health jm-health--(off-target|at-risk|on-target)\"",
+    assert re.search(r"Metric health:</strong> <span class=\"jm-badge jm-health "
+                     r"jm-health--(off-target|at-risk|on-target)\"",
                      claims)
     persona = next((example_site / "personas").glob("*/index.html"))
     assert "Metric health across their journeys" in persona.read_text(encoding="utf-8")

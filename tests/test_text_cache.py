@@ -8,11 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import EXAMPLE
 
-from generator.site import render_pool, text_cache
 from generator.load.check import check
+from generator.site import render_pool, text_cache
 from generator.site.render import render_site
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
+
 from generator.metrics.health import Health, Trend
 from generator.metrics.wording import health_label, health_words, trend_arrow, trend_title, trend_word
 from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, PersonaId, StepId

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from enum import Enum
 from pathlib import PurePosixPath
-from typing import Callable
 
 from pydantic import BaseModel
 
@@ -168,7 +168,10 @@ def _stable(old_order: list[str], new_order: list[str]) -> set[str]:
     for i, ident in enumerate(seq):
         run = max((best[j] for j in range(i) if position[seq[j]] < position[ident]), key=len, default=[])
         best.append(run + [ident])
-    return set(max(best, key=len, default=[]))
+    if not best:
+        return set()
+    longest: list[str] = max(best, key=len)
+    return set(longest)
 
 
 def journey_changes(a: Journey, b: Journey) -> list[str]:
@@ -285,7 +288,8 @@ def catalogue_changes(old: Portfolio, new: Portfolio, collection: str) -> list[s
         elif ident not in b:
             out.append(f"{word} removed: {_named(_entry_name(a[ident]), ident)}")
         elif a[ident] != b[ident]:
-            out.append(f"{word} {_named(_entry_name(b[ident]), ident)}: " + "; ".join(field_changes(a[ident], b[ident])))
+            changed = "; ".join(field_changes(a[ident], b[ident]))
+            out.append(f"{word} {_named(_entry_name(b[ident]), ident)}: {changed}")
     return out
 
 
@@ -294,8 +298,8 @@ def catalogue_changes(old: Portfolio, new: Portfolio, collection: str) -> list[s
 
 def _health(portfolio: Portfolio):
     from generator.metrics.health import assess  # the metrics stack is only needed when a summary is asked for
-    from generator.model.metric_data import MetricData
     from generator.metrics.series import build_series
+    from generator.model.metric_data import MetricData
 
     org = portfolio.organisation
     data = portfolio.metric_data or MetricData(org.period, org.min_responses)
@@ -437,7 +441,8 @@ def summary(old: Portfolio, new: Portfolio) -> list[str]:
         if n:
             noun, verb = key.split(" ")
             parts.append(f"{n} {noun}{'s' if n != 1 else ''} {verb}")
-    entries = sum(1 for title, lines in sections if title in ("Metric definitions", "Opportunities and solutions", "Catalogue") for _ in lines)
+    catalogue_titles = ("Metric definitions", "Opportunities and solutions", "Catalogue")
+    entries = sum(1 for title, lines in sections if title in catalogue_titles for _ in lines)
     if entries:
         parts.append(f"{entries} catalogue change{'s' if entries != 1 else ''}")
     if any(title == "Health" for title, _ in sections):

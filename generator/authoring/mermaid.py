@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from generator.authoring.yamltext import flow_list, scalar, slugify
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.model.entities import Journey
 from generator.model.portfolio import Portfolio
-from generator.authoring.yamltext import flow_list, scalar, slugify
 
 SCORE_RANGE = range(1, 6)
 
@@ -168,7 +168,8 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
             error(n, col, "a task without a name", "write the task's name before the first ':'")
             continue
         if not re.fullmatch(r"[0-9]+", score_text) or int(score_text) not in SCORE_RANGE:
-            error(n, col + len(name) + 1 + len(data) - len(data.lstrip()), f"task '{name.strip()}': expected a score from 1 to 5, got '{score_text}'",
+            score_col = col + len(name) + 1 + len(data) - len(data.lstrip())
+            error(n, score_col, f"task '{name.strip()}': expected a score from 1 to 5, got '{score_text}'",
                   "write a whole number from 1 (very negative) to 5 (very positive) after the task's name")
             continue
         actors = [a.strip() for a in pieces[1].split(",")] if len(pieces) > 1 else []
@@ -349,7 +350,7 @@ def normalise(text: str) -> list[str]:
     lines = block[1] if block else text.splitlines()
     result: list[str] = []
     in_front = in_descr = False
-    for k, raw in enumerate(lines):
+    for raw in lines:
         line = raw.strip()
         if in_descr:
             in_descr = "}" not in line

@@ -58,6 +58,12 @@ class Target:
     def __str__(self) -> str:
         return f"{self.journey}/{self.ident}" if self.kind == "steps" else self.ident
 
+    @property
+    def step_journey(self) -> str:
+        """The journey holding the step (a step target always names it)."""
+        assert self.journey is not None, "a step target names its journey"
+        return self.journey
+
 
 @dataclass
 class _Files:
@@ -123,6 +129,12 @@ def resolve_for_removal(portfolio: Portfolio, kind_word: str, ident: str) -> Tar
 
 def _hint(word: str, pool) -> str:
     return did_you_mean(word, pool) or known(pool)
+
+
+def _file_of(r: Reference) -> str:
+    """The file a reference is written in: always known in a loaded portfolio, which records every origin."""
+    assert r.file is not None, "a loaded portfolio knows the file of every entity"
+    return r.file
 
 
 def _references(portfolio: Portfolio, target: Target) -> list[Reference]:
@@ -216,8 +228,8 @@ def rename(portfolio: Portfolio, kind_word: str, old: str, new: str) -> Changese
         changes.move(path, moved)
         said.append(f"{path.as_posix()} → {moved.as_posix()}")
     elif target.kind == "steps":
-        file = portfolio.journey_files[target.journey]
-        loc = _step_loc(portfolio.journeys[target.journey], target.ident) + ("id",)
+        file = portfolio.journey_files[target.step_journey]
+        loc = _step_loc(portfolio.journeys[target.step_journey], target.ident) + ("id",)
         line, col = files.source(file).position(loc)
         _check_written(files.of(file), line, col, target.ident, file)
         files.of(file).replace_scalar(line, col, new_id)
@@ -231,20 +243,22 @@ def rename(portfolio: Portfolio, kind_word: str, old: str, new: str) -> Changese
     # the references
     by_file: dict[str, list[int]] = {}
     for r in _references(portfolio, target):
-        _check_written(files.of(r.file), r.line, r.col, target.ident, r.file)
-        files.of(r.file).replace_scalar(r.line, r.col, new_id)
-        by_file.setdefault(r.file, []).append(r.line)
-    for file, lines in sorted(by_file.items()):
-        said.append(f"{file}:{_lines(lines)}: {plural(len(lines), 'reference')}")
+        rfile = _file_of(r)
+        _check_written(files.of(rfile), r.line, r.col, target.ident, rfile)
+        files.of(rfile).replace_scalar(r.line, r.col, new_id)
+        by_file.setdefault(rfile, []).append(r.line)
+    for file, ref_lines in sorted(by_file.items()):
+        said.append(f"{file}:{_lines(ref_lines)}: {plural(len(ref_lines), 'reference')}")
     # the metric data
     column = CSV_COLUMN.get(target.kind)
     for path, rows in _csv_rows(root, target).items():
         text = changes.read(path)
-        lines = text.splitlines(keepends=True)
-        index = [h.strip().lower() for h in next(csv.reader([lines[0]]))].index(column)
+        text_lines = text.splitlines(keepends=True)
+        assert column is not None, "only a kind with a metric data column has rows"
+        index = [h.strip().lower() for h in next(csv.reader([text_lines[0]]))].index(column)
         for k in rows:
-            lines[k] = _set_field(lines[k], index, new_id)
-        changes.write(path, "".join(lines))
+            text_lines[k] = _set_field(text_lines[k], index, new_id)
+        changes.write(path, "".join(text_lines))
         said.append(f"{_shown(path)}: {plural(len(rows), 'metric data row')}")
     for file, edits in files.edits.items():
         changes.write(Path(file), edits.apply())
@@ -255,7 +269,7 @@ def rename(portfolio: Portfolio, kind_word: str, old: str, new: str) -> Changese
 def _refuse_clash(portfolio: Portfolio, target: Target, new_id: str) -> None:
     word = _word(target.kind)
     if target.kind == "steps":
-        journey = portfolio.journeys[target.journey]
+        journey = portfolio.journeys[target.step_journey]
         if any(s.id == new_id for s in journey.steps()):
             raise Refused(f"journey '{target.journey}' already has a step '{new_id}': choose another id")
         return
@@ -363,9 +377,9 @@ def remove(portfolio: Portfolio, kind_word: str, ident: str, *, cascade: bool) -
             changes.delete(path)
             said.append(f"{path.as_posix()}: deleted")
         elif target.kind == "steps":
-            file = portfolio.journey_files[target.journey]
-            loc = _step_loc(portfolio.journeys[target.journey], target.ident)
-            if len(portfolio.journeys[target.journey].phases[loc[1]].steps) == 1:
+            file = portfolio.journey_files[target.step_journey]
+            loc = _step_loc(portfolio.journeys[target.step_journey], target.ident)
+            if len(portfolio.journeys[target.step_journey].phases[loc[1]].steps) == 1:
                 raise Refused(f"step '{ident}' is the only step of its phase: remove the phase in {file} "
                               "instead (a phase needs a step)")
             remove_list_items(files.of(file), files.source(file), loc[:-1], {loc[-1]})
@@ -379,19 +393,20 @@ def remove(portfolio: Portfolio, kind_word: str, ident: str, *, cascade: bool) -
         for r in _references(portfolio, target):
             if target.kind == "journeys" and r.file == portfolio.journey_files.get(target.ident):
                 continue
+            rfile = _file_of(r)
             if r.field.many:
-                lists.setdefault((r.file, tuple(r.loc[:-1])), set()).add(r.loc[-1])
+                lists.setdefault((rfile, tuple(r.loc[:-1])), set()).add(r.loc[-1])
             elif r.field.name == "channel" and "touchpoints" in r.field.path:
-                lists.setdefault((r.file, tuple(r.loc[:-2])), set()).add(r.loc[-2])
+                lists.setdefault((rfile, tuple(r.loc[:-2])), set()).add(r.loc[-2])
             elif r.field.name == "step" or (r.field.name == "journey" and "parent" in r.field.path):
-                remove_key(files.of(r.file), files.source(r.file), r.loc[:-1])
+                remove_key(files.of(rfile), files.source(rfile), r.loc[:-1])
             else:
-                remove_key(files.of(r.file), files.source(r.file), r.loc)
-            by_file.setdefault(r.file, []).append(r.line)
+                remove_key(files.of(rfile), files.source(rfile), r.loc)
+            by_file.setdefault(rfile, []).append(r.line)
         for (file, parent), indices in lists.items():
             remove_list_items(files.of(file), files.source(file), parent, indices)
-        for file, lines in sorted(by_file.items()):
-            said.append(f"{file}:{_lines(lines)}: {plural(len(lines), 'reference')} removed")
+        for file, ref_lines in sorted(by_file.items()):
+            said.append(f"{file}:{_lines(ref_lines)}: {plural(len(ref_lines), 'reference')} removed")
     except EditError as exc:
         raise Refused(f"cannot edit the files surgically: {exc} [edit that place by hand]") from None
     for path, found_rows in rows.items():

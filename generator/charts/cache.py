@@ -24,15 +24,15 @@ import logging
 import multiprocessing
 import os
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
-from generator.common.files import write_atomic
 from generator.charts.draw import render
 from generator.charts.specs import Chart, ChartData
+from generator.common.files import write_atomic
 
 DEFAULT_CACHE = Path(".cache") / "journeys" / "charts"
 ENV_CACHE = "JOURNEYS_CHART_CACHE"

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.charts.journey_charts import journey_charts, portfolio_opportunity_chart
 from generator.charts.specs import Chart
 from generator.metrics.health import HealthIndex, assess
-from generator.charts.journey_charts import journey_charts, portfolio_opportunity_chart
-from generator.model.metric_data import MetricData, SeriesKey
 from generator.metrics.series import Series, build_series
+from generator.model.metric_data import MetricData, SeriesKey
 from generator.model.portfolio import Portfolio
 
 

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, NamedTuple, Union
+from typing import Any, ClassVar, NamedTuple
 
 from generator.metrics.health import Health
 from generator.model.entities import Direction
@@ -161,7 +161,7 @@ class OpportunitiesData:
         return {"points": [[o.title, o.impact, o.effort, o.reach] for o in self.points]}
 
 
-ChartData = Union[TrendData, EmotionData, MultiplesData, ImportanceData, OpportunitiesData]
+ChartData = TrendData | EmotionData | MultiplesData | ImportanceData | OpportunitiesData
 
 
 # ------------------------------------------------------------------ the chart
@@ -194,7 +194,7 @@ class Chart:
         return f"{self.kind}-{self.digest}.svg"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _mpl_version() -> str:
     # from the package's metadata: importing matplotlib (0.3 s) only to name the charts slowed every build,
     # including those that draw nothing

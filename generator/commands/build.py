@@ -2,8 +2,9 @@
 
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`), so this module stays free of MkDocs and
 MkDocs' logging stays its own. The command's own check (for its `file:line:col` messages) runs while that
-subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder next to the target, unique to this process;
-only a complete build replaces the site (by rename), so a failed build leaves the old site as it was.
+subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder
+next to the target, unique to this process; only a complete build replaces the site (by rename), so a failed
+build leaves the old site as it was.
 
 Nothing is lost on the way:
 - SIGINT / SIGTERM stop MkDocs, remove the staging folder and exit 130 / 143 with a message, no traceback.
@@ -28,8 +29,8 @@ import time
 from pathlib import Path
 
 from generator.commands._common import checked, pipeline_for, settings_of
-from generator.options import add_flags
 from generator.common.files import display_path
+from generator.options import add_flags
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 

@@ -15,7 +15,8 @@ from generator.pipeline import Pipeline
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="validate a portfolio and report every error at once",
                        description="Validate a portfolio folder: every error of every file, each as "
-                                   "path:line:col: error: message [hint]; the same error with the same cause in one file is "
+                                   "path:line:col: error: message [hint]; the same error with the same cause in "
+                                   "one file is "
                                    "printed once with its count and first lines (JSON keeps every position). "
                                    "On GitHub Actions: at most 50 annotations, the worst first, and the complete "
                                    "list in the job summary. Exit 0 valid, 1 invalid, 2 usage error.")

@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
                     return USAGE
                 reports.append(_load(folder, top))  # as the revisions: relative to the repository
                 labels.append("the working tree")
-                hows.append("run `journeys check`" + (f" on {md(args.dir, limit=200)}" if args.dir != "journeys" else ""))
+                where = f" on {md(args.dir, limit=200)}" if args.dir != "journeys" else ""
+                hows.append("run `journeys check`" + where)
     except GitError as exc:
         print(f"journeys diff: error: {exc}", file=sys.stderr)
         return USAGE
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     if new_report.errors:
         errors += ([""] if errors else []) + _errors(new_report, labels[1], hows[1])
     print(render(old, new, labels[0], labels[1], errors), end="")
-    for label, (_, report) in zip(labels, reports):
+    for label, (_, report) in zip(labels, reports, strict=True):
         if report.errors:
             print(f"journeys diff: error: the portfolio at {label} is invalid ({plural(len(report.errors), 'error')}): "
                   "the summary leaves out what did not load", file=sys.stderr)

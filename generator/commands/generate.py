@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from generator.commands._common import checked, pipeline_for, settings_of
-from generator.options import add_flags
 from generator.common.files import write_atomic
+from generator.options import add_flags
 
 MANIFEST = ".journeys-files"
 

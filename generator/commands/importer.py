@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "id, unknown department, the portfolio would be invalid), 2 usage error.")
     kinds = p.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
-    m = kinds.add_parser("mermaid", help="a Mermaid `journey` diagram (.mmd, or the first ```mermaid block of a Markdown file)",
+    m = kinds.add_parser("mermaid",
+                         help="a Mermaid `journey` diagram (.mmd, or the first ```mermaid block of a Markdown file)",
                          description="Sections become phases, tasks steps, scores emotions (1-5), actors personas "
                                      "(an existing persona whose name matches, else a new one added to the persona "
                                      "catalogue). The portfolio is checked as it would be: if it would be invalid, "
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     write(changes)
     steps = len(imported.journey.steps())
     print(f"wrote {target.as_posix()}: {plural(len(imported.journey.phases), 'phase')}, {plural(steps, 'step')}")
-    if new_personas:
+    if new_personas and catalogue is not None:  # the catalogue is chosen whenever there are new personas
         print(f"added {plural(len(new_personas), 'persona')} to {_shown(catalogue)}: "
               + ", ".join(f"{pid} ({name})" for pid, name in new_personas.items()))
     reused = sorted({pid for pid in persona_ids.values() if pid in portfolio.personas})

@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from generator.common.codes import Code
 
@@ -95,7 +95,7 @@ class Report:
 
     def grouped(self) -> list[Group]:
         """The diagnostics grouped by file and cause, in the order of their first position."""
-        groups: dict[tuple, list[Diagnostic]] = {}
+        groups: dict[tuple[str, str, str, str, str], list[Diagnostic]] = {}
         for d in self.sorted():
             groups.setdefault((d.file, d.severity, d.code, d.message, d.hint), []).append(d)
         return [Group(tuple(members)) for members in groups.values()]
@@ -148,7 +148,7 @@ class Group:
     def github(self) -> str:
         return self.diagnostic().github()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The first diagnostic's fields, the count, and every position (JSON keeps them all)."""
         return {**asdict(self.first), "count": self.count,
                 "positions": [{"line": m.line, "col": m.col, "path": m.path} for m in self.members]}

@@ -14,7 +14,8 @@ import os
 import pickle
 import signal
 import sys
-from typing import Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 

@@ -6,12 +6,12 @@ import gc
 from pathlib import Path
 
 from generator.common.diagnostics import Report, plural
-from generator.load.read_portfolio import load_portfolio
 from generator.load.metric_data import load_metric_data
 from generator.load.parse_cache import ParseCache
-from generator.model.portfolio import Portfolio
+from generator.load.read_portfolio import load_portfolio
 from generator.load.references import check_references
 from generator.load.yaml_source import MAX_BYTES
+from generator.model.portfolio import Portfolio
 
 
 def check(root: Path | str, *, strict: bool = False, base: Path | None = None,

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from itertools import groupby, repeat
 from operator import itemgetter
+from typing import Any
 
 from generator.common.codes import Code
 from generator.load.metric_messages import csv_syntax
@@ -133,8 +134,8 @@ class FileReader(RowChecks):
             if not (low <= min(values) and max(values) <= high) or len(set(days)) != len(days) \
                     or not where.keys().isdisjoint(days):
                 return False
-            where.update(zip(days, zip(repeat(self.file), lines)))
-            entry[0].update(zip(days, values))
+            where.update(zip(days, zip(repeat(self.file), lines, strict=False), strict=True))
+            entry[0].update(zip(days, values, strict=True))
             return True
         periods = self.surveys.get(ids)
         scale = SCALES.get(self.p.metrics[ids[0]].kind) if ids[0] in self.p.metrics else None
@@ -150,7 +151,7 @@ class FileReader(RowChecks):
         starts = self.periods
         for day in set(days).difference(starts):
             starts[day] = period_start(day, self.data.period)
-        for (period, score), n in Counter(zip(map(starts.__getitem__, days), scores)).items():
+        for (period, score), n in Counter(zip(map(starts.__getitem__, days), scores, strict=True)).items():
             counts = periods.get(period)
             if counts is None:
                 counts = periods[period] = [0] * (scale[1] + 1)
@@ -177,15 +178,15 @@ class FileReader(RowChecks):
         c = self.columns
         di, mi, ji = c["date"], c["metric"], c["journey"]
         si, gi = c.get("step", -1), c.get("segment", -1)
-        last: tuple | None = None
-        target: list | dict | None = None
         low = high = 0.0
         dates = self.good_dates if self.fast else {}
         file = self.file
         if self.shape == "aggregated":
             vi = c["value"]
             plain = _PLAIN_NUMBER.match
-            for row, start in zip(rows, lines):
+            last: tuple[str, str, str, str] | None = None
+            target: list[Any] = []  # the last series' [values by day, origins by day], once `last` is set
+            for row, start in zip(rows, lines, strict=True):
                 ids = (row[mi], row[ji], row[si] if si >= 0 else "", row[gi] if gi >= 0 else "")
                 if ids == last:
                     day = dates.get(row[di])
@@ -207,27 +208,29 @@ class FileReader(RowChecks):
             return
         vi = c["score"]
         periods = self.periods
-        for row, start in zip(rows, lines):
-            ids = (row[mi], row[ji], row[si] if si >= 0 else "")
-            if ids == last:
+        last_survey: tuple[str, str, str] | None = None
+        counts_of: dict[_dt.date, list[int]] = {}  # the last survey series' counts by period, once set
+        for row, start in zip(rows, lines, strict=True):
+            ids3 = (row[mi], row[ji], row[si] if si >= 0 else "")
+            if ids3 == last_survey:
                 day = dates.get(row[di])
                 text = row[vi]
                 if day is not None and text.isdigit() and text.isascii():
                     score = int(text)
                     if low <= score <= high:
                         period = periods.get(day)
-                        counts = target.get(period) if period is not None else None
+                        counts = counts_of.get(period) if period is not None else None
                         if counts is not None:
                             counts[score] += 1
                             continue
             self.raw(row, c, start)
-            accepted = self.surveys.get(ids)
-            scale = SCALES.get(self.p.metrics[ids[0]].kind) if ids[0] in self.p.metrics else None
+            accepted = self.surveys.get(ids3)
+            scale = SCALES.get(self.p.metrics[ids3[0]].kind) if ids3[0] in self.p.metrics else None
             if accepted is not None and scale is not None:
-                last, target = ids, accepted
+                last_survey, counts_of = ids3, accepted
                 low, high = scale
             else:
-                last = None
+                last_survey = None
 
 
 def split_rows(text: str) -> tuple[list[list[str]], list[int] | range, tuple[int, str] | None]:

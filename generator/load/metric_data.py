@@ -24,10 +24,10 @@ from array import array
 from functools import partial
 from pathlib import Path
 
-from generator.common.files import display_path
 from generator.common import fork
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
+from generator.common.files import display_path
 from generator.load.metric_csv import FileReader
 from generator.load.metric_files import data_files, halfway
 from generator.load.yaml_source import read_text
@@ -90,7 +90,7 @@ class _Reading:
         self.errors.extend(errors)
         day = _dt.date.fromordinal
         for key, (ordinals, numbers) in values.items():
-            self.data.values[key] = dict(zip(map(day, array("l", ordinals)), array("d", numbers)))
+            self.data.values[key] = dict(zip(map(day, array("l", ordinals)), array("d", numbers), strict=True))
         self.data.responses.update(responses)
         self.data.rows += rows
         self.data.files.extend(files)

@@ -14,7 +14,7 @@ def data_files(root: Path) -> list[Path]:
     folder = Path(root) / DATA_DIR
     if not folder.is_dir():
         return []
-    found = []
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         found.extend(Path(dirpath) / name for name in sorted(filenames) if name.endswith(".csv"))

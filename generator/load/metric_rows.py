@@ -9,16 +9,26 @@ paths are tested against: every row it accepts goes into the `MetricData`; every
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import io
 import math
 import re
+from typing import Final
 
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.common.suggest import did_you_mean, known
 from generator.load.metric_messages import field_column, first_written, range_hint, scale_hint, shown
-from generator.model.metric_data import (FIRST_DATE, LAST_DATE, NON_NEGATIVE, SCALES, VALUE_RANGES, MetricData,
-                                         SeriesKey, period_start)
+from generator.model.metric_data import (
+    FIRST_DATE,
+    LAST_DATE,
+    NON_NEGATIVE,
+    SCALES,
+    VALUE_RANGES,
+    MetricData,
+    SeriesKey,
+    period_start,
+)
 from generator.model.portfolio import Portfolio
 
 AGGREGATED_COLUMNS = ("date", "metric", "journey", "step", "value", "segment")
@@ -29,7 +39,15 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 _INTEGER = re.compile(r"[+-]?\d+\Z")
 _NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)\Z", re.I)
-_NO_DATE = object()
+
+
+class _Missing(enum.Enum):
+    """A typed sentinel: a date text not looked at yet (None means looked at and not a date)."""
+
+    NO_DATE = 0
+
+
+_NO_DATE: Final = _Missing.NO_DATE
 
 
 def real_date(text: str) -> _dt.date | None:
@@ -97,7 +115,8 @@ class RowChecks:
                           Code.CSV_HEADER, hint="aggregated values and survey responses go in separate files")
             return "", {}
         shape = "aggregated" if "value" in names else "raw" if "score" in names else ""
-        allowed = AGGREGATED_COLUMNS if shape == "aggregated" else RAW_COLUMNS if shape else AGGREGATED_COLUMNS + RAW_COLUMNS
+        allowed = (AGGREGATED_COLUMNS if shape == "aggregated" else RAW_COLUMNS if shape
+                   else AGGREGATED_COLUMNS + RAW_COLUMNS)
         ok = bool(shape)
         seen: dict[str, int] = {}
         for index, name in enumerate(names):
@@ -124,8 +143,8 @@ class RowChecks:
 
     def ragged(self, row: list[str], width: int, line: int, header: list[str]) -> None:
         got = len(row)
-        hint = ("a decimal comma? write numbers with a point (12.5), or quote fields that hold commas"
-                if got > width else "every row needs a field for each column of the header; leave a field empty with ,,")
+        hint = ("a decimal comma? write numbers with a point (12.5), or quote fields that hold commas" if got > width
+                else "every row needs a field for each column of the header; leave a field empty with ,,")
         index = min(width, got) if got > width else 0
         self.at_field(line, index, f"expected {width} fields as in the header, got {got}", Code.CSV_ROW, hint=hint)
 
@@ -213,8 +232,9 @@ class RowChecks:
             self.at_field(line, index, f"expected a finite number, got '{shown(text)}'", Code.BAD_NUMBER,
                           hint="leave out rows without a value; NaN and infinity are not data")
         else:
-            self.at_field(line, index, f"expected a number, got '{shown(text)}'" if text else "expected a number, got nothing",
-                          Code.BAD_NUMBER, hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5")
+            got = f"'{shown(text)}'" if text else "nothing"
+            self.at_field(line, index, f"expected a number, got {got}", Code.BAD_NUMBER,
+                          hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5")
         if ids is None or day is None or value is None:
             return
         metric, journey, step = ids
@@ -236,7 +256,8 @@ class RowChecks:
         where = entry[1]
         first = where.get(day)
         if first is not None:
-            what = f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "") + (f", {segment}" if segment else "")
+            what = (f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "")
+                    + (f", {segment}" if segment else ""))
             at = first_written(first, self.file)
             self.error(line, 1, f"duplicate row: {shown(what)} (first written at {at})", Code.DUPLICATE_ROW,
                        hint="keep one row per date, metric, journey, step and segment")
@@ -279,7 +300,8 @@ class RowChecks:
         scale = SCALES.get(kind)
         if scale is None:
             self.at_field(line, columns["metric"],
-                          f"survey responses need an nps, csat or ces metric; '{shown(metric)}' is a {kind.value} metric",
+                          "survey responses need an nps, csat or ces metric; "
+                          f"'{shown(metric)}' is a {kind.value} metric",
                           Code.WRONG_KIND, hint="put its values in an aggregated file (a `value` column)")
             return
         if score is None or day is None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from generator.common.files import write_atomic
 from generator.load.yaml_source import Loc, parse_yaml
+from generator.model.source import Source
 
 VERSION = b"journeys-parse-1"
 FILE_NAME = "parsed.json"
@@ -56,11 +57,12 @@ class LazySource:
 
     def __init__(self, file: str, data: Any, text: str):
         self.file, self.data, self._text = file, data, text
-        self._parsed = None
+        self._parsed: Source | None = None
 
-    def _source(self):
+    def _source(self) -> Source:
         if self._parsed is None:
             source, _ = parse_yaml(self._text, self.file)
+            assert source is not None, "the text parsed when it was cached, so it parses again"
             self._parsed = source
         return self._parsed
 

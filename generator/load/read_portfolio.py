@@ -15,14 +15,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from generator.common.files import display_path
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
+from generator.common.files import display_path
+from generator.load.parse_cache import MISSING, LazySource, ParseCache
+from generator.load.schema_errors import diagnostics_from
+from generator.load.yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
 from generator.model.entities import COLLECTIONS, ID_PATTERN, Catalogue, Journey
 from generator.model.portfolio import Portfolio
-from generator.load.schema_errors import diagnostics_from
-from generator.load.parse_cache import MISSING, LazySource, ParseCache
-from generator.load.yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAPS_DIR = "maps"
@@ -109,7 +109,8 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             portfolio.unreadable.add("catalogue")
             portfolio.unloaded.add(display)
             errors.append(Diagnostic(display, 1, 1, "error",
-                                     f"expected a mapping of collections ({', '.join(COLLECTIONS)}), got a {type(source.data).__name__}",
+                                     f"expected a mapping of collections ({', '.join(COLLECTIONS)}), "
+                                     f"got a {type(source.data).__name__}",
                                      Code.INVALID_VALUE, hint="start the file with e.g. `personas:`"))
             continue
         try:
@@ -169,7 +170,8 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             portfolio.unreadable.add("journeys")
             portfolio.unloaded.add(display)
             errors.append(Diagnostic(display, 1, 1, "error",
-                                     f"expected a journey mapping (title, description, phases...), got a {type(source.data).__name__}",
+                                     "expected a journey mapping (title, description, phases...), "
+                                     f"got a {type(source.data).__name__}",
                                      Code.INVALID_VALUE, hint="start the file with `title:` and `description:`"))
             continue
         try:
@@ -238,4 +240,6 @@ def _salvage_catalogue(source: Source, broken: set) -> Catalogue:
             except ValidationError:
                 broken.add((key, str(ident)))
         kept[key] = good
-    return Catalogue.model_construct(**{k: kept.get(k, Catalogue.model_fields[k].get_default(call_default_factory=True)) for k in Catalogue.model_fields})
+    fields = Catalogue.model_fields
+    return Catalogue.model_construct(
+        **{k: kept.get(k, fields[k].get_default(call_default_factory=True)) for k in fields})

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
-from generator.model.entities import COLLECTIONS, Journey, Lifecycle
-from generator.model.refs import reference_fields, references_of
-from generator.model.portfolio import Portfolio
-from generator.load.schema_errors import format_path
 from generator.common.suggest import did_you_mean, known
+from generator.load.schema_errors import format_path
 from generator.load.yaml_source import Loc
+from generator.model.entities import COLLECTIONS, Journey, Lifecycle
+from generator.model.portfolio import Portfolio
+from generator.model.refs import reference_fields, references_of
 
 SINGULAR = {
     "personas": "persona",

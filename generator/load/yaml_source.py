@@ -233,9 +233,9 @@ class _Builder:
                 raise _Invalid(*_mark(event), f"the document nests deeper than {MAX_DEPTH} levels",
                                "flatten the structure; a portfolio needs only a few levels", code=Code.TOO_DEEP)
             self._budget(event)
-            container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
-            loc = self._place(event, container, is_collection=True)
-            self.stack.append(_Frame(container, loc if loc is not None else (), event.anchor, self.count))
+            opened: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+            loc = self._place(event, opened, is_collection=True)
+            self.stack.append(_Frame(opened, loc if loc is not None else (), event.anchor, self.count))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             frame = self.stack.pop()
             if frame.anchor:

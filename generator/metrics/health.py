@@ -20,20 +20,20 @@ The rules (docs/metrics.md, tested at their boundaries in tests/test_metrics_hea
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
 
-from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, shift, year_before
 from generator.model.entities import Direction, MetricDefinition
 from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, PersonaId, StepId
+from generator.model.metric_data import SeriesKey
 from generator.model.portfolio import Portfolio
 
 STEADY = 0.05  # in warning bands: smaller changes are noise, not a trend
 
 
-class Health(str, Enum):
+class Health(str, Enum):  # noqa: UP042 - StrEnum would change str() and format() of the members
     on_target = "on-target"
     at_risk = "at-risk"
     off_target = "off-target"
@@ -45,7 +45,7 @@ class Health(str, Enum):
         return {"no-data": 0, "on-target": 1, "at-risk": 2, "off-target": 3}[self.value]
 
 
-class Trend(str, Enum):
+class Trend(str, Enum):  # noqa: UP042 - StrEnum would change str() and format() of the members
     better = "better"
     worse = "worse"
     steady = "steady"
@@ -145,6 +145,7 @@ def metric_status(series: Series, definition: MetricDefinition, size: str) -> Me
         return MetricStatus(series.key, definition, series, None, None, Health.no_data, None, None, None,
                             Trend.unknown, Trend.unknown)
     value = latest.value
+    assert value is not None, "latest() returns only a point with a value"
     previous = series.at(shift(latest.period, size, -1))
     year_ago = series.at(year_before(latest.period))
     d = distance(value, definition)

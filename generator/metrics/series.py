@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from generator.model.metric_data import MetricData, SeriesKey, period_start
 from generator.model.entities import MetricKind
+from generator.model.metric_data import MetricData, SeriesKey, period_start
 from generator.model.portfolio import Portfolio
 
 
@@ -145,10 +145,10 @@ def build_series(portfolio: Portfolio, data: MetricData) -> dict[SeriesKey, Seri
         kind = portfolio.metrics[key.metric].kind
         grouped: dict[_dt.date, list[float]] = {}
         for day in sorted(by_date):
-            period = starts.get(day)
-            if period is None:
-                period = starts[day] = period_start(day, data.period)
-            grouped.setdefault(period, []).append(by_date[day])
+            start = starts.get(day)
+            if start is None:
+                start = starts[day] = period_start(day, data.period)
+            grouped.setdefault(start, []).append(by_date[day])
         points = []
         for period in sorted(grouped):
             values = grouped[period]

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.model.entities import Channel, Department, GlossaryEntry, Insight, Journey, MetricDefinition, Opportunity, Organisation, Persona, Solution
+from generator.model.entities import (
+    Channel,
+    Department,
+    GlossaryEntry,
+    Insight,
+    Journey,
+    MetricDefinition,
+    Opportunity,
+    Organisation,
+    Persona,
+    Solution,
+)
 from generator.model.metric_data import MetricData
 from generator.model.source import Loc, Source
 

@@ -21,8 +21,26 @@ import yaml
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
+from generator.model.entities import (
+    ID_PATTERN,
+    Catalogue,
+    Channel,
+    Department,
+    GlossaryEntry,
+    Insight,
+    Journey,
+    MetricDefinition,
+    Opportunity,
+    Organisation,
+    Owner,
+    Persona,
+    Phase,
+    Solution,
+    Step,
+    StepRef,
+    Touchpoint,
+)
 from generator.model.refs import reference_fields
-from generator.model.entities import ID_PATTERN, Catalogue, Channel, Department, GlossaryEntry, Insight, Journey, MetricDefinition, Opportunity, Organisation, Owner, Persona, Phase, Solution, Step, StepRef, Touchpoint
 
 ROOTS: tuple[type[BaseModel], ...] = (Journey, Catalogue)
 

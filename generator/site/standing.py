@@ -9,8 +9,8 @@ through `Standings` (`status.journey(jid)`, `status.step(jid, sid)`, ...) and wo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from generator.metrics.health import Health, Trend
 from generator.metrics.wording import health_words

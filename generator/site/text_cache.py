@@ -15,9 +15,9 @@ damaged file is ignored. Each save keeps only the entries used in that build.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import markdown
 
@@ -44,7 +44,8 @@ class TextCache:
             stored = json.loads((self.folder / FILE_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return 0
-        if not isinstance(stored, dict) or stored.get("version") != VERSION or not isinstance(stored.get("texts"), dict):
+        if (not isinstance(stored, dict) or stored.get("version") != VERSION
+                or not isinstance(stored.get("texts"), dict)):
             return 0
         self.stored = {k: v for k, v in stored["texts"].items() if isinstance(k, str) and isinstance(v, str)}
         return len(self.stored)
