@@ -21,7 +21,6 @@ theme:
   custom_dir: theme
   font: false
 plugins:
-  - search
   - tags
   - journeys
 validation:
