@@ -175,7 +175,7 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
     def _setup_search(self, config: MkDocsConfig, portfolio, health) -> None:
         for name in ("search", "material/search"):
             if name in config.plugins:
-                raise PluginError(f"journeys: remove `{name}` from `plugins:` in {config.config_file_path or 'mkdocs.yml'}: "
+                raise PluginError(f"journeys: remove `search` (Material's search) from `plugins:` in {config.config_file_path or 'mkdocs.yml'}: "
                                   f"the journeys plugin builds the site search itself (Pagefind); or set "
                                   f"`search: false` for the journeys plugin to keep Material's")
         # the header's search box and dialog: before Material's templates, after the project's own theme
