@@ -240,7 +240,7 @@ def test_search_index_holds_hostile_text_as_text(sites):
     assert found
     js = (hostile / "assets" / "journeys" / "search.js").read_text(encoding="utf-8")
     # the one innerHTML of the dialog is Pagefind's excerpt
-    assert js.count("innerHTML") == 1 and "p.innerHTML = excerpt;" in js
+    assert js.count("innerHTML =") == 1 and "p.innerHTML = excerpt;" in js
 
 
 def test_titles_stay_text_in_title_nav_and_headings(sites):
