@@ -272,3 +272,68 @@ def test_no_page_shows_markup_as_text(example_site):
     shown = [p.relative_to(example_site).as_posix() for p in sorted(example_site.rglob("*.html"))
              if "&lt;br&gt;" in re.sub(r"<code>.*?</code>", "", p.read_text(encoding="utf-8"), flags=re.S)]
     assert shown == []
+
+
+def test_mkdocs_serve_reindexes_after_each_rebuild(tmp_path):
+    """`mkdocs serve`: the search index is served, and after an edit of the portfolio the rebuilt site is
+    indexed again (a new index, not the previous build's)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from urllib.error import URLError
+    from urllib.request import urlopen
+
+    project = make_project(tmp_path / "p")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}/tiny/"
+
+    def words() -> str | None:
+        """The step anchors of the served journey page, or None while there is no index."""
+        try:
+            entry = json.loads(urlopen(base + "pagefind/pagefind-entry.json", timeout=5).read())
+            assert entry["languages"]["en"]["page_count"] >= 5
+            page = urlopen(base + "journeys/buy/", timeout=5).read().decode("utf-8")
+        except (URLError, OSError, ValueError):
+            return None
+        ids = re.findall(r'id="search-step-([^"]+)"', page)
+        return " ".join(ids)
+
+    def wait(predicate, what: str, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if proc.poll() is not None:
+                raise AssertionError(f"mkdocs serve exited: {proc.stderr.read()[-2000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            time.sleep(0.5)
+
+    try:
+        wait(lambda: (words() or "").split() == ["browse", "ask", "pay"], "the first index")
+        first = json.loads(urlopen(base + "pagefind/pagefind-entry.json", timeout=5).read())["languages"]["en"]["hash"]
+        urlopen(base + f"pagefind/pagefind.{first}.pf_meta", timeout=5).read()
+        journey = project / "journeys" / "maps" / "buy.yaml"
+        journey.write_text(journey.read_text(encoding="utf-8").replace("      - id: pay\n        name: Pay\n",
+                                                                       "      - id: checkout\n        name: Check out\n"),
+                           encoding="utf-8")
+        wait(lambda: (words() or "").split() == ["browse", "ask", "checkout"], "the rebuilt page")
+        # the index answering now is a new one (its metadata file, named by its hash, changed) and is served
+        def reindexed() -> bool:
+            try:
+                now = json.loads(urlopen(base + "pagefind/pagefind-entry.json", timeout=5).read())
+                meta = now["languages"]["en"]["hash"]
+                urlopen(base + f"pagefind/pagefind.{meta}.pf_meta", timeout=5).read()
+            except (URLError, OSError, ValueError, KeyError):
+                return False
+            return meta != first
+        wait(reindexed, "the rebuilt index")
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)

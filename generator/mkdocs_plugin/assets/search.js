@@ -31,6 +31,7 @@
   var FACETS = [["kind", "Kind"], ["persona", "Persona"], ["department", "Department"],
                 ["channel", "Channel"], ["health", "Health"]];
   var PAGE = 10;
+  var REBUILT = "The search index is being rebuilt or is not there: reload the page in a moment.";
 
   var pagefind = null, loading = null, failed = false;
   var selected = {};           // facet -> value
@@ -49,7 +50,7 @@
       }).catch(function () {
         failed = true;
         loading = null;  // a later opening tries again (after a rebuild under `mkdocs serve`)
-        say("The search index is being rebuilt or is not there: try again in a moment.");
+        say(REBUILT);
         return null;
       });
     }
@@ -143,6 +144,9 @@
       list.textContent = "";
       say(count(results.length));
       return more(mine);
+    }).catch(function () {
+      // an index chunk went missing: the site was rebuilt under `mkdocs serve` since this page loaded
+      if (mine === generation) say(REBUILT);
     }).finally(function () {
       if (mine === generation) root.removeAttribute("aria-busy");
     });
