@@ -114,8 +114,8 @@ def test_search_indexes_generated_pages_only(example_site):
 def test_search_false_builds_without_search(tmp_path):
     project = make_project(tmp_path / "p")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      search: false\n"),
-                      encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - journeys\n", "  - journeys:\n      search: false\n"), encoding="utf-8")
     result = run_cli("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     site = project / "site"
@@ -320,8 +320,8 @@ def test_mkdocs_serve_reindexes_after_each_rebuild(tmp_path):
         first = json.loads(urlopen(base + "pagefind/pagefind-entry.json", timeout=5).read())["languages"]["en"]["hash"]
         urlopen(base + f"pagefind/pagefind.{first}.pf_meta", timeout=5).read()
         journey = project / "journeys" / "maps" / "buy.yaml"
-        journey.write_text(journey.read_text(encoding="utf-8").replace("      - id: pay\n        name: Pay\n",
-                                                                       "      - id: checkout\n        name: Check out\n"),
+        text = journey.read_text(encoding="utf-8")
+        journey.write_text(text.replace("      - id: pay\n        name: Pay\n", "      - id: checkout\n        name: Check out\n"),
                            encoding="utf-8")
         wait(lambda: (words() or "").split() == ["browse", "ask", "checkout"], "the rebuilt page")
         # the index answering now is a new one (its metadata file, named by its hash, changed) and is served

@@ -25,6 +25,7 @@ import os
 import posixpath
 import shutil
 from pathlib import Path
+from typing import Mapping
 from urllib.parse import urljoin
 
 from mkdocs.config import base
@@ -36,6 +37,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.load.check import check
+from generator.model.portfolio import Portfolio
 from generator.common.diagnostics import plural
 from generator.charts.cache import ENV_CACHE, Drawing, cache_dir, read_chart, start
 from generator.site.markdown_ext import CaptionExtension
@@ -172,10 +174,11 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
             self._setup_search(config, portfolio, extras.health)
         return config
 
-    def _setup_search(self, config: MkDocsConfig, portfolio, health) -> None:
+    def _setup_search(self, config: MkDocsConfig, portfolio: Portfolio, health: Mapping[str, str]) -> None:
         for name in ("search", "material/search"):
             if name in config.plugins:
-                raise PluginError(f"journeys: remove `search` (Material's search) from `plugins:` in {config.config_file_path or 'mkdocs.yml'}: "
+                where = config.config_file_path or "mkdocs.yml"
+                raise PluginError(f"journeys: remove `search` (Material's search) from `plugins:` in {where}: "
                                   f"the journeys plugin builds the site search itself (Pagefind); or set "
                                   f"`search: false` for the journeys plugin to keep Material's")
         # the header's search box and dialog: before Material's templates, after the project's own theme
