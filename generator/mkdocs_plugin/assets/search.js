@@ -96,7 +96,7 @@
         values.forEach(function (v) {
           var o = document.createElement("option");
           o.value = v;
-          o.textContent = shown(v) + " (" + all[f[0]][v] + ")";
+          o.textContent = display(v) + " (" + all[f[0]][v] + ")";
           sel.appendChild(o);
         });
         sel.addEventListener("change", function () {
@@ -113,7 +113,7 @@
 
   // a filter value as Pagefind read it from the page's attribute, entities and all: decoded for display
   // only (in an inert document: nothing in it runs or loads), and sent back as it is when filtering
-  function shown(v) {
+  function display(v) {
     if (v.indexOf("&") < 0) return v;
     return new DOMParser().parseFromString("<p>" + v.replace(/</g, "&lt;") + "</p>", "text/html").body.textContent;
   }
