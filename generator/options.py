@@ -53,9 +53,13 @@ class Options:
               "mkdocs.yml (default `.cache/journeys/charts`).", env="JOURNEYS_CHART_CACHE", metavar="DIR")
     guide: str = option(
         "off", "The project's own pages in `docs_dir` (all but those the plugin generates): `section` lists them "
-               "under *User guide* in the navigation and the search; `link` builds them outside both, with one "
-               "*User guide* entry opening `guide/index.md`; `off` leaves them out of the site.",
+               "under *User guide* in the navigation; `link` builds them outside it, with one *User guide* entry "
+               "opening `guide/index.md`; `off` leaves them out of the site. The site search indexes only the "
+               "portfolio's pages either way.",
         flag=False, choices=("section", "link", "off"))
+    search: bool = option(
+        True, "Build the site search (Pagefind) and show it in the header; `false` builds without search.",
+        flag=False)
     edit_uri: str | None = option(
         None, "URL prefix to edit a file of the repository by its path from the repository root (default: "
               "`repo_url` + `edit_uri` without the trailing docs folder).", flag=False)

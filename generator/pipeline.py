@@ -23,7 +23,7 @@ from generator.options import Options
 if TYPE_CHECKING:
     from generator.charts.cache import Drawing, RenderStats
     from generator.charts.specs import Chart
-    from generator.site.render import Site
+    from generator.site.render import Extras, Site
 
 
 @dataclass
@@ -47,6 +47,7 @@ class Rendered:
     """The site's pages and assets, and its charts: drawn (`stats`), or still to draw (`pending`)."""
 
     site: Site
+    extras: Extras
     charts: dict[str, Chart] = field(default_factory=dict)  # site path -> chart
     stats: RenderStats | None = None
 
@@ -104,7 +105,7 @@ class Pipeline:
         with text_cache.kept(cache) as texts:
             site = render_site(portfolio, warnings=checked.report.warnings, extras=extras,
                                template_dirs=self.template_dirs, texts=texts)
-        return Rendered(site, charts, stats)
+        return Rendered(site, extras, charts, stats)
 
     def start_drawing(self, rendered: Rendered) -> Drawing:
         """Draw the charts `render(draw=False)` left, in worker processes; call after rendering, which may fork."""

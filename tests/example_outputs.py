@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COMMIT_DATE = "2024-05-06T10:20:30+00:00"
 # the output depends on these: a test compares digests only where they are the versions recorded
-PACKAGES = ("matplotlib", "mkdocs", "mkdocs-material", "markdown", "pydantic", "jinja2", "nh3", "pymdown-extensions")
+PACKAGES = ("matplotlib", "mkdocs", "mkdocs-material", "markdown", "pydantic", "jinja2", "nh3", "pymdown-extensions",
+            "pagefind")
 CONFIG = ROOT / "tests" / "golden" / "example-mkdocs.yml"
 
 
@@ -43,9 +44,16 @@ def _git(*args: str, cwd: Path) -> None:
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=120)
 
 
+def _varies(rel: str) -> bool:
+    # Pagefind 1.5.2 writes its filter files (and the two files naming them) in a varying order: left out
+    return rel.startswith("pagefind/filter/") or rel == "pagefind/pagefind-entry.json" or (
+        rel.startswith("pagefind/pagefind.") and rel.endswith(".pf_meta"))
+
+
 def _digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".journeys-files"}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".journeys-files" and not _varies(p.relative_to(folder).as_posix())}
 
 
 def outputs(code_root: Path = ROOT) -> dict[str, dict[str, str]]:

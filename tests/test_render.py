@@ -153,8 +153,7 @@ def test_generate_writes_only_changed_files_and_deletes_stale_ones(tmp_path):
     total = int(first.stdout.split("✓ generated ")[1].split()[0])
     assert f"{total} written, 0 unchanged, 0 deleted" in first.stdout
     page = out / "journeys" / "buy" / "index.md"
-    assert page.read_text(encoding="utf-8").startswith("---\ntitle: \"I buy a thing\"\nhide:\n  - toc\n"
-                                                       "search:\n  boost: 2\n")
+    assert page.read_text(encoding="utf-8").startswith("---\ntitle: \"I buy a thing\"\nhide:\n  - toc\n")
     assert (out / "api" / "portfolio.json").is_file()
     stamp = (out / "personas" / "pat.md").stat().st_mtime_ns
     second = run_cli("generate", "out", cwd=tmp_path)

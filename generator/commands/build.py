@@ -202,7 +202,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     try:
         assert state.proc.stdout is not None
         for line in state.proc.stdout:
-            if args.verbose or not line.startswith("INFO") or " charts: " in line:
+            if args.verbose or not line.startswith("INFO") or " charts: " in line or " search index: " in line:
                 print(f"  {line.rstrip()}", file=sys.stderr)
         code = state.proc.wait()
     except OSError as exc:
