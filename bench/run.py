@@ -14,7 +14,13 @@ folder and measures, in one run, so that the ratios compare like with like on a 
 - `peak_rss_mb`: the largest resident memory of any build process (`os.wait4` of each command: the kernel
   reports the maximum over the process and the children it waited for);
 - `site_mb`, `avg_page_kb` (mean HTML of a journey page), `largest_page_kb` (the largest HTML page of the
-  whole site, and which: target <= 300 KB at N=1,000), `search_index_mb`, and the counts;
+  whole site, and which: target <= 300 KB at N=1,000), and the counts;
+- search (Pagefind): `search_index_mb` (the `pagefind/` bundle of the cold build), `search_build_s` (Pagefind's
+  indexing time in the cold build, from the plugin's log line), and `first_query_kb`: in Chromium, the bytes
+  of every response after typing a query into the search dialog of a freshly opened journey page, until the
+  results are shown (JS, wasm, index and filter chunks, the shown results' fragments; uncompressed, as
+  Python's http.server sends them: a server that gzips the JS sends less). Skipped with a note without
+  Chromium (`/usr/bin/chromium` or $JOURNEYS_CHROMIUM) or Playwright.
 - `explore_download_gz_kb` (what the explore page loads beyond the theme, gzipped: target <= 1 MB at
   N=1,000) and `explore_filter_ms_median`/`_max` (applying a filter in Chromium: target < 100 ms), from
   `bench/explore_bench.py` on the files `journeys generate` wrote. `--explore-only` measures just these two,
@@ -49,7 +55,8 @@ import synth  # noqa: E402
 
 KEYS = ("journeys", "steps", "charts", "check_s", "cold_build_s", "warm_build_s", "mkdocs_floor_s",
         "naive_chart_ms", "chart_ms", "peak_rss_mb", "site_mb", "avg_page_kb", "largest_page_kb",
-        "search_index_mb", "explore_download_gz_kb", "explore_filter_ms_median", "explore_filter_ms_max")
+        "search_index_mb", "search_build_s", "first_query_kb", "explore_download_gz_kb",
+        "explore_filter_ms_median", "explore_filter_ms_max")
 TARGETS = {  # at N=1000, docs/performance.md
     "check_s": ("<", 5.0),
     "avg_page_kb": ("<", 150.0),
@@ -87,6 +94,54 @@ def measured(cmd: list[str], cwd: Path, extra_env: dict[str, str] | None = None)
     if proc.returncode != 0:
         raise Failed(f"{' '.join(cmd)} exited {proc.returncode}:\n{text[-3000:]}")
     return result
+
+
+class Unavailable(Exception):
+    pass
+
+
+def first_query_kb(site: Path, query: str = "claim photos") -> int:
+    """Bytes of every response after typing `query` into the search dialog of a freshly opened journey page,
+    until the results are shown and the network is idle (see the module docstring)."""
+    import functools
+    import http.server
+    import threading
+
+    chromium = os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise Unavailable("Playwright is not installed") from exc
+    if not Path(chromium).is_file():
+        raise Unavailable(f"no Chromium at {chromium}")
+    page_path = next(iter(sorted((site / "journeys").glob("*/index.html"))), None)
+    if page_path is None:
+        raise Unavailable("no journey page")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_context().new_page()
+            url = f"http://127.0.0.1:{httpd.server_address[1]}/{page_path.parent.relative_to(site).as_posix()}/"
+            page.goto(url, wait_until="networkidle")
+            sizes: list[int] = []
+            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+            page.keyboard.press("/")
+            page.keyboard.type(query, delay=30)
+            page.wait_for_selector(".md-search-result__item a.md-search-result__link", timeout=60000)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return sum(sizes)
 
 
 def journeys(*args: str) -> list[str]:
@@ -136,7 +191,7 @@ def floor_config(project: Path, docs: Path, nav: list | None) -> Path:
     """mkdocs.yml of the project, minus the journeys plugin, over the generated pages, with the same nav."""
     import yaml
 
-    from generator.commands._common import _LenientLoader  # reads !ENV and python tags leniently
+    from generator.options import _LenientLoader  # reads !ENV and python tags leniently
 
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
     config["docs_dir"] = str(docs)
@@ -193,7 +248,7 @@ def sample_charts(project: Path, limit: int) -> tuple[list, int]:
     return [charts[int(i * step)] for i in range(limit)], len(charts)
 
 
-def naive_render(kind: str, data: dict) -> bytes:
+def naive_render(data) -> bytes:
     """The chart drawn the way most code does it: pyplot, a new figure each time, defaults, savefig."""
     import io
 
@@ -205,7 +260,7 @@ def naive_render(kind: str, data: dict) -> bytes:
     from naive_charts import DRAW
 
     plt.figure()
-    DRAW[kind](plt, data)
+    DRAW[data.kind](plt, data)
     buffer = io.BytesIO()
     plt.savefig(buffer, format="svg")
     plt.close()
@@ -216,15 +271,15 @@ def time_charts(charts: list) -> tuple[float, float]:
     """Mean milliseconds a chart: naive pyplot and the project's `charts.render`, same charts, this process."""
     from generator.charts.draw import render
 
-    naive_render(charts[0].kind, charts[0].data)  # imports and font cache, once, outside the timing
-    render(charts[0].kind, charts[0].data)
+    naive_render(charts[0].data)  # imports and font cache, once, outside the timing
+    render(charts[0].data)
     started = time.perf_counter()
     for chart in charts:
-        naive_render(chart.kind, chart.data)
+        naive_render(chart.data)
     naive = (time.perf_counter() - started) / len(charts) * 1000
     started = time.perf_counter()
     for chart in charts:
-        render(chart.kind, chart.data)
+        render(chart.data)
     ours = (time.perf_counter() - started) / len(charts) * 1000
     return naive, ours
 
@@ -275,9 +330,18 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
         if every:
             result["largest_page_kb"] = every[-1].stat().st_size / 1024
             result["largest_page"] = str(every[-1].relative_to(site))
-        index = site / "search" / "search_index.json"
-        if index.is_file():
-            result["search_index_mb"] = index.stat().st_size / 1e6
+        if (site / "pagefind").is_dir():
+            result["search_index_mb"] = folder_mb(site / "pagefind")
+        indexed = re.search(r"search index: (\d+) pages, .* in ([0-9.]+) s", cold["output"])
+        if indexed:
+            result["search_build_s"] = float(indexed.group(2))
+            result["search_pages"] = int(indexed.group(1))
+        try:
+            result["first_query_kb"] = first_query_kb(site) / 1024
+            log(f"search: index {result.get('search_index_mb', 0):.2f} MB, built in "
+                f"{result.get('search_build_s', 0):.1f} s, first query {result['first_query_kb']:.0f} KB")
+        except Unavailable as exc:
+            notes.append(f"first_query_kb: {exc}")
         result["html_pages"] = sum(1 for _ in site.rglob("*.html"))
         result["chart_files"] = sum(1 for _ in site.rglob("*.svg"))
     else:
@@ -345,8 +409,8 @@ def table(result: dict) -> str:
     for key, unit in (("check_s", "s"), ("cold_build_s", "s"), ("warm_build_s", "s"), ("mkdocs_floor_s", "s"),
                       ("naive_chart_ms", "ms"), ("chart_ms", "ms"), ("peak_rss_mb", "MB"), ("site_mb", "MB"),
                       ("avg_page_kb", "KB"), ("largest_page_kb", "KB"), ("search_index_mb", "MB"),
-                      ("explore_download_gz_kb", "KB"), ("explore_filter_ms_median", "ms"),
-                      ("explore_filter_ms_max", "ms")):
+                      ("search_build_s", "s"), ("first_query_kb", "KB"), ("explore_download_gz_kb", "KB"),
+                      ("explore_filter_ms_median", "ms"), ("explore_filter_ms_max", "ms")):
         rows.append((key, result.get(key), unit))
     for key in ("warm_build_over_floor", "cold_build_over_floor", "chart_speedup"):
         if result.get(key) is not None:

@@ -246,12 +246,11 @@ def test_portfolio_json_carries_the_health_the_site_shows(example, portfolio_jso
     extras, _ = site_extras_without_charts(example, cache=tmp_path)
     states = set()
     for j in portfolio_json["journeys"]:
-        assert j["computed"]["health"] == extras.health.get(f"journey:{j['id']}", "no-data")
-        assert j["computed"]["trend"] == extras.trends.get(f"journey:{j['id']}", "unknown")
+        assert j["computed"]["health"] == extras.standings.journey(j["id"]).health.value
+        assert j["computed"]["trend"] == extras.standings.journey(j["id"]).trend.value
         for ph in j["phases"]:
             for s in ph["steps"]:
-                key = f"step:{j['id']}/{s['id']}"
-                assert s["computed"]["health"] == extras.health.get(key, "no-data")
+                assert s["computed"]["health"] == extras.standings.step(j["id"], s["id"]).health.value
                 states.add(s["computed"]["health"])
                 for m in s["computed"]["latest"]:
                     assert m["metric"] in s["metrics"] or m["metric"] in j["metrics"]

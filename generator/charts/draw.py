@@ -1,8 +1,8 @@
-"""Charts: what to draw (a `Chart`: kind, data, alt text, data table) and drawing it to SVG bytes.
+"""Drawing a chart's data (`charts.specs`: `TrendData`, `EmotionData`...) to SVG bytes, and its data table.
 
-A `Chart` holds everything its picture depends on as plain JSON-able data, so its file name is a hash of
-that data and of the style (`Chart.filename`): the cache (`chart_cache.py`) renders only charts whose
-name it has not seen. `render(kind, data)` is a pure, top-level function, safe to run in a spawned worker.
+A `Chart` (`charts.specs`) holds everything its picture depends on in its typed data, so its file name is a
+hash of that data and of the style (`Chart.filename`): the cache (`charts/cache.py`) renders only charts
+whose name it has not seen. `render(data)` is a pure, top-level function, safe to run in a spawned worker.
 
 Drawing uses matplotlib's object API (`Figure` + `FigureCanvasSVG`, never pyplot: no global state, no
 GUI backend), fixed margins (`subplots_adjust`, no tight or constrained layout, which cost time and move
@@ -11,31 +11,32 @@ things when a label changes), and the settings that make the bytes identical on 
 removed. Text stays text (`svg.fonttype: none`) so it is sharp, selectable and light.
 
 Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies), and shapes or dashes as
-well as colour for every distinction. Charts are `<img>` files on a transparent background, so one picture
-serves Material's light (`default`) and dark (`slate`) schemes: text, axes and grid are a mid grey
-(#808080: contrast 3.9:1 on white, 4.1:1 on slate's #1e2129) and every data colour is picked for at least
-3:1 on both (docs/metrics.md). The same numbers are always in a table beside the chart.
+well as colour for every distinction. Charts are `<img>` files on a transparent background that the site
+shows on a white card in both of Material's schemes (theme/stylesheets/journeys.css): text is a dark grey
+(INK, 10:1 on white), axes and grid a mid grey, and every data colour at least 3:1 on white (WCAG 1.4.11).
+Labels are wrapped, never shortened or tilted, and no text is smaller than 8.5 pt: charts are shown at
+their own size (a chart wider than a phone scrolls in its figure), so 8.5 pt is 11.3 CSS px on every
+screen. The same numbers are always in a table beside the chart.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import io
-import json
 import re
 import textwrap
-from dataclasses import dataclass, field
 from typing import Any
 
-STYLE_VERSION = "2"  # bump when the drawing code changes, so cached charts are drawn again
+from generator.charts.specs import (ChartData, EmotionData, ImportanceData, MultiplesData, OpportunitiesData, Panel,
+                                    TrendData)
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
 }
-GREY = "#808080"  # text, axes, grid: readable on white and on slate (#1e2129)
+GREY = "#808080"  # axes, grid, markers of no data: 3.9:1 on the white card
+INK = "#404040"  # every text: 10:1 on the white card
+SMALL = 8.5  # the smallest text, in points: 11.3 CSS px at the size charts are shown
 LINE = "#2F86C9"  # the data line: between Okabe-Ito blue and sky blue, 3.9:1 on white, 4.1:1 on slate
 TARGET = OKABE_ITO["green"]  # 3.4:1 on white, 4.7:1 on slate
 WARNING = OKABE_ITO["vermillion"]  # the warning line and its label: 3.9:1 / 4.2:1
@@ -52,8 +53,8 @@ RC = {
     "font.family": ["sans-serif"],
     "font.sans-serif": ["DejaVu Sans"],  # only metrics come from it: the browser draws the text
     "font.size": 9.0,
-    "text.color": GREY, "axes.labelcolor": GREY, "axes.edgecolor": GREY,
-    "xtick.color": GREY, "ytick.color": GREY, "xtick.labelcolor": GREY, "ytick.labelcolor": GREY,
+    "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": GREY,
+    "xtick.color": GREY, "ytick.color": GREY, "xtick.labelcolor": INK, "ytick.labelcolor": INK,
     "grid.color": GREY, "grid.alpha": 0.35, "grid.linewidth": 0.6,
     "axes.facecolor": "none", "figure.facecolor": "none", "savefig.facecolor": "none",
     "savefig.transparent": True, "axes.spines.top": False, "axes.spines.right": False,
@@ -61,55 +62,6 @@ RC = {
 }
 METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 DPI = 72  # 1 inch = 72 SVG points: sizes below are in inches
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart: what it shows (data), how to describe it (alt, caption) and its numbers (table)."""
-
-    kind: str  # "trend", "emotion", "multiples", "importance", "opportunities"
-    name: str  # stable, readable: "<journey>-<kind>[-<metric>]"; groups charts by owner
-    title: str
-    alt: str
-    data: dict[str, Any] = field(hash=False, compare=False)
-    table: Table = field(hash=False, compare=False, default=Table((), ()))
-    journey: str = ""  # the journey it belongs to, "" for portfolio-wide charts
-
-    @functools.cached_property  # the file name is asked for often; data never changes after creation
-    def digest(self) -> str:
-        payload = json.dumps({"kind": self.kind, "data": self.data, "style": STYLE_VERSION,
-                              "matplotlib": _mpl_version()}, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(payload.encode()).hexdigest()[:20]
-
-    @property
-    def filename(self) -> str:
-        return f"{self.kind}-{self.digest}.svg"
-
-    @property
-    def size(self) -> tuple[int, int]:
-        """Width and height in CSS pixels, for the <img> tag (no layout shift while loading)."""
-        w, h = figure_size(self.kind, self.data)
-        return round(w * DPI * 4 / 3), round(h * DPI * 4 / 3)
-
-
-@functools.lru_cache(maxsize=None)
-def _mpl_version() -> str:
-    # from the package's metadata: importing matplotlib (0.3 s) only to name the charts slowed every build,
-    # including those that draw nothing
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("matplotlib")
-    except PackageNotFoundError:  # not installed as a distribution (a source checkout on sys.path)
-        import matplotlib
-
-        return matplotlib.__version__
 
 
 # ------------------------------------------------------------------ formatting
@@ -131,6 +83,11 @@ def short(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def wrap_all(text: str, width: int) -> list[str]:
+    """Every word of `text`, in lines of at most `width` characters (a longer word gets a line of its own)."""
+    return textwrap.wrap(" ".join(str(text).split()), width, break_long_words=False) or [""]
+
+
 def wrap(text: str, width: int = 18, lines: int = 3) -> str:
     parts = textwrap.wrap(" ".join(str(text).split()), width) or [""]
     if len(parts) > lines:
@@ -142,19 +99,44 @@ def wrap(text: str, width: int = 18, lines: int = 3) -> str:
 # ------------------------------------------------------------------ sizes and margins
 
 
-def figure_size(kind: str, data: dict[str, Any]) -> tuple[float, float]:
-    if kind == "trend":
+def figure_size(data: ChartData) -> tuple[float, float]:
+    if isinstance(data, TrendData):
         return 6.4, 2.6
-    if kind == "emotion":
-        return max(6.4, 0.6 * len(data["steps"]) + 1.6), 3.9
-    if kind == "multiples":
-        rows = (len(data["panels"]) + 2) // 3
-        return 7.2, 0.4 + 1.7 * rows
-    if kind == "importance":
-        return 6.4, 0.9 + 0.32 * len(data["rows"])
-    if kind == "opportunities":
+    if isinstance(data, EmotionData):
+        return max(6.4, EMOTION_STEP * len(data.steps) + 1.5), 2.9 + _emotion_label_lines(data) * LINE_IN
+    if isinstance(data, MultiplesData):
+        rows = (len(data.panels) + 2) // 3
+        return 7.2, 0.3 + (1.45 + _title_lines(data) * LINE_IN) * rows
+    if isinstance(data, ImportanceData):
+        return 6.4, 0.95 + _importance_row(data) * len(data.rows)
+    if isinstance(data, OpportunitiesData):
         return 6.4, 4.4
-    raise ValueError(f"unknown chart kind {kind!r}")
+    raise ValueError(f"unknown chart data {type(data).__name__}")
+
+
+LINE_IN = 0.165  # one line of 8.5 pt text, in inches
+EMOTION_STEP = 0.85  # inches per step of the emotion curve: room for a wrapped step name
+EMOTION_WRAP = 13  # characters a line of a step name under the emotion curve
+
+
+def _emotion_label_lines(data: EmotionData) -> int:
+    return max([len(wrap_all(s.name, EMOTION_WRAP)) for s in data.steps] + [1])
+
+
+def _title_lines(data: MultiplesData) -> int:
+    return max([len(_panel_title(p)) for p in data.panels] + [2])
+
+
+def _panel_title(panel: Panel) -> list[str]:
+    return wrap_all(panel.step, 32) + wrap_all(panel.metric, 32)
+
+
+IMPORTANCE_WRAP = 38
+
+
+def _importance_row(data: ImportanceData) -> float:
+    lines = max([len(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in data.rows] + [1])
+    return max(0.34, 0.1 + lines * LINE_IN)
 
 
 def _inches_margins(fig, w: float, h: float, left: float, right: float, top: float, bottom: float, **kw) -> None:
@@ -175,14 +157,15 @@ _FIGURES: dict[tuple, tuple[Any, list[Any]]] = {}  # (kind, layout) -> (figure, 
 KEPT_FIGURES = 12  # most kept at once (`multiples` has one layout per panel count): the oldest goes first
 
 
-def render(kind: str, data: dict[str, Any]) -> bytes:
+def render(data: ChartData) -> bytes:
     """The chart as SVG bytes: identical for identical input, in any process, whatever was drawn before."""
     import matplotlib
 
+    kind = data.kind
     with matplotlib.rc_context(RC):
-        w, h = figure_size(kind, data)
-        key = (kind, _layout(kind, data))
-        fig, axes = _FIGURES.get(key) or _new_figure(kind, data, w, h)
+        w, h = figure_size(data)
+        key = (kind, _layout(data))
+        fig, axes = _FIGURES.get(key) or _new_figure(data, w, h)
         _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
         fig.set_size_inches(w, h)
         DRAW[kind](fig, axes, data, w, h)
@@ -195,18 +178,18 @@ def render(kind: str, data: dict[str, Any]) -> bytes:
     return clean_svg(buffer.getvalue())
 
 
-def _layout(kind: str, data: dict[str, Any]) -> int:
+def _layout(data: ChartData) -> int:
     """What decides the axes of a kind's figure, besides its size: the number of panels of `multiples`."""
-    return len(data["panels"]) if kind == "multiples" else 0
+    return len(data.panels) if isinstance(data, MultiplesData) else 0
 
 
-def _new_figure(kind: str, data: dict[str, Any], w: float, h: float) -> tuple[Any, list[Any]]:
+def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(w, h), dpi=DPI)
     FigureCanvasSVG(fig)
-    return fig, SETUP[kind](fig, data, w, h)
+    return fig, SETUP[data.kind](fig, data, w, h)
 
 
 def _strip(fig, axes: list[Any]) -> None:
@@ -257,20 +240,20 @@ def _band_limits(values: list[float], target: float, warning: float, pad: float 
 TREND_MARGINS = dict(left=0.55, right=1.15, top=0.2, bottom=0.45)
 
 
-def _setup_trend(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+def _setup_trend(fig, d: TrendData, w: float, h: float) -> list[Any]:
     _inches_margins(fig, w, h, **TREND_MARGINS)
     ax = fig.add_subplot()
     _style_axes(ax)
     return [ax]
 
 
-def _draw_trend(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     _inches_margins(fig, w, h, **TREND_MARGINS)
     ax, = axes
-    labels = [p[0] for p in d["points"]]
-    xs = [i for i, p in enumerate(d["points"]) if p[1] is not None]
-    ys = [p[1] for p in d["points"] if p[1] is not None]
-    target, warning = d["target"], d["warning"]
+    labels = [p.period for p in d.points]
+    xs = [i for i, p in enumerate(d.points) if p.value is not None]
+    ys = [p.value for p in d.points if p.value is not None]
+    target, warning = d.target, d.warning
     lo, hi = _band_limits(ys, target, warning)
     ax.set_ylim(lo, hi)
     # the at-risk band between warning and target, hatched as well as coloured
@@ -279,42 +262,48 @@ def _draw_trend(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> 
     ax.axhline(warning, color=WARNING, linewidth=1.0, linestyle=(0, (1, 2)))
     right = len(labels) - 0.5
     # long units ("complaints") are on the y axis already: the labels in the margin stay short
-    short_unit = d["unit"] if len(d["unit"]) <= 3 else ""
+    short_unit = d.unit if len(d.unit) <= 3 else ""
     ax.annotate(f"target {fmt(target, short_unit)}", (right, target), xytext=(4, 0), textcoords="offset points",
-                va="center", fontsize=8, color=TARGET, annotation_clip=False)
+                va="center", fontsize=SMALL, color=TARGET, annotation_clip=False)
     ax.annotate(f"warning {fmt(warning, short_unit)}", (right, warning), xytext=(4, 0), textcoords="offset points",
-                va="center", fontsize=8, color=WARNING, annotation_clip=False)
+                va="center", fontsize=SMALL, color=WARNING, annotation_clip=False)
     # segments of the line break where a period has no value
     run_x: list[int] = []
     run_y: list[float] = []
-    for i, p in enumerate(d["points"] + [[None, None, None]]):
-        if p[1] is None or (run_x and i != run_x[-1] + 1):
+    for i, value in enumerate([p.value for p in d.points] + [None]):
+        if value is None or (run_x and i != run_x[-1] + 1):
             if run_x:
                 ax.plot(run_x, run_y, color=LINE, linewidth=1.8, marker="o", markersize=2.8)
             run_x, run_y = [], []
-        if p[1] is not None:
+        if value is not None:
             run_x.append(i)
-            run_y.append(p[1])
-    few = [i for i, p in enumerate(d["points"]) if p[1] is None]
+            run_y.append(value)
+    few = [i for i, p in enumerate(d.points) if p.value is None]
     if few:
         ax.plot(few, [lo + 0.04 * (hi - lo)] * len(few), linestyle="none", marker="x", markersize=4,
                 color=GREY, markeredgewidth=1.0)
     if xs:
         x, y = xs[-1], ys[-1]
-        ax.plot([x], [y], marker=HEALTH_MARKERS[d["health"]], markersize=7, color=HEALTH_COLOURS[d["health"]],
+        ax.plot([x], [y], marker=HEALTH_MARKERS[d.health.value], markersize=7, color=HEALTH_COLOURS[d.health.value],
                 markeredgecolor=GREY, markeredgewidth=0.6, zorder=5)
         ax.annotate(fmt(y, short_unit), (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
                     fontsize=9, fontweight="bold")
     _period_ticks(ax, labels)
-    ax.set_ylabel(d["unit"])  # "" draws nothing
+    ax.set_ylabel(d.unit)  # "" draws nothing
 
 
-EMOTION_MARGINS = dict(left=1.05, right=0.45, top=0.42, bottom=1.45)
+EMOTION_MARGINS = dict(left=1.15, right=0.35, top=0.62, bottom=0.3)  # bottom: + the step names' lines
 FEELINGS = ["very negative", "negative", "neutral", "positive", "very positive"]
 
 
-def _setup_emotion(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
-    _inches_margins(fig, w, h, **EMOTION_MARGINS)
+def _emotion_margins(fig, d: EmotionData, w: float, h: float) -> None:
+    margins = dict(EMOTION_MARGINS)
+    margins["bottom"] += _emotion_label_lines(d) * LINE_IN
+    _inches_margins(fig, w, h, **margins)
+
+
+def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
+    _emotion_margins(fig, d, w, h)
     ax = fig.add_subplot()
     ax.set_ylim(0.6, 5.4)
     ax.set_yticks([1, 2, 3, 4, 5], FEELINGS)
@@ -324,74 +313,89 @@ def _setup_emotion(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
     return [ax]
 
 
-def _draw_emotion(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
-    _inches_margins(fig, w, h, **EMOTION_MARGINS)
+def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> None:
+    _emotion_margins(fig, d, w, h)
     ax, = axes
-    steps = d["steps"]
+    steps = d.steps
     ax.set_xlim(-0.5, len(steps) - 0.5)
-    for n, (name, start, end) in enumerate(d["phases"]):
+    for n, phase in enumerate(d.phases):
+        start, end = phase.first, phase.last
         if n % 2 == 0:
             ax.axvspan(start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
-        ax.text((start + end) / 2, 5.55, short(name, max(8, int((end - start + 1) * 11))), ha="center",
-                va="bottom", fontsize=8, fontweight="bold")
+        # wrapped to its steps' width (about 13 characters an inch at 8.5 pt bold)
+        width = max(8, int((end - start + 1) * EMOTION_STEP * 13))
+        ax.text((start + end) / 2, 5.55, "\n".join(wrap_all(phase.name, width)), ha="center", va="bottom", fontsize=SMALL, fontweight="bold")
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    if any(s[2] for s in steps):
+    if any(s.moment_of_truth for s in steps):
         star, = ax.plot([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
         legend = fig.legend([star], ["moment of truth"], loc="lower right", bbox_to_anchor=(1.0, 0.0),
-                            frameon=False, fontsize=7.5, handletextpad=0.2)
-        legend.get_texts()[0].set_color(GREY)
-    xs = [i for i, s in enumerate(steps) if s[1] is not None]
-    ys = [s[1] for s in steps if s[1] is not None]
+                            frameon=False, fontsize=SMALL, handletextpad=0.2)
+        legend.get_texts()[0].set_color(INK)
+    xs = [i for i, s in enumerate(steps) if s.emotion is not None]
+    ys = [s.emotion for s in steps if s.emotion is not None]
     if xs:
         ax.plot(xs, ys, color=LINE, linewidth=2.0, marker="o", markersize=5)
-    truth = [(i, s[1]) for i, s in enumerate(steps) if s[2] and s[1] is not None]
+    truth = [(i, s.emotion) for i, s in enumerate(steps) if s.moment_of_truth and s.emotion is not None]
     if truth:
         ax.plot([t[0] for t in truth], [t[1] for t in truth], linestyle="none", marker="*", markersize=13,
                 color=OKABE_ITO["vermillion"], zorder=5)
-    unknown = [i for i, s in enumerate(steps) if s[1] is None]
+    unknown = [i for i, s in enumerate(steps) if s.emotion is None]
     if unknown:
         ax.plot(unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
-    ax.set_xticks(range(len(steps)), [short(s[0], 32) for s in steps], rotation=40, ha="right",
-                  rotation_mode="anchor", fontsize=7.5)
+    # whole step names, wrapped under their point: never shortened, never tilted
+    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps], rotation=0,
+                  ha="center", va="top", fontsize=SMALL)
 
 
-def _multiples_margins(fig, w: float, h: float) -> None:
-    _inches_margins(fig, w, h, left=0.35, right=0.15, top=0.38, bottom=0.3, wspace=0.35, hspace=0.75)
+def _multiples_margins(fig, d: MultiplesData, w: float, h: float) -> None:
+    """Room above each panel for its wrapped title (step name, then metric and latest value)."""
+    rows = (len(d.panels) + 2) // 3
+    title = _title_lines(d) * LINE_IN
+    gap = title + 0.3  # the period labels of the panel above, then this panel's title
+    height = (h - 0.3 - title - 0.05 - (rows - 1) * gap) / rows
+    _inches_margins(fig, w, h, left=0.45, right=0.15, top=title + 0.05, bottom=0.3, wspace=0.4,
+                    hspace=gap / height)
 
 
-def _setup_multiples(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
-    panels = d["panels"]
+def _setup_multiples(fig, d: MultiplesData, w: float, h: float) -> list[Any]:
+    panels = d.panels
     rows = (len(panels) + 2) // 3
-    _multiples_margins(fig, w, h)
+    _multiples_margins(fig, d, w, h)
     axes = []
     for n in range(len(panels)):
         ax = fig.add_subplot(rows, 3, n + 1)
         _style_axes(ax)
-        ax.tick_params(axis="y", labelsize=7)
+        ax.tick_params(axis="y", labelsize=SMALL)
         axes.append(ax)
     return axes
 
 
-def _draw_multiples(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
-    _multiples_margins(fig, w, h)
-    for ax, panel in zip(axes, d["panels"]):
-        pts = panel["points"]
+def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) -> None:
+    _multiples_margins(fig, d, w, h)
+    for ax, panel in zip(axes, d.panels):
+        pts = panel.points
         xs = [i for i, p in enumerate(pts) if p is not None]
         ys = [p for p in pts if p is not None]
-        lo, hi = _band_limits(ys, panel["target"], panel["warning"], pad=0.1)
+        lo, hi = _band_limits(ys, panel.target, panel.warning, pad=0.1)
         ax.set_ylim(lo, hi)
         ax.set_xlim(-0.5, len(pts) - 0.5)
-        ax.axhspan(min(panel["target"], panel["warning"]), max(panel["target"], panel["warning"]),
+        ax.axhspan(min(panel.target, panel.warning), max(panel.target, panel.warning),
                    color=BAND, alpha=0.2, linewidth=0)
-        ax.axhline(panel["target"], color=TARGET, linewidth=1.1, linestyle=(0, (5, 2)))
+        ax.axhline(panel.target, color=TARGET, linewidth=1.1, linestyle=(0, (5, 2)))
         if xs:
             ax.plot(xs, ys, color=LINE, linewidth=1.4)
-            ax.plot([xs[-1]], [ys[-1]], marker=HEALTH_MARKERS[panel["health"]], markersize=5,
-                    color=HEALTH_COLOURS[panel["health"]], markeredgecolor=GREY, markeredgewidth=0.5)
-        ax.set_title(f"{short(panel['step'], 30)}\n{short(panel['metric'], 26)}: {fmt(ys[-1] if ys else None, panel['unit'])}",
-                     fontsize=7.5, loc="left", color=GREY)
-        ax.set_xticks([0, len(pts) - 1] if len(pts) > 1 else [0], [d["first"], d["last"]] if len(pts) > 1 else [d["last"]],
-                      fontsize=7)
+            ax.plot([xs[-1]], [ys[-1]], marker=HEALTH_MARKERS[panel.health.value], markersize=5,
+                    color=HEALTH_COLOURS[panel.health.value], markeredgecolor=GREY, markeredgewidth=0.5)
+        lines = _panel_title(panel)
+        lines[-1] += f": {fmt(ys[-1] if ys else None, panel.unit)}"
+        ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK)
+        ax.set_xticks([0, len(pts) - 1] if len(pts) > 1 else [0], [d.first, d.last] if len(pts) > 1 else [d.last],
+                      fontsize=SMALL)
+        # the first period's label starts at its tick, the last ends at it: neither runs past the panel (set on
+        # every label every time: the figure is reused, and a lone label is centred)
+        ticks = ax.get_xticklabels()
+        for n, label in enumerate(ticks):
+            label.set_horizontalalignment("center" if len(ticks) == 1 else "left" if n == 0 else "right")
         ax.yaxis.set_major_locator(_locator(3))
 
 
@@ -404,7 +408,7 @@ def _locator(n: int):
 IMPORTANCE_MARGINS = dict(left=3.1, right=0.25, top=0.35, bottom=0.45)
 
 
-def _setup_importance(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
     _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
     ax = fig.add_subplot()
     ax.set_xlim(0.6, 5.4)
@@ -416,13 +420,14 @@ def _setup_importance(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
     return [ax]
 
 
-def _draw_importance(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
     _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
     ax, = axes
-    rows = d["rows"]
+    rows = d.rows
     n = len(rows)
     ax.set_ylim(n - 0.5, -0.5)
-    for i, (label, assumed, validated) in enumerate(rows):
+    for i, row in enumerate(rows):
+        assumed, validated = row.assumed, row.validated
         if assumed is not None and validated is not None and assumed != validated:
             ax.plot([assumed, validated], [i, i], color=GREY, linewidth=1.4, zorder=1)
         if assumed is not None:
@@ -430,20 +435,20 @@ def _draw_importance(fig, axes: list[Any], d: dict[str, Any], w: float, h: float
                     markerfacecolor="none", markeredgewidth=1.8)
         if validated is not None:
             ax.plot([validated], [i], marker="D", markersize=6, color=LINE, linestyle="none", zorder=4)
-    ax.set_yticks(range(n), [short(r[0], 46) for r in rows], fontsize=7.5)
+    ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
     ax.plot([], [], marker="o", color=WARNING, markerfacecolor="none", markeredgewidth=1.8,
             linestyle="none", label="assumed (inside-out)")
     ax.plot([], [], marker="D", color=LINE, linestyle="none", label="validated (outside-in)")
-    legend = ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=7.5,
+    legend = ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=SMALL,
                        borderaxespad=0.2, handletextpad=0.3)
     for text in legend.get_texts():
-        text.set_color(GREY)
+        text.set_color(INK)
 
 
 OPPORTUNITIES_MARGINS = dict(left=0.6, right=0.25, top=0.25, bottom=0.55)
 
 
-def _setup_opportunities(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+def _setup_opportunities(fig, d: OpportunitiesData, w: float, h: float) -> list[Any]:
     _inches_margins(fig, w, h, **OPPORTUNITIES_MARGINS)
     ax = fig.add_subplot()
     ax.set_xlim(0.5, 5.5)
@@ -458,14 +463,15 @@ def _setup_opportunities(fig, d: dict[str, Any], w: float, h: float) -> list[Any
     return [ax]
 
 
-def _draw_opportunities(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h: float) -> None:
     ax, = axes
     ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    ax.text(0.6, 5.4, "quick wins", va="top", fontsize=7.5, fontstyle="italic")
-    ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=7.5, fontstyle="italic")
+    ax.text(0.6, 5.4, "quick wins", va="top", fontsize=SMALL, fontstyle="italic")
+    ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=SMALL, fontstyle="italic")
     seen: dict[tuple[int, int], int] = {}
-    for n, (label, impact, effort, reach) in enumerate(d["points"]):
+    for n, point in enumerate(d.points):
+        impact, effort, reach = point.impact, point.effort, point.reach
         k = seen.get((effort, impact), 0)
         seen[(effort, impact)] = k + 1
         # several opportunities in one cell: spread on a small grid, in order, so none hides another
@@ -475,7 +481,7 @@ def _draw_opportunities(fig, axes: list[Any], d: dict[str, Any], w: float, h: fl
         ax.scatter([x], [y], s=size, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
         offset = size ** 0.5 / 2 + 1.5
         ax.annotate(str(n + 1), (x, y), xytext=(offset * 0.75, offset * 0.75), textcoords="offset points",
-                    ha="left", va="bottom", fontsize=8, fontweight="bold", zorder=4)
+                    ha="left", va="bottom", fontsize=9, fontweight="bold", zorder=4)
 
 
 SPREAD = [(0.0, 0.0), (0.3, 0.0), (-0.3, 0.0), (0.0, -0.3), (0.3, -0.3), (-0.3, -0.3), (0.0, 0.3), (0.3, 0.3),
@@ -484,25 +490,3 @@ SETUP = {"trend": _setup_trend, "emotion": _setup_emotion, "multiples": _setup_m
          "importance": _setup_importance, "opportunities": _setup_opportunities}
 DRAW = {"trend": _draw_trend, "emotion": _draw_emotion, "multiples": _draw_multiples,
         "importance": _draw_importance, "opportunities": _draw_opportunities}
-
-
-# ------------------------------------------------------------------ HTML beside the chart
-
-
-_INERT = re.compile(r"[\w .,:%/()+–-]*\Z")  # nothing `filters.attr` would change: numbers, periods, most names
-
-
-def _esc(text: object) -> str:
-    # filters.py decides how user text is escaped (metric and step names reach these tables); the common
-    # cell (a number, a period, a plain name on one line) has nothing to escape
-    if isinstance(text, str) and _INERT.match(text) and "  " not in text and text == text.strip():
-        return text
-    from generator.site import filters
-
-    return str(filters.attr(text))
-
-
-def table_html(table: Table) -> str:
-    head = "".join(f"<th>{_esc(h)}</th>" for h in table.headers)
-    body = "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in row) + "</tr>" for row in table.rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -1,64 +1,71 @@
-"""Helpers shared by the commands that check the portfolio (`check`, `build`, `generate`)."""
+"""Helpers shared by the commands that check the portfolio (`check`, `build`, `generate`): the project's
+pipeline from mkdocs.yml, the environment and the flags, and the check as the commands print it."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-import yaml
-
-from generator.load.check import check
-from generator.common.diagnostics import Report, plural
-from generator.model.portfolio import Portfolio
-from generator.load.yaml_source import MAX_BYTES
+from generator.common.diagnostics import Report, github_lines, step_summary
+from generator.options import MkDocsSettings, OptionError, from_mkdocs_yml
+from generator.pipeline import Checked, Pipeline
 
 
-class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose `!ENV` / `!!python/name:` tags mean nothing here."""
-
-
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def mkdocs_settings(config_file: Path) -> dict:
-    """The parts of mkdocs.yml the commands need: the journeys plugin's options and site_dir."""
+def settings_of(config_file: Path, prog: str) -> MkDocsSettings | None:
+    """mkdocs.yml's settings (defaults when there is none); None after printing why they are invalid."""
+    if not config_file.is_file():
+        return MkDocsSettings()
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    options: dict = {}
-    for plugin in data.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("journeys"), dict):
-            options = plugin["journeys"]
-    custom = (data.get("theme") or {}).get("custom_dir") if isinstance(data.get("theme"), dict) else None
-    return {"portfolio": options.get("portfolio", "journeys"), "strict": bool(options.get("strict", False)),
-            "templates": options.get("templates") or (f"{custom}/journeys" if custom else None),
-            "site_dir": data.get("site_dir", "site"), "chart_cache": options.get("chart_cache"),
-            "max_file_size": options.get("max_file_size") if isinstance(options.get("max_file_size"), int) else None}
+        return from_mkdocs_yml(config_file)
+    except OptionError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return None
 
 
-def add_max_file_size(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
-                        help=f"refuse YAML files larger than this (default {MAX_BYTES:,}, or $JOURNEYS_MAX_FILE_SIZE)")
+def pipeline_for(settings: MkDocsSettings, args: argparse.Namespace, root: Path) -> Pipeline:
+    """The pipeline of the project at `root`: mkdocs.yml's options, then the environment, then the flags."""
+    options = settings.options.with_environment().with_flags(args)
+    return Pipeline(options, root=root, custom_dir=settings.custom_dir)
 
 
-def summary_line(portfolio: Portfolio, report: Report) -> str:
-    """`✓ 12 journeys, 104 steps: 0 errors, 0 warnings`: the last line of every check."""
-    errors, warnings = len(report.errors), len(report.warnings)
-    summary = (f"{plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
-               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
-    return ("✓ " if not errors else "✗ ") + summary
+def print_report(report: Report, fmt: str = "text") -> None:
+    """The diagnostics grouped by cause, as text or GitHub annotations (at most 50, the worst first)."""
+    groups = report.grouped()
+    for line in github_lines(groups) if fmt == "github" else [g.text() for g in groups]:
+        print(line)
 
 
-def checked(root: Path, *, strict: bool, prog: str, max_bytes: int = MAX_BYTES, cache_dir: Path | None = None
-            ) -> tuple[Portfolio, Report] | None:
+def write_step_summary(report: Report, headline: str) -> None:
+    """On GitHub Actions, the complete list as a table in the job summary (appended, as GitHub expects)."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(step_summary(report.grouped(), headline))
+    except OSError as exc:
+        print(f"journeys: warning: cannot write the job summary to {target}: {exc.strerror or exc}", file=sys.stderr)
+
+
+def print_check(checked: Checked, *, fmt: str = "text") -> None:
+    """Every problem, grouped by cause, then the summary line (on stderr when stdout holds JSON); on GitHub
+    Actions the complete list goes to the job summary too."""
+    summary = checked.summary()
+    if fmt == "json":
+        print(checked.report.grouped_json())
+    else:
+        print_report(checked.report, fmt)
+    if fmt == "github" or os.environ.get("GITHUB_ACTIONS") == "true":
+        write_step_summary(checked.report, summary)
+    print(summary, file=sys.stderr if fmt == "json" else sys.stdout)
+
+
+def checked(pipeline: Pipeline, *, prog: str, folder: Path | None = None) -> Checked | None:
     """`check` as `journeys check` prints it; None (after printing every error) when invalid."""
-    print(f"{prog}: checking {root}/", file=sys.stderr)
-    portfolio, report = check(root, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
-    for d in report.sorted():
-        print(d.text())
-    print(summary_line(portfolio, report))
-    return None if report.errors else (portfolio, report)
+    shown = folder if folder is not None else Path(pipeline.options.portfolio)
+    print(f"{prog}: checking {shown}/", file=sys.stderr)
+    result = pipeline.check(folder=folder)
+    print_check(result)
+    return result if result.ok else None

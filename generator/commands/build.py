@@ -2,8 +2,9 @@
 
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`), so this module stays free of MkDocs and
 MkDocs' logging stays its own. The command's own check (for its `file:line:col` messages) runs while that
-subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder next to the target, unique to this process;
-only a complete build replaces the site (by rename), so a failed build leaves the old site as it was.
+subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder
+next to the target, unique to this process; only a complete build replaces the site (by rename), so a failed
+build leaves the old site as it was.
 
 Nothing is lost on the way:
 - SIGINT / SIGTERM stop MkDocs, remove the staging folder and exit 130 / 143 with a message, no traceback.
@@ -27,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.load.yaml_source import max_bytes_from_env
-from generator.commands._common import add_max_file_size, checked, mkdocs_settings
+from generator.commands._common import checked, pipeline_for, settings_of
+from generator.common.files import display_path
+from generator.options import add_flags
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 
@@ -41,10 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site-dir", default=None, help="where the site goes (default: site_dir of mkdocs.yml, or site)")
     p.add_argument("--config-file", "-f", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
     p.add_argument("--verbose", "-v", action="store_true", help="show every line MkDocs prints")
-    add_max_file_size(p)
-    p.add_argument("--chart-cache", default=None, metavar="DIR",
-                   help="where drawn charts are kept between builds (default: the plugin's chart_cache, "
-                        "$JOURNEYS_CHART_CACHE, else .cache/journeys/charts)")
+    add_flags(p, "max_file_size", "chart_cache")
     p.set_defaults(run=run)
 
 
@@ -101,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         if state.staging is not None:
             shutil.rmtree(state.staging, ignore_errors=True)
         name = signal.Signals(exc.signum).name
-        where = _shown(state.target) if state.target else "the site"
+        where = display_path(state.target) if state.target else "the site"
         if state.swapped:
             print(f"journeys build: interrupted ({name}) after the new site was in place in {where}", file=sys.stderr)
         else:
@@ -130,8 +129,6 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 
 def _build(args: argparse.Namespace, state: _State) -> int:
-    from generator.charts.cache import ENV_CACHE, cache_dir  # not at the top: `journeys check` need not load it
-
     started = time.monotonic()
     config = Path(args.config_file)
     if not config.is_file():
@@ -139,31 +136,33 @@ def _build(args: argparse.Namespace, state: _State) -> int:
               f"or pass the MkDocs configuration: journeys build -f path/to/mkdocs.yml)", file=sys.stderr)
         return 2
     project = config.resolve().parent
-    settings = mkdocs_settings(config)
-    root = project / settings["portfolio"]
-    if not root.is_dir():
-        print(f"journeys build: error: the portfolio folder '{root}' does not exist", file=sys.stderr)
+    settings = settings_of(config, "journeys build")
+    if settings is None:
         return 2
     if args.max_file_size is not None and args.max_file_size <= 0:
         print("journeys build: error: --max-file-size must be a positive number of bytes", file=sys.stderr)
         return 2
-    limit = args.max_file_size or max_bytes_from_env(settings.get("max_file_size"))
+    if args.chart_cache:
+        args.chart_cache = str(Path(args.chart_cache).resolve())  # a flag's path is from here, not mkdocs.yml's
+    pipeline = pipeline_for(settings, args, root=project)
+    root = pipeline.portfolio_dir
+    if not root.is_dir():
+        print(f"journeys build: error: the portfolio folder '{root}' does not exist", file=sys.stderr)
+        return 2
+    limit = pipeline.options.max_bytes
     rel_root = Path(os.path.relpath(root))
-    # the parse cache lives in the chart cache folder the plugin will use (same precedence as there)
-    chosen = (str(Path(args.chart_cache).resolve()) if args.chart_cache else None) \
-        or os.environ.get(ENV_CACHE) or settings.get("chart_cache")
 
-    target = Path(args.site_dir) if args.site_dir else project / settings["site_dir"]
+    target = Path(args.site_dir) if args.site_dir else project / settings.site_dir
     target = Path(os.path.abspath(target))
     if target.is_symlink():
-        print(f"journeys build: error: '{_shown(target)}' is a symbolic link; the site is built into a real "
+        print(f"journeys build: error: '{display_path(target)}' is a symbolic link; the site is built into a real "
               f"folder only (remove the link, or pass --site-dir)", file=sys.stderr)
         return 2
     if target.exists() and not target.is_dir():
         print(f"journeys build: error: '{target}' exists and is not a folder", file=sys.stderr)
         return 2
     if target == project or target in project.parents or (target / "mkdocs.yml").exists():
-        print(f"journeys build: error: the site folder '{_shown(target)}' would replace the project itself",
+        print(f"journeys build: error: the site folder '{display_path(target)}' would replace the project itself",
               file=sys.stderr)
         return 2
     state.target = target
@@ -178,7 +177,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
            "JOURNEYS_MAX_FILE_SIZE": str(limit),
            "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
     if args.chart_cache:
-        env["JOURNEYS_CHART_CACHE"] = str(Path(args.chart_cache).resolve())
+        env["JOURNEYS_CHART_CACHE"] = args.chart_cache
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config.resolve()),
            "-d", str(staging)]
     try:
@@ -193,8 +192,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     # The check runs here while MkDocs starts up and checks again in its plugin, on the other core: on a
     # valid portfolio (the usual case) this check costs no wall time; on an invalid one MkDocs is stopped
     # before it writes anything and the check's messages are the only ones shown.
-    if checked(rel_root, strict=settings["strict"], prog="journeys build", max_bytes=limit,
-               cache_dir=cache_dir(chosen, base=project)) is None:
+    if checked(pipeline, prog="journeys build", folder=rel_root) is None:
         _stop(state.proc)
         shutil.rmtree(staging, ignore_errors=True)
         state.staging = None
@@ -204,7 +202,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     try:
         assert state.proc.stdout is not None
         for line in state.proc.stdout:
-            if args.verbose or not line.startswith("INFO") or " charts: " in line:
+            if args.verbose or not line.startswith("INFO") or " charts: " in line or " search index: " in line:
                 print(f"  {line.rstrip()}", file=sys.stderr)
         code = state.proc.wait()
     except OSError as exc:
@@ -220,7 +218,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     _swap(staging, target, state)
     pages = sum(1 for p in target.rglob("index.html"))
     files = sum(1 for p in target.rglob("*") if p.is_file())
-    print(f"✓ built {_shown(target)}/: {pages} pages, {files} files in {time.monotonic() - started:.1f} s")
+    print(f"✓ built {display_path(target)}/: {pages} pages, {files} files in {time.monotonic() - started:.1f} s")
     return 0
 
 
@@ -258,8 +256,3 @@ def _swap(staging: Path, target: Path, state: _State) -> None:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def _shown(path: Path) -> str:
-    rel = os.path.relpath(path)
-    return rel if not rel.startswith("..") else str(path)

@@ -7,20 +7,23 @@ import os
 import sys
 from pathlib import Path
 
-from generator.load.check import check
-from generator.load.yaml_source import max_bytes_from_env
-from generator.commands._common import add_max_file_size, summary_line
+from generator.commands._common import print_check
+from generator.options import Options, add_flags
+from generator.pipeline import Pipeline
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="validate a portfolio and report every error at once",
                        description="Validate a portfolio folder: every error of every file, each as "
-                                   "path:line:col: error: message [hint]. Exit 0 valid, 1 invalid, 2 usage error.")
+                                   "path:line:col: error: message [hint]; the same error with the same cause in "
+                                   "one file is "
+                                   "printed once with its count and first lines (JSON keeps every position). "
+                                   "On GitHub Actions: at most 50 annotations, the worst first, and the complete "
+                                   "list in the job summary. Exit 0 valid, 1 invalid, 2 usage error.")
     p.add_argument("dir", nargs="?", default="journeys", help="the portfolio folder (default: journeys)")
-    p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
     p.add_argument("--format", choices=("text", "json", "github"), default=None,
                    help="output format (default: text, or github when GITHUB_ACTIONS=true)")
-    add_max_file_size(p)
+    add_flags(p, "strict", "max_file_size")
     p.set_defaults(run=run)
 
 
@@ -32,13 +35,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    limit = args.max_file_size or max_bytes_from_env()
-    portfolio, report = check(root, strict=args.strict, max_bytes=limit)
-    items = report.sorted()
-    if fmt == "json":
-        print(report.as_json())
-    else:
-        for d in items:
-            print(d.github() if fmt == "github" else d.text())
-    print(summary_line(portfolio, report), file=sys.stderr if fmt == "json" else sys.stdout)
-    return 1 if report.errors else 0
+    pipeline = Pipeline(Options().with_environment().with_flags(args), root=Path())
+    result = pipeline.check(folder=root, cached=False)
+    print_check(result, fmt=fmt)
+    return 0 if result.ok else 1

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.load.check import check
 from generator.common.suggest import did_you_mean, known
+from generator.load.check import check
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     portfolio, report = check(root)
     if report.errors:
-        for d in report.errors:
-            print(d.text(), file=sys.stderr)
+        for group in report.grouped():
+            if group.severity == "error":
+                print(group.text(), file=sys.stderr)
         print("journeys export: error: the portfolio is invalid: fix the errors above (journeys check)",
               file=sys.stderr)
         return 1

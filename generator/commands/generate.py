@@ -12,13 +12,12 @@ make it touch anything outside DIR.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from generator.load.yaml_source import max_bytes_from_env
-from generator.commands._common import add_max_file_size, checked, mkdocs_settings
+from generator.commands._common import checked, pipeline_for, settings_of
+from generator.common.files import write_atomic
+from generator.options import add_flags
 
 MANIFEST = ".journeys-files"
 
@@ -29,14 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "into DIR: only files that changed, deleting those no longer produced. "
                                    "Exit 0 written, 1 invalid portfolio, 2 usage error.")
     p.add_argument("dir", help="the output folder")
-    p.add_argument("--portfolio", default=None, help="the portfolio folder (default: from mkdocs.yml, or journeys)")
-    p.add_argument("--templates", default=None,
-                   help="a folder of templates overriding the defaults (default: <theme custom_dir>/journeys)")
-    p.add_argument("--strict", action="store_true", help="treat governance warnings as errors")
-    add_max_file_size(p)
-    p.add_argument("--chart-cache", default=None, metavar="DIR",
-                   help="where drawn charts are kept between runs (default: $JOURNEYS_CHART_CACHE, "
-                        "else .cache/journeys/charts)")
+    add_flags(p, "portfolio", "templates", "strict", "max_file_size", "chart_cache")
     p.set_defaults(run=run)
 
 
@@ -76,11 +68,7 @@ def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         _checked_path(out, rel)  # a folder just made cannot be a link, but one made meanwhile could
-        # a fresh temporary file (O_EXCL), renamed over the entry: a link at `path` is replaced, not followed
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
+        write_atomic(path, content)  # a link at `path` is replaced, not followed
         written += 1
     for rel in sorted(before - set(files)):
         if not safe_relpath(rel):
@@ -97,46 +85,30 @@ def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
         while parent != out and parent.is_dir() and not parent.is_symlink() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("".join(f"{rel}\n" for rel in files))
-    os.replace(tmp, manifest)
+    write_atomic(manifest, "".join(f"{rel}\n" for rel in files).encode("utf-8"))
     return written, unchanged, deleted
 
 
 def run(args: argparse.Namespace) -> int:
-    # imported here, not at the top: every command is registered at start-up, and `journeys check` should not
-    # pay for loading the site renderer, the charts or git
-    from generator.site import text_cache
-    from generator.charts.cache import cache_dir
-    from generator.load.history import history
-    from generator.site.render import render_site
-    from generator.site.metrics_extras import site_extras
-
-    settings = mkdocs_settings(Path("mkdocs.yml")) if Path("mkdocs.yml").is_file() else {}
-    root = Path(args.portfolio or settings.get("portfolio") or "journeys")
-    if not root.is_dir():
-        print(f"journeys generate: error: the portfolio folder '{root}' does not exist "
+    settings = settings_of(Path("mkdocs.yml"), "journeys generate")
+    if settings is None:
+        return 2
+    pipeline = pipeline_for(settings, args, root=Path())
+    if not pipeline.portfolio_dir.is_dir():
+        print(f"journeys generate: error: the portfolio folder '{pipeline.portfolio_dir}' does not exist "
               f"(pass it with --portfolio)", file=sys.stderr)
         return 2
     out = Path(args.dir)
     if out.exists() and not out.is_dir():
         print(f"journeys generate: error: '{args.dir}' exists and is not a folder", file=sys.stderr)
         return 2
-    charts = cache_dir(args.chart_cache)  # also holds the parse and text caches
-    limit = args.max_file_size or max_bytes_from_env(settings.get("max_file_size"))
-    result = checked(root, strict=args.strict or settings.get("strict", False), prog="journeys generate",
-                     max_bytes=limit, cache_dir=charts)
+    result = checked(pipeline, prog="journeys generate")
     if result is None:
         return 1
-    portfolio, report = result
-    templates = args.templates or settings.get("templates")
-    extras, stats = site_extras(portfolio, cache=charts, history=history(portfolio))
-    print(stats.summary(), file=sys.stderr)
-    with text_cache.kept(charts):
-        site = render_site(portfolio, warnings=report.warnings, extras=extras,
-                           template_dirs=[templates] if templates else [])
-    files = site.files()
+    rendered = pipeline.render(result, draw=True)
+    if rendered.stats is not None:
+        print(rendered.stats.summary(), file=sys.stderr)
+    files = rendered.site.files()
     try:
         written, unchanged, deleted = write_files(out, files)
     except UnsafeOutput as exc:

@@ -7,9 +7,12 @@
   charts are drawn in the background while MkDocs renders the pages (`chart_cache.start`): their files
   are written at `on_post_build`, once drawn (`_LateChart`).
 - `on_pre_page`: each generated page's edit link points at the YAML file it comes from.
-- `on_page_content`, `on_post_build` (after the search plugin's): the search index gets one entry per
-  journey step (`search_steps`), so a step's name, pain point or touchpoint finds the journey. A failed
-  build stops the chart workers (`on_build_error`).
+- Search (option `search`, on by default): `on_config` puts the plugin's theme folder (the header's search
+  box and dialog) before Material's and adds the dialog's script and style (`on_files`); `on_page_content`
+  wraps each generated page in the markup Pagefind indexes (`search_markup`: facets, one sub-result per
+  journey step, glossary synonyms; the guide in docs/ is left out); `on_post_build` runs Pagefind over
+  the built site (`search_index`). A Pagefind failure stops the build with its message. A failed build
+  stops the chart workers (`on_build_error`).
 - `on_serve`: `mkdocs serve` rebuilds when anything under the portfolio folder or the templates changes.
 
 This is the only module that imports MkDocs.
@@ -20,57 +23,43 @@ from __future__ import annotations
 import gc
 import os
 import posixpath
+import shutil
 from pathlib import Path
 from urllib.parse import urljoin
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.load.check import check
-from generator.common.diagnostics import plural
-from generator.charts.cache import ENV_CACHE, Drawing, cache_dir, read_chart, start
+from generator.charts.cache import Drawing, read_chart
+from generator.charts.specs import Chart
+from generator.mkdocs_plugin.config import JourneysConfig, options_of
+from generator.model.portfolio import Portfolio
+from generator.options import Options
+from generator.pipeline import Pipeline
 from generator.site.markdown_ext import CaptionExtension
-from generator.load.history import history
-from generator.site.search_steps import MapText, map_text, split_map_sections
-from generator.site.render import PATHS, Site, render_site
-from generator.charts.draw import Chart
-from generator.site.metrics_extras import site_extras_without_charts
-from generator.site import text_cache
-from generator.load.yaml_source import max_bytes_from_env
+from generator.site.render import PATHS, Site
+from generator.site import search_markup
+from generator.site.search_index import BUNDLE, SearchIndexError, build_index
+from generator.site.standing import Standings
 
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
 # `journeys reference` writes from the same models
 OVERRIDABLE = {PATHS["reference"]}
+# with `guide: link`, the one page of the project's guide in the navigation
+GUIDE_INDEX = "guide/index.md"
 
 log = get_plugin_logger(__name__)
 
 # The Markdown extensions the generated pages are written for.
 NEEDED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "toc")
 
-
-class JourneysConfig(base.Config):
-    portfolio = c.Type(str, default="journeys")
-    """The portfolio folder, relative to mkdocs.yml."""
-    strict = c.Type(bool, default=False)
-    """Governance warnings stop the build, as `journeys check --strict`."""
-    templates = c.Optional(c.Type(str))
-    """A folder of templates overriding the package's by file name; default `<theme.custom_dir>/journeys`."""
-    nav = c.Type(bool, default=True)
-    """Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`."""
-    max_file_size = c.Optional(c.Type(int))
-    """Refuse portfolio files larger than this many bytes; $JOURNEYS_MAX_FILE_SIZE overrides it; default
-    2,000,000."""
-    chart_cache = c.Optional(c.Type(str))
-    """Where drawn charts are kept between builds (relative to mkdocs.yml); $JOURNEYS_CHART_CACHE overrides
-    it; default `.cache/journeys/charts`."""
-    edit_uri = c.Optional(c.Type(str))
-    """URL prefix to edit a file of the repository by its path from the repository root; default: derived
-    from `repo_url` + `edit_uri` by dropping the trailing docs folder."""
+# the search dialog: the header's templates, and its script and style by site path -> file in ASSETS
+THEME = Path(__file__).parent / "theme"
+ASSETS = Path(__file__).parent / "assets"
+SEARCH_ASSETS = {"assets/journeys/search.css": "search.css", "assets/journeys/search.js": "search.js"}
 
 
 class _LateChart(File):
@@ -81,26 +70,24 @@ class _LateChart(File):
         pass
 
 
-class JourneysPlugin(BasePlugin[JourneysConfig]):
+class JourneysPlugin(BasePlugin):  # its config class is made from Options at import
+    config_class = JourneysConfig  # made from generator.options.Options
+
     def __init__(self) -> None:
         self.site: Site | None = None
         self._drawing: Drawing | None = None
         self._charts: dict[str, Chart] = {}  # site path -> chart, written at on_post_build
         self._chart_cache = Path()
         self.root = Path.cwd()
-        # page URL -> its journey map's text; kept across `mkdocs serve --dirty` rebuilds, which render
-        # only the changed pages while the search plugin rewrites the whole index
-        self._maps: dict[str, MapText] = {}
+        self._search: dict[str, search_markup.PageSearch] = {}  # page path -> what search indexes of it
+        self._glossary: search_markup.Glossary | None = None
 
-    # ------------------------------------------------------------------ paths
+    @property
+    def options(self) -> Options:
+        return options_of(self.config)
+
     def _portfolio_dir(self) -> Path:
-        return (self.root / self.config.portfolio).resolve()
-
-    def _template_dir(self, config: MkDocsConfig) -> Path | None:
-        if self.config.templates:
-            return self.root / self.config.templates
-        custom = config.theme.custom_dir
-        return Path(custom) / "journeys" if custom else None
+        return (self.root / self.options.portfolio).resolve()
 
     # ------------------------------------------------------------------ events
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -123,46 +110,57 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
-        folder = self._portfolio_dir()
-        if not folder.is_dir():
-            raise PluginError(f"journeys: the portfolio folder '{self.config.portfolio}' does not exist "
+        pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
+        if not pipeline.portfolio_dir.is_dir():
+            raise PluginError(f"journeys: the portfolio folder '{self.options.portfolio}' does not exist "
                               f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
-        # precedence: `journeys build --chart-cache` / $JOURNEYS_CHART_CACHE, then this option, then the default
-        chosen = os.environ.get(ENV_CACHE) or self.config.chart_cache
-        charts = cache_dir(chosen, base=self.root)  # also holds the parse cache
-        limit = max_bytes_from_env(self.config.max_file_size)
-        portfolio, report = check(folder, strict=self.config.strict, base=Path.cwd(), max_bytes=limit,
-                                  cache_dir=charts)
-        if report.errors:
-            lines = [d.text() for d in report.sorted()]
-            lines.append(f"✗ {plural(len(portfolio.journeys), 'journey')}, {plural(portfolio.step_count, 'step')}: "
-                         f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}")
+        checked = pipeline.check(shown_from=Path.cwd(), folder=pipeline.portfolio_dir.resolve())
+        if not checked.ok:
+            lines = [g.text() for g in checked.report.grouped()]
+            lines.append(checked.summary())
             raise PluginError("journeys: the portfolio is invalid:\n" + "\n".join(lines))
-        for d in report.warnings:
+        for d in checked.report.warnings:
             log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
-        templates = self._template_dir(config)
         self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
-        extras, self._charts = site_extras_without_charts(portfolio, cache=charts, history=history(portfolio))
-        self._chart_cache = charts
-        with text_cache.kept(charts):
-            self.site = render_site(portfolio, warnings=report.warnings, extras=extras,
-                                    template_dirs=[templates] if templates else [])
+        rendered = pipeline.render(checked, draw=False)
+        self.site, self._charts, self._chart_cache = rendered.site, rendered.charts, pipeline.chart_cache
         # after rendering, which may fork (render_pool): the pool's threads must not exist yet
-        self._drawing = start(list(self._charts.values()), charts)
-        self._sources = self._edit_paths(portfolio)
+        self._drawing = pipeline.start_drawing(rendered)
+        self._templates = pipeline.template_dirs
+        self._sources = self._edit_paths(rendered.site)
         for name in NEEDED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         if not any(isinstance(e, CaptionExtension) for e in config.markdown_extensions):
             config.markdown_extensions.append(CaptionExtension())
-        if self.config.nav:
+        if self.options.nav:
             config.nav = self.site.nav + (config.nav if config.nav is not None else self._guide(config))
+        if self.options.search:
+            self._setup_search(config, checked.portfolio, rendered.extras.standings)
         return config
 
-    def _edit_paths(self, portfolio) -> dict[str, str]:
+    def _setup_search(self, config: MkDocsConfig, portfolio: Portfolio, standings: Standings) -> None:
+        for name in ("search", "material/search"):
+            if name in config.plugins:
+                where = config.config_file_path or "mkdocs.yml"
+                raise PluginError(f"journeys: remove `search` (Material's search) from `plugins:` in {where}: "
+                                  f"the journeys plugin builds the site search itself (Pagefind); or set "
+                                  f"`search: false` for the journeys plugin to keep Material's")
+        # the header's search box and dialog: before Material's templates, after the project's own theme
+        at = 1 if config.theme.custom_dir else 0
+        if str(THEME) not in config.theme.dirs:
+            config.theme.dirs.insert(at, str(THEME))
+        for path in SEARCH_ASSETS:
+            target = config.extra_css if path.endswith(".css") else config.extra_javascript
+            if path not in [str(x) for x in target]:
+                target.append(path)
+        self._search = search_markup.page_search(portfolio, standings)
+        self._glossary = search_markup.Glossary(portfolio)
+
+    def _edit_paths(self, site: Site) -> dict[str, str]:
         """Page path -> the source file's path from the project root (for edit links)."""
         out = {}
-        for path, page in self.site.pages.items():
+        for path, page in site.pages.items():
             if page.source:
                 full = (Path.cwd() / page.source).resolve()
                 try:
@@ -171,16 +169,33 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
                     continue
         return out
 
-    def _guide(self, config: MkDocsConfig) -> list:
+    def _guide_pages(self, config: MkDocsConfig) -> list[str]:
+        """The project's own pages: those of docs_dir the generated nav does not list (it lists the portfolio
+        reference, docs/reference.md, which this repository ships)."""
         docs = Path(config.docs_dir)
-        # docs pages the generated nav already lists (the portfolio reference, docs/reference.md) stay there
         listed = set(PATHS.values())
-        pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
-                       if p.relative_to(docs).as_posix() not in listed)
-        return [{"User guide": pages}] if pages else []
+        return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                      if p.relative_to(docs).as_posix() not in listed)
+
+    def _guide(self, config: MkDocsConfig) -> list:
+        pages = self._guide_pages(config)
+        if self.options.guide == "section" and pages:
+            return [{"User guide": pages}]
+        if self.options.guide == "link" and GUIDE_INDEX in pages:
+            return [{"User guide": GUIDE_INDEX}]
+        return []
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
+        if self.options.guide != "section":
+            for path in self._guide_pages(config):
+                file = files.get_file_from_path(path)
+                if file is None:
+                    continue
+                if self.options.guide == "off":
+                    files.remove(file)
+                elif path != GUIDE_INDEX:
+                    file.inclusion = InclusionLevel.NOT_IN_NAV  # reached from guide/index.md, not the nav
         for path, content in self.site.files().items():
             if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
                 continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
@@ -190,7 +205,16 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
             files.append(File.generated(config, path, content=content))
         for path in self._charts:
             files.append(_LateChart.generated(config, path, content=b""))
+        if self.options.search:
+            for path, name in SEARCH_ASSETS.items():
+                files.append(File.generated(config, path, content=(ASSETS / name).read_bytes()))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        if self.options.guide == "link" and self.site is not None and page.file.src_uri not in self.site.pages \
+                and page.file.src_uri not in OVERRIDABLE:
+            page.meta["search"] = {"exclude": True}  # staff search for their portfolio, not for this guide
+        return markdown
 
     def on_pre_page(self, page: MkDocsPage, *, config: MkDocsConfig, files: Files) -> MkDocsPage:
         if self.site is None or page.file.src_uri not in self.site.pages:
@@ -201,8 +225,8 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         return page
 
     def _edit_base(self, config: MkDocsConfig) -> str | None:
-        if self.config.edit_uri:
-            return self.config.edit_uri.rstrip("/") + "/"
+        if self.options.edit_uri:
+            return self.options.edit_uri.rstrip("/") + "/"
         if not config.edit_uri:
             return None
         full = urljoin(config.repo_url or "", config.edit_uri)
@@ -213,13 +237,19 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
         return full if posixpath.isabs(full) or "://" in full else None
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
-        if self.site is not None and page.file.src_uri in self.site.pages and 'class="jm-map"' in html:
-            found = map_text(html)
-            if found is not None:
-                self._maps[page.url] = found
-        return html
+        path = page.file.src_uri
+        if not self.options.search or self.site is None or path not in self.site.pages:
+            return html  # the project's own pages (docs/) are not indexed: they are the guide, not the portfolio
+        info = self._search.get(path) or search_markup.overview(path)
+        return html if info is None else search_markup.wrap(html, info, self._glossary)
 
-    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # `mkdocs serve --dirty` keeps the site folder: an index of the previous build must not answer
+        # queries while the pages change under it (the dialog says the index is being rebuilt)
+        if self.options.search:
+            shutil.rmtree(Path(config.site_dir) / BUNDLE, ignore_errors=True)
+
+    @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._drawing is not None:
             drawing, self._drawing = self._drawing, None
@@ -229,9 +259,14 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
                 target = site / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(read_chart(self._chart_cache, chart))
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if self._maps and index.is_file():
-            index.write_text(split_map_sections(index.read_text(encoding="utf-8"), self._maps), encoding="utf-8")
+        if self.options.search:
+            try:
+                stats = build_index(Path(config.site_dir))
+            except SearchIndexError as exc:
+                raise PluginError(f"journeys: the site search could not be built: {exc}\n"
+                                  f"The build stopped (set `search: false` for the journeys plugin to build "
+                                  f"without search).") from exc
+            log.info(stats.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_drawing()
@@ -243,7 +278,7 @@ class JourneysPlugin(BasePlugin[JourneysConfig]):
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(str(self._portfolio_dir()))
-        templates = self._template_dir(config)
-        if templates and templates.is_dir():
-            server.watch(str(templates))
+        for templates in getattr(self, "_templates", []):
+            if templates.is_dir():
+                server.watch(str(templates))
         return server

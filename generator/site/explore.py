@@ -14,8 +14,11 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from generator.model.entities import JourneyLevel, JourneyStatus, JourneyType, Lifecycle
+from generator.metrics.health import Trend
 from generator.model.explore_query import HEALTH
+from generator.model.ids import JourneyId, StepId
 from generator.model.portfolio import Portfolio
+from generator.site.standing import Badge
 
 if TYPE_CHECKING:  # render imports this module lazily; these are only for type hints
     from generator.site.render import Extras, Index
@@ -24,27 +27,27 @@ PORTFOLIO_FORMAT = "journeys-portfolio/2"
 EXPLORE_FORMAT = "journeys-explore/1"
 EXPLORE_JSON = "api/explore.json"
 EXPLORE_JS = "assets/explore.js"
-TRENDS = ("better", "worse", "steady", "unknown")
+TRENDS = tuple(t.value for t in Trend)
 
 
-def _state(extras: "Extras", key: str) -> tuple[str, str]:
-    health = extras.health.get(key, "no-data")
-    trend = extras.trends.get(key, "unknown")
-    return (health if health in HEALTH else "no-data"), (trend if trend in TRENDS else "unknown")
+def _state(badge: Badge) -> tuple[str, str]:
+    """A standing's health and trend as their JSON values."""
+    return badge.health.value, badge.trend.value
 
 
-def _computed(extras: "Extras", key: str) -> dict:
-    health, trend = _state(extras, key)
-    return {"health": health, "trend": trend, "latest": [dict(m) for m in extras.measures.get(key, ())]}
+def _computed(extras: "Extras", badge: Badge, where: JourneyId | StepId) -> dict:
+    health, trend = _state(badge)
+    return {"health": health, "trend": trend, "latest": [dict(m) for m in extras.measures.get(where, ())]}
 
 
 def with_computed(entry: dict, extras: "Extras") -> dict:
     """A journey's export (`model_dump` plus id) with `computed` on the journey and on each of its steps."""
-    jid = entry["id"]
-    entry["computed"] = _computed(extras, f"journey:{jid}")
+    jid = JourneyId(entry["id"])
+    entry["computed"] = _computed(extras, extras.standings.journey(jid), jid)
     for phase in entry.get("phases", ()):
         for step in phase.get("steps", ()):
-            step["computed"] = _computed(extras, f"step:{jid}/{step['id']}")
+            entry_step = StepId(jid, step["id"])
+            step["computed"] = _computed(extras, extras.standings.step(jid, step["id"]), entry_step)
     return entry
 
 
@@ -92,7 +95,7 @@ def explore_data(p: Portfolio, extras: "Extras", ix: "Index") -> dict:
     order = sorted(p.journeys, key=lambda jid: (p.journeys[jid].title.lower(), jid))
     for jn, jid in enumerate(order):
         j = p.journeys[jid]
-        health, trend = _state(extras, f"journey:{jid}")
+        health, trend = _state(extras.standings.journey(jid))
         journeys.append([
             jid, _one_line(j.title), url_of(journey_path(jid)), d["type"](j.type.value), d["level"](j.level.value),
             d["status"](j.status.value), d["lifecycle"](j.lifecycle.value), [d["persona"](x) for x in j.personas],
@@ -107,7 +110,7 @@ def explore_data(p: Portfolio, extras: "Extras", ix: "Index") -> dict:
                 departments = dict.fromkeys(([step.owner] if step.owner else [])
                                             + [t.department for t in step.touchpoints if t.department])
                 channels = dict.fromkeys(t.channel for t in step.touchpoints)
-                health, trend = _state(extras, f"step:{jid}/{step.id}")
+                health, trend = _state(extras.standings.step(jid, step.id))
                 steps.append([
                     jn, step.id, _one_line(step.name), _one_line(phase.name), [d["persona"](x) for x in personas],
                     [d["department"](x) for x in departments], [d["channel"](x) for x in channels],

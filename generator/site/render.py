@@ -9,8 +9,9 @@ Pages come from Jinja2 templates in `generator/templates/`; a folder given in `t
 project's `theme/journeys/`) overrides any of them by file name. Every template renders from an
 autoescaping environment, and user text goes through the filters of `filters.py`.
 
-Later stages plug in through `Extras`: metric health per journey, step, department or metric (shown as
-a badge, "no data" when absent) and charts per journey (SVG assets shown on the journey page).
+Later stages plug in through `Extras`: metric health per journey, step, department, persona or metric
+(`site.standing`, shown as a badge, *no data* when absent) and charts per journey (SVG assets shown on the
+journey page).
 """
 
 from __future__ import annotations
@@ -20,38 +21,31 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import jinja2
 
+from generator.charts.draw import fmt
 from generator.site import filters
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
-from generator.model.entities import JourneyLevel, OpportunityStatus, SolutionStatus, Step
+from generator.metrics import wording
+from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, SolutionStatus,
+                                      Step, Touchpoint)
+from generator.model.ids import JourneyId, StepId
+from generator.model.refs import Reference, references_of
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.site.render_pool import render_pages
+from generator.site.text_cache import TextCache
+from generator.site.standing import Attention, Standings, as_badge
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-HEALTH_STATES = {
-    "on-target": "on target",
-    "at-risk": "at risk",
-    "off-target": "off target",
-    "no-data": "no data",
-}
-# trend -> (arrow, words); "unknown" shows nothing
-TRENDS = {
-    "better": ("↑", "better than the previous period"),
-    "worse": ("↓", "worse than the previous period"),
-    "steady": ("→", "steady since the previous period"),
-    "unknown": ("", ""),
-}
-
-
 @dataclass(frozen=True)
-class Chart:
-    """A chart for a journey page: an asset path (site-relative), its alternative text, and its data.
+class PageChart:
+    """A chart as a page shows it (`charts.draw.Chart` is what gets drawn): an asset path (site-relative),
+    its alternative text, caption and data table.
 
     `table` is the chart's numbers as an HTML table, shown in a <details> under the picture: markup made
     by the metrics stage (`site_metrics`), which escapes every text in it.
@@ -68,25 +62,18 @@ class Chart:
 class Extras:
     """What later stages add to the pages; everything optional.
 
-    `health` maps a key to one of HEALTH_STATES: `journey:<id>`, `step:<journey-id>/<step-id>`,
-    `department:<id>`, `metric:<id>`, `metric:<id>@<journey-id>`. `charts` maps a journey id to its charts;
-    their bytes (and any other file) go in `assets`, by site-relative path.
+    `standings` holds the health badges, trends and latest values by typed id (absent: no data). `charts`
+    maps a journey id to its charts; their bytes (and any other file) go in `assets`, by site-relative path.
     """
 
-    health: Mapping[str, str] = field(default_factory=dict)
-    charts: Mapping[str, Sequence[Chart]] = field(default_factory=dict)
+    standings: Standings = field(default_factory=Standings)
+    charts: Mapping[str, Sequence[PageChart]] = field(default_factory=dict)
     assets: Mapping[str, bytes] = field(default_factory=dict)
-    # same keys as `health` (and `persona:<id>`): `better`, `worse`, `steady` or `unknown`
-    trends: Mapping[str, str] = field(default_factory=dict)
-    # `metric:<id>@<journey-id>` -> the latest value as shown, e.g. `84.6% (2026-10)`
-    latest: Mapping[str, str] = field(default_factory=dict)
-    # the needs-attention list, worst first: dicts of journey, step, step_name, metric, health, distance,
-    # latest, target, warning, trend, trend_year (all strings)
-    attention: Sequence[Mapping[str, str]] = field(default_factory=list)
-    portfolio_charts: Sequence[Chart] = field(default_factory=list)
-    # `journey:<id>` / `step:<journey-id>/<step-id>` -> the latest value of each series measured there:
-    # dicts of metric, segment, value (number), period (`2026-10`), health; for api/portfolio.json
-    measures: Mapping[str, Sequence[Mapping[str, object]]] = field(default_factory=dict)
+    attention: Sequence[Attention] = field(default_factory=list)  # the needs-attention list, worst first
+    portfolio_charts: Sequence[PageChart] = field(default_factory=list)
+    # where a series is measured (a journey, or a step) -> the latest value of each series measured there:
+    # dicts of metric, segment, value (number), period (`2026-10`), health, trend; for api/portfolio.json
+    measures: Mapping[JourneyId | StepId, Sequence[Mapping[str, object]]] = field(default_factory=dict)
     history: History = field(default_factory=History)  # each journey's last change, the recent changes
 
 
@@ -102,6 +89,7 @@ class Site:
     pages: dict[str, Page]
     assets: dict[str, bytes]
     nav: list
+    rendered_by_child: int = 0  # pages a forked child rendered (render_pool): 0 when none, or it failed
 
     def files(self) -> dict[str, bytes]:
         """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
@@ -168,6 +156,11 @@ def score(opp) -> float:
 
 # ------------------------------------------------------------------------------------------ indexes
 
+
+def _targets(refs: Iterable[Reference]) -> Iterator[tuple[str, str]]:
+    return ((r.kind, r.target) for r in refs)
+
+
 @dataclass(frozen=True)
 class StepAt:
     journey: str
@@ -176,7 +169,11 @@ class StepAt:
 
 
 class Index:
-    """Reverse look-ups the pages need (who owns what, where things are used), computed once."""
+    """Reverse look-ups the pages need (who owns what, where things are used), computed once.
+
+    Every look-up inverts references found from the model's `Ref` marks (`model/refs.py`); the named ones
+    pick the field a page lists (a department page shows the steps it owns apart from its touchpoints).
+    """
 
     def __init__(self, p: Portfolio):
         self.p = p
@@ -186,48 +183,57 @@ class Index:
         self.steps_by_owner: dict[str, list[StepAt]] = {}
         self.touchpoints_by_dept: dict[str, list[tuple[StepAt, object]]] = {}
         self.touchpoints_by_channel: dict[str, list[tuple[StepAt, object]]] = {}
-        self.steps_using: dict[tuple[str, str], list[StepAt]] = {}  # (collection, id) -> steps
+        # (kind, id) -> the steps naming it in one of their own fields, once per mention
+        self.steps_using: dict[tuple[str, str], list[StepAt]] = {}
         self.journeys_by_persona: dict[str, list[str]] = {}
         self.journeys_by_dept: dict[str, list[str]] = {}
         self.journeys_using_metric: dict[str, list[str]] = {}
+        journey_fields = {
+            "personas": self.journeys_by_persona, "owner.department": self.journeys_by_dept,
+            "metrics": self.journeys_using_metric, "next": self.previous,
+        }
+        touchpoint_fields = {"department": self.touchpoints_by_dept, "channel": self.touchpoints_by_channel}
         for jid in sorted(p.journeys):
             j = p.journeys[jid]
-            if j.parent and j.parent.journey in p.journeys and j.parent.journey != jid:
-                self.children.setdefault(j.parent.journey, []).append(jid)
-                self.children_of_step.setdefault((j.parent.journey, j.parent.step), []).append(jid)
-            if j.next and j.next in p.journeys and j.next != jid:
-                self.previous.setdefault(j.next, []).append(jid)
-            for persona in j.personas:
-                self.journeys_by_persona.setdefault(persona, []).append(jid)
-            self.journeys_by_dept.setdefault(j.owner.department, []).append(jid)
-            for m in j.metrics:
-                self.journeys_using_metric.setdefault(m, []).append(jid)
-            for phase in j.phases:
-                for step in phase.steps:
-                    at = StepAt(jid, phase.id, step)
-                    if step.owner:
-                        self.steps_by_owner.setdefault(step.owner, []).append(at)
-                    for tp in step.touchpoints:
-                        if tp.department:
-                            self.touchpoints_by_dept.setdefault(tp.department, []).append((at, tp))
-                        self.touchpoints_by_channel.setdefault(tp.channel, []).append((at, tp))
-                    for kind in ("insights", "opportunities", "solutions", "metrics"):
-                        for ident in getattr(step, kind):
-                            self.steps_using.setdefault((kind, ident), []).append(at)
+            steps = {(pi, si): StepAt(jid, phase.id, step)
+                     for pi, phase in enumerate(j.phases) for si, step in enumerate(phase.steps)}
+            for r in references_of("journeys", jid, j):
+                model, name = r.field.model, r.field.name
+                if r.kind == "steps":  # this journey details a step of another one
+                    if r.journey in p.journeys and r.journey != jid:
+                        self.children.setdefault(r.journey, []).append(jid)
+                        self.children_of_step.setdefault((r.journey, r.target), []).append(jid)
+                elif model is Journey or model is Owner:
+                    if r.kind != "journeys" or (r.target in p.journeys and r.target != jid):
+                        journey_fields.get(r.field.field, {}).setdefault(r.target, []).append(jid)
+                elif model is Step:
+                    at = steps[r.path[1], r.path[3]]
+                    self.steps_using.setdefault((r.kind, r.target), []).append(at)
+                    if name == "owner":
+                        self.steps_by_owner.setdefault(r.target, []).append(at)
+                elif model is Touchpoint:
+                    at = steps[r.path[1], r.path[3]]
+                    tp = at.step.touchpoints[r.path[5]]
+                    touchpoint_fields.get(name, {}).setdefault(r.target, []).append((at, tp))
         for parent, kids in self.children.items():
             kids.sort(key=lambda k: self._child_order(parent, k))
         # catalogue look-ups, so that no page scans a whole collection per item (quadratic at 1,000 journeys)
         self.opportunities_by_insight: dict[str, list[str]] = {}
-        for oid, opp in p.opportunities.items():
-            for iid in dict.fromkeys(opp.insights):
-                self.opportunities_by_insight.setdefault(iid, []).append(oid)
         self.solutions_by_opportunity: dict[str, list[str]] = {}
         self.solutions_by_owner: dict[str, list[tuple[str, object]]] = {}
         self._solution_position = {sid: n for n, sid in enumerate(p.solutions)}
-        for sid, sol in p.solutions.items():
-            for oid in dict.fromkeys(sol.opportunities):
-                self.solutions_by_opportunity.setdefault(oid, []).append(sid)
-            self.solutions_by_owner.setdefault(sol.owner, []).append((sid, sol))
+        catalogue_fields = {
+            ("opportunities", "insights"): self.opportunities_by_insight,
+            ("solutions", "opportunities"): self.solutions_by_opportunity,
+        }
+        for collection in COLLECTIONS:
+            for ident, entry in p.collection(collection).items():
+                for r in dict.fromkeys(_targets(references_of(collection, ident, entry))):
+                    kind, target = r
+                    if collection == "solutions" and kind == "departments":
+                        self.solutions_by_owner.setdefault(target, []).append((ident, entry))
+                    elif (collection, kind) in catalogue_fields:
+                        catalogue_fields[collection, kind].setdefault(target, []).append(ident)
 
     def solutions_addressing(self, opportunities) -> list[str]:
         """Solutions addressing any of these opportunities, in the catalogue's order."""
@@ -289,8 +295,10 @@ class Index:
 
 # ------------------------------------------------------------------------------------------ rendering
 
-def environment(template_dirs: Iterable[Path | str] = ()) -> jinja2.Environment:
-    """The templates' environment: project overrides first, then the package defaults; autoescaped."""
+def environment(template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None,
+                glossary: filters.Glossary | None = None) -> jinja2.Environment:
+    """The templates' environment: project overrides first, then the package defaults; autoescaped; user
+    Markdown converted through `texts` when given; the `glossary`'s terms linked in block text."""
     loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     env = jinja2.Environment(
@@ -301,19 +309,20 @@ def environment(template_dirs: Iterable[Path | str] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(filters.FILTERS)
+    env.filters.update(filters.Filters(texts, glossary).mapping())
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
 
 class _Renderer:
     def __init__(self, portfolio: Portfolio, report_warnings: list[Diagnostic], extras: Extras,
-                 env: jinja2.Environment):
+                 env: jinja2.Environment, texts: TextCache | None = None):
         self.p = portfolio
         self.ix = Index(portfolio)
         self.warnings = report_warnings
         self.extras = extras
         self.env = env
+        self.texts = texts
         self.pages: dict[str, Page] = {}
         self._ranked = sorted(portfolio.opportunities, key=lambda i: (-score(portfolio.opportunities[i]), i))
         self._rank = {oid: n for n, oid in enumerate(self._ranked)}
@@ -336,14 +345,6 @@ class _Renderer:
                 rel = relpaths[(target, base)] = posixpath.relpath(target, base)
             return rel + (f"#{anchor}" if anchor else "")
 
-        def health(key: str) -> str:
-            state = self.extras.health.get(key, "no-data")
-            return state if state in HEALTH_STATES else "no-data"
-
-        def trend(key: str) -> str:
-            value = self.extras.trends.get(key, "unknown")
-            return value if value in TRENDS else "unknown"
-
         page_url = url_of(path)
 
         def asset_href(target: str) -> str:
@@ -365,13 +366,18 @@ class _Renderer:
             "org": p.organisation,
             "page_path": path,
             "href": href,
-            "health": health,
-            "health_label": HEALTH_STATES,
-            "trend": trend,
-            "trends": TRENDS,
-            "latest": self.extras.latest,
+            "status": self.extras.standings,
+            "as_badge": as_badge,
+            # the words as look-up tables (cheaper than calls in a template): health_words[badge.health]...
+            "health_words": wording.HEALTH_WORDS,
+            "trend_words": wording.TREND_WORDS,
+            "trend_arrows": wording.TREND_ARROWS,
+            "trend_titles": wording.TREND_TITLES,
+            "health_trend_titles": wording.HEALTH_TREND_TITLES,
+            "value_trend": wording.value_trend,
+            "amount": fmt,
             "attention": self.extras.attention,
-            "has_metric_data": bool(self.extras.health),
+            "has_metric_data": self.extras.standings.has_data(),
             "portfolio_charts": self.extras.portfolio_charts,
             "paths": PATHS,
             "journey_path": journey_path,
@@ -391,11 +397,17 @@ class _Renderer:
             "owner_of": self._owner_of,
         }
 
-    def ranked(self) -> list[str]:
-        return list(self._ranked)
+    def _glossary_url(self, path: str) -> str:
+        """The glossary page's address relative to the page at `path` (MkDocs' directory URLs), "" on it."""
+        here, there = url_of(path), url_of(PATHS["glossary"])
+        if here == there:
+            return ""
+        return posixpath.relpath(there or ".", here.rstrip("/") or ".") + "/"
 
     def render(self, path: str, template: str, source: str | None = None, **ctx) -> None:
         content = self.env.get_template(template).render(**self._context(path), **ctx)
+        if filters.GLOSSARY_HREF in content:
+            content = content.replace(f'href="{filters.GLOSSARY_HREF}', f'href="{self._glossary_url(path)}')
         self.pages[path] = Page(path, _tidy(content), source)
 
     def jobs(self) -> list[tuple[str, str, str | None, dict]]:
@@ -424,13 +436,13 @@ class _Renderer:
 
     def site(self) -> Site:
         p = self.p
-        render_pages(self, self.jobs())
+        by_child = render_pages(self, self.jobs(), texts=self.texts)
         assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras).encode("utf-8")}
         from generator.site.explore import explore_assets  # it builds on this module's helpers
 
         assets.update(explore_assets(p, self.extras, self.ix))
         assets.update(self.extras.assets)
-        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav())
+        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
 
     def nav(self) -> list:
         def entry(jid: str):
@@ -532,11 +544,14 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None) -> str:
 
 
 def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), extras: Extras | None = None,
-                template_dirs: Iterable[Path | str] = ()) -> Site:
+                template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
-    metrics stage computes; `template_dirs` folders whose templates override the package's by name.
+    metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
+    the text cache (`text_cache.kept`) that user Markdown is converted through, None for none.
     """
-    env = environment(template_dirs)
-    return _Renderer(portfolio, sorted(warnings), extras or Extras(), env).site()
+    # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
+    glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
+    env = environment(template_dirs, texts, glossary)
+    return _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts).site()
