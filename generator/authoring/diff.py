@@ -14,7 +14,8 @@ What is reported:
 - health: journeys and measured series whose health changes (`health_changes`, one of `HEALTH_SECTIONS`).
 
 Ordering is stable: journeys by id, steps in journey order, entries by id. Every content value is
-untrusted text: it is escaped so it cannot turn into Markdown or HTML.
+untrusted text: it is escaped so it cannot turn into Markdown or HTML. A field marked as a reference in the
+model (`model/refs.py`) shows its ids as code; other text is quoted.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pydantic import BaseModel
 
 from generator.model.entities import COLLECTIONS, Journey, Owner, Step, StepRef, Touchpoint
 from generator.model.portfolio import Portfolio
-from generator.model.reference import type_text
+from generator.model.refs import mark_of
 
 RENAME_THRESHOLD = 0.5  # share of steps in common above which a removed + added journey is a rename
 NO_CHANGES = "No changes to the portfolio."
@@ -41,8 +42,6 @@ SINGULAR = {
 }
 # fields holding prose: reported as "edited", never quoted in full
 PROSE = {"description", "does", "thinks", "feels", "goal", "evidence", "quote", "definition", "statement"}
-# ids in these list fields are references: shown as `code`
-REFERENCE_LISTS = {"personas", "insights", "opportunities", "solutions", "metrics"}
 
 
 # --------------------------------------------------------------------------- text
@@ -102,32 +101,27 @@ def field_changes(a: BaseModel, b: BaseModel, skip: tuple[str, ...] = ()) -> lis
         if va == vb:
             continue
         if isinstance(va, list) or isinstance(vb, list):
-            out += _list_changes(name, va or [], vb or [])
+            out += _list_changes(type(a), name, va or [], vb or [])
         elif isinstance(va, dict) or isinstance(vb, dict):
             out.append(f"{label(name)} changed")
         elif name in PROSE:
             out.append(f"{label(name)} edited")
-        elif _is_id(type(a), name):
+        elif mark_of(type(a), name) is not None:  # a reference: the id, as code
             out.append(f"{label(name)} {_id_text(va)} → {_id_text(vb)}")
         else:
             out.append(f"{label(name)} {value_text(va)} → {value_text(vb)}")
     return out
 
 
-def _is_id(model: type[BaseModel], name: str) -> bool:
-    field = model.model_fields[name]
-    return type_text(field.annotation, field.metadata) == "id"
-
-
 def _id_text(value: str | None) -> str:
     return "none" if value is None else f"`{value}`"
 
 
-def _list_changes(name: str, old: list, new: list) -> list[str]:
+def _list_changes(model: type[BaseModel], name: str, old: list, new: list) -> list[str]:
     if old and isinstance(old[0], BaseModel) or new and isinstance(new[0], BaseModel):
         return [f"{label(name)} changed"]
     word = SINGULAR.get(name, label(name))
-    show = (lambda v: f"`{v}`") if name in REFERENCE_LISTS else quoted
+    show = (lambda v: f"`{v}`") if mark_of(model, name) is not None else quoted  # ids as code, text quoted
     out: list[str] = []
     added = [v for v in new if v not in old]
     removed = [v for v in old if v not in new]

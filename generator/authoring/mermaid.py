@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.model.entities import Journey
 from generator.model.portfolio import Portfolio
@@ -76,7 +77,7 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
     errors: list[Diagnostic] = []
 
     def error(n: int, col: int, message: str, hint: str) -> None:
-        errors.append(Diagnostic(file, n + offset + 1, col, "error", message, code="mermaid", hint=hint))
+        errors.append(Diagnostic(file, n + offset + 1, col, "error", message, code=Code.MERMAID, hint=hint))
 
     diagram = Diagram()
     i = 0
@@ -177,7 +178,7 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
             diagram.sections.append(current)
         current.tasks.append(Task(name.strip(), int(score_text), [a for a in actors if a], n))
     if not started:
-        errors.append(Diagnostic(file, 1, 1, "error", "no Mermaid journey diagram found", code="mermaid",
+        errors.append(Diagnostic(file, 1, 1, "error", "no Mermaid journey diagram found", code=Code.MERMAID,
                                  hint="the file must start with the line `journey` (or hold a ```mermaid block)"))
         return None, errors
     if multiline_descr is not None:

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
+from generator.common.codes import Code
+
 Severity = Literal["error", "warning"]
 
 
@@ -19,11 +21,15 @@ class Diagnostic:
     file: str
     line: int
     col: int
-    severity: Severity = "error"
-    message: str = ""
-    code: str = "invalid"
+    severity: Severity
+    message: str
+    code: Code
     path: str = ""
     hint: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.code, Code):  # e.g. read back from JSON: an unknown code fails here, not later
+            object.__setattr__(self, "code", Code(self.code))
 
     def text(self) -> str:
         where = f"{self.path}: " if self.path else ""
@@ -84,38 +90,5 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-# Every code a diagnostic can carry, with what it means. docs/errors.md explains each with an example and
-# its fix; a test fails when a code is missing there.
-CODES: dict[str, str] = {
-    "yaml": "the file is not valid YAML",
-    "encoding": "the file is not UTF-8",
-    "empty": "the file holds nothing",
-    "io": "the file cannot be read",
-    "outside": "a link points outside the portfolio folder",
-    "too-large": "the file or document is larger than the limits",
-    "too-deep": "the document nests too deeply",
-    "bad-key": "a key is not a plain name",
-    "bad-value": "a value of an unsupported YAML type or tag",
-    "duplicate-key": "the same key twice in one mapping",
-    "unknown-key": "a key the model does not know (a typo?)",
-    "missing-key": "a required key is missing",
-    "invalid-value": "a value of the wrong type or out of range",
-    "bad-id": "an id or file name that is not a slug",
-    "duplicate-id": "the same id defined twice",
-    "unknown-reference": "a reference to an id that is not defined",
-    "cycle": "parent or next links that loop",
-    "no-owner": "governance: a step without an owning department",
-    "no-metric": "governance: a live journey without a metric",
-    "unused-opportunity": "governance: an opportunity no step references",
-    "csv-header": "a metric data file's header is not one of the two shapes",
-    "csv-syntax": "a metric data file is not valid CSV (an unclosed quote)",
-    "csv-row": "a metric data row has more or fewer fields than the header",
-    "bad-date": "a metric data date that is not YYYY-MM-DD, not a real date, or outside 1900-2100",
-    "bad-number": "a metric value or score that is not a (finite, whole for scores) number",
-    "out-of-range": "a survey score outside its scale, or a value outside its kind's range",
-    "duplicate-row": "two aggregated rows for the same date, metric, journey, step and segment",
-    "mixed-data": "one series given both survey responses and aggregated values",
-    "wrong-kind": "survey responses for a metric that is not nps, csat or ces",
-    "unlisted-metric": "governance: data for a metric the journey or step does not list",
-    "mermaid": "a Mermaid diagram that cannot be imported",
-}
+# Every code a diagnostic can carry, with what it means (the enum is in `codes.py`).
+CODES: dict[str, str] = {code.value: code.meaning for code in Code}

@@ -34,6 +34,7 @@ from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.model.entities import MetricKind
 from generator.model.portfolio import Portfolio
@@ -182,17 +183,19 @@ class _FileReader:
         return self._lines
 
     # ------------------------------------------------------------------ reporting
-    def error(self, line: int, col: int, message: str, code: str, hint: str = "", severity: str = "error") -> None:
+    def error(self, line: int, col: int, message: str, code: Code, hint: str = "",
+              severity: str = "error") -> None:
         self.errors.append(Diagnostic(self.file, line, col, severity, message, code, "", hint))  # type: ignore[arg-type]
 
-    def at_field(self, line: int, index: int, message: str, code: str, hint: str = "", severity: str = "error") -> None:
+    def at_field(self, line: int, index: int, message: str, code: Code, hint: str = "",
+                 severity: str = "error") -> None:
         raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         self.error(line, _field_column(raw, index), message, code, hint, severity)
 
     # ------------------------------------------------------------------ reading
     def read(self) -> None:
         if not self.text.strip():
-            self.error(1, 1, "the file is empty", "empty",
+            self.error(1, 1, "the file is empty", Code.EMPTY,
                        hint="add a header row (`date,metric,journey,step,value` or `date,metric,journey,step,score`) "
                             "and data, or delete the file")
             return
@@ -215,7 +218,7 @@ class _FileReader:
             self.csv_error(*failure)
             return
         if rows_read == 0 and not self.errors:
-            self.error(1, 1, "the file has a header but no rows", "empty", hint="add data rows, or delete the file")
+            self.error(1, 1, "the file has a header but no rows", Code.EMPTY, hint="add data rows, or delete the file")
         self.data.rows += rows_read
 
     def runs(self, rows: list[list[str]], lines, width: int) -> int:
@@ -236,10 +239,10 @@ class _FileReader:
 
     def csv_error(self, line: int, message: str) -> None:
         if "unexpected end of data" in message or "EOF" in message:
-            self.error(line, 1, "a quoted field is not closed before the end of the file", "csv-syntax",
+            self.error(line, 1, "a quoted field is not closed before the end of the file", Code.CSV_SYNTAX,
                        hint='close the quote; a quote inside a quoted field is written twice: ""')
         else:
-            self.error(line, 1, f"the row cannot be read as CSV: {message}", "csv-syntax",
+            self.error(line, 1, f"the row cannot be read as CSV: {message}", Code.CSV_SYNTAX,
                        hint='quote fields that hold commas or quotes, e.g. "a, b"')
 
     def series_ids(self, row: list[str]) -> tuple:
@@ -390,7 +393,7 @@ class _FileReader:
         names = [name.strip().lower() for name in row]
         if "value" in names and "score" in names:
             self.at_field(line, names.index("score"), "the header has both `value` and `score` columns",
-                          "csv-header", hint="aggregated values and survey responses go in separate files")
+                          Code.CSV_HEADER, hint="aggregated values and survey responses go in separate files")
             return "", {}
         shape = "aggregated" if "value" in names else "raw" if "score" in names else ""
         allowed = AGGREGATED_COLUMNS if shape == "aggregated" else RAW_COLUMNS if shape else AGGREGATED_COLUMNS + RAW_COLUMNS
@@ -398,22 +401,22 @@ class _FileReader:
         seen: dict[str, int] = {}
         for index, name in enumerate(names):
             if name in seen:
-                self.at_field(line, index, f"the column '{name}' appears twice in the header", "csv-header",
+                self.at_field(line, index, f"the column '{name}' appears twice in the header", Code.CSV_HEADER,
                               hint="keep one of them")
                 ok = False
             elif name not in allowed:
                 hint = did_you_mean(name, allowed) or "the columns are " + ", ".join(allowed)
-                self.at_field(line, index, f"unknown column '{_shown(row[index].strip())}'", "csv-header", hint=hint)
+                self.at_field(line, index, f"unknown column '{_shown(row[index].strip())}'", Code.CSV_HEADER, hint=hint)
                 ok = False
             seen.setdefault(name, index)
         if not shape:
-            self.error(line, 1, "the header has neither a `value` nor a `score` column", "csv-header",
+            self.error(line, 1, "the header has neither a `value` nor a `score` column", Code.CSV_HEADER,
                        hint="start the file with `date,metric,journey,step,value` (aggregated values) "
                             "or `date,metric,journey,step,score` (survey responses)")
             return "", {}
         for name in REQUIRED[shape]:
             if name not in seen:
-                self.error(line, 1, f"the header lacks the column '{name}'", "csv-header",
+                self.error(line, 1, f"the header lacks the column '{name}'", Code.CSV_HEADER,
                            hint="the columns are " + ", ".join(allowed))
                 ok = False
         return (shape, seen) if ok else ("", {})
@@ -423,7 +426,7 @@ class _FileReader:
         hint = ("a decimal comma? write numbers with a point (12.5), or quote fields that hold commas"
                 if got > width else "every row needs a field for each column of the header; leave a field empty with ,,")
         index = min(width, got) if got > width else 0
-        self.at_field(line, index, f"expected {width} fields as in the header, got {got}", "csv-row", hint=hint)
+        self.at_field(line, index, f"expected {width} fields as in the header, got {got}", Code.CSV_ROW, hint=hint)
 
     # ------------------------------------------------------------------ fields
     def date(self, text: str, line: int, index: int) -> _dt.date | None:
@@ -435,15 +438,15 @@ class _FileReader:
             return day
         if day is not None:
             # a typo (0205 for 2025) or a placeholder (9999-12-31): charts would span centuries
-            self.at_field(line, index, f"the date {text} is out of range", "bad-date",
+            self.at_field(line, index, f"the date {text} is out of range", Code.BAD_DATE,
                           hint=f"metric data dates run from {FIRST_DATE} to {LAST_DATE}; check the year")
             return None
         if _DATE.match(text):
-            self.at_field(line, index, f"'{_shown(text)}' is not a real date", "bad-date",
+            self.at_field(line, index, f"'{_shown(text)}' is not a real date", Code.BAD_DATE,
                           hint="check the month (01-12) and the day of the month")
         else:
             self.at_field(line, index, f"expected a date as YYYY-MM-DD, got '{_shown(text)}'" if text
-                          else "expected a date as YYYY-MM-DD, got nothing", "bad-date",
+                          else "expected a date as YYYY-MM-DD, got nothing", Code.BAD_DATE,
                           hint="write dates as YYYY-MM-DD, e.g. 2025-03-01")
         return None
 
@@ -455,19 +458,19 @@ class _FileReader:
         if metric not in self.p.metrics:
             if ("metrics", metric) not in self.p.broken and "catalogue" not in self.p.unreadable:
                 hint = did_you_mean(metric, self.p.metrics) or known(self.p.metrics)
-                self.at_field(line, columns["metric"], f"unknown metric '{_shown(metric)}'", "unknown-reference",
+                self.at_field(line, columns["metric"], f"unknown metric '{_shown(metric)}'", Code.UNKNOWN_REFERENCE,
                               hint=f"{hint}; or define it in a catalogue file under `metrics:`")
             ok = False
         if journey not in self.step_ids:
             if ("journeys", journey) not in self.p.broken and "journeys" not in self.p.unreadable:
                 hint = did_you_mean(journey, self.p.journeys) or known(self.p.journeys)
-                self.at_field(line, columns["journey"], f"unknown journey '{_shown(journey)}'", "unknown-reference",
+                self.at_field(line, columns["journey"], f"unknown journey '{_shown(journey)}'", Code.UNKNOWN_REFERENCE,
                               hint=f"{hint}; journey ids are the file names in maps/")
             return None
         if step and step not in self.step_ids[journey]:
             hint = did_you_mean(step, self.step_ids[journey]) or known(self.step_ids[journey])
             self.at_field(line, columns["step"], f"unknown step '{_shown(step)}' in journey '{_shown(journey)}'",
-                          "unknown-reference", hint=f"{hint}; leave the step empty for the whole journey")
+                          Code.UNKNOWN_REFERENCE, hint=f"{hint}; leave the step empty for the whole journey")
             ok = False
         return (metric, journey, step) if ok and journey in self.p.journeys else None
 
@@ -490,7 +493,7 @@ class _FileReader:
             fix = f"add '{_shown(metric)}' to the journey's `metrics:` in {file}"
             what = f"journey '{_shown(journey)}'"
         self.at_field(line, index, f"metric '{_shown(metric)}' is not listed for {what}, so its data is not shown",
-                      "unlisted-metric", hint=fix, severity="warning")
+                      Code.UNLISTED_METRIC, hint=fix, severity="warning")
 
     # ------------------------------------------------------------------ rows
     def aggregated(self, row: list[str], columns: dict[str, int], line: int) -> None:
@@ -502,15 +505,16 @@ class _FileReader:
         if _NUMBER.match(text):
             value = float(text)
             if not math.isfinite(value):
-                self.at_field(line, index, f"expected a finite number, got '{_shown(text)}'", "bad-number",
+                self.at_field(line, index, f"expected a finite number, got '{_shown(text)}'", Code.BAD_NUMBER,
                               hint="leave out rows without a value")
                 value = None
         elif _NON_FINITE.match(text):
-            self.at_field(line, index, f"expected a finite number, got '{_shown(text)}'", "bad-number",
+            self.at_field(line, index, f"expected a finite number, got '{_shown(text)}'", Code.BAD_NUMBER,
                           hint="leave out rows without a value; NaN and infinity are not data")
         else:
             self.at_field(line, index, f"expected a number, got '{_shown(text)}'" if text else "expected a number, got nothing",
-                          "bad-number", hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5")
+                          Code.BAD_NUMBER,
+                          hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5")
         if ids is None or day is None or value is None:
             return
         metric, journey, step = ids
@@ -519,11 +523,11 @@ class _FileReader:
         low_high = VALUE_RANGES.get(kind)
         if low_high and not low_high[0] <= value <= low_high[1]:
             self.at_field(line, index, f"a {kind.value} value must be from {low_high[0]:g} to {low_high[1]:g}, "
-                                       f"got {value:g}", "out-of-range",
+                                       f"got {value:g}", Code.OUT_OF_RANGE,
                           hint=_range_hint(kind))
             return
         if kind in NON_NEGATIVE and value < 0:
-            self.at_field(line, index, f"a {kind.value} cannot be negative, got {value:g}", "out-of-range")
+            self.at_field(line, index, f"a {kind.value} cannot be negative, got {value:g}", Code.OUT_OF_RANGE)
             return
         segment = row[columns["segment"]].strip() if "segment" in columns else ""
         entry = self.series.get((metric, journey, step, segment))
@@ -534,7 +538,7 @@ class _FileReader:
         if first is not None:
             what = f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "") + (f", {segment}" if segment else "")
             at = f"line {first[1]}" if first[0] == self.file else f"{first[0]}:{first[1]}"
-            self.error(line, 1, f"duplicate row: {_shown(what)} (first written at {at})", "duplicate-row",
+            self.error(line, 1, f"duplicate row: {_shown(what)} (first written at {at})", Code.DUPLICATE_ROW,
                        hint="keep one row per date, metric, journey, step and segment")
             return
         where[day] = (self.file, line)
@@ -559,14 +563,14 @@ class _FileReader:
         if _INTEGER.match(text):
             score = int(text)
         elif _NON_FINITE.match(text):
-            self.at_field(line, index, f"expected a whole-number score, got '{_shown(text)}'", "bad-number",
+            self.at_field(line, index, f"expected a whole-number score, got '{_shown(text)}'", Code.BAD_NUMBER,
                           hint="leave out responses without a score; NaN and infinity are not scores")
         elif _NUMBER.match(text):
-            self.at_field(line, index, f"expected a whole-number score, got '{_shown(text)}'", "bad-number",
+            self.at_field(line, index, f"expected a whole-number score, got '{_shown(text)}'", Code.BAD_NUMBER,
                           hint="survey scores are whole numbers, e.g. 9")
         else:
             self.at_field(line, index, f"expected a whole-number score, got '{_shown(text)}'" if text
-                          else "expected a whole-number score, got nothing", "bad-number",
+                          else "expected a whole-number score, got nothing", Code.BAD_NUMBER,
                           hint="survey scores are whole numbers, e.g. 9; leave out unanswered responses")
         if ids is None:
             return
@@ -576,13 +580,13 @@ class _FileReader:
         if scale is None:
             self.at_field(line, columns["metric"],
                           f"survey responses need an nps, csat or ces metric; '{_shown(metric)}' is a {kind.value} metric",
-                          "wrong-kind", hint="put its values in an aggregated file (a `value` column)")
+                          Code.WRONG_KIND, hint="put its values in an aggregated file (a `value` column)")
             return
         if score is None or day is None:
             return
         if not scale[0] <= score <= scale[1]:
             self.at_field(line, index, f"a {kind.value} score must be from {scale[0]} to {scale[1]}, got {score}",
-                          "out-of-range", hint=_scale_hint(kind))
+                          Code.OUT_OF_RANGE, hint=_scale_hint(kind))
             return
         periods = self.surveys.get((metric, journey, step))
         if periods is None:
@@ -612,7 +616,7 @@ class _FileReader:
             return True  # said once per series is enough
         self.first_rows[flag] = (self.file, line)
         self.error(line, 1, f"{this} for metric '{key.metric}', journey '{key.journey}'{step}, which already has "
-                            f"{other} (first at {where})", "mixed-data",
+                            f"{other} (first at {where})", Code.MIXED_DATA,
                    hint="give a series either survey responses or aggregated values, not both")
         return True
 
@@ -702,7 +706,8 @@ class _Reading:
                 path.resolve().relative_to(self.root.resolve())
             except ValueError:
                 self.errors.append(Diagnostic(display, 1, 1, "error",
-                                              "the file is a link to a place outside the portfolio folder", "outside",
+                                              "the file is a link to a place outside the portfolio folder",
+                                              Code.OUTSIDE,
                                               hint="copy the file into the portfolio instead of linking to it"))
                 continue
             text, problems = read_text(path, display, self.max_bytes)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.model.entities import COLLECTIONS, ID_PATTERN, Catalogue, Journey
 from generator.model.portfolio import Portfolio
@@ -69,7 +70,7 @@ def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
     for path in catalogues + journeys:
         if not _inside(path, root):
             errors.append(Diagnostic(_display(path, root, base), 1, 1, "error",
-                                     "the file is a link to a place outside the portfolio folder", "outside",
+                                     "the file is a link to a place outside the portfolio folder", Code.OUTSIDE,
                                      hint="copy the file into the portfolio instead of linking to it"))
         elif path in catalogues:
             kept_c.append(path)
@@ -116,7 +117,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             portfolio.unreadable.add("catalogue")
             errors.append(Diagnostic(display, 1, 1, "error",
                                      f"expected a mapping of collections ({', '.join(COLLECTIONS)}), got a {type(source.data).__name__}",
-                                     "invalid-value", hint="start the file with e.g. `personas:`"))
+                                     Code.INVALID_VALUE, hint="start the file with e.g. `personas:`"))
             continue
         try:
             catalogue = Catalogue.model_validate(source.data)
@@ -127,7 +128,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             if org_origin is not None:
                 line, col = source.position(("organisation",), key=True)
                 errors.append(Diagnostic(display, line, col, "error", "the organisation is defined twice",
-                                         "duplicate-id", "organisation", hint=f"keep only the one in {org_origin}"))
+                                         Code.DUPLICATE_ID, "organisation", hint=f"keep only the one in {org_origin}"))
             else:
                 org_origin = display
                 portfolio.organisation = catalogue.organisation
@@ -139,7 +140,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
                     l2, c2 = source.position((name, ident), key=True)
                     errors.append(Diagnostic(display, l2, c2, "error",
                                              f"duplicate id '{ident}' in {name} (first defined at {f}:{line})",
-                                             "duplicate-id", f"{name}.{ident}",
+                                             Code.DUPLICATE_ID, f"{name}.{ident}",
                                              hint="ids must be unique across the portfolio: rename or remove one"))
                     continue
                 target[ident] = entry
@@ -158,12 +159,14 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             slug = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
             errors.append(Diagnostic(display, 1, 1, "error",
                                      f"the file name '{path.name}' is not a valid journey id",
-                                     "bad-id", hint=f"rename it to '{slug}{path.suffix}': lowercase letters, digits and dashes"))
+                                     Code.BAD_ID,
+                                     hint=f"rename it to '{slug}{path.suffix}': lowercase letters, digits and dashes"))
             continue
         if ident in seen_journeys:
             errors.append(Diagnostic(display, 1, 1, "error",
                                      f"duplicate journey id '{ident}' (also {seen_journeys[ident]})",
-                                     "duplicate-id", hint="journey ids come from file names: rename one of the files"))
+                                     Code.DUPLICATE_ID,
+                                     hint="journey ids come from file names: rename one of the files"))
             continue
         seen_journeys[ident] = display
         portfolio.journey_files[ident] = display
@@ -171,7 +174,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
             portfolio.unreadable.add("journeys")
             errors.append(Diagnostic(display, 1, 1, "error",
                                      f"expected a journey mapping (title, description, phases...), got a {type(source.data).__name__}",
-                                     "invalid-value", hint="start the file with `title:` and `description:`"))
+                                     Code.INVALID_VALUE, hint="start the file with `title:` and `description:`"))
             continue
         try:
             journey = Journey.model_validate(source.data)

@@ -1,14 +1,17 @@
 """Cross-references and governance: the checks that need the whole portfolio.
 
 Every reference must resolve (with "did you mean"), phase and step ids must be unique within their journey,
-parent and next links must not form cycles. Governance gaps (a step nobody owns, a live journey nothing
+parent and next links must not form cycles. What is a reference comes from the model's `Ref` marks
+(`model/refs.py`), not from a list here. Governance gaps (a step nobody owns, a live journey nothing
 measures, an opportunity no step references) are warnings, errors under `--strict`.
 """
 
 from __future__ import annotations
 
+from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
-from generator.model.entities import Journey, Lifecycle
+from generator.model.entities import COLLECTIONS, Journey, Lifecycle
+from generator.model.refs import reference_fields, references_of
 from generator.model.portfolio import Portfolio
 from generator.load.schema_errors import format_path
 from generator.common.suggest import did_you_mean, known
@@ -25,13 +28,21 @@ SINGULAR = {
     "journeys": "journey",
 }
 
+# A journey linking to itself: (message, hint) by field; a longer loop is found by `cycles`.
+SELF_LINKS = {
+    "next": ("journey '{ident}' names itself as its next journey",
+             "point `next:` at the journey that follows this one, or remove it"),
+    "parent.journey": ("journey '{ident}' names itself as its parent",
+                       "point `parent:` at a step of a higher-level journey"),
+}
+
 
 class _Checker:
     def __init__(self, portfolio: Portfolio):
         self.p = portfolio
         self.out: list[Diagnostic] = []
 
-    def at(self, file: str, loc: Loc, message: str, code: str, hint: str = "", severity: str = "error",
+    def at(self, file: str, loc: Loc, message: str, code: Code, hint: str = "", severity: str = "error",
            key: bool = False) -> None:
         line, col = self.p.sources[file].position(loc, key=key)
         self.out.append(Diagnostic(file, line, col, severity, message, code, format_path(loc), hint))  # type: ignore[arg-type]
@@ -46,48 +57,37 @@ class _Checker:
         pool = self.p.collection(kind)
         hint = did_you_mean(ident, pool) or known(pool)
         where = "a journey file in maps/" if kind == "journeys" else f"a catalogue file under `{kind}:`"
-        self.at(file, loc, f"unknown {SINGULAR[kind]} '{ident}'", "unknown-reference",
+        self.at(file, loc, f"unknown {SINGULAR[kind]} '{ident}'", Code.UNKNOWN_REFERENCE,
                 f"{hint}; or define it in {where}")
         return False
 
-    def refs(self, file: str, loc: Loc, kind: str, idents: list[str]) -> None:
-        for i, ident in enumerate(idents):
-            self.ref(file, loc + (i,), kind, ident)
+    def references(self, kind: str, ident: str, entity) -> None:
+        """Every reference the entity writes (found from the model's `Ref` marks) must resolve."""
+        file, base = self.p.origins[(kind, ident)]
+        for r in references_of(kind, ident, entity):
+            loc = tuple(base) + r.path
+            if r.kind == "journeys" and kind == "journeys" and r.target == ident:
+                message, hint = SELF_LINKS[r.field.field]
+                self.at(file, loc, message.format(ident=ident), Code.CYCLE, hint)
+            elif r.kind == "steps":
+                journey = self.p.journeys.get(r.journey) if r.journey != ident else None
+                steps = [s.id for s in journey.steps()] if journey is not None else []
+                if journey is not None and r.target not in steps:  # an unknown journey is reported already
+                    hint = did_you_mean(r.target, steps) or known(steps)
+                    self.at(file, loc, f"journey '{r.journey}' has no step '{r.target}'", Code.UNKNOWN_REFERENCE, hint)
+            else:
+                self.ref(file, loc, r.kind, r.target)
 
     # ------------------------------------------------------------------ catalogue
     def catalogue(self) -> None:
-        for ident, opp in self.p.opportunities.items():
-            file, loc = self.p.origins[("opportunities", ident)]
-            self.refs(file, loc + ("insights",), "insights", opp.insights)
-        for ident, sol in self.p.solutions.items():
-            file, loc = self.p.origins[("solutions", ident)]
-            self.ref(file, loc + ("owner",), "departments", sol.owner)
-            self.refs(file, loc + ("opportunities",), "opportunities", sol.opportunities)
+        for collection in COLLECTIONS:
+            for ident, entry in self.p.collection(collection).items():
+                self.references(collection, ident, entry)
 
     # ------------------------------------------------------------------ journeys
     def journey(self, jid: str, j: Journey) -> None:
         file, _ = self.p.origins[("journeys", jid)]
-        self.refs(file, ("personas",), "personas", j.personas)
-        self.ref(file, ("owner", "department"), "departments", j.owner.department)
-        self.refs(file, ("metrics",), "metrics", j.metrics)
-        if j.next is not None:
-            if j.next == jid:
-                self.at(file, ("next",), f"journey '{jid}' names itself as its next journey", "cycle",
-                        "point `next:` at the journey that follows this one, or remove it")
-            else:
-                self.ref(file, ("next",), "journeys", j.next)
-        if j.parent is not None:
-            if j.parent.journey == jid:
-                self.at(file, ("parent", "journey"), f"journey '{jid}' names itself as its parent", "cycle",
-                        "point `parent:` at a step of a higher-level journey")
-            elif self.ref(file, ("parent", "journey"), "journeys", j.parent.journey):
-                parent = self.p.journeys.get(j.parent.journey)
-                if parent is not None:
-                    steps = [s.id for s in parent.steps()]
-                    if j.parent.step not in steps:
-                        hint = did_you_mean(j.parent.step, steps) or known(steps)
-                        self.at(file, ("parent", "step"),
-                                f"journey '{j.parent.journey}' has no step '{j.parent.step}'", "unknown-reference", hint)
+        self.references("journeys", jid, j)
         phase_ids: dict[str, int] = {}
         step_ids: dict[str, tuple[int, int]] = {}
         measured = bool(j.metrics)
@@ -95,39 +95,31 @@ class _Checker:
             ploc: Loc = ("phases", pi)
             if phase.id in phase_ids:
                 self.at(file, ploc + ("id",), f"duplicate phase id '{phase.id}' (also phases[{phase_ids[phase.id]}])",
-                        "duplicate-id", "phase ids must be unique within the journey: rename one")
+                        Code.DUPLICATE_ID, "phase ids must be unique within the journey: rename one")
             phase_ids.setdefault(phase.id, pi)
             for si, step in enumerate(phase.steps):
                 sloc: Loc = ploc + ("steps", si)
                 if step.id in step_ids:
                     a, b = step_ids[step.id]
                     self.at(file, sloc + ("id",),
-                            f"duplicate step id '{step.id}' (also phases[{a}].steps[{b}])", "duplicate-id",
+                            f"duplicate step id '{step.id}' (also phases[{a}].steps[{b}])", Code.DUPLICATE_ID,
                             "step ids must be unique within the journey: rename one")
                 step_ids.setdefault(step.id, (pi, si))
-                self.ref(file, sloc + ("owner",), "departments", step.owner)
-                self.refs(file, sloc + ("personas",), "personas", step.personas or [])
-                for ti, tp in enumerate(step.touchpoints):
-                    tloc = sloc + ("touchpoints", ti)
-                    self.ref(file, tloc + ("channel",), "channels", tp.channel)
-                    self.ref(file, tloc + ("department",), "departments", tp.department)
-                self.refs(file, sloc + ("insights",), "insights", step.insights)
-                self.refs(file, sloc + ("opportunities",), "opportunities", step.opportunities)
-                self.refs(file, sloc + ("solutions",), "solutions", step.solutions)
-                self.refs(file, sloc + ("metrics",), "metrics", step.metrics)
                 measured = measured or bool(step.metrics)
                 if step.owner is None and not any(tp.department for tp in step.touchpoints):
-                    self.at(file, sloc, f"step '{step.id}' has no owning department", "no-owner",
+                    self.at(file, sloc, f"step '{step.id}' has no owning department", Code.NO_OWNER,
                             "add `owner: <department-id>` to the step, or a department to one of its touchpoints",
                             severity="warning")
         if j.lifecycle is Lifecycle.live and not measured:
-            self.at(file, ("lifecycle",), f"live journey '{jid}' has no metric", "no-metric",
+            self.at(file, ("lifecycle",), f"live journey '{jid}' has no metric", Code.NO_METRIC,
                     "add `metrics:` to the journey or to one of its steps; what is live should be measured",
                     severity="warning")
 
     def cycles(self) -> None:
-        self._cycle("next", lambda j: j.next, ("next",))
-        self._cycle("parent", lambda j: j.parent.journey if j.parent else None, ("parent", "journey"))
+        """Each field linking a journey to another (`next`, `parent.journey`) must not loop."""
+        for f in reference_fields(Journey):
+            if f.kind == "journeys" and not f.many:
+                self._cycle(f.path[0], lambda j, f=f: _follow(j, f.path), f.path)
 
     def _cycle(self, what: str, link, loc: Loc) -> None:
         reported: set[frozenset[str]] = set()
@@ -148,34 +140,44 @@ class _Checker:
             i = cycle.index(first)
             ordered = cycle[i:] + cycle[:i] + [first]
             file, _ = self.p.origins[("journeys", first)]
-            self.at(file, loc, f"{what} links form a cycle: {' -> '.join(ordered)}", "cycle",
+            self.at(file, loc, f"{what} links form a cycle: {' -> '.join(ordered)}", Code.CYCLE,
                     f"remove or change one `{what}:` so the chain ends")
 
     def unused_opportunities(self) -> None:
         if "journeys" in self.p.unreadable:
             return
-        used = {o for j in self.p.journeys.values() for s in j.steps() for o in s.opportunities}
+        used = {r.target for jid, j in self.p.journeys.items() for r in references_of("journeys", jid, j)
+                if r.kind == "opportunities"}
+        keys = {f.name for f in reference_fields(Journey) if f.kind == "opportunities"}
         for kind, ident in self.p.broken:  # an invalid journey still says what it references
             if kind == "journeys":
-                used.update(_raw_opportunities(self.p.sources[self.p.journey_files[ident]].data))
+                used.update(_raw_ids(self.p.sources[self.p.journey_files[ident]].data, keys))
         for ident in self.p.opportunities:
             if ident not in used:
                 file, loc = self.p.origins[("opportunities", ident)]
-                self.at(file, loc, f"opportunity '{ident}' is not referenced by any step", "unused-opportunity",
+                self.at(file, loc, f"opportunity '{ident}' is not referenced by any step", Code.UNUSED_OPPORTUNITY,
                         "list it under `opportunities:` of the step it improves", severity="warning", key=True)
 
 
-def _raw_opportunities(data) -> set[str]:
+def _follow(journey: Journey, path: tuple[str, ...]) -> str | None:
+    value: object = journey
+    for name in path:
+        value = getattr(value, name, None)
+    return value if isinstance(value, str) else None
+
+
+def _raw_ids(data: object, keys: set[str]) -> set[str]:
+    """The ids listed under any of `keys` anywhere in a file's raw data (its model did not validate)."""
     found: set[str] = set()
     if isinstance(data, dict):
         for key, value in data.items():
-            if key == "opportunities" and isinstance(value, list):
+            if key in keys and isinstance(value, list):
                 found.update(str(v) for v in value if isinstance(v, (str, int)))
             else:
-                found |= _raw_opportunities(value)
+                found |= _raw_ids(value, keys)
     elif isinstance(data, list):
         for item in data:
-            found |= _raw_opportunities(item)
+            found |= _raw_ids(item, keys)
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.common.suggest import did_you_mean
 from generator.load.yaml_source import Loc, Source
@@ -93,7 +94,7 @@ def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source
         value = err.get("input")
         msg = err["msg"]
         hint = ""
-        code = "invalid-value"
+        code = Code.INVALID_VALUE
         at_key = is_key
         if kind == "extra_forbidden":
             parent = model_at(root, loc[:-1])
@@ -102,14 +103,14 @@ def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source
             hint = did_you_mean(str(loc[-1]), fields) or (
                 "allowed keys: " + ", ".join(fields) if fields else "remove it"
             )
-            code, at_key = "unknown-key", True
+            code, at_key = Code.UNKNOWN_KEY, True
             path = format_path(loc[:-1])
         elif kind == "missing":
             parent = model_at(root, loc[:-1])
             field = parent.model_fields.get(loc[-1]) if isinstance(parent, type) and issubclass(parent, BaseModel) else None
             message = f"missing required key '{loc[-1]}'"
             hint = f"add `{loc[-1]}:`" + (f" ({field.description})" if field and field.description else "")
-            code = "missing-key"
+            code = Code.MISSING_KEY
             path = format_path(loc[:-1])
             full = prefix + loc[:-1]
         elif kind == "enum":
@@ -123,7 +124,7 @@ def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source
             message = f"expected an {what} of lowercase letters, digits and dashes, got {_describe(value)}"
             slug = _slug(value) if isinstance(value, str) else ""
             hint = f"write '{slug}'" if slug else "use letters, digits and dashes"
-            code = "bad-id"
+            code = Code.BAD_ID
             path = format_path(loc)
         elif kind == "value_error" or kind == "assertion_error":
             message = re.sub(r"^(Value|Assertion) error, ", "", msg)

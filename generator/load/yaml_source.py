@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 
 try:  # libyaml is about 10x faster; its marks are just as exact.
@@ -64,7 +65,7 @@ class Source:
 
 
 class _Invalid(Exception):
-    def __init__(self, line: int, col: int, message: str, hint: str = "", code: str = "yaml"):
+    def __init__(self, line: int, col: int, message: str, hint: str = "", code: Code = Code.YAML):
         super().__init__(message)
         self.line, self.col, self.message, self.hint, self.code = line, col, message, hint, code
 
@@ -99,7 +100,7 @@ def _check_tag(event: Any) -> None:
         return
     raise _Invalid(*_mark(event), f"unsupported YAML tag {tag}",
                    "remove the tag: portfolio files hold plain text, numbers, dates, lists and mappings",
-                   code="bad-value")
+                   code=Code.BAD_VALUE)
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -135,7 +136,7 @@ def _construct(event: yaml.ScalarEvent, tag: str) -> Any:
     finally:
         _scalar_constructor.constructed_objects.pop(node, None)  # the shared constructor must not grow
     if isinstance(value, (bytes, set)):
-        raise _Invalid(*_mark(event), f"unsupported YAML type {tag}", "use plain text", code="bad-value")
+        raise _Invalid(*_mark(event), f"unsupported YAML type {tag}", "use plain text", code=Code.BAD_VALUE)
     return value
 
 
@@ -169,7 +170,7 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _Invalid(*_mark(event), f"the document expands to more than {MAX_NODES:,} values",
                            "YAML aliases (*name) that repeat large anchors multiply; write the values out",
-                           code="too-large")
+                           code=Code.TOO_LARGE)
 
     def _place(self, event: Any, value: Any, *, is_collection: bool) -> Loc | None:
         """Put a value where the parser is: as a key, a mapping value, a list item, or the root."""
@@ -184,17 +185,17 @@ class _Builder:
         elif frame.key is _NO_KEY:  # this value is a key
             if is_collection:
                 raise _Invalid(*_mark(event), "a key must be a plain name, not a list or mapping",
-                               "write keys as `name: value`", code="bad-key")
+                               "write keys as `name: value`", code=Code.BAD_KEY)
             if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
                 raise _Invalid(*_mark(event), "merge keys (`<<`) are not supported", "write the keys out in full",
-                               code="bad-key")
+                               code=Code.BAD_KEY)
             if value is None or not isinstance(value, (str, int, float, bool)):
                 raise _Invalid(*_mark(event), f"a key must be a name, got {value!r}", "write keys as `name: value`",
-                               code="bad-key")
+                               code=Code.BAD_KEY)
             key = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
             if key in frame.keys:
                 raise _Invalid(*_mark(event), f"duplicate key '{key}' (first written at line {frame.keys[key][0]})",
-                               "remove one of the two; YAML keeps only the last, silently", code="duplicate-key")
+                               "remove one of the two; YAML keeps only the last, silently", code=Code.DUPLICATE_KEY)
             frame.keys[key] = _mark(event)
             self.keys[frame.loc + (key,)] = _mark(event)
             frame.key = key
@@ -237,7 +238,7 @@ class _Builder:
             self.documents += 1
             if self.documents > 1:
                 raise _Invalid(*_mark(event), "the file holds more than one YAML document",
-                               "remove the `---` separator; one file holds one document", code="yaml")
+                               "remove the `---` separator; one file holds one document", code=Code.YAML)
         elif isinstance(event, yaml.ScalarEvent):
             self._budget(event)
             value = _scalar(event)
@@ -247,7 +248,7 @@ class _Builder:
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
                 raise _Invalid(*_mark(event), f"the alias *{event.anchor} refers to no finished anchor",
-                               "an alias cannot refer to the structure it is inside", code="yaml")
+                               "an alias cannot refer to the structure it is inside", code=Code.YAML)
             value, size = self.anchors[event.anchor]
             self._budget(event, size)
             self._place(event, value, is_collection=isinstance(value, (dict, list)))
@@ -255,7 +256,7 @@ class _Builder:
             _check_tag(event)
             if len(self.stack) >= MAX_DEPTH:
                 raise _Invalid(*_mark(event), f"the document nests deeper than {MAX_DEPTH} levels",
-                               "flatten the structure; a portfolio needs only a few levels", code="too-deep")
+                               "flatten the structure; a portfolio needs only a few levels", code=Code.TOO_DEEP)
             self._budget(event)
             container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
             loc = self._place(event, container, is_collection=True)
@@ -273,15 +274,15 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[str
         if not stat.S_ISREG(st.st_mode):
             # a FIFO or a device would block the read or never end
             return None, [Diagnostic(display, 1, 1, "error", "not a regular file (a pipe, a device or a socket)",
-                                     "io", hint="portfolio files are plain files")]
+                                     Code.IO, hint="portfolio files are plain files")]
         size = st.st_size
         if size > max_bytes:
             return None, [Diagnostic(display, 1, 1, "error",
                                      f"the file is {size:,} bytes, more than the limit of {max_bytes:,}",
-                                     "too-large", hint="split it into smaller files, or raise the size limit")]
+                                     Code.TOO_LARGE, hint="split it into smaller files, or raise the size limit")]
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Diagnostic(display, 1, 1, "error", f"cannot read the file: {exc.strerror}", "io")]
+        return None, [Diagnostic(display, 1, 1, "error", f"cannot read the file: {exc.strerror}", Code.IO)]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -290,7 +291,7 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[str
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Diagnostic(display, line, col, "error",
-                                 f"the byte 0x{raw[exc.start]:02x} is not valid UTF-8", "encoding",
+                                 f"the byte 0x{raw[exc.start]:02x} is not valid UTF-8", Code.ENCODING,
                                  hint="save the file as UTF-8")]
 
 
@@ -314,20 +315,21 @@ def parse_yaml(text: str, display: str) -> tuple[Source | None, list[Diagnostic]
         hint = ("YAML indents with spaces, never tabs: replace the tab with spaces" if tab
                 else "check the indentation and quoting around this line")
         context = f" ({exc.context})" if exc.context and not tab else ""
-        return None, [Diagnostic(display, line, col, "error", f"invalid YAML: {problem}{context}", "yaml", hint=hint)]
+        return None, [Diagnostic(display, line, col, "error", f"invalid YAML: {problem}{context}", Code.YAML,
+                                 hint=hint)]
     except yaml.reader.ReaderError as exc:
         # a character YAML does not allow (NUL, other control characters): say where, on one line
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         return None, [Diagnostic(display, line, col, "error",
-                                 f"the character U+{ord(char):04X} is not allowed in YAML", "yaml",
+                                 f"the character U+{ord(char):04X} is not allowed in YAML", Code.YAML,
                                  hint="remove it; control characters cannot be written in a YAML file")]
     except yaml.YAMLError as exc:
         message = " ".join(str(exc).split())
-        return None, [Diagnostic(display, 1, 1, "error", f"invalid YAML: {message}", "yaml")]
+        return None, [Diagnostic(display, 1, 1, "error", f"invalid YAML: {message}", Code.YAML)]
     if builder.root is _NO_KEY or builder.root is None:
-        return None, [Diagnostic(display, 1, 1, "error", "the file is empty", "empty",
+        return None, [Diagnostic(display, 1, 1, "error", "the file is empty", Code.EMPTY,
                                  hint="add the file's content, or delete the file")]
     return Source(display, builder.root, builder.values, builder.keys), []
 

@@ -10,6 +10,8 @@ Two kinds of YAML file make up a portfolio (see docs/portfolio-layout.md):
   (`Catalogue`): personas, departments, channels, metrics, insights, opportunities, solutions, glossary.
 
 Every model forbids unknown keys, so a typo is an error with a "did you mean" hint, never silently ignored.
+A field holding the id of another entity is marked `Annotated[Id, Ref("<kind>")]` (`refs.py`): the checks,
+the site's back-links and `journeys diff` derive what refers to what from those marks.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from enum import Enum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+
+from generator.model.refs import Ref
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 Id = Annotated[
@@ -175,7 +179,7 @@ class Opportunity(_Model):
     status: OpportunityStatus = Field(
         OpportunityStatus.new, description="`new`, `exploring`, `committed`, `done` or `parked`."
     )
-    insights: list[Id] = Field(default_factory=list, description="Ids of the insights behind it.")
+    insights: list[Annotated[Id, Ref("insights")]] = Field(default_factory=list, description="Ids of the insights behind it.")
 
 
 class Solution(_Model):
@@ -183,11 +187,13 @@ class Solution(_Model):
 
     title: str = Field(description="The solution's name.")
     description: Text = Field("", description="What will change.")
-    owner: Id = Field(description="Id of the department or team that delivers it.")
+    owner: Annotated[Id, Ref("departments")] = Field(description="Id of the department or team that delivers it.")
     status: SolutionStatus = Field(
         SolutionStatus.idea, description="`idea`, `planned`, `in-progress` or `shipped`."
     )
-    opportunities: list[Id] = Field(default_factory=list, description="Ids of the opportunities it addresses.")
+    opportunities: list[Annotated[Id, Ref("opportunities")]] = Field(
+        default_factory=list, description="Ids of the opportunities it addresses."
+    )
 
 
 class GlossaryEntry(_Model):
@@ -234,22 +240,22 @@ class Owner(_Model):
     """Who is accountable for a journey."""
 
     person: str = Field(description="The journey owner's name.")
-    department: Id = Field(description="Id of the owner's department.")
+    department: Annotated[Id, Ref("departments")] = Field(description="Id of the owner's department.")
 
 
 class StepRef(_Model):
     """A step of another journey: the vertical link from a detailed journey to the step it details."""
 
-    journey: Id = Field(description="Id of the higher-level journey.")
-    step: Id = Field(description="Id of the step in that journey.")
+    journey: Annotated[Id, Ref("journeys")] = Field(description="Id of the higher-level journey.")
+    step: Annotated[Id, Ref("steps", within="journey")] = Field(description="Id of the step in that journey.")
 
 
 class Touchpoint(_Model):
     """A point of contact between the person and the organisation within a step."""
 
     name: str = Field(description="What the touchpoint is, e.g. `Order confirmation email`.")
-    channel: Id = Field(description="Id of the channel it happens in.")
-    department: Id | None = Field(None, description="Id of the department that owns it.")
+    channel: Annotated[Id, Ref("channels")] = Field(description="Id of the channel it happens in.")
+    department: Annotated[Id, Ref("departments")] | None = Field(None, description="Id of the department that owns it.")
     assumed_importance: int | None = Field(
         None, ge=1, le=5, description="How important the company assumes it is, 1 to 5 (inside-out view)."
     )
@@ -264,14 +270,16 @@ class Step(_Model):
     id: Id = Field(description="The step's id, unique within the journey.")
     name: str = Field(description="The step, in the person's words, e.g. `Compare plans`.")
     description: Text = Field("", description="What happens in this step.")
-    owner: Id | None = Field(None, description="Id of the department that owns the step.")
+    owner: Annotated[Id, Ref("departments")] | None = Field(
+        None, description="Id of the department that owns the step."
+    )
     does: Text = Field("", description="What the person does.")
     thinks: Text = Field("", description="What the person thinks.")
     feels: Text = Field("", description="What the person feels.")
     emotion: int | None = Field(
         None, ge=1, le=5, description="How the person feels, 1 (very negative) to 5 (very positive); 3 is neutral."
     )
-    personas: list[Id] | None = Field(
+    personas: list[Annotated[Id, Ref("personas")]] | None = Field(
         None,
         description="Ids of the personas who take this step, when not all of the journey's personas do; "
         "`[]` for a step no persona takes part in.",
@@ -284,10 +292,18 @@ class Step(_Model):
         default_factory=list, description="Backstage processes that support the step, unseen by the person."
     )
     systems: list[str] = Field(default_factory=list, description="IT systems involved in the step.")
-    insights: list[Id] = Field(default_factory=list, description="Ids of insights about this step.")
-    opportunities: list[Id] = Field(default_factory=list, description="Ids of opportunities for this step.")
-    solutions: list[Id] = Field(default_factory=list, description="Ids of solutions that change this step.")
-    metrics: list[Id] = Field(default_factory=list, description="Ids of metrics measured at this step.")
+    insights: list[Annotated[Id, Ref("insights")]] = Field(
+        default_factory=list, description="Ids of insights about this step."
+    )
+    opportunities: list[Annotated[Id, Ref("opportunities")]] = Field(
+        default_factory=list, description="Ids of opportunities for this step."
+    )
+    solutions: list[Annotated[Id, Ref("solutions")]] = Field(
+        default_factory=list, description="Ids of solutions that change this step."
+    )
+    metrics: list[Annotated[Id, Ref("metrics")]] = Field(
+        default_factory=list, description="Ids of metrics measured at this step."
+    )
 
 
 class Phase(_Model):
@@ -310,11 +326,17 @@ class Journey(_Model):
     status: JourneyStatus = Field(JourneyStatus.as_is, description="`as-is`, `to-be` or `research`.")
     lifecycle: Lifecycle = Field(Lifecycle.draft, description="`draft`, `live` or `retired`.")
     owner: Owner = Field(description="Who owns the journey.")
-    personas: list[Id] = Field(default_factory=list, description="Ids of the personas who take this journey.")
+    personas: list[Annotated[Id, Ref("personas")]] = Field(
+        default_factory=list, description="Ids of the personas who take this journey."
+    )
     tags: list[str] = Field(default_factory=list, description="Free tags, listed on the site's tags page.")
     parent: StepRef | None = Field(None, description="The step of a higher-level journey that this journey details.")
-    next: Id | None = Field(None, description="Id of the journey that usually follows this one.")
-    metrics: list[Id] = Field(default_factory=list, description="Ids of metrics measured for the whole journey.")
+    next: Annotated[Id, Ref("journeys")] | None = Field(
+        None, description="Id of the journey that usually follows this one."
+    )
+    metrics: list[Annotated[Id, Ref("metrics")]] = Field(
+        default_factory=list, description="Ids of metrics measured for the whole journey."
+    )
     phases: list[Phase] = Field(min_length=1, description="The phases of the journey, in order.")
 
     def steps(self) -> list[Step]:

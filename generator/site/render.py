@@ -20,14 +20,16 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import jinja2
 
 from generator.site import filters
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
-from generator.model.entities import JourneyLevel, OpportunityStatus, SolutionStatus, Step
+from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, SolutionStatus,
+                                      Step, Touchpoint)
+from generator.model.refs import Reference, references_of
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.site.render_pool import render_pages
@@ -162,6 +164,11 @@ def score(opp) -> float:
 
 # ------------------------------------------------------------------------------------------ indexes
 
+
+def _targets(refs: Iterable[Reference]) -> Iterator[tuple[str, str]]:
+    return ((r.kind, r.target) for r in refs)
+
+
 @dataclass(frozen=True)
 class StepAt:
     journey: str
@@ -170,7 +177,11 @@ class StepAt:
 
 
 class Index:
-    """Reverse look-ups the pages need (who owns what, where things are used), computed once."""
+    """Reverse look-ups the pages need (who owns what, where things are used), computed once.
+
+    Every look-up inverts references found from the model's `Ref` marks (`model/refs.py`); the named ones
+    pick the field a page lists (a department page shows the steps it owns apart from its touchpoints).
+    """
 
     def __init__(self, p: Portfolio):
         self.p = p
@@ -180,48 +191,57 @@ class Index:
         self.steps_by_owner: dict[str, list[StepAt]] = {}
         self.touchpoints_by_dept: dict[str, list[tuple[StepAt, object]]] = {}
         self.touchpoints_by_channel: dict[str, list[tuple[StepAt, object]]] = {}
-        self.steps_using: dict[tuple[str, str], list[StepAt]] = {}  # (collection, id) -> steps
+        # (kind, id) -> the steps naming it in one of their own fields, once per mention
+        self.steps_using: dict[tuple[str, str], list[StepAt]] = {}
         self.journeys_by_persona: dict[str, list[str]] = {}
         self.journeys_by_dept: dict[str, list[str]] = {}
         self.journeys_using_metric: dict[str, list[str]] = {}
+        journey_fields = {
+            "personas": self.journeys_by_persona, "owner.department": self.journeys_by_dept,
+            "metrics": self.journeys_using_metric, "next": self.previous,
+        }
+        touchpoint_fields = {"department": self.touchpoints_by_dept, "channel": self.touchpoints_by_channel}
         for jid in sorted(p.journeys):
             j = p.journeys[jid]
-            if j.parent and j.parent.journey in p.journeys and j.parent.journey != jid:
-                self.children.setdefault(j.parent.journey, []).append(jid)
-                self.children_of_step.setdefault((j.parent.journey, j.parent.step), []).append(jid)
-            if j.next and j.next in p.journeys and j.next != jid:
-                self.previous.setdefault(j.next, []).append(jid)
-            for persona in j.personas:
-                self.journeys_by_persona.setdefault(persona, []).append(jid)
-            self.journeys_by_dept.setdefault(j.owner.department, []).append(jid)
-            for m in j.metrics:
-                self.journeys_using_metric.setdefault(m, []).append(jid)
-            for phase in j.phases:
-                for step in phase.steps:
-                    at = StepAt(jid, phase.id, step)
-                    if step.owner:
-                        self.steps_by_owner.setdefault(step.owner, []).append(at)
-                    for tp in step.touchpoints:
-                        if tp.department:
-                            self.touchpoints_by_dept.setdefault(tp.department, []).append((at, tp))
-                        self.touchpoints_by_channel.setdefault(tp.channel, []).append((at, tp))
-                    for kind in ("insights", "opportunities", "solutions", "metrics"):
-                        for ident in getattr(step, kind):
-                            self.steps_using.setdefault((kind, ident), []).append(at)
+            steps = {(pi, si): StepAt(jid, phase.id, step)
+                     for pi, phase in enumerate(j.phases) for si, step in enumerate(phase.steps)}
+            for r in references_of("journeys", jid, j):
+                model, name = r.field.model, r.field.name
+                if r.kind == "steps":  # this journey details a step of another one
+                    if r.journey in p.journeys and r.journey != jid:
+                        self.children.setdefault(r.journey, []).append(jid)
+                        self.children_of_step.setdefault((r.journey, r.target), []).append(jid)
+                elif model is Journey or model is Owner:
+                    if r.kind != "journeys" or (r.target in p.journeys and r.target != jid):
+                        journey_fields.get(r.field.field, {}).setdefault(r.target, []).append(jid)
+                elif model is Step:
+                    at = steps[r.path[1], r.path[3]]
+                    self.steps_using.setdefault((r.kind, r.target), []).append(at)
+                    if name == "owner":
+                        self.steps_by_owner.setdefault(r.target, []).append(at)
+                elif model is Touchpoint:
+                    at = steps[r.path[1], r.path[3]]
+                    tp = at.step.touchpoints[r.path[5]]
+                    touchpoint_fields.get(name, {}).setdefault(r.target, []).append((at, tp))
         for parent, kids in self.children.items():
             kids.sort(key=lambda k: self._child_order(parent, k))
         # catalogue look-ups, so that no page scans a whole collection per item (quadratic at 1,000 journeys)
         self.opportunities_by_insight: dict[str, list[str]] = {}
-        for oid, opp in p.opportunities.items():
-            for iid in dict.fromkeys(opp.insights):
-                self.opportunities_by_insight.setdefault(iid, []).append(oid)
         self.solutions_by_opportunity: dict[str, list[str]] = {}
         self.solutions_by_owner: dict[str, list[tuple[str, object]]] = {}
         self._solution_position = {sid: n for n, sid in enumerate(p.solutions)}
-        for sid, sol in p.solutions.items():
-            for oid in dict.fromkeys(sol.opportunities):
-                self.solutions_by_opportunity.setdefault(oid, []).append(sid)
-            self.solutions_by_owner.setdefault(sol.owner, []).append((sid, sol))
+        catalogue_fields = {
+            ("opportunities", "insights"): self.opportunities_by_insight,
+            ("solutions", "opportunities"): self.solutions_by_opportunity,
+        }
+        for collection in COLLECTIONS:
+            for ident, entry in p.collection(collection).items():
+                for r in dict.fromkeys(_targets(references_of(collection, ident, entry))):
+                    kind, target = r
+                    if collection == "solutions" and kind == "departments":
+                        self.solutions_by_owner.setdefault(target, []).append((ident, entry))
+                    elif (collection, kind) in catalogue_fields:
+                        catalogue_fields[collection, kind].setdefault(target, []).append(ident)
 
     def solutions_addressing(self, opportunities) -> list[str]:
         """Solutions addressing any of these opportunities, in the catalogue's order."""
