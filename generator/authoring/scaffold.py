@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel
 
 from generator.load.read_portfolio import MAPS_DIR, load_portfolio
-from generator.model.entities import COLLECTIONS, Channel, Department, Insight, JourneyLevel, JourneyStatus, JourneyType, Lifecycle, MetricDefinition, Opportunity, Persona, Solution
+from generator.model.entities import COLLECTIONS, Channel, Department, Insight, JourneyLevel, JourneyStatus, JourneyType, LaneDefinition, Lifecycle, MetricDefinition, Opportunity, Persona, Solution
 from generator.model.portfolio import Portfolio
 from generator.authoring.yamltext import flow_list, is_id, scalar, schema_line, slugify
 
@@ -29,6 +29,7 @@ CATALOGUE_KINDS: dict[str, str] = {
     "insight": "insights",
     "opportunity": "opportunities",
     "solution": "solutions",
+    "lane": "lanes",
 }
 KINDS: tuple[str, ...] = ("journey", *CATALOGUE_KINDS)
 MODELS: dict[str, type[BaseModel]] = {
@@ -39,8 +40,9 @@ MODELS: dict[str, type[BaseModel]] = {
     "insights": Insight,
     "opportunities": Opportunity,
     "solutions": Solution,
+    "lanes": LaneDefinition,
 }
-assert set(CATALOGUE_KINDS.values()) <= set(COLLECTIONS)
+assert set(CATALOGUE_KINDS.values()) <= {*COLLECTIONS, "lanes"}
 
 PLACEHOLDER_DEPARTMENT = "unassigned"
 
@@ -76,6 +78,7 @@ def _required_values(collection: str, ident: str, portfolio: Portfolio) -> dict[
         "insights": {"statement": f"{name}: what we learned, in one sentence."},
         "opportunities": {"title": f"How might we {name.lower()}?", "impact": 3, "effort": 3, "reach": 3},
         "solutions": {"title": name, "owner": _department(portfolio)},
+        "lanes": {"name": name},
     }[collection]
 
 
@@ -119,6 +122,11 @@ def journey_text(ident: str, path: Path, root: Path, portfolio: Portfolio) -> st
     def choices(enum: type[Enum]) -> str:
         return " | ".join(m.value for m in enum)
 
+    lanes = ""
+    if portfolio.lanes:  # the portfolio's own lanes, one line each, to fill or delete
+        lanes = "        lanes:                  # the portfolio's custom lanes\n" + "".join(
+            f"          {scalar(lane)}: {'[]' if d.kind.value == 'list' else scalar('')}{' ' * 4}# {d.name}\n"
+            for lane, d in portfolio.lanes.items())
     text = f"""\
 {schema_line(path, "journey", root)}
 # A new journey. Every field is described in docs/reference.md; `journeys check` validates the file.
@@ -140,6 +148,7 @@ tags: []                # free tags, listed on the site's tags page
 metrics: []             # ids of metrics measured for the whole journey
 # parent: {{journey: a-higher-level-journey, step: the-step-this-journey-details}}
 # next: the-journey-that-usually-follows
+# replaces: the-as-is-journey   # for a to-be journey: the as-is journey it replaces (compared on the site)
 phases:                 # the stages of the journey, in order, each with its steps in order
   - id: first-phase
     name: First phase
@@ -152,12 +161,14 @@ phases:                 # the stages of the journey, in order, each with its ste
         feels: ""               # what the person feels
         emotion: 3              # 1 (very negative) to 5 (very positive); 3 is neutral
         touchpoints: []         # e.g. [{{name: Quote page, channel: web, department: digital}}]
+        # pain_points: text, or {{text: ..., severity: 1-5, evidence: ..., insight: an-insight-id}}
         pain_points: []
+        verbatims: []           # quotes: [{{quote: ..., persona: a-persona-id, source: ..., date: YYYY-MM-DD}}]
         highlights: []
         insights: []
         opportunities: []
         metrics: []
-"""
+{lanes}"""
     return text
 
 

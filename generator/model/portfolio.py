@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.model.entities import Channel, Department, GlossaryEntry, Insight, Journey, MetricDefinition, Opportunity, Organisation, Persona, Solution
+from generator.model.entities import Channel, Department, GlossaryEntry, Insight, Journey, LaneDefinition, MetricDefinition, Opportunity, Organisation, Persona, Solution
 from generator.load.yaml_source import Loc, Source
 
 if TYPE_CHECKING:  # metric_data imports this module
@@ -25,6 +25,7 @@ class Portfolio:
     opportunities: dict[str, Opportunity] = field(default_factory=dict)
     solutions: dict[str, Solution] = field(default_factory=dict)
     glossary: dict[str, GlossaryEntry] = field(default_factory=dict)
+    lanes: dict[str, LaneDefinition] = field(default_factory=dict)  # custom lanes of the journey map
     journeys: dict[str, Journey] = field(default_factory=dict)
     # (collection, id) -> (source file as displayed, path of the entry in that file)
     origins: dict[tuple[str, str], tuple[str, Loc]] = field(default_factory=dict)
