@@ -46,7 +46,7 @@ def test_axe_finds_no_violation(open_page, axe, name, scheme):
 def test_journey_map_is_announced_as_a_table_of_steps_and_lanes(open_page):
     page, _ = open_page("journeys/make-a-claim/")
     # the scroll wrapper is a named region; the table is named by its caption
-    region = page.get_by_role("region", name="Journey map, scrolls sideways")
+    region = page.get_by_role("region", name="Journey map, scrolls both ways")
     assert region.count() == 1
     table = region.get_by_role("table", name="Journey map of “I make a claim”", exact=False)
     assert table.count() == 1

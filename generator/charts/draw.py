@@ -11,10 +11,12 @@ things when a label changes), and the settings that make the bytes identical on 
 removed. Text stays text (`svg.fonttype: none`) so it is sharp, selectable and light.
 
 Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies), and shapes or dashes as
-well as colour for every distinction. Charts are `<img>` files on a transparent background, so one picture
-serves Material's light (`default`) and dark (`slate`) schemes: text, axes and grid are a mid grey
-(#808080: contrast 3.9:1 on white, 4.1:1 on slate's #1e2129) and every data colour is picked for at least
-3:1 on both (docs/metrics.md). The same numbers are always in a table beside the chart.
+well as colour for every distinction. Charts are `<img>` files on a transparent background that the site
+shows on a white card in both of Material's schemes (theme/stylesheets/journeys.css): text is a dark grey
+(INK, 10:1 on white), axes and grid a mid grey, and every data colour at least 3:1 on white (WCAG 1.4.11).
+Labels are wrapped, never shortened or tilted, and no text is smaller than 8.5 pt: charts are shown at
+their own size (a chart wider than a phone scrolls in its figure), so 8.5 pt is 11.3 CSS px on every
+screen. The same numbers are always in a table beside the chart.
 """
 
 from __future__ import annotations
@@ -28,14 +30,16 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-STYLE_VERSION = "2"  # bump when the drawing code changes, so cached charts are drawn again
+STYLE_VERSION = "3"  # bump when the drawing code changes, so cached charts are drawn again
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
 }
-GREY = "#808080"  # text, axes, grid: readable on white and on slate (#1e2129)
+GREY = "#808080"  # axes, grid, markers of no data: 3.9:1 on the white card
+INK = "#404040"  # every text: 10:1 on the white card
+SMALL = 8.5  # the smallest text, in points: 11.3 CSS px at the size charts are shown
 LINE = "#2F86C9"  # the data line: between Okabe-Ito blue and sky blue, 3.9:1 on white, 4.1:1 on slate
 TARGET = OKABE_ITO["green"]  # 3.4:1 on white, 4.7:1 on slate
 WARNING = OKABE_ITO["vermillion"]  # the warning line and its label: 3.9:1 / 4.2:1
@@ -52,8 +56,8 @@ RC = {
     "font.family": ["sans-serif"],
     "font.sans-serif": ["DejaVu Sans"],  # only metrics come from it: the browser draws the text
     "font.size": 9.0,
-    "text.color": GREY, "axes.labelcolor": GREY, "axes.edgecolor": GREY,
-    "xtick.color": GREY, "ytick.color": GREY, "xtick.labelcolor": GREY, "ytick.labelcolor": GREY,
+    "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": GREY,
+    "xtick.color": GREY, "ytick.color": GREY, "xtick.labelcolor": INK, "ytick.labelcolor": INK,
     "grid.color": GREY, "grid.alpha": 0.35, "grid.linewidth": 0.6,
     "axes.facecolor": "none", "figure.facecolor": "none", "savefig.facecolor": "none",
     "savefig.transparent": True, "axes.spines.top": False, "axes.spines.right": False,
@@ -131,6 +135,11 @@ def short(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def wrap_all(text: str, width: int) -> list[str]:
+    """Every word of `text`, in lines of at most `width` characters (a longer word gets a line of its own)."""
+    return textwrap.wrap(" ".join(str(text).split()), width, break_long_words=False) or [""]
+
+
 def wrap(text: str, width: int = 18, lines: int = 3) -> str:
     parts = textwrap.wrap(" ".join(str(text).split()), width) or [""]
     if len(parts) > lines:
@@ -146,15 +155,40 @@ def figure_size(kind: str, data: dict[str, Any]) -> tuple[float, float]:
     if kind == "trend":
         return 6.4, 2.6
     if kind == "emotion":
-        return max(6.4, 0.6 * len(data["steps"]) + 1.6), 3.9
+        return max(6.4, EMOTION_STEP * len(data["steps"]) + 1.5), 2.9 + _emotion_label_lines(data) * LINE_IN
     if kind == "multiples":
         rows = (len(data["panels"]) + 2) // 3
-        return 7.2, 0.4 + 1.7 * rows
+        return 7.2, 0.3 + (1.45 + _title_lines(data) * LINE_IN) * rows
     if kind == "importance":
-        return 6.4, 0.9 + 0.32 * len(data["rows"])
+        return 6.4, 0.95 + _importance_row(data) * len(data["rows"])
     if kind == "opportunities":
         return 6.4, 4.4
     raise ValueError(f"unknown chart kind {kind!r}")
+
+
+LINE_IN = 0.165  # one line of 8.5 pt text, in inches
+EMOTION_STEP = 0.85  # inches per step of the emotion curve: room for a wrapped step name
+EMOTION_WRAP = 13  # characters a line of a step name under the emotion curve
+
+
+def _emotion_label_lines(data: dict[str, Any]) -> int:
+    return max([len(wrap_all(s[0], EMOTION_WRAP)) for s in data["steps"]] + [1])
+
+
+def _title_lines(data: dict[str, Any]) -> int:
+    return max([len(_panel_title(p)) for p in data["panels"]] + [2])
+
+
+def _panel_title(panel: dict[str, Any]) -> list[str]:
+    return wrap_all(panel["step"], 32) + wrap_all(panel["metric"], 32)
+
+
+IMPORTANCE_WRAP = 38
+
+
+def _importance_row(data: dict[str, Any]) -> float:
+    lines = max([len(wrap_all(r[0], IMPORTANCE_WRAP)) for r in data["rows"]] + [1])
+    return max(0.34, 0.1 + lines * LINE_IN)
 
 
 def _inches_margins(fig, w: float, h: float, left: float, right: float, top: float, bottom: float, **kw) -> None:
@@ -281,9 +315,9 @@ def _draw_trend(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> 
     # long units ("complaints") are on the y axis already: the labels in the margin stay short
     short_unit = d["unit"] if len(d["unit"]) <= 3 else ""
     ax.annotate(f"target {fmt(target, short_unit)}", (right, target), xytext=(4, 0), textcoords="offset points",
-                va="center", fontsize=8, color=TARGET, annotation_clip=False)
+                va="center", fontsize=SMALL, color=TARGET, annotation_clip=False)
     ax.annotate(f"warning {fmt(warning, short_unit)}", (right, warning), xytext=(4, 0), textcoords="offset points",
-                va="center", fontsize=8, color=WARNING, annotation_clip=False)
+                va="center", fontsize=SMALL, color=WARNING, annotation_clip=False)
     # segments of the line break where a period has no value
     run_x: list[int] = []
     run_y: list[float] = []
@@ -309,12 +343,18 @@ def _draw_trend(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> 
     ax.set_ylabel(d["unit"])  # "" draws nothing
 
 
-EMOTION_MARGINS = dict(left=1.05, right=0.45, top=0.42, bottom=1.45)
+EMOTION_MARGINS = dict(left=1.15, right=0.35, top=0.62, bottom=0.3)  # bottom: + the step names' lines
 FEELINGS = ["very negative", "negative", "neutral", "positive", "very positive"]
 
 
+def _emotion_margins(fig, d: dict[str, Any], w: float, h: float) -> None:
+    margins = dict(EMOTION_MARGINS)
+    margins["bottom"] += _emotion_label_lines(d) * LINE_IN
+    _inches_margins(fig, w, h, **margins)
+
+
 def _setup_emotion(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
-    _inches_margins(fig, w, h, **EMOTION_MARGINS)
+    _emotion_margins(fig, d, w, h)
     ax = fig.add_subplot()
     ax.set_ylim(0.6, 5.4)
     ax.set_yticks([1, 2, 3, 4, 5], FEELINGS)
@@ -325,21 +365,22 @@ def _setup_emotion(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
 
 
 def _draw_emotion(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
-    _inches_margins(fig, w, h, **EMOTION_MARGINS)
+    _emotion_margins(fig, d, w, h)
     ax, = axes
     steps = d["steps"]
     ax.set_xlim(-0.5, len(steps) - 0.5)
     for n, (name, start, end) in enumerate(d["phases"]):
         if n % 2 == 0:
             ax.axvspan(start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
-        ax.text((start + end) / 2, 5.55, short(name, max(8, int((end - start + 1) * 11))), ha="center",
-                va="bottom", fontsize=8, fontweight="bold")
+        # wrapped to its steps' width (about 13 characters an inch at 8.5 pt bold)
+        width = max(8, int((end - start + 1) * EMOTION_STEP * 13))
+        ax.text((start + end) / 2, 5.55, "\n".join(wrap_all(name, width)), ha="center", va="bottom", fontsize=SMALL, fontweight="bold")
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     if any(s[2] for s in steps):
         star, = ax.plot([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
         legend = fig.legend([star], ["moment of truth"], loc="lower right", bbox_to_anchor=(1.0, 0.0),
-                            frameon=False, fontsize=7.5, handletextpad=0.2)
-        legend.get_texts()[0].set_color(GREY)
+                            frameon=False, fontsize=SMALL, handletextpad=0.2)
+        legend.get_texts()[0].set_color(INK)
     xs = [i for i, s in enumerate(steps) if s[1] is not None]
     ys = [s[1] for s in steps if s[1] is not None]
     if xs:
@@ -351,29 +392,36 @@ def _draw_emotion(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -
     unknown = [i for i, s in enumerate(steps) if s[1] is None]
     if unknown:
         ax.plot(unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
-    ax.set_xticks(range(len(steps)), [short(s[0], 32) for s in steps], rotation=40, ha="right",
-                  rotation_mode="anchor", fontsize=7.5)
+    # whole step names, wrapped under their point: never shortened, never tilted
+    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s[0], EMOTION_WRAP)) for s in steps], rotation=0,
+                  ha="center", va="top", fontsize=SMALL)
 
 
-def _multiples_margins(fig, w: float, h: float) -> None:
-    _inches_margins(fig, w, h, left=0.35, right=0.15, top=0.38, bottom=0.3, wspace=0.35, hspace=0.75)
+def _multiples_margins(fig, d: dict[str, Any], w: float, h: float) -> None:
+    """Room above each panel for its wrapped title (step name, then metric and latest value)."""
+    rows = (len(d["panels"]) + 2) // 3
+    title = _title_lines(d) * LINE_IN
+    gap = title + 0.3  # the period labels of the panel above, then this panel's title
+    height = (h - 0.3 - title - 0.05 - (rows - 1) * gap) / rows
+    _inches_margins(fig, w, h, left=0.45, right=0.15, top=title + 0.05, bottom=0.3, wspace=0.4,
+                    hspace=gap / height)
 
 
 def _setup_multiples(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
     panels = d["panels"]
     rows = (len(panels) + 2) // 3
-    _multiples_margins(fig, w, h)
+    _multiples_margins(fig, d, w, h)
     axes = []
     for n in range(len(panels)):
         ax = fig.add_subplot(rows, 3, n + 1)
         _style_axes(ax)
-        ax.tick_params(axis="y", labelsize=7)
+        ax.tick_params(axis="y", labelsize=SMALL)
         axes.append(ax)
     return axes
 
 
 def _draw_multiples(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
-    _multiples_margins(fig, w, h)
+    _multiples_margins(fig, d, w, h)
     for ax, panel in zip(axes, d["panels"]):
         pts = panel["points"]
         xs = [i for i, p in enumerate(pts) if p is not None]
@@ -388,10 +436,16 @@ def _draw_multiples(fig, axes: list[Any], d: dict[str, Any], w: float, h: float)
             ax.plot(xs, ys, color=LINE, linewidth=1.4)
             ax.plot([xs[-1]], [ys[-1]], marker=HEALTH_MARKERS[panel["health"]], markersize=5,
                     color=HEALTH_COLOURS[panel["health"]], markeredgecolor=GREY, markeredgewidth=0.5)
-        ax.set_title(f"{short(panel['step'], 30)}\n{short(panel['metric'], 26)}: {fmt(ys[-1] if ys else None, panel['unit'])}",
-                     fontsize=7.5, loc="left", color=GREY)
+        lines = _panel_title(panel)
+        lines[-1] += f": {fmt(ys[-1] if ys else None, panel['unit'])}"
+        ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK)
         ax.set_xticks([0, len(pts) - 1] if len(pts) > 1 else [0], [d["first"], d["last"]] if len(pts) > 1 else [d["last"]],
-                      fontsize=7)
+                      fontsize=SMALL)
+        # the first period's label starts at its tick, the last ends at it: neither runs past the panel
+        ticks = ax.get_xticklabels()
+        if len(ticks) > 1:
+            ticks[0].set_horizontalalignment("left")
+            ticks[-1].set_horizontalalignment("right")
         ax.yaxis.set_major_locator(_locator(3))
 
 
@@ -430,14 +484,14 @@ def _draw_importance(fig, axes: list[Any], d: dict[str, Any], w: float, h: float
                     markerfacecolor="none", markeredgewidth=1.8)
         if validated is not None:
             ax.plot([validated], [i], marker="D", markersize=6, color=LINE, linestyle="none", zorder=4)
-    ax.set_yticks(range(n), [short(r[0], 46) for r in rows], fontsize=7.5)
+    ax.set_yticks(range(n), ["\n".join(wrap_all(r[0], IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
     ax.plot([], [], marker="o", color=WARNING, markerfacecolor="none", markeredgewidth=1.8,
             linestyle="none", label="assumed (inside-out)")
     ax.plot([], [], marker="D", color=LINE, linestyle="none", label="validated (outside-in)")
-    legend = ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=7.5,
+    legend = ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=SMALL,
                        borderaxespad=0.2, handletextpad=0.3)
     for text in legend.get_texts():
-        text.set_color(GREY)
+        text.set_color(INK)
 
 
 OPPORTUNITIES_MARGINS = dict(left=0.6, right=0.25, top=0.25, bottom=0.55)
@@ -462,8 +516,8 @@ def _draw_opportunities(fig, axes: list[Any], d: dict[str, Any], w: float, h: fl
     ax, = axes
     ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    ax.text(0.6, 5.4, "quick wins", va="top", fontsize=7.5, fontstyle="italic")
-    ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=7.5, fontstyle="italic")
+    ax.text(0.6, 5.4, "quick wins", va="top", fontsize=SMALL, fontstyle="italic")
+    ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=SMALL, fontstyle="italic")
     seen: dict[tuple[int, int], int] = {}
     for n, (label, impact, effort, reach) in enumerate(d["points"]):
         k = seen.get((effort, impact), 0)
@@ -475,7 +529,7 @@ def _draw_opportunities(fig, axes: list[Any], d: dict[str, Any], w: float, h: fl
         ax.scatter([x], [y], s=size, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
         offset = size ** 0.5 / 2 + 1.5
         ax.annotate(str(n + 1), (x, y), xytext=(offset * 0.75, offset * 0.75), textcoords="offset points",
-                    ha="left", va="bottom", fontsize=8, fontweight="bold", zorder=4)
+                    ha="left", va="bottom", fontsize=9, fontweight="bold", zorder=4)
 
 
 SPREAD = [(0.0, 0.0), (0.3, 0.0), (-0.3, 0.0), (0.0, -0.3), (0.3, -0.3), (-0.3, -0.3), (0.0, 0.3), (0.3, 0.3),

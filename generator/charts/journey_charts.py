@@ -140,13 +140,17 @@ def importance_chart(jid: str, journey: Journey) -> Chart | None:
 
 
 def opportunity_chart(portfolio: Portfolio, ids: list[str], *, name: str, where: str, journey: str = "") -> Chart | None:
-    items = [(i, portfolio.opportunities[i]) for i in ids if i in portfolio.opportunities]
+    # numbered in backlog order (priority = impact x reach / effort, highest first, ties by id), as the tables
+    # beside the chart (the journey's opportunities, the backlog) number them
+    items = sorted(((i, portfolio.opportunities[i]) for i in ids if i in portfolio.opportunities),
+                   key=lambda item: (-item[1].impact * item[1].reach / item[1].effort, item[0]))
     if not items:
         return None
     points = [[o.title, o.impact, o.effort, o.reach] for _, o in items]
     quick = sum(1 for o in points if o[1] >= 3 and o[2] <= 3)
     alt = (f"Opportunity matrix of {len(points)} opportunit{'ies' if len(points) != 1 else 'y'} {where}: "
-           f"impact (1 to 5) against effort (1 to 5), circle size by reach, numbered as in the table; "
+           f"impact (1 to 5) against effort (1 to 5), circle size by reach, numbered by priority as in the "
+           f"tables; "
            f"{quick} in the quick-win corner (impact 3 or more, effort 3 or less).")
     table = Table(("#", "Opportunity", "Impact", "Effort", "Reach", "Status"),
                   tuple((str(n + 1), o.title, str(o.impact), str(o.effort), str(o.reach), o.status.value)

@@ -19,7 +19,8 @@ work themselves. User Markdown is rendered here, to HTML, in three steps:
 Filters:
 
 - `text`: block text (descriptions, definitions...). One paragraph comes out as inline HTML (the page's
-  Markdown wraps it in `<p>` as before); several blocks come out as block HTML.
+  Markdown wraps it in `<p>` as before); several blocks come out as block HTML. Glossary terms in it are
+  linked to their entry (`set_glossary`).
 - `inline`: the same for one line (headings, table cells, list items): only inline Markdown (emphasis,
   code, links); a line such as `1. Intro` or `# 1` stays text.
 - `label`: `inline` without links, for text that is itself inside a link.
@@ -184,9 +185,72 @@ def _render(s: str, kind: str) -> str:
 
 
 def text(value: object) -> Markup:
-    """Untrusted Markdown for a block: rendered, sanitised, inert to any later Markdown or template pass."""
+    """Untrusted Markdown for a block: rendered, sanitised, inert to any later Markdown or template pass;
+    glossary terms in it linked to their entry (`set_glossary`)."""
     # leading blank lines go, leading spaces stay: four of them start a code block
-    return Markup(_render(re.sub(r"\A(?:[ \t]*\n)+", "", _clean_input(value)).rstrip(), "block"))
+    html = _render(re.sub(r"\A(?:[ \t]*\n)+", "", _clean_input(value)).rstrip(), "block")
+    return Markup(_link_terms(html) if _GLOSSARY["pattern"] is not None else html)
+
+
+# ---- glossary terms -------------------------------------------------------------------------------------
+#
+# A glossary term in block text becomes a link to its entry, its definition as the link's title (shown on
+# hover and keyboard focus by the site's CSS). It works on the finished, sanitised HTML of `_render`, so it
+# adds only markup made here: the term and the definition are user text, matched and written in their
+# encoded form (every special character an entity), and the link's address is fixed (`GLOSSARY_HREF`, which
+# the renderer turns into the page's relative address of the glossary; user text can never write `href="`).
+# Text inside links, code and preformatted blocks is left alone.
+
+GLOSSARY_HREF = "jm-glossary:"
+_GLOSSARY: dict = {"pattern": None, "entries": {}}
+_TAG = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
+_NO_LINK_INSIDE = frozenset({"a", "code", "pre"})
+
+
+def set_glossary(entries: dict[str, tuple[str, str]]) -> None:
+    """The glossary to link: id -> (term, definition), untrusted text. Empty: no linking."""
+    by_term: dict[str, tuple[str, str]] = {}
+    for gid, (term, definition) in sorted(entries.items()):
+        encoded = " ".join(_clean_input(term).split()).translate(_ENCODE)
+        if encoded and encoded.lower() not in by_term:
+            title = " ".join(_clean_input(definition).replace("`", "").replace("*", "").split())
+            by_term[encoded.lower()] = (gid, title)
+    _link_terms.cache_clear()
+    if not by_term:
+        _GLOSSARY.update(pattern=None, entries={})
+        return
+    # longest first, so "escape of water" wins over "water"; no match inside a word or an entity (&amp; &#39;)
+    alternatives = "|".join(re.escape(t) for t in sorted(by_term, key=lambda t: (-len(t), t)))
+    _GLOSSARY.update(pattern=re.compile(rf"(?<![\w&#])(?:{alternatives})(?![\w])", re.I), entries=by_term)
+
+
+@functools.lru_cache(maxsize=65536)
+def _link_terms(html: str) -> str:
+    pattern, entries = _GLOSSARY["pattern"], _GLOSSARY["entries"]
+    out: list[str] = []
+    inside = 0  # depth of links, code and preformatted blocks around the text
+    linked: set[str] = set()  # each term linked once a block: its first use
+
+    def link(m: re.Match) -> str:
+        key = m.group(0).lower()
+        if key in linked:
+            return m.group(0)
+        linked.add(key)
+        gid, title = entries[key]
+        return (f'<a class="jm-term" href="{GLOSSARY_HREF}#term-{gid}" title="{attr(title)}">'
+                f"{m.group(0)}</a>")
+
+    position = 0
+    for tag in _TAG.finditer(html):
+        chunk = html[position:tag.start()]
+        out.append(pattern.sub(link, chunk) if chunk and not inside else chunk)
+        if tag.group(2) in _NO_LINK_INSIDE:
+            inside = max(0, inside + (-1 if tag.group(1) else 1))
+        out.append(tag.group(0))
+        position = tag.end()
+    rest = html[position:]
+    out.append(pattern.sub(link, rest) if rest and not inside else rest)
+    return "".join(out)
 
 
 def inline(value: object) -> Markup:

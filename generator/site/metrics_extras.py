@@ -46,15 +46,31 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
     health: dict[str, str] = {}
     trends: dict[str, str] = {}
 
-    def put(key: str, group: GroupStatus) -> None:
+    decided: dict[str, str] = {}
+
+    def place(m: MetricStatus, journey: bool) -> str:
+        """Where a series is measured, in words: its step (or the whole journey), its journey if asked."""
+        j = p.journeys.get(m.key.journey)
+        step = next((s.name for s in j.steps() if s.id == m.key.step), m.key.step) if j and m.key.step else ""
+        where = step or "the whole journey"
+        title = j.title if j else m.key.journey
+        return f"{title}: {where}" if journey else where
+
+    def put(key: str, group: GroupStatus, *, metric: bool = False, journey: bool = True) -> None:
         if group.members:
             health[key] = group.health.value
             trends[key] = _trend(group)
+            worst = group.worst
+            if len(group.members) > 1 and worst is not None:
+                # a roll-up is the worst of its places: say which one decided it
+                n = len(group.members)
+                decided[key] = (f"worst of {n} places: {place(worst, journey)}" if metric else
+                                f"worst of {n} measures: {worst.definition.name} at {place(worst, journey)}")
 
     for jid, group in h.journeys.items():
-        put(f"journey:{jid}", group)
+        put(f"journey:{jid}", group, journey=False)
     for (jid, sid), group in h.steps.items():
-        put(f"step:{jid}/{sid}", group)
+        put(f"step:{jid}/{sid}", group, journey=False)
     for dept, group in h.departments.items():
         put(f"department:{dept}", group)
     for persona, group in h.personas.items():
@@ -65,10 +81,10 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
         by_metric.setdefault(key.metric, []).append(status)
         by_metric_journey.setdefault((key.metric, key.journey), []).append(status)
     for mid, members in by_metric.items():
-        put(f"metric:{mid}", roll_up(members, size))
+        put(f"metric:{mid}", roll_up(members, size), metric=True)
     latest: dict[str, str] = {}
     for (mid, jid), members in by_metric_journey.items():
-        put(f"metric:{mid}@{jid}", roll_up(members, size))
+        put(f"metric:{mid}@{jid}", roll_up(members, size), metric=True, journey=False)
         whole = next((m for m in members if not m.key.step), None)
         shown = whole or max(members, key=lambda m: (m.health.rank, m.distance or 0.0))
         if shown.period is not None:
@@ -99,7 +115,7 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
     portfolio_charts = [SiteChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
                                   kind=c.kind) for c in overall]
     return Extras(health=health, charts=charts, assets=dict(sorted(assets.items())), trends=trends,
-                  latest=latest, attention=attention, portfolio_charts=portfolio_charts)
+                  latest=latest, decided=decided, attention=attention, portfolio_charts=portfolio_charts)
 
 
 def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None,

@@ -24,6 +24,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 import jinja2
 
+from generator.charts.draw import fmt
 from generator.site import filters
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
@@ -43,10 +44,12 @@ HEALTH_STATES = {
     "no-data": "no data",
 }
 # trend -> (arrow, words); "unknown" shows nothing
+# A roll-up's trend is of its health (its worst distance to target), not of a value: it has no arrow, which
+# would read as a value going up or down. A single metric's trend says which way its value went instead.
 TRENDS = {
-    "better": ("↑", "better than the previous period"),
-    "worse": ("↓", "worse than the previous period"),
-    "steady": ("→", "steady since the previous period"),
+    "better": ("", "health better than in the previous period"),
+    "worse": ("", "health worse than in the previous period"),
+    "steady": ("", "health steady since the previous period"),
     "unknown": ("", ""),
 }
 
@@ -80,6 +83,9 @@ class Extras:
     assets: Mapping[str, bytes] = field(default_factory=dict)
     # same keys as `health` (and `persona:<id>`): `better`, `worse`, `steady` or `unknown`
     trends: Mapping[str, str] = field(default_factory=dict)
+    # same keys as `health`, for roll-ups of two places or more: which one decided it, in words, e.g.
+    # `worst of 3 measures: Claims CSAT at Tell us how it went`
+    decided: Mapping[str, str] = field(default_factory=dict)
     # `metric:<id>@<journey-id>` -> the latest value as shown, e.g. `84.6% (2026-10)`
     latest: Mapping[str, str] = field(default_factory=dict)
     # the needs-attention list, worst first: dicts of journey, step, step_name, metric, health, distance,
@@ -367,6 +373,8 @@ class _Renderer:
             "trend": trend,
             "trends": TRENDS,
             "latest": self.extras.latest,
+            "decided": self.extras.decided,
+            "amount": fmt,
             "attention": self.extras.attention,
             "has_metric_data": bool(self.extras.health),
             "portfolio_charts": self.extras.portfolio_charts,
@@ -386,11 +394,20 @@ class _Renderer:
             "history": self.extras.history,
         }
 
+    def _glossary_url(self, path: str) -> str:
+        """The glossary page's address relative to the page at `path` (MkDocs' directory URLs), "" on it."""
+        here, there = url_of(path), url_of(PATHS["glossary"])
+        if here == there:
+            return ""
+        return posixpath.relpath(there or ".", here.rstrip("/") or ".") + "/"
+
     def ranked(self) -> list[str]:
         return list(self._ranked)
 
     def render(self, path: str, template: str, source: str | None = None, **ctx) -> None:
         content = self.env.get_template(template).render(**self._context(path), **ctx)
+        if filters.GLOSSARY_HREF in content:
+            content = content.replace(f'href="{filters.GLOSSARY_HREF}', f'href="{self._glossary_url(path)}')
         self.pages[path] = Page(path, _tidy(content), source)
 
     def jobs(self) -> list[tuple[str, str, str | None, dict]]:
@@ -523,4 +540,6 @@ def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), ex
     metrics stage computes; `template_dirs` folders whose templates override the package's by name.
     """
     env = environment(template_dirs)
+    # glossary terms in the text link to their entry (every page, so set before rendering any)
+    filters.set_glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
     return _Renderer(portfolio, sorted(warnings), extras or Extras(), env).site()
