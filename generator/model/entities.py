@@ -352,6 +352,11 @@ class PainPoint(_Model):
     evidence: Text = Field("", description="What shows it: numbers, observations, a study.")
     insight: Annotated[Id, Ref("insights")] | None = Field(None, description="Id of the insight it comes from.")
 
+    @property
+    def weight(self) -> int:
+        """The severity for ordering, an unrated pain point last."""
+        return self.severity or 0
+
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, data: object) -> object:

@@ -273,6 +273,15 @@ def attr(value: object) -> Markup:
     return Markup(" ".join(_clean_input(value).split()).translate(_ATTR_ENCODE))
 
 
+def url(value: object) -> Markup:
+    """An untrusted address for `href="..."`: only http(s) (the model accepts nothing else; checked again
+    here so no other scheme can ever reach a link), attribute-encoded."""
+    address = _clean_input(value).strip()
+    if not re.fullmatch(r"https?://[^\s/?#]+\S*", address, flags=re.IGNORECASE):
+        return Markup("#")
+    return attr(address)
+
+
 def title(value: object) -> str:
     """A page or navigation title for MkDocs (front matter, `nav`): one line, HTML escaped, as MkDocs and
     Material print titles without escaping them (and `striptags` in <title> keeps entities escaped)."""
@@ -284,4 +293,4 @@ def yaml(value: object) -> Markup:
     return Markup(json.dumps(title(value), ensure_ascii=False))
 
 
-FILTERS = {"text": text, "inline": inline, "label": label, "plain": plain, "attr": attr, "yaml": yaml}
+FILTERS = {"text": text, "inline": inline, "label": label, "plain": plain, "attr": attr, "yaml": yaml, "url": url}

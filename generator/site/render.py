@@ -28,8 +28,8 @@ from generator.charts.draw import fmt
 from generator.site import filters
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
-from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, SolutionStatus,
-                                      Step, Touchpoint)
+from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, PainPoint,
+                                      SolutionStatus, Step, Touchpoint, Verbatim)
 from generator.model.refs import Reference, references_of
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
@@ -202,9 +202,12 @@ class Index:
         self.journeys_by_persona: dict[str, list[str]] = {}
         self.journeys_by_dept: dict[str, list[str]] = {}
         self.journeys_using_metric: dict[str, list[str]] = {}
+        self.replaced_by: dict[str, list[str]] = {}  # as-is journey -> the to-be journey replacing it
+        # persona -> (step, verbatim) for the quotes they said, in journey and step order
+        self.verbatims_by_persona: dict[str, list[tuple[StepAt, object]]] = {}
         journey_fields = {
             "personas": self.journeys_by_persona, "owner.department": self.journeys_by_dept,
-            "metrics": self.journeys_using_metric, "next": self.previous,
+            "metrics": self.journeys_using_metric, "next": self.previous, "replaces": self.replaced_by,
         }
         touchpoint_fields = {"department": self.touchpoints_by_dept, "channel": self.touchpoints_by_channel}
         for jid in sorted(p.journeys):
@@ -229,6 +232,11 @@ class Index:
                     at = steps[r.path[1], r.path[3]]
                     tp = at.step.touchpoints[r.path[5]]
                     touchpoint_fields.get(name, {}).setdefault(r.target, []).append((at, tp))
+                elif model is PainPoint:  # the insight behind a pain point: the step is about it too
+                    self.steps_using.setdefault((r.kind, r.target), []).append(steps[r.path[1], r.path[3]])
+                elif model is Verbatim:
+                    at = steps[r.path[1], r.path[3]]
+                    self.verbatims_by_persona.setdefault(r.target, []).append((at, at.step.verbatims[r.path[5]]))
         for parent, kids in self.children.items():
             kids.sort(key=lambda k: self._child_order(parent, k))
         # catalogue look-ups, so that no page scans a whole collection per item (quadratic at 1,000 journeys)
@@ -248,6 +256,17 @@ class Index:
                         self.solutions_by_owner.setdefault(target, []).append((ident, entry))
                     elif (collection, kind) in catalogue_fields:
                         catalogue_fields[collection, kind].setdefault(target, []).append(ident)
+
+    def pain_points_of_persona(self, persona: str) -> list[tuple[StepAt, object]]:
+        """The rated pain points at the steps a persona takes, most severe first (then in journey order)."""
+        found = []
+        for jid in self.journeys_by_persona.get(persona, []):
+            for phase in self.p.journeys[jid].phases:
+                for step in phase.steps:
+                    if step.personas is not None and persona not in step.personas:
+                        continue
+                    found += [(StepAt(jid, phase.id, step), pp) for pp in step.pain_points if pp.severity]
+        return sorted(found, key=lambda f: -f[1].severity)
 
     def solutions_addressing(self, opportunities) -> list[str]:
         """Solutions addressing any of these opportunities, in the catalogue's order."""
