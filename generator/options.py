@@ -51,6 +51,8 @@ class Options:
     chart_cache: str | None = option(
         None, "Where drawn charts, parsed files and converted text are kept between builds, relative to "
               "mkdocs.yml (default `.cache/journeys/charts`).", env="JOURNEYS_CHART_CACHE", metavar="DIR")
+    downloads: bool = option(True, "Offer each journey's map as CSV and Excel (XLSX) files on its page (the "
+                                   "workbooks take about 50 ms a journey to write).", flag=False)
     edit_uri: str | None = option(
         None, "URL prefix to edit a file of the repository by its path from the repository root (default: "
               "`repo_url` + `edit_uri` without the trailing docs folder).", flag=False)

@@ -106,7 +106,7 @@ class Pipeline:
             extras, charts = site_extras_without_charts(portfolio, cache=cache, history=history(portfolio))
         with text_cache.kept(cache):
             site = render_site(portfolio, warnings=checked.report.warnings, extras=extras,
-                               template_dirs=self.template_dirs)
+                               template_dirs=self.template_dirs, downloads=self.options.downloads)
         return Rendered(site, charts, stats)
 
     def start_drawing(self, rendered: Rendered) -> Drawing:

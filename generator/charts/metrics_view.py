@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from generator.charts.draw import Chart
 from generator.metrics.health import HealthIndex, assess
-from generator.charts.journey_charts import journey_charts, portfolio_opportunity_chart
+from generator.charts.journey_charts import comparison_chart, journey_charts, portfolio_opportunity_chart
 from generator.load.metric_data import MetricData, SeriesKey
 from generator.metrics.series import Series, build_series
 from generator.model.portfolio import Portfolio
@@ -38,6 +38,11 @@ def compute(portfolio: Portfolio, data: MetricData | None = None, *, step_charts
     view = MetricsView(portfolio, data, series, health)
     for jid in sorted(portfolio.journeys):
         view.charts[jid] = journey_charts(portfolio, health, jid, series)
+    for jid in sorted(portfolio.journeys):  # each as-is/to-be pair: its comparison page's chart
+        as_is = portfolio.journeys.get(portfolio.journeys[jid].replaces or "")
+        chart = comparison_chart(portfolio.journeys[jid].replaces, as_is, jid, portfolio.journeys[jid]) if as_is else None
+        if chart is not None:
+            view.charts[f"compare:{jid}"] = [chart]
     overall = portfolio_opportunity_chart(portfolio)
     view.charts[""] = [overall] if overall is not None else []
     return view

@@ -25,7 +25,8 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import jinja2
 
 from generator.charts.draw import fmt
-from generator.site import filters
+from generator.charts.journey_charts import match_steps
+from generator.site import filters, sheets
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
 from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, PainPoint,
@@ -131,6 +132,16 @@ def safe_relpath(path: str) -> bool:
 
 def journey_path(jid: str) -> str:
     return f"journeys/{jid}/index.md"
+
+
+def compare_path(to_be: str) -> str:
+    """The comparison page of an as-is/to-be pair, beside the to-be journey's page."""
+    return f"journeys/{to_be}/compare.md"
+
+
+def download_path(jid: str, kind: str) -> str:
+    """A journey's spreadsheet for download (`csv` or `xlsx`), beside its page."""
+    return f"journeys/{jid}/{jid}.{kind}"
 
 
 PATHS = {
@@ -357,6 +368,7 @@ class _Renderer:
         self._ranked = sorted(portfolio.opportunities, key=lambda i: (-score(portfolio.opportunities[i]), i))
         self._rank = {oid: n for n, oid in enumerate(self._ranked)}
         self._relpaths: dict[tuple[str, str], str] = {}
+        self.downloads = True
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
@@ -399,6 +411,9 @@ class _Renderer:
             "portfolio_charts": self.extras.portfolio_charts,
             "paths": PATHS,
             "journey_path": journey_path,
+            "compare_path": compare_path,
+            "downloads": self.downloads,
+            "download_path": download_path,
             "persona_path": lambda i: f"personas/{i}.md",
             "department_path": lambda i: f"departments/{i}.md",
             "channel_path": lambda i: f"channels/{i}.md",
@@ -436,6 +451,9 @@ class _Renderer:
                                                          (PATHS["journeys"], "journeys.md.j2", None, {})]
         for jid, j in sorted(p.journeys.items()):
             jobs.append((journey_path(jid), "journey.md.j2", p.journey_files.get(jid), {"jid": jid, "j": j}))
+        for jid, as_is in self.pairs():
+            jobs.append((compare_path(jid), "compare.md.j2", p.journey_files.get(jid),
+                         {"as_is": as_is, "to_be": jid, "pairs": match_steps(p.journeys[as_is], p.journeys[jid])}))
         for kind, one, many in (("personas", "persona", "personas"), ("departments", "department", "departments"),
                                 ("channels", "channel", "channels")):
             jobs.append((PATHS[kind], f"{many}.md.j2", _catalogue_file(p, kind), {}))
@@ -450,19 +468,31 @@ class _Renderer:
         jobs.append((PATHS["reference"], "reference.md.j2", None, {"reference": reference_models()}))
         return jobs
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """(to-be journey, the as-is journey it replaces) for every pair whose both journeys are published."""
+        return [(jid, j.replaces) for jid, j in sorted(self.p.journeys.items())
+                if j.replaces in self.p.journeys and j.replaces != jid]
+
     def site(self) -> Site:
         p = self.p
         render_pages(self, self.jobs())
         assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
+        for jid, j in p.journeys.items() if self.downloads else ():  # each journey's map, for download
+            table = sheets.journey_sheet(j, p)
+            assets[download_path(jid, "csv")] = sheets.to_csv(table)
+            assets[download_path(jid, "xlsx")] = sheets.to_xlsx([table, sheets.journey_facts(jid, j)])
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav())
 
     def nav(self) -> list:
+        compared = {jid for jid, _ in self.pairs()}
+
         def entry(jid: str):
             kids = self.ix.children.get(jid, [])
-            if not kids:
+            extra = [compare_path(jid)] if jid in compared else []
+            if not kids and not extra:
                 return journey_path(jid)
-            return {filters.title(self.p.journeys[jid].title): [journey_path(jid)] + [entry(k) for k in kids]}
+            return {filters.title(self.p.journeys[jid].title): [journey_path(jid)] + extra + [entry(k) for k in kids]}
 
         def catalogue(kind: str) -> list:
             coll = self.p.collection(kind)
@@ -552,13 +582,16 @@ def portfolio_json(p: Portfolio) -> str:
 
 
 def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), extras: Extras | None = None,
-                template_dirs: Iterable[Path | str] = ()) -> Site:
+                template_dirs: Iterable[Path | str] = (), downloads: bool = True) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
-    metrics stage computes; `template_dirs` folders whose templates override the package's by name.
+    metrics stage computes; `template_dirs` folders whose templates override the package's by name;
+    `downloads` offers each journey's map as CSV and XLSX files.
     """
     env = environment(template_dirs)
     # glossary terms in the text link to their entry (every page, so set before rendering any)
     filters.set_glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
-    return _Renderer(portfolio, sorted(warnings), extras or Extras(), env).site()
+    renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env)
+    renderer.downloads = downloads
+    return renderer.site()
