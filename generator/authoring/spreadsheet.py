@@ -25,7 +25,8 @@ from generator.common.suggest import did_you_mean, known
 from generator.model.entities import Journey, LaneKind
 from generator.model.portfolio import Portfolio
 from generator.authoring.yamltext import slugify
-from generator.site.sheets import ATTRIBUTES, COLUMNS, FORMULA_START, JOURNEY_FIELDS, LIST_FIELDS, NO_PERSONA, TEXT_FIELDS
+from generator.site.sheets import (ATTRIBUTES, COLUMNS, FORMULA_START, JOURNEY_FIELDS, LIST_FIELDS, NO_PERSONA,
+                                   TEXT_FIELDS)
 
 MAX_ROWS = 5000  # a journey map, not a data dump: a larger sheet is almost certainly the wrong file
 # which catalogue collection each id column (or item attribute) names
@@ -203,7 +204,8 @@ class _Reader:
                 elif name in ("severity", "assumed", "validated"):
                     number = _score(v)
                     if number is None:
-                        self.error(row, col, f"{name} '{v}' is not a whole number from 1 to 5", f"write e.g. `{name}: 3`")
+                        self.error(row, col, f"{name} '{v}' is not a whole number from 1 to 5",
+                                   f"write e.g. `{name}: 3`")
                     else:
                         item[name] = number
                 elif name == "date":

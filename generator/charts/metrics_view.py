@@ -39,8 +39,9 @@ def compute(portfolio: Portfolio, data: MetricData | None = None, *, step_charts
     for jid in sorted(portfolio.journeys):
         view.charts[jid] = journey_charts(portfolio, health, jid, series)
     for jid in sorted(portfolio.journeys):  # each as-is/to-be pair: its comparison page's chart
-        as_is = portfolio.journeys.get(portfolio.journeys[jid].replaces or "")
-        chart = comparison_chart(portfolio.journeys[jid].replaces, as_is, jid, portfolio.journeys[jid]) if as_is else None
+        to_be = portfolio.journeys[jid]
+        as_is = portfolio.journeys.get(to_be.replaces or "")
+        chart = comparison_chart(to_be.replaces, as_is, jid, to_be) if as_is and to_be.replaces != jid else None
         if chart is not None:
             view.charts[f"compare:{jid}"] = [chart]
     overall = portfolio_opportunity_chart(portfolio)

@@ -24,11 +24,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--dir", default="journeys", help="the portfolio folder (default: journeys)")
     m.set_defaults(run=run)
     for kind, what in (("csv", "CSV (UTF-8), printed or written with --out"), ("xlsx", "an Excel workbook")):
+        workbook = " The workbook also has a Journey sheet with the journey's own fields." if kind == "xlsx" else ""
         s = kinds.add_parser(kind, help=f"a journey or the backlog as {what}",
                              description="One row per step and one column per lane, the layout `journeys import` "
-                                         "reads back (docs/guide/spreadsheets.md); `backlog` for the opportunities, "
-                                         "highest priority first." + (" The workbook also has a Journey sheet with "
-                                                                      "the journey's own fields." if kind == "xlsx" else ""))
+                                         "reads back (docs/guide/authoring.md, Spreadsheets); `backlog` for the "
+                                         "opportunities, highest priority first." + workbook)
         s.add_argument("journey", help="the journey's id, or `backlog`")
         s.add_argument("--dir", default="journeys", help="the portfolio folder (default: journeys)")
         s.add_argument("--out", help="the file to write" + (" (default: print)" if kind == "csv" else
@@ -84,5 +84,9 @@ def _spreadsheet(args: argparse.Namespace, portfolio) -> int:
         print(f"journeys export: error: cannot write '{out}': {exc.strerror or exc}", file=sys.stderr)
         return 1
     rows = len(tables[0].rows) - 1
-    print(f"wrote {out.as_posix()}: {rows} {'opportunit' + ('ies' if rows != 1 else 'y') if args.journey == 'backlog' else 'step' + ('s' if rows != 1 else '')}")
+    if args.journey == "backlog":
+        what = "opportunity" if rows == 1 else "opportunities"
+    else:
+        what = "step" if rows == 1 else "steps"
+    print(f"wrote {out.as_posix()}: {rows} {what}")
     return 0

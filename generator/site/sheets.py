@@ -1,6 +1,6 @@
 """Journeys and the backlog as spreadsheets: the documented layout, and CSV and XLSX bytes.
 
-One row per step, one column per lane (docs/guide/spreadsheets.md). The layout lives here, below the
+One row per step, one column per lane (docs/guide/authoring.md, Spreadsheets). The layout lives here, below the
 authoring commands, because the site offers each journey's CSV and XLSX for download; `journeys import`
 (`authoring/spreadsheet.py`) reads the same columns back.
 
