@@ -21,7 +21,8 @@ import re
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_serializer,
+                      model_validator)
 
 from generator.model.refs import Ref
 
@@ -351,6 +352,14 @@ class PainPoint(_Model):
     severity: int | None = Field(None, ge=1, le=5, description="How badly it hurts, 1 (annoying) to 5 (blocking).")
     evidence: Text = Field("", description="What shows it: numbers, observations, a study.")
     insight: Annotated[Id, Ref("insights")] | None = Field(None, description="Id of the insight it comes from.")
+
+    @model_serializer(mode="wrap")
+    def _as_written(self, handler):  # noqa: ANN001 - pydantic's serializer protocol
+        # a pain point with nothing but its text is written (and exported to api/portfolio.json) as text
+        data = handler(self)
+        if self.severity is None and not self.evidence and self.insight is None:
+            return data["text"] if isinstance(data, dict) else data
+        return data
 
     @property
     def weight(self) -> int:
