@@ -13,7 +13,13 @@ folder and measures, in one run, so that the ratios compare like with like on a 
   `plt.savefig` to SVG) against the project's pipeline (`charts.render`), on the same sample of charts;
 - `peak_rss_mb`: the largest resident memory of any build process (`os.wait4` of each command: the kernel
   reports the maximum over the process and the children it waited for);
-- `site_mb`, `avg_page_kb` (mean HTML of a journey page), `search_index_mb`, and the counts.
+- `site_mb`, `avg_page_kb` (mean HTML of a journey page), and the counts;
+- search (Pagefind): `search_index_mb` (the `pagefind/` bundle of the cold build), `search_build_s` (Pagefind's
+  indexing time in the cold build, from the plugin's log line), and `first_query_kb`: in Chromium, the bytes
+  of every response after typing a query into the search dialog of a freshly opened journey page, until the
+  results are shown (JS, wasm, index and filter chunks, the shown results' fragments; uncompressed, as
+  Python's http.server sends them: a server that gzips the JS sends less). Skipped with a note without
+  Chromium (`/usr/bin/chromium` or $JOURNEYS_CHROMIUM) or Playwright.
 
 Every command runs as a subprocess with the repository on PYTHONPATH, as a user would run it. A
 measurement whose piece of the project is missing is null, with a note saying why. Timings are wall
@@ -42,7 +48,8 @@ sys.path.insert(0, str(REPO))
 import synth  # noqa: E402
 
 KEYS = ("journeys", "steps", "charts", "check_s", "cold_build_s", "warm_build_s", "mkdocs_floor_s",
-        "naive_chart_ms", "chart_ms", "peak_rss_mb", "site_mb", "avg_page_kb", "search_index_mb")
+        "naive_chart_ms", "chart_ms", "peak_rss_mb", "site_mb", "avg_page_kb", "search_index_mb",
+        "search_build_s", "first_query_kb")
 TARGETS = {  # at N=1000, docs/performance.md
     "check_s": ("<", 5.0),
     "avg_page_kb": ("<", 150.0),
@@ -77,6 +84,54 @@ def measured(cmd: list[str], cwd: Path, extra_env: dict[str, str] | None = None)
     if proc.returncode != 0:
         raise Failed(f"{' '.join(cmd)} exited {proc.returncode}:\n{text[-3000:]}")
     return result
+
+
+class Unavailable(Exception):
+    pass
+
+
+def first_query_kb(site: Path, query: str = "claim photos") -> int:
+    """Bytes of every response after typing `query` into the search dialog of a freshly opened journey page,
+    until the results are shown and the network is idle (see the module docstring)."""
+    import functools
+    import http.server
+    import threading
+
+    chromium = os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise Unavailable("Playwright is not installed") from exc
+    if not Path(chromium).is_file():
+        raise Unavailable(f"no Chromium at {chromium}")
+    page_path = next(iter(sorted((site / "journeys").glob("*/index.html"))), None)
+    if page_path is None:
+        raise Unavailable("no journey page")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_context().new_page()
+            url = f"http://127.0.0.1:{httpd.server_address[1]}/{page_path.parent.relative_to(site).as_posix()}/"
+            page.goto(url, wait_until="networkidle")
+            sizes: list[int] = []
+            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+            page.keyboard.press("/")
+            page.keyboard.type(query, delay=30)
+            page.wait_for_selector(".md-search-result__item a.md-search-result__link", timeout=60000)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return sum(sizes)
 
 
 def journeys(*args: str) -> list[str]:
@@ -183,7 +238,7 @@ def sample_charts(project: Path, limit: int) -> tuple[list, int]:
     return [charts[int(i * step)] for i in range(limit)], len(charts)
 
 
-def naive_render(kind: str, data: dict) -> bytes:
+def naive_render(data) -> bytes:
     """The chart drawn the way most code does it: pyplot, a new figure each time, defaults, savefig."""
     import io
 
@@ -195,7 +250,7 @@ def naive_render(kind: str, data: dict) -> bytes:
     from naive_charts import DRAW
 
     plt.figure()
-    DRAW[kind](plt, data)
+    DRAW[data.kind](plt, data)
     buffer = io.BytesIO()
     plt.savefig(buffer, format="svg")
     plt.close()
@@ -206,15 +261,15 @@ def time_charts(charts: list) -> tuple[float, float]:
     """Mean milliseconds a chart: naive pyplot and the project's `charts.render`, same charts, this process."""
     from generator.charts.draw import render
 
-    naive_render(charts[0].kind, charts[0].data)  # imports and font cache, once, outside the timing
-    render(charts[0].kind, charts[0].data)
+    naive_render(charts[0].data)  # imports and font cache, once, outside the timing
+    render(charts[0].data)
     started = time.perf_counter()
     for chart in charts:
-        naive_render(chart.kind, chart.data)
+        naive_render(chart.data)
     naive = (time.perf_counter() - started) / len(charts) * 1000
     started = time.perf_counter()
     for chart in charts:
-        render(chart.kind, chart.data)
+        render(chart.data)
     ours = (time.perf_counter() - started) / len(charts) * 1000
     return naive, ours
 
@@ -261,9 +316,18 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
         if pages:
             result["avg_page_kb"] = statistics.mean(p.stat().st_size for p in pages) / 1024
             result["max_page_kb"] = max(p.stat().st_size for p in pages) / 1024
-        index = site / "search" / "search_index.json"
-        if index.is_file():
-            result["search_index_mb"] = index.stat().st_size / 1e6
+        if (site / "pagefind").is_dir():
+            result["search_index_mb"] = folder_mb(site / "pagefind")
+        indexed = re.search(r"search index: (\d+) pages, .* in ([0-9.]+) s", cold["output"])
+        if indexed:
+            result["search_build_s"] = float(indexed.group(2))
+            result["search_pages"] = int(indexed.group(1))
+        try:
+            result["first_query_kb"] = first_query_kb(site) / 1024
+            log(f"search: index {result.get('search_index_mb', 0):.2f} MB, built in "
+                f"{result.get('search_build_s', 0):.1f} s, first query {result['first_query_kb']:.0f} KB")
+        except Unavailable as exc:
+            notes.append(f"first_query_kb: {exc}")
         result["html_pages"] = sum(1 for _ in site.rglob("*.html"))
         result["chart_files"] = sum(1 for _ in site.rglob("*.svg"))
     else:
@@ -315,7 +379,8 @@ def table(result: dict) -> str:
     rows = [("journeys", result["journeys"], ""), ("steps", result["steps"], ""), ("charts", result["charts"], "")]
     for key, unit in (("check_s", "s"), ("cold_build_s", "s"), ("warm_build_s", "s"), ("mkdocs_floor_s", "s"),
                       ("naive_chart_ms", "ms"), ("chart_ms", "ms"), ("peak_rss_mb", "MB"), ("site_mb", "MB"),
-                      ("avg_page_kb", "KB"), ("search_index_mb", "MB")):
+                      ("avg_page_kb", "KB"), ("search_index_mb", "MB"), ("search_build_s", "s"),
+                      ("first_query_kb", "KB")):
         rows.append((key, result.get(key), unit))
     for key in ("warm_build_over_floor", "cold_build_over_floor", "chart_speedup"):
         if result.get(key) is not None:

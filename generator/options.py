@@ -29,11 +29,11 @@ from generator.load.yaml_source import MAX_BYTES
 
 
 def option(default: Any, help: str, *, flag: bool = True, env: str | None = None, metavar: str | None = None,
-           plugin: bool = True) -> Any:
+           plugin: bool = True, choices: tuple[str, ...] = ()) -> Any:
     """A field of `Options`: `flag` gives it a command-line flag (`--name-with-dashes`), `env` an environment
-    variable, `plugin` a key in the plugin's mkdocs.yml configuration."""
+    variable, `plugin` a key in the plugin's mkdocs.yml configuration, `choices` the only values it takes."""
     return field(default=default, metadata={"help": help, "flag": flag, "env": env, "metavar": metavar,
-                                            "plugin": plugin})
+                                            "plugin": plugin, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,15 @@ class Options:
               "mkdocs.yml (default `.cache/journeys/charts`).", env="JOURNEYS_CHART_CACHE", metavar="DIR")
     downloads: bool = option(True, "Offer each journey's map as CSV and Excel (XLSX) files on its page (the "
                                    "workbooks take about 50 ms a journey to write).", flag=False)
+    guide: str = option(
+        "off", "The project's own pages in `docs_dir` (all but those the plugin generates): `section` lists them "
+               "under *User guide* in the navigation; `link` builds them outside it, with one *User guide* entry "
+               "opening `guide/index.md`; `off` leaves them out of the site. The site search indexes only the "
+               "portfolio's pages either way.",
+        flag=False, choices=("section", "link", "off"))
+    search: bool = option(
+        True, "Build the site search (Pagefind) and show it in the header; `false` builds without search.",
+        flag=False)
     edit_uri: str | None = option(
         None, "URL prefix to edit a file of the repository by its path from the repository root (default: "
               "`repo_url` + `edit_uri` without the trailing docs folder).", flag=False)
@@ -98,13 +107,25 @@ def _type_of(f: dataclasses.Field[Any]) -> tuple[type, bool]:
     raise TypeError(f"option {f.name}: unsupported type {text}")  # pragma: no cover
 
 
-def specs() -> list[tuple[str, type, bool, Any, str]]:
-    """(name, type, optional, default, help) of every option the plugin takes, in declaration order."""
+@dataclass(frozen=True)
+class Spec:
+    """One option as the plugin's configuration declares it."""
+
+    name: str
+    kind: type
+    optional: bool
+    default: Any
+    choices: tuple[str, ...]
+    help: str
+
+
+def specs() -> list[Spec]:
+    """Every option the plugin takes, in declaration order."""
     out = []
     for f in dataclasses.fields(Options):
         if f.metadata["plugin"]:
             kind, optional = _type_of(f)
-            out.append((f.name, kind, optional, f.default, f.metadata["help"]))
+            out.append(Spec(f.name, kind, optional, f.default, f.metadata["choices"], f.metadata["help"]))
     return out
 
 
@@ -122,6 +143,10 @@ def from_mapping(values: Mapping[str, Any], *, where: str = "mkdocs.yml") -> Opt
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise OptionError(f"{where}: the journeys plugin's option '{key}' must be a {kind.__name__}, "
                               f"not {value!r}")
+        choices = known[key].metadata["choices"]
+        if choices and value not in choices:
+            raise OptionError(f"{where}: the journeys plugin's option '{key}' must be one of "
+                              f"{', '.join(choices)}, not {value!r}")
         changes[key] = value
     return Options(**changes)
 
@@ -183,7 +208,8 @@ def options_markdown() -> str:
     """The options table of docs/site.md."""
     rows = ["| option | default | flag | environment | what it does |", "|---|---|---|---|---|"]
     for f in dataclasses.fields(Options):
-        default = "unset" if f.default is None else f"`{str(f.default).lower() if isinstance(f.default, bool) else f.default}`"
+        shown = str(f.default).lower() if isinstance(f.default, bool) else f.default
+        default = "unset" if f.default is None else f"`{shown}`"
         flag = f"`--{f.name.replace('_', '-')}`" if f.metadata["flag"] else ""
         env = f"`{f.metadata['env']}`" if f.metadata["env"] else ""
         rows.append(f"| `{f.name}` | {default} | {flag} | {env} | {f.metadata['help']} |")

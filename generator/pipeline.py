@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.charts.cache import cache_dir
-from generator.common.diagnostics import Report, plural
-from generator.load.check import check
+from generator.common.diagnostics import Report
+from generator.load.check import check, summary_line
 from generator.model.portfolio import Portfolio
 from generator.options import Options
 
 if TYPE_CHECKING:
     from generator.charts.cache import Drawing, RenderStats
-    from generator.charts.draw import Chart
-    from generator.site.render import Site
+    from generator.charts.specs import Chart
+    from generator.site.render import Extras, Site
 
 
 @dataclass
@@ -39,10 +39,7 @@ class Checked:
 
     def summary(self) -> str:
         """`✓ 12 journeys, 104 steps: 0 errors, 0 warnings`: the last line of every check."""
-        errors, warnings = len(self.report.errors), len(self.report.warnings)
-        text = (f"{plural(len(self.portfolio.journeys), 'journey')}, {plural(self.portfolio.step_count, 'step')}: "
-                f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
-        return ("✓ " if not errors else "✗ ") + text
+        return summary_line(self.portfolio, self.report)
 
 
 @dataclass
@@ -50,6 +47,7 @@ class Rendered:
     """The site's pages and assets, and its charts: drawn (`stats`), or still to draw (`pending`)."""
 
     site: Site
+    extras: Extras
     charts: dict[str, Chart] = field(default_factory=dict)  # site path -> chart
     stats: RenderStats | None = None
 
@@ -104,10 +102,11 @@ class Pipeline:
             charts: dict[str, Chart] = {}
         else:
             extras, charts = site_extras_without_charts(portfolio, cache=cache, history=history(portfolio))
-        with text_cache.kept(cache):
+        with text_cache.kept(cache) as texts:
             site = render_site(portfolio, warnings=checked.report.warnings, extras=extras,
-                               template_dirs=self.template_dirs, downloads=self.options.downloads)
-        return Rendered(site, charts, stats)
+                               template_dirs=self.template_dirs, texts=texts,
+                               downloads=self.options.downloads)
+        return Rendered(site, extras, charts, stats)
 
     def start_drawing(self, rendered: Rendered) -> Drawing:
         """Draw the charts `render(draw=False)` left, in worker processes; call after rendering, which may fork."""

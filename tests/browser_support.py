@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
-
 from conftest import ROOT
 
 CHROMIUM = os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium")
@@ -115,7 +114,8 @@ def svg_text_colours(svg: str) -> set[str]:
     inside <g id="text_..."> groups): what a reader must be able to read."""
     colours = set()
     for m in re.finditer(r"<text\b[^>]*>", svg):
-        if f := re.search(r"fill:\s*(#[0-9a-fA-F]{3,6})", m.group(0)) or re.search(r'fill="(#[0-9a-fA-F]{3,6})"', m.group(0)):
+        tag = m.group(0)
+        if f := re.search(r"fill:\s*(#[0-9a-fA-F]{3,6})", tag) or re.search(r'fill="(#[0-9a-fA-F]{3,6})"', tag):
             colours.add(f.group(1).lower())
         else:
             colours.add("#000000")  # SVG's default fill

@@ -9,7 +9,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from hypothesis import settings as _hypothesis_settings
 
 # Property tests draw the same examples on every run, so CI is reproducible; set

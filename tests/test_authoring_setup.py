@@ -7,8 +7,8 @@ import re
 import tomllib
 
 import yaml
-
 from conftest import EXAMPLE, ROOT, run_cli
+
 from generator.cli import parser
 
 

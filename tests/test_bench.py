@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -49,7 +48,7 @@ def test_synthetic_portfolio_has_the_promised_shape(tmp_path):
     levels = [j.level.value for j in portfolio.journeys.values()]
     assert levels.count("macro") == 5 and levels.count("service-blueprint") == 3
     # every micro journey details a step of a macro journey; every blueprint a step of a micro journey
-    for jid, j in portfolio.journeys.items():
+    for j in portfolio.journeys.values():
         if j.level.value == "macro":
             assert j.parent is None
         else:

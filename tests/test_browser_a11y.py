@@ -43,6 +43,23 @@ def test_axe_finds_no_violation(open_page, axe, name, scheme):
     assert watch.problems == []
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_violation_in_the_open_search_dialog(open_page, axe, scheme, width):
+    """The search dialog open with results and facets, on a laptop and a phone."""
+    page, watch = open_page("journeys/make-a-claim/", color_scheme=scheme,
+                            viewport=(width, 844 if width < 500 else 800))
+    page.keyboard.press("/")
+    page.keyboard.type("claim photos", delay=10)
+    page.wait_for_selector(".md-search-result__item a.md-search-result__link")
+    page.wait_for_selector(".jm-search__facets select")
+    page.wait_for_timeout(500)
+    assert page.locator(".md-search__output").is_visible()
+    result = axe.run(page)
+    assert _describe(result.response["violations"]) == []
+    assert watch.problems == []
+
+
 def test_journey_map_is_announced_as_a_table_of_steps_and_lanes(open_page):
     page, _ = open_page("journeys/make-a-claim/")
     # the scroll wrapper is a named region; the table is named by its caption

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 from site_helpers import make_project, run_mkdocs, tree_digest
 
@@ -83,7 +82,7 @@ def test_a_build_waits_for_another_builds_swap_then_replaces_the_site_whole(buil
             lines.append(line)
             if "waiting for another build" in line:
                 break
-        assert any("journeys build: waiting for another build of this site to finish" in l for l in lines), lines
+        assert any("journeys build: waiting for another build of this site to finish" in line for line in lines), lines
         assert tree_digest(project / "site") == before  # nothing swapped while the lock is held
     finally:
         os.close(lock)
@@ -198,7 +197,8 @@ def test_file_size_limit_applies_to_build_generate_and_the_plugin(tmp_path):
     env_mkdocs = run_mkdocs_env(project, {"JOURNEYS_MAX_FILE_SIZE": "100"})
     assert env_mkdocs.returncode == 1 and "more than the limit of 100" in env_mkdocs.stderr
     yml = project / "mkdocs.yml"
-    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      max_file_size: 100\n"),
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n",
+                                                           "  - journeys:\n      max_file_size: 100\n"),
                    encoding="utf-8")
     result = run_mkdocs("build", cwd=project)
     assert result.returncode == 1 and "more than the limit of 100" in result.stderr

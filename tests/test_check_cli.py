@@ -24,7 +24,7 @@ def test_two_broken_files_give_both_errors_in_one_run_sorted(portfolio, tmp_path
     assert result.stdout.splitlines() == [
         "journeys/maps/aaa.yaml:4:9: error: phases: expected at least 1 item(s), got none [add an entry]",
         "journeys/maps/buy.yaml:9:9: error: phases[0].steps[0]: unknown key 'emotoin' [did you mean 'emotion'?]",
-        "✗ 0 journeys, 0 steps: 2 errors, 0 warnings",
+        "✗ 2 journeys (2 invalid), 0 steps: 2 errors, 0 warnings",
     ]
 
 
@@ -60,7 +60,8 @@ def test_json_format(portfolio, tmp_path):
     assert json.loads(result.stdout) == [{
         "file": "journeys/maps/buy.yaml", "line": 9, "col": 9, "severity": "error",
         "message": "unknown key 'emotoin'", "code": "unknown-key", "path": "phases[0].steps[0]",
-        "hint": "did you mean 'emotion'?",
+        "hint": "did you mean 'emotion'?", "count": 1,
+        "positions": [{"line": 9, "col": 9, "path": "phases[0].steps[0]"}],
     }]
     assert "1 error" in result.stderr
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-
 from conftest import ROOT, run_cli
 from html_safety import payloads, problems, tags
 from site_helpers import MKDOCS_YML
@@ -43,7 +42,8 @@ CONTEXTS = {
     "link text": lambda v: f"[{filters.label(v)}](../x/index.md) and ![{filters.label(v)}](c.svg)\n",
     "map cell": lambda v: ('<table markdown>\n<caption markdown="span">Map of “' + filters.inline(v) + '”</caption>\n'
                            '<tbody markdown>\n<tr markdown>\n<td markdown="block">\n' + filters.text(v) +
-                           '\n</td>\n<td markdown="block">\n- ' + filters.text(v) + '\n</td>\n</tr>\n</tbody>\n</table>\n'),
+                           '\n</td>\n<td markdown="block">\n- ' + filters.text(v) +
+                           '\n</td>\n</tr>\n</tbody>\n</table>\n'),
     "span": lambda v: f'<dd markdown="span">{filters.inline(v)}, <code>{filters.plain(v)}</code></dd>\n',
     "attribute": lambda v: f'<span title="{filters.attr(v)}">x</span>\n',
 }
@@ -86,7 +86,8 @@ def test_ordinary_markdown_still_renders():
     assert "<code>code &lt;b&gt;</code>" in html  # shown as written, not as &lt;b&gt;
     assert '<a href="https://example.org/x" rel="noopener noreferrer">link</a>' in html
     assert "<li>one</li>" in html and "<ol>" in html and "<blockquote>" in html
-    assert "<pre><code>code block &lt;i&gt;&#10;</code></pre>" in html  # the newline as an entity: no line for Markdown to read
+    # the newline as an entity: no line for Markdown to read
+    assert "<pre><code>code block &lt;i&gt;&#10;</code></pre>" in html
     # one paragraph stays a paragraph the page wraps, so a description reads exactly as before
     assert page_pass(filters.text("Just *one* line.")) == "<p>Just <em>one</em> line.</p>"
     # inline fields take inline Markdown only: a title "1. Intro" is not a list
@@ -147,7 +148,8 @@ def hostile_portfolio(folder: Path, values: list[str]) -> None:
                 "highlights": [v], "moment_of_truth": True, "backstage": [v],
                 "systems": [v], "insights": [f"i{k}"], "opportunities": [f"o{k}"], "solutions": [f"s{k}"],
                 "metrics": [f"m{k}"]}
-        journey = {"title": v, "description": v, "goal": v, "lifecycle": "live", "level": "macro" if k == 0 else "micro",
+        journey = {"title": v, "description": v, "goal": v, "lifecycle": "live",
+                   "level": "macro" if k == 0 else "micro",
                    "owner": {"person": v, "department": f"d{k}"}, "personas": [f"p{k}"], "tags": [v, f"t{k}"],
                    "metrics": [f"m{k}"],
                    "phases": [{"id": "one", "name": v, "description": v,
@@ -233,18 +235,24 @@ def test_no_payload_survives_in_the_built_site(sites):
     assert found == {}
 
 
-def test_search_index_entries_are_inert(sites):
+def test_search_index_holds_hostile_text_as_text(sites):
+    """Pagefind's fragments (what a result shows) hold the payloads as plain text, never as markup of the
+    page: the dialog puts titles in with textContent and Pagefind entity-encodes excerpts."""
+    import gzip
+
     _, hostile = sites
-    index = json.loads((hostile / "search" / "search_index.json").read_text(encoding="utf-8"))
-    bad = []
-    for doc in index["docs"]:
-        for key in ("title", "text"):
-            found = problems(doc.get(key) or "", allowed=set(filters.BLOCK_TAGS) | {"p", "table", "tr", "td", "th",
-                                                                                  "thead", "tbody", "span", "dl",
-                                                                                  "dt", "dd", "div", "caption"})
-            if found:
-                bad.append((doc["location"], key, found[:3]))
-    assert bad == []
+    fragments = sorted((hostile / "pagefind" / "fragment").glob("*.pf_fragment"))
+    assert fragments
+    k = PAYLOADS.index("</title><script>alert('xss-title')</script>")
+    found = False
+    for f in fragments:
+        data = json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+        if data["url"] == f"/journeys/j{k}/":
+            found = data["meta"]["title"] == PAYLOADS[k]
+    assert found
+    js = (hostile / "assets" / "journeys" / "search.js").read_text(encoding="utf-8")
+    # the one innerHTML of the dialog is Pagefind's excerpt
+    assert js.count("innerHTML =") == 1 and "p.innerHTML = excerpt;" in js
 
 
 def test_titles_stay_text_in_title_nav_and_headings(sites):
@@ -272,20 +280,6 @@ def test_ordinary_markdown_renders_on_the_site(sites):
     assert "<code>code &lt;b&gt;</code>" in html
     assert '<a href="https://example.org/x" rel="noopener noreferrer">link</a>' in html
     assert "<li>one</li>" in html
-
-
-def test_the_search_entries_of_hostile_maps_read_as_the_html_parser_reads_them(sites):
-    from generator.site.search_steps import MapText, _MapParser, map_text
-
-    _, hostile = sites
-    pages = sorted(hostile.glob("journeys/*/index.html"))
-    assert pages
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        parser = _MapParser()
-        parser.feed(html)
-        parser.close()
-        assert map_text(html) == (MapText(parser.caption, parser.columns) if parser.columns else None), page
 
 
 def test_the_new_fields_carried_the_payloads_onto_the_site(sites):

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import CATALOGUE, EXAMPLE, JOURNEY, run_cli, write_portfolio
 
 ENV = {
@@ -217,17 +216,51 @@ def test_removed_journey_and_catalogue_entry(repo):
 """
 
 
-def test_invalid_portfolio_at_a_revision_is_a_clear_error(repo):
+def test_invalid_new_side_is_still_summarised_then_its_errors_counted_exit_3(repo):
     edit(repo / "journeys/maps/buy.yaml", ("        emotion: 4\n", "        emotoin: 4\n"))
-    git(repo, "commit", "-q", "-am", "Typo")
+    edit(repo / "journeys/catalogue.yaml", ("  phone:\n    name: Phone\n    digital: false\n", ""))
+    git(repo, "commit", "-q", "-am", "Typo, and the phone channel removed")
     result = run_cli("diff", "HEAD~1", "HEAD", cwd=repo)
-    assert result.returncode == 1
-    assert result.stdout == ""
-    assert result.stderr == (
-        f"journeys diff: error: the portfolio at `HEAD` ({short(repo, 'HEAD')}) is invalid (1 error; run journeys "
-        "check there):\n"
-        "journeys/maps/buy.yaml:16:9: error: phases[0].steps[0]: unknown key 'emotoin' [did you mean 'emotion'?]\n"
-    )
+    assert result.returncode == 3
+    # the broken journey is not reported as removed: it is left out, and said so
+    assert result.stdout == f"""\
+## Portfolio changes
+
+From `HEAD~1` ({short(repo, 'HEAD~1')}) to `HEAD` ({short(repo, 'HEAD')}).
+
+1 catalogue change.
+
+### Catalogue
+
+- Channel removed: **Phone** (`phone`)
+
+### Errors
+
+The portfolio at `HEAD` ({short(repo, 'HEAD')}) has **1 error** (1 distinct problem); check it out and run \
+`journeys check` to see them:
+
+- journeys/maps/buy.yaml: 1 error
+
+Left out of this summary:
+
+- Journey `buy`: not compared, it has errors on the new side
+""".replace("\\\n", "")
+    assert result.stderr == (f"journeys diff: error: the portfolio at `HEAD` ({short(repo, 'HEAD')}) is invalid "
+                             "(1 error): the summary leaves out what did not load\n")
+
+
+def test_invalid_old_side_alone_exits_1_with_the_summary(repo):
+    edit(repo / "journeys/catalogue.yaml", ("personas:\n", "personas: [\n"))
+    git(repo, "commit", "-q", "-am", "Broken YAML")
+    edit(repo / "journeys/catalogue.yaml", ("personas: [\n", "personas:\n"))
+    edit(repo / "journeys/maps/buy.yaml", ("title: I buy a thing", "title: I purchase a thing"))
+    result = run_cli("diff", "HEAD", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "Retitled: “I buy a thing” → “I purchase a thing”" in result.stdout
+    # the catalogue could not be read at HEAD: its entries are not reported as added
+    assert "added" not in result.stdout
+    assert "- File journeys/catalogue.yaml: not compared, it cannot be read on the old side" in result.stdout
+    assert "The portfolio at `HEAD`" in result.stdout
 
 
 def test_bad_revision_and_not_a_repository_are_usage_errors(repo, tmp_path_factory):

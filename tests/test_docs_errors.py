@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import CATALOGUE, JOURNEY, ROOT, write_portfolio
+
 from generator.common.codes import Code
 from generator.common.diagnostics import CODES, Diagnostic
 from generator.load.check import check
@@ -22,9 +22,9 @@ DIAGNOSTIC_LINE = re.compile(r"^\S+:\d+:\d+: (error|warning): \S.*$")
 
 def sections() -> dict[str, str]:
     """Each `### \\`code\\`` section's text, up to the next heading."""
-    parts = re.split(r"^(#{2,3} .*)$", DOC, flags=re.M)
+    parts = re.split(r"^(#{2,3} .*)$", DOC, flags=re.MULTILINE)
     out = {}
-    for heading, body in zip(parts[1::2], parts[2::2]):
+    for heading, body in zip(parts[1::2], parts[2::2], strict=True):
         match = re.fullmatch(r"### `([a-z-]+)`", heading)
         if match:
             out[match.group(1)] = body
@@ -39,7 +39,7 @@ def test_every_code_is_documented_and_every_documented_code_exists():
 @pytest.mark.parametrize("code", [c.value for c in Code])
 def test_every_section_has_an_example_and_a_fix(code):
     body = sections()[code]
-    examples = re.findall(r"```text\n(.*?)```", body, flags=re.S)
+    examples = re.findall(r"```text\n(.*?)```", body, flags=re.DOTALL)
     assert examples, f"`{code}` has no ```text example"
     lines = [line for block in examples for line in block.splitlines()]
     assert lines and all(DIAGNOSTIC_LINE.match(line) for line in lines), lines
@@ -94,7 +94,8 @@ WAIT = "  wait:\n    name: Wait\n    kind: duration\n    unit: min\n    directio
        "    target: 5\n    warning: 10\n"
 WITH_WAIT = {"catalogue.yaml": CATALOGUE.replace("metrics:\n", "metrics:\n" + WAIT),
              "maps/buy.yaml": JOURNEY.replace("metrics: [nps]", "metrics: [nps, wait]")}
-BOMB = "a: &a [1]\n" + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+BOMB = "a: &a [1]\n" + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n"
+                               for p, c in zip("abcdefgh", "bcdefghi", strict=True))
 UNOWNED = JOURNEY.replace("metrics: [nps]\n", "").replace("        owner: sales\n        emotion: 4\n",
                                                            "        emotion: 4\n")
 EXTRA_OPPORTUNITY = "opportunities:\n  self-serve:\n    title: Let people help themselves\n    impact: 3\n" \

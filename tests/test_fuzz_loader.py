@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import yaml
+from conftest import EXAMPLE, write_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE, write_portfolio
 from generator.load.check import check
 from generator.load.yaml_source import parse_yaml
 

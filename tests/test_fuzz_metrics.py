@@ -3,15 +3,14 @@ and agree with their definitions."""
 
 from __future__ import annotations
 
+from conftest import write_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_metric_data import JOURNEY_M, METRICS
 
-from conftest import write_portfolio
 from generator.load.check import check
 from generator.metrics.series import ces, csat, nps, score
 from generator.model.entities import MetricKind
-
-from test_metric_data import JOURNEY_M, METRICS
 
 fields = st.sampled_from(["2025-01-01", "2025-02-30", "nps", "csat", "effort", "wait", "buy", "ask", "", "7", "-3",
                           "1e999", "nan", '"', '"a,b"', "x\ny", "\ufeff", " 9 ", "10", "0"])

@@ -11,16 +11,15 @@ from __future__ import annotations
 import copy
 
 import pytest
+from conftest import write_portfolio
+from html_safety import problems, tags
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
-
-from conftest import write_portfolio
-from html_safety import problems, tags
 from test_content_safety import PAGE_TAGS, page_pass
 
-from generator.site import filters
 from generator.load.check import check
+from generator.site import filters
 from generator.site.render import render_site
 
 # fields that hold ids or references, not text

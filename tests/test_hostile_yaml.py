@@ -6,8 +6,8 @@ import os
 import tracemalloc
 
 import pytest
-
 from conftest import JOURNEY, run_cli
+
 from generator.load.check import check
 from generator.load.yaml_source import parse_yaml
 
@@ -66,7 +66,7 @@ def test_merge_keys_and_multiple_documents_are_refused():
 
 
 def test_huge_file_is_refused_with_a_configurable_limit(portfolio, tmp_path):
-    root = portfolio({"maps/buy.yaml": JOURNEY + "# " + "x" * 5000 + "\n"})
+    portfolio({"maps/buy.yaml": JOURNEY + "# " + "x" * 5000 + "\n"})
     result = run_cli("check", "--max-file-size", "4000", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
@@ -161,7 +161,7 @@ def test_tabs_and_non_utf8_bytes_are_errors_with_positions(portfolio, tmp_path):
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert any(l.startswith("journeys/maps/buy.yaml:") and "a tab character where YAML expects spaces" in l
-               for l in lines), lines
-    assert any(l.startswith("journeys/maps/sell.yaml:") and "the byte 0xe9 is not valid UTF-8" in l
-               for l in lines), lines
+    assert any(line.startswith("journeys/maps/buy.yaml:") and "a tab character where YAML expects spaces" in line
+               for line in lines), lines
+    assert any(line.startswith("journeys/maps/sell.yaml:") and "the byte 0xe9 is not valid UTF-8" in line
+               for line in lines), lines

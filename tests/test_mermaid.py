@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CATALOGUE, ROOT, run_cli
 
-from conftest import ROOT, run_cli
 from generator.authoring.mermaid import normalise, parse
 
 FIXTURES = ROOT / "tests" / "fixtures" / "mermaid"
@@ -73,7 +72,8 @@ def project(portfolio, tmp_path):
 def test_import_writes_the_expected_journey_file(project):
     result = run_cli("import", "mermaid", "diagrams/user-journey.mmd", "--department", "support", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "wrote journeys/maps/my-working-day.yaml: 2 phases, 5 steps\n"
+    assert result.stdout == ("wrote journeys/maps/my-working-day.yaml: 2 phases, 5 steps\n"
+                             "uses the existing personas: cat (Cat), me (Me)\n")
     assert (project / "journeys/maps/my-working-day.yaml").read_text(encoding="utf-8") == IMPORTED
 
 
@@ -119,22 +119,109 @@ def test_export_text_keeps_the_description_for_screen_readers(project):
     )
 
 
-def test_import_reports_the_actors_and_department_to_define(portfolio, tmp_path):
+def test_import_adds_the_personas_it_needs_and_leaves_a_valid_portfolio(portfolio, tmp_path):
     portfolio()
+    catalogue = (tmp_path / "journeys/catalogue.yaml").read_text(encoding="utf-8")
     shutil.copy(FIXTURES / "accessibility.mmd", tmp_path / "a.mmd")
+    # two departments: the command cannot guess which one owns the journey, and writes nothing
     result = run_cli("import", "mermaid", "a.mmd", "--id", "day", cwd=tmp_path)
-    assert result.returncode == 0
+    assert result.returncode == 1
+    assert result.stderr == ("journeys import: error: which department owns the journey? [pass --department ID: "
+                             "known: 'sales', 'support']\n")
+    result = run_cli("import", "mermaid", "a.mmd", "--id", "day", "--department", "suport", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "journeys import: error: unknown department 'suport' [did you mean 'support'?]\n"
+    assert not (tmp_path / "journeys/maps/day.yaml").exists()
+    result = run_cli("import", "mermaid", "a.mmd", "--id", "day", "--department", "support", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == (
         "wrote journeys/maps/day.yaml: 2 phases, 5 steps\n"
+        "added 2 personas to journeys/catalogue.yaml: me (Me), cat (Cat)\n"
         "note: accTitle 'My User Journey Diagram' is not kept: the site titles the journey by its title\n"
-        "define these personas in a catalogue file (e.g. journeys/personas.yaml), or run `journeys new persona ID` for each:\n"
-        "personas:\n"
-        "  cat:\n"
-        "    name: Cat\n"
-        "  me:\n"
-        "    name: Me\n"
-        "define department 'unassigned' under `departments:`, or change the journey's owner.department (--department ID)\n"
     )
+    # the personas are added at the end of the persona catalogue, every other line as it was
+    after = (tmp_path / "journeys/catalogue.yaml").read_text(encoding="utf-8")
+    assert after == catalogue.replace("    name: Pat\n", "    name: Pat\n"
+                                      "  me:\n    # added by journeys import mermaid from a.mmd: say who they are\n"
+                                      "    name: Me\n"
+                                      "  cat:\n    # added by journeys import mermaid from a.mmd: say who they are\n"
+                                      "    name: Cat\n")
+    check = run_cli("check", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+    assert check.stdout.splitlines()[-1] == "✓ 2 journeys, 8 steps: 0 errors, 5 warnings"
+
+
+ONE_DEPARTMENT = """\
+# The only department.
+departments:
+  claims:
+    name: Claims
+channels: {}
+"""
+
+RICH = """\
+%% A diagram with emoji, comments, accessibility texts and several actors per task.
+journey
+    accTitle: Claim journey 🌧️
+    accDescr {
+        A storm claim, from the first call
+        to the payment.
+    }
+    title Storm claim 🌊 for Maya
+    section Report 📞 # first contact
+      Call the hotline ☎️: 2: Maya, Agent Sam
+      %% a comment between tasks
+      Send photos 📸: 3: maya, Assessor
+    section Settle
+      Get paid 💷: 5: Maya, Agent Sam, Pat
+"""
+
+
+def test_import_of_emoji_comments_accessibility_and_several_actors_passes_check(portfolio, tmp_path):
+    portfolio({"catalogue.yaml": CATALOGUE_WITHOUT_DEPARTMENTS, "org.yaml": ONE_DEPARTMENT,
+               "people.yaml": "# People.\npersonas:\n  maya:\n    name: Maya, first-time buyer\n"}, base=False)
+    (tmp_path / "storm.mmd").write_text(RICH, encoding="utf-8")
+    result = run_cli("import", "mermaid", "storm.mmd", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # `Maya` and `maya` are the persona maya (its name before the comma), `Pat` the persona pat; the others new,
+    # added to the first file that defines personas; the only department owns the journey
+    assert result.stdout.splitlines()[:3] == [
+        "wrote journeys/maps/storm-claim-for-maya.yaml: 2 phases, 3 steps",
+        "added 2 personas to journeys/catalogue.yaml: agent-sam (Agent Sam), assessor (Assessor)",
+        "uses the existing personas: maya (Maya, first-time buyer), pat (Pat)",
+    ]
+    journey = (tmp_path / "journeys/maps/storm-claim-for-maya.yaml").read_text(encoding="utf-8")
+    assert "title: Storm claim 🌊 for Maya\n" in journey
+    assert "description: A storm claim, from the first call to the payment.\n" in journey
+    assert "  department: claims\n" in journey
+    assert "personas: [maya, agent-sam, assessor, pat]\n" in journey
+    assert "      - id: call-the-hotline\n        name: Call the hotline ☎️\n" in journey
+    check = run_cli("check", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout
+
+
+def test_import_writes_nothing_when_the_portfolio_would_be_invalid(portfolio, tmp_path):
+    portfolio({"maps/broken.yaml": "title: Broken\n"})
+    before = sorted((p.relative_to(tmp_path), p.read_bytes()) for p in tmp_path.rglob("*") if p.is_file())
+    shutil.copy(FIXTURES / "user-journey.mmd", tmp_path / "u.mmd")
+    result = run_cli("import", "mermaid", "u.mmd", "--department", "sales", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-1] == (
+        "✗ not imported, nothing written: the portfolio would have 3 errors [if they are there already, fix them "
+        "first: journeys check]")
+    assert "journeys/maps/broken.yaml:1:1: error: missing required key 'description'" in result.stdout
+    after = sorted((p.relative_to(tmp_path), p.read_bytes()) for p in tmp_path.rglob("*") if p.is_file()
+                   if p.name != "u.mmd")
+    assert after == before
+
+
+CATALOGUE_WITHOUT_DEPARTMENTS = CATALOGUE.replace("""\
+departments:
+  sales:
+    name: Sales
+  support:
+    name: Support
+""", "").replace("    owner: support\n", "    owner: claims\n")
 
 
 def test_export_of_tiny_journey_with_steps_without_emotion(portfolio, tmp_path):
@@ -261,9 +348,9 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from generator.authoring.mermaid import to_journey, to_mermaid  # noqa: E402
+from generator.authoring.yamltext import slugify  # noqa: E402
 from generator.model.entities import Persona  # noqa: E402
 from generator.model.portfolio import Portfolio  # noqa: E402
-from generator.authoring.yamltext import slugify  # noqa: E402
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDÉé0123456789'()&-", min_size=1, max_size=12)
 NAME = st.lists(WORD, min_size=1, max_size=4).map(" ".join).filter(lambda s: slugify(s, "") != "")

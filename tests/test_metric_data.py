@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import CATALOGUE, JOURNEY, run_cli
+
 from generator.load.check import check
-from generator.load.metric_data import SeriesKey
+from generator.model.metric_data import SeriesKey
 
 METRICS = CATALOGUE.replace("""metrics:
   nps:
@@ -101,9 +101,12 @@ def test_bom_crlf_quoted_fields_and_blank_lines_are_accepted(portfolio, tmp_path
 
 
 def test_a_quoted_field_over_two_lines_keeps_later_line_numbers_right(portfolio, tmp_path):
-    assert lines(portfolio, tmp_path, {"data/x.csv": AGG + '2025-01-01,wait,buy,"a\nb",1,\n2025-13-01,wait,buy,,1,\n'}) == [
-        "journeys/data/x.csv:2:21: error: unknown step 'a\\nb' in journey 'buy' [known: 'ask', 'browse', 'pay'; leave the step empty for the whole journey]",
-        "journeys/data/x.csv:4:1: error: '2025-13-01' is not a real date [check the month (01-12) and the day of the month]",
+    csv_text = AGG + '2025-01-01,wait,buy,"a\nb",1,\n2025-13-01,wait,buy,,1,\n'
+    assert lines(portfolio, tmp_path, {"data/x.csv": csv_text}) == [
+        "journeys/data/x.csv:2:21: error: unknown step 'a\\nb' in journey 'buy' [known: 'ask', 'browse', 'pay'; leave "
+        "the step empty for the whole journey]",
+        "journeys/data/x.csv:4:1: error: '2025-13-01' is not a real date [check the month (01-12) and the day of the "
+        "month]",
     ]
 
 
@@ -117,9 +120,11 @@ CASES = [
     ("header-only", {"data/x.csv": AGG},
      ["journeys/data/x.csv:1:1: error: the file has a header but no rows [add data rows, or delete the file]"]),
     ("bad-date-format", {"data/x.csv": AGG + "01/02/2025,wait,buy,,3,\n"},
-     ["journeys/data/x.csv:2:1: error: expected a date as YYYY-MM-DD, got '01/02/2025' [write dates as YYYY-MM-DD, e.g. 2025-03-01]"]),
+     ["journeys/data/x.csv:2:1: error: expected a date as YYYY-MM-DD, got '01/02/2025' [write dates as YYYY-MM-DD, "
+      "e.g. 2025-03-01]"]),
     ("not-a-real-date", {"data/x.csv": AGG + "2025-01-01,wait,buy,,3,\n2025-02-30,wait,buy,,3,\n"},
-     ["journeys/data/x.csv:3:1: error: '2025-02-30' is not a real date [check the month (01-12) and the day of the month]"]),
+     ["journeys/data/x.csv:3:1: error: '2025-02-30' is not a real date [check the month (01-12) and the day of the "
+      "month]"]),
     ("date-far-past", {"data/x.csv": AGG + "2025-01-01,wait,buy,,3,\n0205-01-01,wait,buy,,3,\n"},
      ["journeys/data/x.csv:3:1: error: the date 0205-01-01 is out of range [metric data dates run from 1900-01-01 "
       "to 2100-12-31; check the year]"]),
@@ -127,7 +132,8 @@ CASES = [
      ["journeys/data/x.csv:2:1: error: the date 9999-12-31 is out of range [metric data dates run from 1900-01-01 "
       "to 2100-12-31; check the year]"]),
     ("empty-date", {"data/x.csv": AGG + ",wait,buy,,3,\n"},
-     ["journeys/data/x.csv:2:1: error: expected a date as YYYY-MM-DD, got nothing [write dates as YYYY-MM-DD, e.g. 2025-03-01]"]),
+     ["journeys/data/x.csv:2:1: error: expected a date as YYYY-MM-DD, got nothing [write dates as YYYY-MM-DD, e.g. "
+      "2025-03-01]"]),
     ("non-number", {"data/x.csv": AGG + "2025-01-01,wait,buy,,12 min,\n"},
      ["journeys/data/x.csv:2:22: error: expected a number, got '12 min' [write numbers with a point and no unit or "
       "thousands separator, e.g. 1234.5]"]),
@@ -152,7 +158,8 @@ CASES = [
      ["journeys/data/x.csv:2:24: error: a ces score must be from 1 to 7, got 8 [CES answers run from 1 (very easy) "
       "to 7 (very difficult)]"]),
     ("fractional-score", {"data/x.csv": RAW + "2025-01-01,nps,buy,,9.5\n"},
-     ["journeys/data/x.csv:2:21: error: expected a whole-number score, got '9.5' [survey scores are whole numbers, e.g. 9]"]),
+     ["journeys/data/x.csv:2:21: error: expected a whole-number score, got '9.5' [survey scores are whole numbers, "
+      "e.g. 9]"]),
     ("nan-score", {"data/x.csv": RAW + "2025-01-01,nps,buy,,nan\n"},
      ["journeys/data/x.csv:2:21: error: expected a whole-number score, got 'nan' [leave out responses without a "
       "score; NaN and infinity are not scores]"]),
@@ -165,11 +172,13 @@ CASES = [
      ["journeys/data/x.csv:2:12: error: unknown metric 'wiat' [did you mean 'wait'?; or define it in a catalogue "
       "file under `metrics:`]"]),
     ("unknown-journey", {"data/x.csv": AGG + "2025-01-01,wait,by,,3,\n"},
-     ["journeys/data/x.csv:2:17: error: unknown journey 'by' [did you mean 'buy'?; journey ids are the file names in maps/]"]),
+     ["journeys/data/x.csv:2:17: error: unknown journey 'by' [did you mean 'buy'?; journey ids are the file names in "
+      "maps/]"]),
     ("unknown-step", {"data/x.csv": AGG + "2025-01-01,csat,buy,asks,3,\n"},
      ["journeys/data/x.csv:2:21: error: unknown step 'asks' in journey 'buy' [did you mean 'ask'?; leave the step "
       "empty for the whole journey]"]),
-    ("duplicate-row", {"data/x.csv": AGG + "2025-01-01,wait,buy,,3,\n2025-01-02,wait,buy,,3,\n2025-01-01,wait,buy,,4,\n"},
+    ("duplicate-row",
+     {"data/x.csv": AGG + "2025-01-01,wait,buy,,3,\n2025-01-02,wait,buy,,3,\n2025-01-01,wait,buy,,4,\n"},
      ["journeys/data/x.csv:4:1: error: duplicate row: 2025-01-01, wait, buy (first written at line 2) [keep one row "
       "per date, metric, journey, step and segment]"]),
     ("duplicate-row-across-files", {"data/a.csv": AGG + "2025-01-01,wait,buy,ask,3,\n",
@@ -195,7 +204,8 @@ CASES = [
     ("unknown-column", {"data/x.csv": "date,metric,journey,stpe,value\n2025-01-01,wait,buy,,3\n"},
      ["journeys/data/x.csv:1:21: error: unknown column 'stpe' [did you mean 'step'?]"]),
     ("segment-in-raw", {"data/x.csv": "date,metric,journey,score,segment\n"},
-     ["journeys/data/x.csv:1:27: error: unknown column 'segment' [the columns are date, metric, journey, step, score]"]),
+     ["journeys/data/x.csv:1:27: error: unknown column 'segment' [the columns are date, metric, journey, step, "
+      "score]"]),
     ("missing-column", {"data/x.csv": "date,journey,value\n2025-01-01,buy,3\n"},
      ["journeys/data/x.csv:1:1: error: the header lacks the column 'metric' [the columns are date, metric, journey, "
       "step, value, segment]"]),
@@ -204,7 +214,8 @@ CASES = [
     ("raw-for-a-duration", {"data/x.csv": RAW + "2025-01-01,wait,buy,,3\n"},
      ["journeys/data/x.csv:2:12: error: survey responses need an nps, csat or ces metric; 'wait' is a duration "
       "metric [put its values in an aggregated file (a `value` column)]"]),
-    ("mixed", {"data/a.csv": AGG + "2025-01-01,csat,buy,,80,\n", "data/b.csv": RAW + "2025-01-01,csat,buy,,5\n2025-01-02,csat,buy,,5\n"},
+    ("mixed", {"data/a.csv": AGG + "2025-01-01,csat,buy,,80,\n",
+               "data/b.csv": RAW + "2025-01-01,csat,buy,,5\n2025-01-02,csat,buy,,5\n"},
      ["journeys/data/b.csv:2:1: error: survey responses for metric 'csat', journey 'buy', which already has "
       "aggregated values (first at journeys/data/a.csv:2) [give a series either survey responses or aggregated "
       "values, not both]"]),
@@ -230,8 +241,10 @@ def test_every_csv_error_has_file_line_column_and_exact_message(portfolio, tmp_p
 
 def test_several_errors_in_one_row_are_all_reported(portfolio, tmp_path):
     assert lines(portfolio, tmp_path, {"data/x.csv": RAW + "2025-02-31,nsp,buy,,x\n"}) == [
-        "journeys/data/x.csv:2:1: error: '2025-02-31' is not a real date [check the month (01-12) and the day of the month]",
-        "journeys/data/x.csv:2:12: error: unknown metric 'nsp' [did you mean 'nps'?; or define it in a catalogue file under `metrics:`]",
+        "journeys/data/x.csv:2:1: error: '2025-02-31' is not a real date [check the month (01-12) and the day of the "
+        "month]",
+        "journeys/data/x.csv:2:12: error: unknown metric 'nsp' [did you mean 'nps'?; or define it in a catalogue file "
+        "under `metrics:`]",
         "journeys/data/x.csv:2:21: error: expected a whole-number score, got 'x' [survey scores are whole numbers, "
         "e.g. 9; leave out unanswered responses]",
     ]
@@ -248,7 +261,7 @@ def test_journeys_check_reports_csv_and_yaml_errors_together(portfolio, tmp_path
         "journeys/data/x.csv:2:22: error: expected a number, got 'abc' [write numbers with a point and no unit or "
         "thousands separator, e.g. 1234.5]",
         "journeys/maps/buy.yaml:16:9: error: phases[0].steps[0]: unknown key 'emotoin' [did you mean 'emotion'?]",
-        "✗ 0 journeys, 0 steps: 2 errors, 0 warnings",
+        "✗ 1 journey (1 invalid), 0 steps: 2 errors, 0 warnings",
     ]
 
 

@@ -8,15 +8,16 @@ import csv
 import io
 
 import pytest
+from conftest import write_portfolio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import write_portfolio
-from generator.load import metric_data
-from generator.load.read_portfolio import load_portfolio
-from generator.load.metric_data import _split_rows, load_metric_data
-
 from test_metric_data import JOURNEY_M, METRICS
+
+from generator.common import fork
+from generator.load import metric_data
+from generator.load.metric_csv import split_rows
+from generator.load.metric_data import load_metric_data
+from generator.load.read_portfolio import load_portfolio
 
 SERIES = [("wait", "buy", "", ""), ("wait", "buy", "ask", ""), ("wait", "buy", "", "online"), ("nps", "buy", "", ""),
           ("csat", "buy", "pay", ""), ("effort", "buy", "", ""), ("nope", "buy", "", ""), ("wait", "zzz", "", ""),
@@ -79,13 +80,12 @@ def loaded(tmp_path_factory):
 
 
 def _outcome(portfolio, fast: bool, monkeypatch, parallel: bool = False):
-    monkeypatch.setattr(metric_data, "FAST", fast)
     monkeypatch.setattr(metric_data, "PARALLEL_MIN_FILES", 2 if parallel else 10**9)
     if parallel:
         # other tests of the session may have left threads running, which makes the reader stay in one
         # process; this one only reads files in the worker, so forking here is safe
-        monkeypatch.setattr(metric_data, "_can_fork", lambda files: files >= 2)
-    data, errors = load_metric_data(portfolio, base=portfolio.root)
+        monkeypatch.setattr(metric_data, "_two_processes", lambda files: files >= 2)
+    data, errors = load_metric_data(portfolio, base=portfolio.root, fast=fast)
     return ([d.text() for d in errors], [(k, list(v.items())) for k, v in data.values.items()],
             [(k, list(v.items())) for k, v in data.responses.items()], data.rows, data.files)
 
@@ -127,8 +127,8 @@ def test_files_read_by_two_processes_give_what_one_gives(loaded, monkeypatch, se
                                    "2025-01-04,nps,buy,,8,\n2025-01-06,nps,buy,,8,\n", encoding="utf-8")
     (folder / "b.csv").write_text(second, encoding="utf-8")
     forks = []
-    fork = metric_data._fork
-    monkeypatch.setattr(metric_data, "_fork", lambda *args: forks.append(1) or fork(*args))
+    start = fork.start
+    monkeypatch.setattr(fork, "start", lambda work: forks.append(1) or start(work))
     parallel = _outcome(portfolio, True, monkeypatch, parallel=True)
     assert forks == [1]
     assert parallel == _outcome(portfolio, True, monkeypatch) == _outcome(portfolio, False, monkeypatch)
@@ -137,7 +137,7 @@ def test_files_read_by_two_processes_give_what_one_gives(loaded, monkeypatch, se
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=',"ab \n\r\0\x0b\x1c\u2028\x85', max_size=40))
 def test_plain_splitting_reads_rows_as_the_csv_module(text):
-    rows, lines, failure = _split_rows(text)
+    rows, lines, failure = split_rows(text)
     expected, starts, previous_end = [], [], 0
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:

@@ -4,12 +4,11 @@ needs-attention ranking orders by distance from target."""
 from __future__ import annotations
 
 from conftest import EXAMPLE
-from generator.load.check import check
-from generator.metrics.health import Health
-from generator.charts.metrics_view import compute
-
 from test_metric_data import AGG, JOURNEY_M, files
 
+from generator.charts.metrics_view import compute
+from generator.load.check import check
+from generator.metrics.health import Health
 
 
 def test_every_live_example_journey_with_data_has_a_health_and_charts():

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from test_metric_data import AGG, METRICS, RAW, files
 
-from conftest import CATALOGUE
 from generator.load.check import check
-from generator.metrics.health import Health, Trend, assess, classify, distance, roll_up, metric_status
-from generator.load.metric_data import SeriesKey, period_start
+from generator.metrics.health import Health, Trend, assess, classify, distance, metric_places, metric_status, roll_up
 from generator.metrics.series import Point, Series, build_series, ces, csat, nps, period_label, score, shift
 from generator.model.entities import MetricDefinition, MetricKind
-
-from test_metric_data import AGG, JOURNEY_M, METRICS, RAW, files
+from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, PersonaId, StepId
+from generator.model.metric_data import SeriesKey, period_start
 
 D = dt.date
 
@@ -80,7 +79,8 @@ def test_series_from_raw_rows_with_min_responses(portfolio, tmp_path):
 def test_quarters_and_aggregated_means_and_count_sums(portfolio, tmp_path):
     catalogue = METRICS.replace("  name: Tiny Co\n", "  name: Tiny Co\n  period: quarter\n").replace(
         "  wait:\n    name: Wait\n    kind: duration", "  wait:\n    name: Wait\n    kind: count")
-    rows = "2025-01-15,wait,buy,,4,\n2025-02-15,wait,buy,,6,\n2025-04-01,wait,buy,,1,\n2025-01-15,csat,buy,,70,\n2025-03-15,csat,buy,,80,\n"
+    rows = ("2025-01-15,wait,buy,,4,\n2025-02-15,wait,buy,,6,\n2025-04-01,wait,buy,,1,\n"
+            "2025-01-15,csat,buy,,70,\n2025-03-15,csat,buy,,80,\n")
     root = portfolio({**files({"data/v.csv": AGG + rows}), "catalogue.yaml": catalogue})
     p, report = check(root, base=tmp_path)
     assert report.sorted() == []
@@ -129,7 +129,10 @@ def test_distance_is_in_warning_bands():
     assert distance(2.5, LOWER) == -0.5
 
 
-def _status(points, definition=HIGHER, key=SeriesKey("nps", "j")):
+_KEY = SeriesKey("nps", "j")
+
+
+def _status(points, definition=HIGHER, key=_KEY):
     s = Series(key, definition.kind, "aggregated", tuple(Point(p, v) for p, v in points))
     return metric_status(s, definition, "month")
 
@@ -181,11 +184,21 @@ def test_assess_rolls_up_steps_journeys_departments_and_personas(portfolio, tmp_
     p, report = check(root, base=tmp_path)
     assert report.sorted() == []
     index = assess(p, build_series(p, p.metric_data))
-    assert index.steps[("buy", "ask")].health is Health.off_target
-    assert index.steps[("buy", "browse")].health is Health.no_data
-    assert index.journeys["buy"].health is Health.off_target
-    assert index.departments["support"].health is Health.off_target  # owns step 'ask'
-    assert index.departments["sales"].health is Health.on_target  # owns the journey: its whole-journey metric
-    assert index.personas["pat"].health is Health.off_target
-    assert [(m.key.metric, m.key.step, m.distance) for m in index.attention()] == [("wait", "ask", 1.4), ("csat", "ask", 0.8)]
+    assert index.steps[StepId(JourneyId("buy"), "ask")].health is Health.off_target
+    assert index.steps[StepId(JourneyId("buy"), "browse")].health is Health.no_data
+    assert index.journeys[JourneyId("buy")].health is Health.off_target
+    assert index.departments[DepartmentId("support")].health is Health.off_target  # owns step 'ask'
+    assert index.departments[DepartmentId("sales")].health is Health.on_target  # owns the journey's own metric
+    assert index.personas[PersonaId("pat")].health is Health.off_target
+    assert all(type(k) is StepId for k in index.steps)  # never a string or tuple key
+    attention = [(m.key.metric, m.key.step, m.distance) for m in index.attention()]
+    assert attention == [("wait", "ask", 1.4), ("csat", "ask", 0.8)]
     assert SeriesKey("wait", "buy", "", "online") not in index.metrics
+    # each metric rolled up where it is measured: across the portfolio and in the journey (whole + steps)
+    places = metric_places(index)
+    assert {place: group.health for place, group in places.items()} == {
+        MetricAt(MetricId("csat")): Health.at_risk,
+        MetricAt(MetricId("wait")): Health.off_target,  # worst of the journey's 4 (on target) and the step's 12
+        MetricAt(MetricId("csat"), JourneyId("buy")): Health.at_risk,
+        MetricAt(MetricId("wait"), JourneyId("buy")): Health.off_target,
+    }

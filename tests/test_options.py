@@ -16,7 +16,8 @@ from generator.options import Options, add_flags, from_mapping, options_markdown
 
 def test_docs_list_every_option_as_declared():
     page = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
-    table = page.split("<!-- options: generated from generator/options.py; tests/test_options.py keeps it in step -->\n")[1]
+    marker = "<!-- options: generated from generator/options.py; tests/test_options.py keeps it in step -->\n"
+    table = page.split(marker)[1]
     assert table.split("<!-- /options -->")[0] == options_markdown()
     for f in dataclasses.fields(Options):
         assert f"| `{f.name}` |" in table
@@ -60,7 +61,8 @@ def test_a_flag_wins_over_the_environment_which_wins_over_mkdocs_yml():
 def test_a_bad_option_in_mkdocs_yml_is_a_clear_error_for_the_commands(tmp_path):
     project = make_project(tmp_path / "p")
     yml = project / "mkdocs.yml"
-    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      strict: yes please\n"),
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n",
+                                                           "  - journeys:\n      strict: yes please\n"),
                    encoding="utf-8")
     result = run_cli("generate", "out", cwd=project)
     assert result.returncode == 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from example_outputs import ROOT, outputs, versions
 
 RECORDED = json.loads((ROOT / "tests" / "golden" / "example-outputs.json").read_text(encoding="utf-8"))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT, run_cli
 from pydantic import BaseModel, Field
 
-from conftest import ROOT, run_cli
 from generator.model import reference
 from generator.model.entities import COLLECTIONS, Catalogue, Journey, Step
 
 
 def test_shipped_reference_is_the_generated_one():
     shipped = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
-    assert shipped == reference.reference_markdown(), "docs/reference.md is stale: run `journeys reference > docs/reference.md`"
+    assert shipped == reference.reference_markdown(), \
+        "docs/reference.md is stale: run `journeys reference > docs/reference.md`"
 
 
 def test_cli_prints_the_reference(tmp_path):

@@ -99,6 +99,22 @@ def test_a_mark_names_a_known_kind_and_only_steps_name_their_journey():
 
     assert [(str(f), f.kind) for f in reference_fields(Holder)] == [
         ("a", "personas"), ("b[]", "metrics"), ("c{}[]", "insights")]
+    with pytest.raises(TypeError, match=r"Holder.c: a mark must be on an id or a list of ids"):
+        references_of("x", "y", Holder())
+
+    class Inner(BaseModel):
+        x: Annotated[Id, Ref("channels")]
+
+    class Flat(BaseModel):
+        a: Annotated[Id, Ref("personas")] | None = None
+        b: list[Annotated[Id, Ref("metrics")]] | None = None
+        by_id: dict[str, Inner] = {}
+
+    found = references_of("x", "y", Flat(a="p", b=["m", "n"], by_id={"k": {"x": "web"}}))
+    assert [(r.path, str(r.field), r.kind, r.target) for r in found] == [
+        (("a",), "a", "personas", "p"), (("b", 0), "b[]", "metrics", "m"), (("b", 1), "b[]", "metrics", "n"),
+        (("by_id", "k", "x"), "by_id{}.x", "channels", "web")]
+    assert references_of("x", "y", Flat()) == []
 
 
 def test_references_of_one_journey_with_list_indexes_and_step_targets():
@@ -155,12 +171,10 @@ def test_an_unresolved_reference_is_found_and_a_step_needs_its_journey(portfolio
     loaded, _ = check(root)
     refs = list(iter_references(loaded))
     assert refs and all(resolves(loaded, r) for r in refs)
-    broken = [r for r in refs if r.kind != "steps"][0]
-    from dataclasses import replace
-
-    assert not resolves(loaded, replace(broken, target="nowhere"))
-    step = replace(broken, kind="steps", target=loaded.journeys["buy"].steps()[0].id, journey="buy")
-    assert resolves(loaded, step) and not resolves(loaded, replace(step, journey="elsewhere"))
+    broken = next(r for r in refs if r.kind != "steps")
+    assert not resolves(loaded, broken._replace(target="nowhere"))
+    step = broken._replace(kind="steps", target=loaded.journeys["buy"].steps()[0].id, journey="buy")
+    assert resolves(loaded, step) and not resolves(loaded, step._replace(journey="elsewhere"))
 
 
 def test_the_reference_page_lists_every_mark():
@@ -171,6 +185,6 @@ def test_the_reference_page_lists_every_mark():
     rows = [line for line in table.splitlines() if line.startswith("| [")]
     expected = [(m, f) for m in model_classes() for f in reference_fields(m) if f.model is m]
     assert len(rows) == len(expected) == sum(len(v) for v in MARKED.values())
-    for row, (model, f) in zip(rows, expected):
+    for row, (model, f) in zip(rows, expected, strict=True):
         assert row.startswith(f"| [{model.__name__}](#{_anchor(model)}) | `{f}` | ")
     assert "| [StepRef](#stepref) | `step` | a step of the journey named by `journey` |" in rows

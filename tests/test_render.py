@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
-from generator.site import filters
+
 from generator.load.check import check
-from generator.site.render import Chart, Extras, render_site, score, url_of
+from generator.metrics.health import Health, Trend
+from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, StepId
+from generator.site import filters
+from generator.site.render import Extras, PageChart, render_site, score, url_of
+from generator.site.standing import Badge, Standings
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("JOURNEYS_UPDATE_GOLDEN") == "1"
@@ -64,13 +66,24 @@ def test_escaping_reaches_the_pages():
 def test_health_badges_default_to_no_data_and_take_extras():
     plain = golden_site("buy").pages["journeys/buy/index.md"].content
     assert 'jm-health--no-data' in plain and "jm-health--off-target" not in plain
-    extras = Extras(health={"journey:buy": "off-target", "step:buy/ask": "at-risk", "department:sales": "on-target"},
-                    charts={"buy": [Chart("assets/charts/buy-nps.svg", "NPS by month", "NPS")]},
+    standings = Standings(journeys={JourneyId("buy"): Badge(Health.off_target, Trend.worse)},
+                          steps={StepId(JourneyId("buy"), "ask"): Badge(Health.at_risk)},
+                          departments={DepartmentId("sales"): Badge(Health.on_target, Trend.unknown)},
+                          metrics={MetricAt(MetricId("nps"), JourneyId("buy")): Badge(Health.on_target, Trend.steady)},
+                          latest={MetricAt(MetricId("nps"), JourneyId("buy")): "42 (2026-10)"})
+    extras = Extras(standings=standings,
+                    charts={"buy": [PageChart("assets/charts/buy-nps.svg", "NPS by month", "NPS")]},
                     assets={"assets/charts/buy-nps.svg": b"<svg/>"})
     site = golden_site("buy", extras=extras)
     page = site.pages["journeys/buy/index.md"].content
-    assert 'jm-health--off-target" title="Metric health: off target">off target</span>' in page
+    # a roll-up's trend is of its health: no arrow, which would read as a value going down
+    assert ('jm-health--off-target" title="Metric health: off target">off target</span> <span class="jm-trend '
+            'jm-trend--worse" title="health worse than in the previous period">worse</span>' in page)
     assert 'jm-health--at-risk' in page
+    assert ('| [NPS](../../metric-catalogue.md#metric-nps) | 42 (2026-10) | 30 (higher is better) | '
+            '<span class="jm-badge jm-health jm-health--on-target" title="Metric health: on target">on target</span> '
+            '<span class="jm-trend jm-trend--steady" title="steady since the previous period">'
+            '<span aria-hidden="true">→</span> steady</span> |' in page)
     assert "![NPS by month](../../assets/charts/buy-nps.svg)" in page
     assert site.assets["assets/charts/buy-nps.svg"] == b"<svg/>"
     assert "jm-health--on-target" in site.pages["departments/sales.md"].content
@@ -86,7 +99,8 @@ def test_theme_templates_override_the_defaults(tmp_path):
 
 def test_nav_follows_the_journey_hierarchy(portfolio):
     root = portfolio({
-        "maps/life.yaml": "title: My life\ndescription: All of it.\nlevel: macro\nowner: {person: A, department: sales}\n"
+        "maps/life.yaml": "title: My life\ndescription: All of it.\nlevel: macro\n"
+                          "owner: {person: A, department: sales}\n"
                           "phases:\n  - id: p\n    name: P\n    steps:\n      - {id: buy, name: Buy, owner: sales}\n"
                           "      - {id: use, name: Use, owner: sales}\n",
         "maps/use.yaml": "title: I use it\ndescription: Using.\nparent: {journey: life, step: use}\n"
@@ -139,7 +153,7 @@ def test_generate_writes_only_changed_files_and_deletes_stale_ones(tmp_path):
     total = int(first.stdout.split("✓ generated ")[1].split()[0])
     assert f"{total} written, 0 unchanged, 0 deleted" in first.stdout
     page = out / "journeys" / "buy" / "index.md"
-    assert page.read_text(encoding="utf-8").startswith("---\ntitle: \"I buy a thing\"\nhide:\n  - toc\nsearch:\n  boost: 2\n")
+    assert page.read_text(encoding="utf-8").startswith("---\ntitle: \"I buy a thing\"\nhide:\n  - toc\n")
     assert (out / "api" / "portfolio.json").is_file()
     stamp = (out / "personas" / "pat.md").stat().st_mtime_ns
     second = run_cli("generate", "out", cwd=tmp_path)

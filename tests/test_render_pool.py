@@ -1,4 +1,4 @@
-"""Rendering on two cores (generator/render_pool.py): the same pages, byte for byte, as on one."""
+"""Rendering on two cores (generator/site/render_pool.py): the same pages, byte for byte, as on one."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from generator.site.render import render_site
 render_pool.PARALLEL_FROM = int(sys.argv[2])
 assert render_pool.can_fork() == (sys.argv[3] == "yes")
 portfolio, _ = check(sys.argv[1])
-pages = render_site(portfolio).pages
-print(json.dumps({"child": render_pool.rendered_by_child,
+site = render_site(portfolio)
+pages = site.pages
+print(json.dumps({"child": site.rendered_by_child,
                   "pages": {path: hashlib.sha256(page.content.encode()).hexdigest() for path, page in pages.items()}}))
 """
 

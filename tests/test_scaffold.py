@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import EXAMPLE, run_cli
+
 from generator.authoring.scaffold import KINDS
 
 EXPECTED_FILE = {
@@ -119,10 +119,12 @@ def test_existing_ids_are_refused(example):
     before = _files(example)
     result = run_cli("new", "persona", "first-time-buyer", cwd=example)
     assert result.returncode == 1
-    assert result.stderr == "journeys new: error: persona 'first-time-buyer' already exists (journeys/personas.yaml:3)\n"
+    assert result.stderr == ("journeys new: error: persona 'first-time-buyer' already exists "
+                             "(journeys/personas.yaml:3)\n")
     result = run_cli("new", "journey", "make-a-claim", cwd=example)
     assert result.returncode == 1
-    assert result.stderr == "journeys new: error: journey 'make-a-claim' already exists (journeys/maps/make-a-claim.yaml)\n"
+    assert result.stderr == ("journeys new: error: journey 'make-a-claim' already exists "
+                             "(journeys/maps/make-a-claim.yaml)\n")
     assert _files(example) == before
 
 

@@ -6,6 +6,7 @@ import html
 import json
 import re
 from html import unescape as html_unescape
+from pathlib import Path
 
 from conftest import ROOT, run_cli
 from site_helpers import broken_links, make_project, parse, run_mkdocs, tree_digest
@@ -67,33 +68,94 @@ def test_macro_journey_is_a_nav_section_with_its_micro_journeys(example_site, ex
     assert "Journey landscape" in home and "no data" in home
 
 
-def test_search_finds_a_journey_by_step_pain_point_and_touchpoint(example_site, example):
-    index = json.loads((example_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+def test_journey_pages_give_the_search_index_their_steps_and_facets(example_site, example):
+    page = (example_site / "journeys" / "make-a-claim" / "index.html").read_text(encoding="utf-8")
     j = example.journeys["make-a-claim"]
-    entries = [d for d in index["docs"] if d["location"].startswith("journeys/make-a-claim/")]
-    assert entries and entries[0]["title"] == j.title and entries[0].get("boost") == 2
-    # the map is one search entry per step: its name as the title, its column as the text, its anchor
-    by_location = {d["location"]: d for d in entries}
-    assert by_location["journeys/make-a-claim/#journey-map"]["text"].startswith("Journey map of")
+    assert page.count("data-pagefind-body") == 1 and 'data-pagefind-meta="kind:journey"' in page
+    # the map (row by row) is not indexed; each step is, as a hidden heading and its column's text
+    scroll = re.search(r'<div [^>]*class="jm-scroll"[^>]*>', page)
+    assert scroll and 'data-pagefind-ignore="index"' in scroll.group(0)
+    extra = page[page.index('<div class="jm-search-extra" hidden>'):]
     for step in j.steps():
-        entry = by_location[f"journeys/make-a-claim/#step-{step.id}"]
-        assert entry["title"] == html.escape(step.name, quote=False)
-        assert entry["boost"] == 2 and entry["tags"] == j.tags
+        m = re.search(rf'<h3 id="search-step-{step.id}">(.*?)</h3><p>(.*?)</p>', extra)
+        assert m and html_unescape(m.group(1)) == step.name, step.id
+        text = html_unescape(m.group(2))
         for pain in step.pain_points:
-            assert "Pain points: " in entry["text"] and html.escape(pain.text.split()[0], quote=False) in entry["text"]
+            assert pain.text in text
         for tp in step.touchpoints:
-            assert html.escape(tp.name, quote=False) in entry["text"]
-    with_pain = next(s for s in j.steps() if s.pain_points)
-    assert with_pain.pain_points[0].text[:40] in by_location[f"journeys/make-a-claim/#step-{with_pain.id}"]["text"]
+            assert tp.name in text
+        for system in step.systems:
+            assert system in text
+    for name, value in [("kind", "journey"), ("kind", "step"), ("department", "Claims"),
+                        ("persona", example.personas[j.personas[0]].name)]:
+        assert f'data-pagefind-filter="{name}:{html.escape(value)}"' in extra, (name, value)
+    assert re.search(r'data-pagefind-filter="health:(on target|at risk|off target|no data)"', extra)
     # verbatims and custom lanes are searched like built-in lanes
-    chase = by_location["journeys/make-a-claim/#step-chase-the-claim-for-an-update"]["text"]
-    assert "Verbatims: Nobody rang me for nine days." in chase
-    assert "I don't mind waiting. I mind not knowing. — Margaret, retired homeowner" in html.unescape(chase)
-    assert "Regulation: Consumer Duty: keep the customer informed" in chase
-    # the steps follow the map section, in map order
-    locations = [d["location"] for d in entries]
-    start = locations.index("journeys/make-a-claim/#journey-map")
-    assert locations[start + 1:start + 1 + len(j.steps())] == [f"journeys/make-a-claim/#step-{s.id}" for s in j.steps()]
+    chase = re.search(r'<h3 id="search-step-chase-the-claim-for-an-update">.*?</h3><p>(.*?)</p>', extra)
+    assert chase
+    chase_text = html_unescape(chase.group(1))
+    assert "Nobody rang me for nine days." in chase_text
+    assert "I don't mind waiting. I mind not knowing." in chase_text
+    assert "Consumer Duty: keep the customer informed" in chase_text
+    # the glossary's synonyms of the terms the journey uses ("loss adjuster")
+    assert "assessor" in extra and "claims assessor" in extra
+
+
+def test_search_indexes_generated_pages_only(example_site):
+    bundle = example_site / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+    assert not list(bundle.glob("pagefind-ui*")) and not list(bundle.glob("pagefind-component-ui*"))
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en"]  # stemming: the pages' lang
+    # the guide (docs/) and the format reference have no data-pagefind-body: Pagefind skips them
+    for guide in ("site", "performance", "reference"):
+        assert "data-pagefind-body" not in (example_site / guide / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in (example_site / "personas" / "busy-family" / "index.html").read_text("utf-8")
+    assert 'data-pagefind-weight="0.5"' in (example_site / "journeys" / "index.html").read_text("utf-8")
+    # the header's search dialog is Pagefind's, not Material's (no search worker, no index to download)
+    home = (example_site / "index.html").read_text(encoding="utf-8")
+    assert "data-jm-search" in home and 'data-md-component="search"' not in home
+    assert not (example_site / "search" / "search_index.json").exists()
+    assert (example_site / "assets" / "journeys" / "search.js").is_file()
+
+
+def test_search_false_builds_without_search(tmp_path):
+    project = make_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - journeys\n", "  - journeys:\n      search: false\n"), encoding="utf-8")
+    result = run_cli("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    assert not (site / "pagefind").exists() and not (site / "assets" / "journeys" / "search.js").exists()
+    page = (site / "journeys" / "buy" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in page and "data-jm-search" not in page and "md-search" not in page
+
+
+def test_a_pagefind_failure_stops_the_build_and_keeps_the_old_site(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert run_cli("build", cwd=project).returncode == 0
+    before = tree_digest(project / "site")
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: could not read the site' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    result = run_cli("build", cwd=project, env={"PAGEFIND_BINARY_PATH": str(broken)})
+    assert result.returncode == 1
+    out = result.stdout + result.stderr
+    assert "journeys: the site search could not be built: Pagefind failed (exit 3)" in out
+    assert "Error: could not read the site" in out and "search: false" in out
+    assert "Traceback" not in out
+    assert "was left as it was" in out and tree_digest(project / "site") == before
+
+
+def test_material_search_plugin_alongside_is_refused(tmp_path):
+    project = make_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - tags\n", "  - search\n  - tags\n"),
+                      encoding="utf-8")
+    result = run_mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 1
+    assert "remove `search` (Material's search) from `plugins:`" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_portfolio_json(example_site, example):
@@ -126,18 +188,22 @@ def test_two_builds_are_byte_identical(example_site, tmp_path):
 
 
 def test_invalid_portfolio_stops_mkdocs_build_with_file_line(tmp_path):
-    project = make_project(tmp_path / "p", {"maps/buy.yaml": (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml")
-                                           .read_text(encoding="utf-8").replace("emotion: 4", "emotoin: 4")})
+    buy = (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml").read_text(encoding="utf-8")
+    project = make_project(tmp_path / "p", {"maps/buy.yaml": buy.replace("emotion: 4", "emotoin: 4")})
     result = run_mkdocs("build", cwd=project)
     out = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "journeys/maps/buy.yaml:17:9: error: phases[0].steps[0]: unknown key 'emotoin' [did you mean 'emotion'?]" in out
+    assert ("journeys/maps/buy.yaml:17:9: error: phases[0].steps[0]: unknown key 'emotoin' "
+            "[did you mean 'emotion'?]") in out
     assert "Traceback" not in out
     assert not (project / "site").exists()
 
 
 def test_failed_build_leaves_the_old_site_intact(tmp_path):
     project = make_project(tmp_path / "p")
+    yml = project / "mkdocs.yml"  # the project's own pages in the site, so that a broken one fails the build
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      guide: section\n"),
+                   encoding="utf-8")
     assert run_cli("build", cwd=project).returncode == 0
     before = tree_digest(project / "site")
     (project / "docs" / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n", encoding="utf-8")
@@ -163,7 +229,8 @@ def test_build_usage_errors(tmp_path):
 
 
 def test_user_text_cannot_inject_html(tmp_path):
-    evil = {"maps/buy.yaml": (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml").read_text(encoding="utf-8")
+    buy = (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml").read_text(encoding="utf-8")
+    evil = {"maps/buy.yaml": buy
             .replace("title: I buy a thing", "title: 'I buy x</title><script>alert(3)</script>'")
             .replace("name: Browse the shop", "name: 'Browse <script>alert(1)</script> {{ x }}'")
             .replace("does: ", "does: '<img src=x onerror=alert(1)> {: onclick=\"alert(2)\" }' #")}
@@ -200,7 +267,52 @@ def test_serve_watches_the_portfolio_and_templates(tmp_path):
 
     server = config.plugins["journeys"].on_serve(Server(), config=config, builder=None)
     assert server.watched == [str((project / "journeys").resolve()), str(project / "theme" / "journeys")]
-    assert config.nav[0] == {"Home": "index.md"} and config.nav[-1] == {"User guide": ["guide.md"]}
+    assert config.nav[0] == {"Home": "index.md"} and "User guide" not in str(config.nav)  # `guide: off`
+
+
+def _with_guide(project: Path, mode: str) -> None:
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n", f"  - journeys:\n      guide: {mode}\n"),
+                   encoding="utf-8")
+    (project / "docs" / "guide").mkdir()
+    (project / "docs" / "guide.md").unlink()
+    (project / "docs" / "guide" / "other.md").write_text("# Other\n\nSee the [journeys](../journeys/index.md).\n",
+                                                         encoding="utf-8")
+    (project / "docs" / "guide" / "index.md").write_text("# Our guide\n\nRead the [other page](other.md).\n",
+                                                         encoding="utf-8")
+
+
+def test_the_projects_own_pages_are_out_of_the_staff_site_by_default(tmp_path):
+    project = make_project(tmp_path / "p")
+    result = run_mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / "guide" / "index.html").exists()
+    assert (site / "journeys" / "index.html").is_file()
+
+
+def test_guide_link_builds_the_guide_outside_the_navigation_and_search(tmp_path):
+    project = make_project(tmp_path / "p")
+    _with_guide(project, "link")
+    result = run_mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="guide/"' in home  # one nav entry: the guide's index
+    assert "guide/other/" not in home  # the other pages are reached from it, not from the navigation
+    assert (site / "guide" / "index.html").is_file() and (site / "guide" / "other" / "index.html").is_file()
+    # out of the staff's search: Pagefind indexes only what the plugin marks, the portfolio's pages
+    assert "data-pagefind-body" in (site / "journeys" / "buy" / "index.html").read_text(encoding="utf-8")
+    for page in ("guide/index.html", "guide/other/index.html"):
+        assert "data-pagefind-body" not in (site / page).read_text(encoding="utf-8")
+
+
+def test_guide_section_lists_every_page_in_the_navigation(tmp_path):
+    project = make_project(tmp_path / "p")
+    _with_guide(project, "section")
+    result = run_mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert 'href="guide/other/"' in (project / "site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_docs_page_in_the_way_of_a_generated_one_is_an_error(tmp_path):
@@ -243,6 +355,9 @@ def test_comparison_page_shows_both_curves_and_the_step_matches(example_site, ex
         ("chase-the-claim-for-an-update", "chase-the-claim-for-an-update", "id"),
     ]
     assert "4 steps in both, 6 added, 5 removed." in text
+    # searched as an overview page (the journeys' own pages carry the steps): indexed, at half weight
+    assert text.count("data-pagefind-body") == 1 and 'data-pagefind-weight="0.5"' in text
+    assert 'data-pagefind-filter="kind:overview"' in text
     rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>"
                       r"\s*<td[^>]*>(.*?)</td>\s*</tr>", text[text.index('id="step-by-step"'):], re.S)
     chase = next(r for r in rows if "Chase my claim for an update" in r[0])
@@ -281,3 +396,77 @@ def test_each_journey_offers_its_spreadsheets(example_site, example):
         assert (example_site / "journeys" / jid / f"{jid}.csv").read_bytes().startswith("\ufeffPhase id,".encode())
     book = openpyxl.load_workbook(example_site / "journeys/make-a-claim/make-a-claim.xlsx")
     assert book.sheetnames == ["Map", "Journey"] and book["Map"].max_row == 1 + len(example.journeys["make-a-claim"].steps())
+
+
+def test_the_guide_index_links_every_page_of_the_guide():
+    docs = ROOT / "docs"
+    index = (docs / "guide" / "index.md").read_text(encoding="utf-8")
+    linked = {(docs / "guide" / target).resolve() for target in re.findall(r"\]\(([^)#]+\.md)\)", index)}
+    pages = {p.resolve() for p in docs.rglob("*.md")} - {(docs / "guide" / "index.md").resolve(),
+                                                        (docs / "reference.md").resolve()}
+    assert sorted(p.relative_to(docs).as_posix() for p in pages - linked) == []
+
+
+def test_mkdocs_serve_reindexes_after_each_rebuild(tmp_path):
+    """`mkdocs serve`: the search index is served, and after an edit of the portfolio the rebuilt site is
+    indexed again (a new index, not the previous build's)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from urllib.error import URLError
+    from urllib.request import urlopen
+
+    project = make_project(tmp_path / "p")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}/tiny/"
+
+    def words() -> str | None:
+        """The step anchors of the served journey page, or None while there is no index."""
+        try:
+            entry = json.loads(urlopen(base + "pagefind/pagefind-entry.json", timeout=5).read())
+            assert entry["languages"]["en"]["page_count"] >= 5
+            page = urlopen(base + "journeys/buy/", timeout=5).read().decode("utf-8")
+        except (URLError, OSError, ValueError):
+            return None
+        ids = re.findall(r'id="search-step-([^"]+)"', page)
+        return " ".join(ids)
+
+    def wait(predicate, what: str, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if proc.poll() is not None:
+                raise AssertionError(f"mkdocs serve exited: {proc.stderr.read()[-2000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            time.sleep(0.5)
+
+    try:
+        wait(lambda: (words() or "").split() == ["browse", "ask", "pay"], "the first index")
+        first = json.loads(urlopen(base + "pagefind/pagefind-entry.json", timeout=5).read())["languages"]["en"]["hash"]
+        urlopen(base + f"pagefind/pagefind.{first}.pf_meta", timeout=5).read()
+        journey = project / "journeys" / "maps" / "buy.yaml"
+        text = journey.read_text(encoding="utf-8")
+        journey.write_text(text.replace("      - id: pay\n        name: Pay\n", "      - id: checkout\n        name: Check out\n"),
+                           encoding="utf-8")
+        wait(lambda: (words() or "").split() == ["browse", "ask", "checkout"], "the rebuilt page")
+        # the index answering now is a new one (its metadata file, named by its hash, changed) and is served
+        def reindexed() -> bool:
+            try:
+                now = json.loads(urlopen(base + "pagefind/pagefind-entry.json", timeout=5).read())
+                meta = now["languages"]["en"]["hash"]
+                urlopen(base + f"pagefind/pagefind.{meta}.pf_meta", timeout=5).read()
+            except (URLError, OSError, ValueError, KeyError):
+                return False
+            return meta != first
+        wait(reindexed, "the rebuilt index")
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)

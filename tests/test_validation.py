@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from conftest import CATALOGUE, JOURNEY
+
 from generator.load.check import check
 
 
@@ -196,7 +196,8 @@ def test_empty_file(portfolio):
 
 
 def test_bad_date(portfolio):
-    text = CATALOGUE.replace("statement: People wait too long.", "statement: People wait too long.\n    date: 2024-13-01")
+    text = CATALOGUE.replace("statement: People wait too long.",
+                             "statement: People wait too long.\n    date: 2024-13-01")
     assert errors(portfolio({"catalogue.yaml": text})) == [
         "journeys/catalogue.yaml:27:11: error: insights.slow.date: expected a valid date or datetime, month value "
         "is outside expected range of 1-12, got '2024-13-01' [write the date as YYYY-MM-DD]"
@@ -212,7 +213,8 @@ def test_metric_warning_on_the_wrong_side_of_target(portfolio):
 
 
 def test_governance_warnings(portfolio):
-    text = JOURNEY.replace("metrics: [nps]\n", "").replace("        owner: sales\n        emotion: 4\n", "        emotion: 4\n")
+    text = JOURNEY.replace("metrics: [nps]\n", "").replace("        owner: sales\n        emotion: 4\n",
+                                                            "        emotion: 4\n")
     text = text.replace("            department: sales\n", "")
     assert errors(portfolio({"maps/buy.yaml": text})) == [
         "journeys/maps/buy.yaml:3:12: warning: lifecycle: live journey 'buy' has no metric "
@@ -225,11 +227,13 @@ def test_governance_warnings(portfolio):
 @pytest.mark.parametrize("text", ["- a list\n", "just text\n", "42\n"])
 def test_a_journey_file_that_is_not_a_mapping(portfolio, text):
     [line] = [e for e in errors(portfolio({"maps/buy.yaml": text})) if "error" in e]
-    assert line.startswith("journeys/maps/buy.yaml:1:1: error: expected a journey mapping (title, description, phases...)")
+    assert line.startswith("journeys/maps/buy.yaml:1:1: error: expected a journey mapping (title, description, "
+                           "phases...)")
 
 
 def test_step_personas_must_exist(portfolio):
-    root = portfolio({"maps/buy.yaml": JOURNEY.replace("        emotion: 4\n", "        emotion: 4\n        personas: [pat, patt]\n")})
+    root = portfolio({"maps/buy.yaml": JOURNEY.replace("        emotion: 4\n",
+                                                       "        emotion: 4\n        personas: [pat, patt]\n")})
     assert errors(root) == [
         "journeys/maps/buy.yaml:17:25: error: phases[0].steps[0].personas[1]: unknown persona 'patt' "
         "[did you mean 'pat'?; or define it in a catalogue file under `personas:`]"
@@ -237,7 +241,8 @@ def test_step_personas_must_exist(portfolio):
 
 
 def test_schema_errors_and_reference_errors_of_one_file_come_together(portfolio):
-    text = JOURNEY.replace("lifecycle: live", "lifecycle: lvie").replace("department: sales\npersonas", "department: sale\npersonas")
+    text = JOURNEY.replace("lifecycle: live", "lifecycle: lvie").replace("department: sales\npersonas",
+                                                                         "department: sale\npersonas")
     assert errors(portfolio({"maps/buy.yaml": text})) == [
         "journeys/maps/buy.yaml:3:12: error: lifecycle: expected one of 'draft', 'live', 'retired', got 'lvie' "
         "[did you mean 'live'?]",

@@ -63,7 +63,9 @@ def rng_for(*parts: str) -> random.Random:
 def level(definition, bands: float) -> float:
     """The metric value `bands` warning bands short of target."""
     band = abs(definition.target - definition.warning) or 1.0
-    return definition.target - bands * band if definition.direction is Direction.higher else definition.target + bands * band
+    if definition.direction is Direction.higher:
+        return definition.target - bands * band
+    return definition.target + bands * band
 
 
 def path(rng: random.Random, key: tuple[str, str, str], definition, n: int) -> list[float]:
@@ -120,7 +122,7 @@ def main(argv: list[str]) -> int:
         values = path(rng, key, definition, len(periods))
         if definition.kind in SURVEY and mid not in AGENCY:
             small = mid == "onboarding-enps" or rng.random() < 0.2  # some series often have too few answers
-            for month, value in zip(periods, values):
+            for month, value in zip(periods, values, strict=True):
                 count = rng.randint(18, 42) if small else rng.randint(32, 60)
                 days = (dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1) - month).days
                 for answer in answers(rng, definition.kind, value, count):
@@ -130,11 +132,11 @@ def main(argv: list[str]) -> int:
         low, high = {MetricKind.nps: (-100, 100), MetricKind.csat: (0, 100), MetricKind.rate: (0, 100),
                      MetricKind.ces: (1, 7)}.get(definition.kind, (0, math.inf))
         waves = [m for m in periods if m.month in (3, 9)] if mid in AGENCY else periods
-        for month, value in zip(periods, values):
+        for month, value in zip(periods, values, strict=True):
             if month not in waves:
                 continue
-            rows = [("", value)] + [(seg, value + rng.uniform(-6, 6) * (abs(definition.target - definition.warning) / 10))
-                                    for seg in SEGMENTS.get(mid, ())]
+            spread = abs(definition.target - definition.warning) / 10
+            rows = [("", value)] + [(seg, value + rng.uniform(-6, 6) * spread) for seg in SEGMENTS.get(mid, ())]
             for segment, v in rows:
                 v = clamp(v, low, high)
                 text = str(int(round(v))) if definition.kind is MetricKind.count else f"{v:.1f}"

@@ -1,5 +1,6 @@
 """Screenshots of the example site for the README: laptop (1366x900) and phone (390x844) views of the home
-page, a journey page, a department page and the backlog, written to docs/screenshots/.
+page, a journey page (its map, and the map's overview), a department page and the backlog, written to
+docs/screenshots/.
 
     python3 tools/screenshots.py              # build the example site into a temporary folder, then shoot
     python3 tools/screenshots.py --site site  # shoot an already built site
@@ -27,6 +28,9 @@ OUT = ROOT / "docs" / "screenshots"
 PAGES = {  # name -> (path, what to scroll into view first, or None)
     "home": ("", None),
     "journey": ("journeys/make-a-claim/", "#journey-map"),
+    # the same map zoomed out to one screen, with a few lanes expanded (a linkable view)
+    "journey-overview": ("journeys/make-a-claim/?lanes=description,feels,emotion,pain_points,opportunities"
+                         "&view=overview", "#journey-map"),
     "department": ("departments/claims/", None),
     "backlog": ("backlog/", None),
 }

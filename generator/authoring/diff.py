@@ -16,17 +16,25 @@ What is reported:
 Ordering is stable: journeys by id, steps in journey order, entries by id. Every content value is
 untrusted text: it is escaped so it cannot turn into Markdown or HTML. A field marked as a reference in the
 model (`model/refs.py`) shows its ids as code; other text is quoted.
+
+A side with errors is still summarised: `comparable` leaves out, on both sides, what one side could not
+load (a journey with schema errors, a catalogue entry that is invalid, every entry of a file that is not
+valid YAML), so nothing is reported removed only because it is broken; `not_compared` names what was left
+out. The command then says how many errors there are and how to see them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from enum import Enum
-from typing import Callable
+from pathlib import PurePosixPath
 
 from pydantic import BaseModel
 
 from generator.model.entities import COLLECTIONS, Journey, Owner, Step, StepRef, Touchpoint
+from generator.model.ids import JourneyId
 from generator.model.portfolio import Portfolio
 from generator.model.refs import mark_of
 
@@ -189,7 +197,10 @@ def _stable(old_order: list[str], new_order: list[str]) -> set[str]:
     for i, ident in enumerate(seq):
         run = max((best[j] for j in range(i) if position[seq[j]] < position[ident]), key=len, default=[])
         best.append(run + [ident])
-    return set(max(best, key=len, default=[]))
+    if not best:
+        return set()
+    longest: list[str] = max(best, key=len)
+    return set(longest)
 
 
 def journey_changes(a: Journey, b: Journey) -> list[str]:
@@ -306,7 +317,8 @@ def catalogue_changes(old: Portfolio, new: Portfolio, collection: str) -> list[s
         elif ident not in b:
             out.append(f"{word} removed: {_named(_entry_name(a[ident]), ident)}")
         elif a[ident] != b[ident]:
-            out.append(f"{word} {_named(_entry_name(b[ident]), ident)}: " + "; ".join(field_changes(a[ident], b[ident])))
+            changed = "; ".join(field_changes(a[ident], b[ident]))
+            out.append(f"{word} {_named(_entry_name(b[ident]), ident)}: {changed}")
     return out
 
 
@@ -315,8 +327,8 @@ def catalogue_changes(old: Portfolio, new: Portfolio, collection: str) -> list[s
 
 def _health(portfolio: Portfolio):
     from generator.metrics.health import assess  # the metrics stack is only needed when a summary is asked for
-    from generator.load.metric_data import MetricData
     from generator.metrics.series import build_series
+    from generator.model.metric_data import MetricData
 
     org = portfolio.organisation
     data = portfolio.metric_data or MetricData(org.period, org.min_responses)
@@ -331,14 +343,16 @@ def health_changes(old: Portfolio, new: Portfolio) -> list[str]:
     """
     from generator.charts.draw import fmt
     from generator.metrics.health import Health
+    from generator.metrics.wording import health_label
 
     a, b = _health(old), _health(new)
     lines = []
-    for jid in sorted(set(old.journeys) & set(new.journeys)):
+    for jid in sorted(JourneyId(j) for j in set(old.journeys) & set(new.journeys)):
         before = a.journeys[jid].health if jid in a.journeys else Health.no_data
         after = b.journeys[jid].health if jid in b.journeys else Health.no_data
         if before != after:
-            lines.append(f"- Journey {_named(new.journeys[jid].title, jid)}: {before.label} → {after.label}")
+            lines.append(f"- Journey {_named(new.journeys[jid].title, jid)}: "
+                         f"{health_label(before)} → {health_label(after)}")
     for key in sorted(set(a.metrics) | set(b.metrics)):
         if key.journey not in old.journeys or key.journey not in new.journeys:
             continue
@@ -350,12 +364,55 @@ def health_changes(old: Portfolio, new: Portfolio) -> list[str]:
         unit = (mb or ma).definition.unit
         where = f"{key.journey} / {key.step}" if key.step else key.journey
         values = f"latest {fmt(ma.value if ma else None, unit)} → {fmt(mb.value if mb else None, unit)}"
-        lines.append(f"- `{key.metric}` at {where}: {before.label} → {after.label} ({md(values)})")
+        lines.append(f"- `{key.metric}` at {where}: {health_label(before)} → {health_label(after)} ({md(values)})")
     return lines
 
 
 HealthSection = Callable[[Portfolio, Portfolio], list[str]]
 HEALTH_SECTIONS: list[HealthSection] = [health_changes]
+
+
+# --------------------------------------------------------------------------- a side with errors
+
+
+def _unloaded_journeys(p: Portfolio) -> set[str]:
+    """Journeys whose file exists on this side but did not validate (or did not parse at all)."""
+    ids = {j for j in p.journey_files if j not in p.journeys}
+    ids |= {PurePosixPath(f).stem for f in p.unloaded if "maps" in PurePosixPath(f).parts}
+    return ids
+
+
+def _unloaded_entries(p: Portfolio, other: Portfolio) -> set[tuple[str, str]]:
+    """Catalogue entries (of `other`) that this side has but could not load: invalid, or in a broken file."""
+    gone = {key for key in p.broken if key[0] != "journeys"}
+    files = {PurePosixPath(f).as_posix() for f in p.unloaded}
+    gone |= {key for key, (file, _) in other.origins.items() if key[0] != "journeys" and file in files}
+    return gone
+
+
+def comparable(a: Portfolio, b: Portfolio) -> Portfolio:
+    """`a` without what `b` has but could not load, so a broken side does not read as removals."""
+    journeys = _unloaded_journeys(b)
+    entries = _unloaded_entries(b, a)
+    changes: dict = {"journeys": {j: v for j, v in a.journeys.items() if j not in journeys}}
+    for name in COLLECTIONS:
+        changes[name] = {i: v for i, v in a.collection(name).items() if (name, i) not in entries}
+    return dataclasses.replace(a, **changes)
+
+
+def not_compared(old: Portfolio, new: Portfolio) -> list[str]:
+    """Markdown bullets: what one side could not load, so the summary leaves it out."""
+    out: list[str] = []
+    for side, p, other in (("new", new, old), ("old", old, new)):
+        for j in sorted(_unloaded_journeys(p)):
+            out.append(f"- Journey `{md(j)}`: not compared, it has errors on the {side} side")
+        for name, ident in sorted(_unloaded_entries(p, other) | {k for k in p.broken if k[0] != "journeys"}):
+            out.append(f"- {SINGULAR.get(name, name).capitalize()} `{md(ident)}`: not compared, it has errors "
+                       f"on the {side} side")
+        for f in sorted(p.unloaded):
+            if "maps" not in PurePosixPath(f).parts:
+                out.append(f"- File {md(f)}: not compared, it cannot be read on the {side} side")
+    return list(dict.fromkeys(out))
 
 
 # --------------------------------------------------------------------------- the summary
@@ -413,7 +470,8 @@ def summary(old: Portfolio, new: Portfolio) -> list[str]:
         if n:
             noun, verb = key.split(" ")
             parts.append(f"{n} {noun}{'s' if n != 1 else ''} {verb}")
-    entries = sum(1 for title, lines in sections if title in ("Metric definitions", "Opportunities and solutions", "Catalogue") for _ in lines)
+    catalogue_titles = ("Metric definitions", "Opportunities and solutions", "Catalogue")
+    entries = sum(1 for title, lines in sections if title in catalogue_titles for _ in lines)
     if entries:
         parts.append(f"{entries} catalogue change{'s' if entries != 1 else ''}")
     if any(title == "Health" for title, _ in sections):
@@ -425,8 +483,19 @@ def summary(old: Portfolio, new: Portfolio) -> list[str]:
     return out
 
 
-def render(old: Portfolio, new: Portfolio, base_label: str, head_label: str) -> str:
-    """The whole Markdown summary, as printed by `journeys diff`."""
+def render(old: Portfolio, new: Portfolio, base_label: str, head_label: str, errors: list[str] | None = None) -> str:
+    """The whole Markdown summary, as printed by `journeys diff`.
+
+    `errors`: Markdown lines saying what is wrong on a side; then only what loaded on both sides is compared.
+    """
+    skipped = not_compared(old, new)
+    if skipped or errors:
+        old, new = comparable(old, new), comparable(new, old)
     body = summary(old, new) or [NO_CHANGES]
-    return "\n".join(["## Portfolio changes", "", f"From {base_label} to {head_label}.", "", *body]) + "\n"
+    lines = ["## Portfolio changes", "", f"From {base_label} to {head_label}.", "", *body]
+    if errors:
+        lines += ["", "### Errors", "", *errors]
+        if skipped:
+            lines += ["", "Left out of this summary:", "", *skipped]
+    return "\n".join(lines) + "\n"
 

@@ -63,7 +63,7 @@ def materialise(top: Path, commit: str, folder: str, dest: Path) -> bool:
         raise GitError(batch.stderr.decode(errors="replace").strip())
     out = batch.stdout
     pos = 0
-    for sha, path in blobs:
+    for _sha, path in blobs:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
         content = out[header_end + 1: header_end + 1 + size]

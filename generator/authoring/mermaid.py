@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from generator.authoring.yamltext import flow_list, scalar, slugify
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.model.entities import Journey
 from generator.model.portfolio import Portfolio
-from generator.authoring.yamltext import flow_list, scalar, slugify
 
 SCORE_RANGE = range(1, 6)
 
@@ -168,7 +168,8 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
             error(n, col, "a task without a name", "write the task's name before the first ':'")
             continue
         if not re.fullmatch(r"[0-9]+", score_text) or int(score_text) not in SCORE_RANGE:
-            error(n, col + len(name) + 1 + len(data) - len(data.lstrip()), f"task '{name.strip()}': expected a score from 1 to 5, got '{score_text}'",
+            score_col = col + len(name) + 1 + len(data) - len(data.lstrip())
+            error(n, score_col, f"task '{name.strip()}': expected a score from 1 to 5, got '{score_text}'",
                   "write a whole number from 1 (very negative) to 5 (very positive) after the task's name")
             continue
         actors = [a.strip() for a in pieces[1].split(",")] if len(pieces) > 1 else []
@@ -224,10 +225,42 @@ def _unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
+def match_personas(actors: list[str], personas: dict[str, str]) -> dict[str, str]:
+    """Each actor's persona id: an existing persona (`personas`: id -> name) whose name matches (letter case
+    and spacing aside; or its part before a comma: `Maya` is `Maya, first-time buyer`) or whose id is the
+    actor's slug; else a new id slugified from the name, unique among the personas."""
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    by_name: dict[str, str] = {}
+    by_short: dict[str, list[str]] = {}
+    for pid, name in sorted(personas.items()):
+        by_name.setdefault(norm(name), pid)
+        by_short.setdefault(norm(name.split(",")[0]), []).append(pid)
+    taken = set(personas)
+    out: dict[str, str] = {}
+    for actor in actors:
+        key = norm(actor)
+        slug = slugify(actor, "persona")
+        if key in by_name:
+            out[actor] = by_name[key]
+        elif slug in personas:
+            out[actor] = slug
+        elif len(by_short.get(key, [])) == 1:
+            out[actor] = by_short[key][0]
+        else:
+            new = next((pid for a, pid in out.items() if norm(a) == key), None)
+            out[actor] = new or _unique(slug, taken)
+    return out
+
+
 def to_journey(diagram: Diagram, *, source: str, schema: str, department: str,
-               person: str = "To be assigned") -> Imported:
-    """The journey file for a diagram: commented YAML text, and the validated model it holds."""
-    persona_ids: dict[str, str] = {}
+               person: str = "To be assigned", persona_ids: dict[str, str] | None = None) -> Imported:
+    """The journey file for a diagram: commented YAML text, and the validated model it holds.
+
+    `persona_ids`: actor name -> persona id (`match_personas`); by default ids slugified from the names.
+    """
+    persona_ids = dict(persona_ids or {})
     for actor in diagram.actors:
         persona_ids.setdefault(actor, slugify(actor, "persona"))
     journey_personas: list[str] = []
@@ -266,8 +299,8 @@ def to_journey(diagram: Diagram, *, source: str, schema: str, department: str,
                 out.append(f"        personas: {flow_list(own)}")
     text = "\n".join(out) + "\n"
     journey = Journey.model_validate(yaml.safe_load(text))
-    names = {pid: actor for actor, pid in reversed(list(persona_ids.items()))}
-    return Imported(text, journey, dict(sorted(names.items())))
+    names = {pid: actor for actor, pid in reversed([(a, persona_ids[a]) for a in diagram.actors])}
+    return Imported(text, journey, {pid: names[pid] for pid in journey_personas})
 
 
 # --------------------------------------------------------------------------- export
@@ -317,7 +350,7 @@ def normalise(text: str) -> list[str]:
     lines = block[1] if block else text.splitlines()
     result: list[str] = []
     in_front = in_descr = False
-    for k, raw in enumerate(lines):
+    for raw in lines:
         line = raw.strip()
         if in_descr:
             in_descr = "}" not in line

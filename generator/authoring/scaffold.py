@@ -15,10 +15,24 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from generator.load.read_portfolio import MAPS_DIR, load_portfolio
-from generator.model.entities import COLLECTIONS, Channel, Department, Insight, JourneyLevel, JourneyStatus, JourneyType, LaneDefinition, Lifecycle, MetricDefinition, Opportunity, Persona, Solution
-from generator.model.portfolio import Portfolio
 from generator.authoring.yamltext import flow_list, is_id, scalar, schema_line, slugify
+from generator.load.read_portfolio import MAPS_DIR, load_portfolio
+from generator.model.entities import (
+    COLLECTIONS,
+    Channel,
+    Department,
+    Insight,
+    JourneyLevel,
+    JourneyStatus,
+    JourneyType,
+    LaneDefinition,
+    Lifecycle,
+    MetricDefinition,
+    Opportunity,
+    Persona,
+    Solution,
+)
+from generator.model.portfolio import Portfolio
 
 # kind on the command line -> catalogue collection
 CATALOGUE_KINDS: dict[str, str] = {
@@ -70,7 +84,7 @@ def _department(portfolio: Portfolio) -> str:
 def _required_values(collection: str, ident: str, portfolio: Portfolio) -> dict[str, object]:
     """Values for the required fields: valid, and obviously placeholders to replace."""
     name = _title(ident)
-    return {
+    values: dict[str, dict[str, object]] = {
         "personas": {"name": name},
         "departments": {"name": name},
         "channels": {"name": name, "digital": True},
@@ -79,7 +93,8 @@ def _required_values(collection: str, ident: str, portfolio: Portfolio) -> dict[
         "opportunities": {"title": f"How might we {name.lower()}?", "impact": 3, "effort": 3, "reach": 3},
         "solutions": {"title": name, "owner": _department(portfolio)},
         "lanes": {"name": name},
-    }[collection]
+    }
+    return values[collection]
 
 
 def _value_text(value: object) -> str:

@@ -23,15 +23,16 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import tempfile
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
-from generator.charts.draw import Chart, render
+from generator.charts.draw import render
+from generator.charts.specs import Chart, ChartData
+from generator.common.files import write_atomic
 
 DEFAULT_CACHE = Path(".cache") / "journeys" / "charts"
 ENV_CACHE = "JOURNEYS_CHART_CACHE"
@@ -84,22 +85,6 @@ def _valid_file(path: Path) -> bool:
         return False
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # the writer's pid in the name: a file left by a killed writer is recognised and swept (`sweep`)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 STALE_AFTER = 3600  # seconds: a temporary file this old is garbage whatever wrote it (another machine's cache)
 
 
@@ -135,10 +120,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _render_to(job: tuple[str, dict, str]) -> str:
+def _render_to(job: tuple[ChartData, str]) -> str:
     """Worker: draw one chart into its cache file. Top-level so a spawned process can import it."""
-    kind, data, target = job
-    write_atomic(Path(target), seal(render(kind, data)))
+    data, target = job
+    write_atomic(Path(target), seal(render(data)))
     return target
 
 
@@ -163,7 +148,7 @@ def _lower_priority() -> None:
 class Drawing:
     """Charts being drawn, possibly in the background (`start`): `wait()` for them and get the counts."""
 
-    def __init__(self, stats: RenderStats, todo: list[tuple[str, dict, str]], pool: ProcessPoolExecutor | None = None,
+    def __init__(self, stats: RenderStats, todo: list[tuple[ChartData, str]], pool: ProcessPoolExecutor | None = None,
                  results=None):
         self.stats, self._todo, self._pool, self._results = stats, todo, pool, results
 
@@ -177,7 +162,7 @@ class Drawing:
                 # e.g. a parent whose __main__ cannot be re-imported (code piped to python): finish here
                 log.warning("chart workers failed (%s); drawing the rest in this process", exc)
                 for job in self._todo:
-                    if not _valid_file(Path(job[2])):
+                    if not _valid_file(Path(job[1])):
                         _render_to(job)
             except BaseException:
                 # interrupted: no new chart is started, so the workers stop with the build
@@ -204,7 +189,7 @@ def start(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
     cache = Path(cache)
     stats = RenderStats()
     sweep(cache)
-    jobs: dict[str, tuple[str, dict, str]] = {}
+    jobs: dict[str, tuple[ChartData, str]] = {}
     for chart in charts:
         name = chart.filename
         if name in jobs or name in stats.cached:
@@ -221,7 +206,7 @@ def start(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
             continue
         if content is not None:
             stats.repaired.append(name)
-        jobs[name] = (chart.kind, chart.data, str(path))
+        jobs[name] = (chart.data, str(path))
     todo = [jobs[name] for name in sorted(jobs)]
     stats.rendered = sorted(jobs)
     if todo:
@@ -264,7 +249,7 @@ def read_chart(cache: Path, chart: Chart) -> bytes:
         content = b""
     if not verify(content):
         log.warning("chart cache: %s is damaged; drawing it again", chart.filename)
-        content = seal(render(chart.kind, chart.data))
+        content = seal(render(chart.data))
         write_atomic(path, content)
     head, _, _ = content.rpartition(b"\n" + _CHECKSUM_PREFIX)
     return head

@@ -1,8 +1,8 @@
-"""Charts: what to draw (a `Chart`: kind, data, alt text, data table) and drawing it to SVG bytes.
+"""Drawing a chart's data (`charts.specs`: `TrendData`, `EmotionData`...) to SVG bytes, and its data table.
 
-A `Chart` holds everything its picture depends on as plain JSON-able data, so its file name is a hash of
-that data and of the style (`Chart.filename`): the cache (`chart_cache.py`) renders only charts whose
-name it has not seen. `render(kind, data)` is a pure, top-level function, safe to run in a spawned worker.
+A `Chart` (`charts.specs`) holds everything its picture depends on in its typed data, so its file name is a
+hash of that data and of the style (`Chart.filename`): the cache (`charts/cache.py`) renders only charts
+whose name it has not seen. `render(data)` is a pure, top-level function, safe to run in a spawned worker.
 
 Drawing uses matplotlib's object API (`Figure` + `FigureCanvasSVG`, never pyplot: no global state, no
 GUI backend), fixed margins (`subplots_adjust`, no tight or constrained layout, which cost time and move
@@ -21,16 +21,13 @@ screen. The same numbers are always in a table beside the chart.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import io
-import json
 import re
 import textwrap
-from dataclasses import dataclass, field
 from typing import Any
 
-STYLE_VERSION = "3"  # bump when the drawing code changes, so cached charts are drawn again
+from generator.charts.specs import (ChartData, ComparisonData, EmotionData, ImportanceData, MultiplesData,
+                                    OpportunitiesData, Panel, TrendData)
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -65,55 +62,6 @@ RC = {
 }
 METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 DPI = 72  # 1 inch = 72 SVG points: sizes below are in inches
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart: what it shows (data), how to describe it (alt, caption) and its numbers (table)."""
-
-    kind: str  # "trend", "emotion", "multiples", "importance", "opportunities", "comparison"
-    name: str  # stable, readable: "<journey>-<kind>[-<metric>]"; groups charts by owner
-    title: str
-    alt: str
-    data: dict[str, Any] = field(hash=False, compare=False)
-    table: Table = field(hash=False, compare=False, default=Table((), ()))
-    journey: str = ""  # the journey it belongs to, "" for portfolio-wide charts
-
-    @functools.cached_property  # the file name is asked for often; data never changes after creation
-    def digest(self) -> str:
-        payload = json.dumps({"kind": self.kind, "data": self.data, "style": STYLE_VERSION,
-                              "matplotlib": _mpl_version()}, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(payload.encode()).hexdigest()[:20]
-
-    @property
-    def filename(self) -> str:
-        return f"{self.kind}-{self.digest}.svg"
-
-    @property
-    def size(self) -> tuple[int, int]:
-        """Width and height in CSS pixels, for the <img> tag (no layout shift while loading)."""
-        w, h = figure_size(self.kind, self.data)
-        return round(w * DPI * 4 / 3), round(h * DPI * 4 / 3)
-
-
-@functools.lru_cache(maxsize=None)
-def _mpl_version() -> str:
-    # from the package's metadata: importing matplotlib (0.3 s) only to name the charts slowed every build,
-    # including those that draw nothing
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("matplotlib")
-    except PackageNotFoundError:  # not installed as a distribution (a source checkout on sys.path)
-        import matplotlib
-
-        return matplotlib.__version__
 
 
 # ------------------------------------------------------------------ formatting
@@ -151,21 +99,21 @@ def wrap(text: str, width: int = 18, lines: int = 3) -> str:
 # ------------------------------------------------------------------ sizes and margins
 
 
-def figure_size(kind: str, data: dict[str, Any]) -> tuple[float, float]:
-    if kind == "trend":
+def figure_size(data: ChartData) -> tuple[float, float]:
+    if isinstance(data, TrendData):
         return 6.4, 2.6
-    if kind == "emotion":
-        return max(6.4, EMOTION_STEP * len(data["steps"]) + 1.5), 2.9 + _emotion_label_lines(data) * LINE_IN
-    if kind == "multiples":
-        rows = (len(data["panels"]) + 2) // 3
+    if isinstance(data, EmotionData):
+        return max(6.4, EMOTION_STEP * len(data.steps) + 1.5), 2.9 + _emotion_label_lines(data) * LINE_IN
+    if isinstance(data, MultiplesData):
+        rows = (len(data.panels) + 2) // 3
         return 7.2, 0.3 + (1.45 + _title_lines(data) * LINE_IN) * rows
-    if kind == "importance":
-        return 6.4, 0.95 + _importance_row(data) * len(data["rows"])
-    if kind == "opportunities":
+    if isinstance(data, ImportanceData):
+        return 6.4, 0.95 + _importance_row(data) * len(data.rows)
+    if isinstance(data, OpportunitiesData):
         return 6.4, 4.4
-    if kind == "comparison":
-        return max(6.4, EMOTION_STEP * len(data["steps"]) + 1.5), 3.1 + _emotion_label_lines(data) * LINE_IN
-    raise ValueError(f"unknown chart kind {kind!r}")
+    if isinstance(data, ComparisonData):
+        return max(6.4, EMOTION_STEP * len(data.steps) + 1.5), 3.1 + _emotion_label_lines(data) * LINE_IN
+    raise ValueError(f"unknown chart data {type(data).__name__}")
 
 
 LINE_IN = 0.165  # one line of 8.5 pt text, in inches
@@ -173,23 +121,23 @@ EMOTION_STEP = 0.85  # inches per step of the emotion curve: room for a wrapped 
 EMOTION_WRAP = 13  # characters a line of a step name under the emotion curve
 
 
-def _emotion_label_lines(data: dict[str, Any]) -> int:
-    return max([len(wrap_all(s[0], EMOTION_WRAP)) for s in data["steps"]] + [1])
+def _emotion_label_lines(data: EmotionData) -> int:
+    return max([len(wrap_all(s.name, EMOTION_WRAP)) for s in data.steps] + [1])
 
 
-def _title_lines(data: dict[str, Any]) -> int:
-    return max([len(_panel_title(p)) for p in data["panels"]] + [2])
+def _title_lines(data: MultiplesData) -> int:
+    return max([len(_panel_title(p)) for p in data.panels] + [2])
 
 
-def _panel_title(panel: dict[str, Any]) -> list[str]:
-    return wrap_all(panel["step"], 32) + wrap_all(panel["metric"], 32)
+def _panel_title(panel: Panel) -> list[str]:
+    return wrap_all(panel.step, 32) + wrap_all(panel.metric, 32)
 
 
 IMPORTANCE_WRAP = 38
 
 
-def _importance_row(data: dict[str, Any]) -> float:
-    lines = max([len(wrap_all(r[0], IMPORTANCE_WRAP)) for r in data["rows"]] + [1])
+def _importance_row(data: ImportanceData) -> float:
+    lines = max([len(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in data.rows] + [1])
     return max(0.34, 0.1 + lines * LINE_IN)
 
 
@@ -211,14 +159,15 @@ _FIGURES: dict[tuple, tuple[Any, list[Any]]] = {}  # (kind, layout) -> (figure, 
 KEPT_FIGURES = 12  # most kept at once (`multiples` has one layout per panel count): the oldest goes first
 
 
-def render(kind: str, data: dict[str, Any]) -> bytes:
+def render(data: ChartData) -> bytes:
     """The chart as SVG bytes: identical for identical input, in any process, whatever was drawn before."""
     import matplotlib
 
+    kind = data.kind
     with matplotlib.rc_context(RC):
-        w, h = figure_size(kind, data)
-        key = (kind, _layout(kind, data))
-        fig, axes = _FIGURES.get(key) or _new_figure(kind, data, w, h)
+        w, h = figure_size(data)
+        key = (kind, _layout(data))
+        fig, axes = _FIGURES.get(key) or _new_figure(data, w, h)
         _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
         fig.set_size_inches(w, h)
         DRAW[kind](fig, axes, data, w, h)
@@ -231,18 +180,18 @@ def render(kind: str, data: dict[str, Any]) -> bytes:
     return clean_svg(buffer.getvalue())
 
 
-def _layout(kind: str, data: dict[str, Any]) -> int:
+def _layout(data: ChartData) -> int:
     """What decides the axes of a kind's figure, besides its size: the number of panels of `multiples`."""
-    return len(data["panels"]) if kind == "multiples" else 0
+    return len(data.panels) if isinstance(data, MultiplesData) else 0
 
 
-def _new_figure(kind: str, data: dict[str, Any], w: float, h: float) -> tuple[Any, list[Any]]:
+def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(w, h), dpi=DPI)
     FigureCanvasSVG(fig)
-    return fig, SETUP[kind](fig, data, w, h)
+    return fig, SETUP[data.kind](fig, data, w, h)
 
 
 def _strip(fig, axes: list[Any]) -> None:
@@ -293,20 +242,20 @@ def _band_limits(values: list[float], target: float, warning: float, pad: float 
 TREND_MARGINS = dict(left=0.55, right=1.15, top=0.2, bottom=0.45)
 
 
-def _setup_trend(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+def _setup_trend(fig, d: TrendData, w: float, h: float) -> list[Any]:
     _inches_margins(fig, w, h, **TREND_MARGINS)
     ax = fig.add_subplot()
     _style_axes(ax)
     return [ax]
 
 
-def _draw_trend(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     _inches_margins(fig, w, h, **TREND_MARGINS)
     ax, = axes
-    labels = [p[0] for p in d["points"]]
-    xs = [i for i, p in enumerate(d["points"]) if p[1] is not None]
-    ys = [p[1] for p in d["points"] if p[1] is not None]
-    target, warning = d["target"], d["warning"]
+    labels = [p.period for p in d.points]
+    xs = [i for i, p in enumerate(d.points) if p.value is not None]
+    ys = [p.value for p in d.points if p.value is not None]
+    target, warning = d.target, d.warning
     lo, hi = _band_limits(ys, target, warning)
     ax.set_ylim(lo, hi)
     # the at-risk band between warning and target, hatched as well as coloured
@@ -315,7 +264,7 @@ def _draw_trend(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> 
     ax.axhline(warning, color=WARNING, linewidth=1.0, linestyle=(0, (1, 2)))
     right = len(labels) - 0.5
     # long units ("complaints") are on the y axis already: the labels in the margin stay short
-    short_unit = d["unit"] if len(d["unit"]) <= 3 else ""
+    short_unit = d.unit if len(d.unit) <= 3 else ""
     ax.annotate(f"target {fmt(target, short_unit)}", (right, target), xytext=(4, 0), textcoords="offset points",
                 va="center", fontsize=SMALL, color=TARGET, annotation_clip=False)
     ax.annotate(f"warning {fmt(warning, short_unit)}", (right, warning), xytext=(4, 0), textcoords="offset points",
@@ -323,39 +272,39 @@ def _draw_trend(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> 
     # segments of the line break where a period has no value
     run_x: list[int] = []
     run_y: list[float] = []
-    for i, p in enumerate(d["points"] + [[None, None, None]]):
-        if p[1] is None or (run_x and i != run_x[-1] + 1):
+    for i, value in enumerate([p.value for p in d.points] + [None]):
+        if value is None or (run_x and i != run_x[-1] + 1):
             if run_x:
                 ax.plot(run_x, run_y, color=LINE, linewidth=1.8, marker="o", markersize=2.8)
             run_x, run_y = [], []
-        if p[1] is not None:
+        if value is not None:
             run_x.append(i)
-            run_y.append(p[1])
-    few = [i for i, p in enumerate(d["points"]) if p[1] is None]
+            run_y.append(value)
+    few = [i for i, p in enumerate(d.points) if p.value is None]
     if few:
         ax.plot(few, [lo + 0.04 * (hi - lo)] * len(few), linestyle="none", marker="x", markersize=4,
                 color=GREY, markeredgewidth=1.0)
     if xs:
         x, y = xs[-1], ys[-1]
-        ax.plot([x], [y], marker=HEALTH_MARKERS[d["health"]], markersize=7, color=HEALTH_COLOURS[d["health"]],
+        ax.plot([x], [y], marker=HEALTH_MARKERS[d.health.value], markersize=7, color=HEALTH_COLOURS[d.health.value],
                 markeredgecolor=GREY, markeredgewidth=0.6, zorder=5)
         ax.annotate(fmt(y, short_unit), (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
                     fontsize=9, fontweight="bold")
     _period_ticks(ax, labels)
-    ax.set_ylabel(d["unit"])  # "" draws nothing
+    ax.set_ylabel(d.unit)  # "" draws nothing
 
 
 EMOTION_MARGINS = dict(left=1.15, right=0.35, top=0.62, bottom=0.3)  # bottom: + the step names' lines
 FEELINGS = ["very negative", "negative", "neutral", "positive", "very positive"]
 
 
-def _emotion_margins(fig, d: dict[str, Any], w: float, h: float) -> None:
+def _emotion_margins(fig, d: EmotionData, w: float, h: float) -> None:
     margins = dict(EMOTION_MARGINS)
     margins["bottom"] += _emotion_label_lines(d) * LINE_IN
     _inches_margins(fig, w, h, **margins)
 
 
-def _setup_emotion(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
     _emotion_margins(fig, d, w, h)
     ax = fig.add_subplot()
     ax.set_ylim(0.6, 5.4)
@@ -366,42 +315,43 @@ def _setup_emotion(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
     return [ax]
 
 
-def _draw_emotion(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> None:
     _emotion_margins(fig, d, w, h)
     ax, = axes
-    steps = d["steps"]
+    steps = d.steps
     ax.set_xlim(-0.5, len(steps) - 0.5)
-    for n, (name, start, end) in enumerate(d["phases"]):
+    for n, phase in enumerate(d.phases):
+        start, end = phase.first, phase.last
         if n % 2 == 0:
             ax.axvspan(start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
         # wrapped to its steps' width (about 13 characters an inch at 8.5 pt bold)
         width = max(8, int((end - start + 1) * EMOTION_STEP * 13))
-        ax.text((start + end) / 2, 5.55, "\n".join(wrap_all(name, width)), ha="center", va="bottom", fontsize=SMALL, fontweight="bold")
+        ax.text((start + end) / 2, 5.55, "\n".join(wrap_all(phase.name, width)), ha="center", va="bottom", fontsize=SMALL, fontweight="bold")
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    if any(s[2] for s in steps):
+    if any(s.moment_of_truth for s in steps):
         star, = ax.plot([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
         legend = fig.legend([star], ["moment of truth"], loc="lower right", bbox_to_anchor=(1.0, 0.0),
                             frameon=False, fontsize=SMALL, handletextpad=0.2)
         legend.get_texts()[0].set_color(INK)
-    xs = [i for i, s in enumerate(steps) if s[1] is not None]
-    ys = [s[1] for s in steps if s[1] is not None]
+    xs = [i for i, s in enumerate(steps) if s.emotion is not None]
+    ys = [s.emotion for s in steps if s.emotion is not None]
     if xs:
         ax.plot(xs, ys, color=LINE, linewidth=2.0, marker="o", markersize=5)
-    truth = [(i, s[1]) for i, s in enumerate(steps) if s[2] and s[1] is not None]
+    truth = [(i, s.emotion) for i, s in enumerate(steps) if s.moment_of_truth and s.emotion is not None]
     if truth:
         ax.plot([t[0] for t in truth], [t[1] for t in truth], linestyle="none", marker="*", markersize=13,
                 color=OKABE_ITO["vermillion"], zorder=5)
-    unknown = [i for i, s in enumerate(steps) if s[1] is None]
+    unknown = [i for i, s in enumerate(steps) if s.emotion is None]
     if unknown:
         ax.plot(unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
     # whole step names, wrapped under their point: never shortened, never tilted
-    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s[0], EMOTION_WRAP)) for s in steps], rotation=0,
+    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps], rotation=0,
                   ha="center", va="top", fontsize=SMALL)
 
 
-def _multiples_margins(fig, d: dict[str, Any], w: float, h: float) -> None:
+def _multiples_margins(fig, d: MultiplesData, w: float, h: float) -> None:
     """Room above each panel for its wrapped title (step name, then metric and latest value)."""
-    rows = (len(d["panels"]) + 2) // 3
+    rows = (len(d.panels) + 2) // 3
     title = _title_lines(d) * LINE_IN
     gap = title + 0.3  # the period labels of the panel above, then this panel's title
     height = (h - 0.3 - title - 0.05 - (rows - 1) * gap) / rows
@@ -409,8 +359,8 @@ def _multiples_margins(fig, d: dict[str, Any], w: float, h: float) -> None:
                     hspace=gap / height)
 
 
-def _setup_multiples(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
-    panels = d["panels"]
+def _setup_multiples(fig, d: MultiplesData, w: float, h: float) -> list[Any]:
+    panels = d.panels
     rows = (len(panels) + 2) // 3
     _multiples_margins(fig, d, w, h)
     axes = []
@@ -422,32 +372,32 @@ def _setup_multiples(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
     return axes
 
 
-def _draw_multiples(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) -> None:
     _multiples_margins(fig, d, w, h)
-    for ax, panel in zip(axes, d["panels"]):
-        pts = panel["points"]
+    for ax, panel in zip(axes, d.panels):
+        pts = panel.points
         xs = [i for i, p in enumerate(pts) if p is not None]
         ys = [p for p in pts if p is not None]
-        lo, hi = _band_limits(ys, panel["target"], panel["warning"], pad=0.1)
+        lo, hi = _band_limits(ys, panel.target, panel.warning, pad=0.1)
         ax.set_ylim(lo, hi)
         ax.set_xlim(-0.5, len(pts) - 0.5)
-        ax.axhspan(min(panel["target"], panel["warning"]), max(panel["target"], panel["warning"]),
+        ax.axhspan(min(panel.target, panel.warning), max(panel.target, panel.warning),
                    color=BAND, alpha=0.2, linewidth=0)
-        ax.axhline(panel["target"], color=TARGET, linewidth=1.1, linestyle=(0, (5, 2)))
+        ax.axhline(panel.target, color=TARGET, linewidth=1.1, linestyle=(0, (5, 2)))
         if xs:
             ax.plot(xs, ys, color=LINE, linewidth=1.4)
-            ax.plot([xs[-1]], [ys[-1]], marker=HEALTH_MARKERS[panel["health"]], markersize=5,
-                    color=HEALTH_COLOURS[panel["health"]], markeredgecolor=GREY, markeredgewidth=0.5)
+            ax.plot([xs[-1]], [ys[-1]], marker=HEALTH_MARKERS[panel.health.value], markersize=5,
+                    color=HEALTH_COLOURS[panel.health.value], markeredgecolor=GREY, markeredgewidth=0.5)
         lines = _panel_title(panel)
-        lines[-1] += f": {fmt(ys[-1] if ys else None, panel['unit'])}"
+        lines[-1] += f": {fmt(ys[-1] if ys else None, panel.unit)}"
         ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK)
-        ax.set_xticks([0, len(pts) - 1] if len(pts) > 1 else [0], [d["first"], d["last"]] if len(pts) > 1 else [d["last"]],
+        ax.set_xticks([0, len(pts) - 1] if len(pts) > 1 else [0], [d.first, d.last] if len(pts) > 1 else [d.last],
                       fontsize=SMALL)
-        # the first period's label starts at its tick, the last ends at it: neither runs past the panel
+        # the first period's label starts at its tick, the last ends at it: neither runs past the panel (set on
+        # every label every time: the figure is reused, and a lone label is centred)
         ticks = ax.get_xticklabels()
-        if len(ticks) > 1:
-            ticks[0].set_horizontalalignment("left")
-            ticks[-1].set_horizontalalignment("right")
+        for n, label in enumerate(ticks):
+            label.set_horizontalalignment("center" if len(ticks) == 1 else "left" if n == 0 else "right")
         ax.yaxis.set_major_locator(_locator(3))
 
 
@@ -460,7 +410,7 @@ def _locator(n: int):
 IMPORTANCE_MARGINS = dict(left=3.1, right=0.25, top=0.35, bottom=0.45)
 
 
-def _setup_importance(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
     _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
     ax = fig.add_subplot()
     ax.set_xlim(0.6, 5.4)
@@ -472,13 +422,14 @@ def _setup_importance(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
     return [ax]
 
 
-def _draw_importance(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
     _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
     ax, = axes
-    rows = d["rows"]
+    rows = d.rows
     n = len(rows)
     ax.set_ylim(n - 0.5, -0.5)
-    for i, (label, assumed, validated) in enumerate(rows):
+    for i, row in enumerate(rows):
+        assumed, validated = row.assumed, row.validated
         if assumed is not None and validated is not None and assumed != validated:
             ax.plot([assumed, validated], [i, i], color=GREY, linewidth=1.4, zorder=1)
         if assumed is not None:
@@ -486,7 +437,7 @@ def _draw_importance(fig, axes: list[Any], d: dict[str, Any], w: float, h: float
                     markerfacecolor="none", markeredgewidth=1.8)
         if validated is not None:
             ax.plot([validated], [i], marker="D", markersize=6, color=LINE, linestyle="none", zorder=4)
-    ax.set_yticks(range(n), ["\n".join(wrap_all(r[0], IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
+    ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
     ax.plot([], [], marker="o", color=WARNING, markerfacecolor="none", markeredgewidth=1.8,
             linestyle="none", label="assumed (inside-out)")
     ax.plot([], [], marker="D", color=LINE, linestyle="none", label="validated (outside-in)")
@@ -499,7 +450,7 @@ def _draw_importance(fig, axes: list[Any], d: dict[str, Any], w: float, h: float
 OPPORTUNITIES_MARGINS = dict(left=0.6, right=0.25, top=0.25, bottom=0.55)
 
 
-def _setup_opportunities(fig, d: dict[str, Any], w: float, h: float) -> list[Any]:
+def _setup_opportunities(fig, d: OpportunitiesData, w: float, h: float) -> list[Any]:
     _inches_margins(fig, w, h, **OPPORTUNITIES_MARGINS)
     ax = fig.add_subplot()
     ax.set_xlim(0.5, 5.5)
@@ -514,14 +465,15 @@ def _setup_opportunities(fig, d: dict[str, Any], w: float, h: float) -> list[Any
     return [ax]
 
 
-def _draw_opportunities(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h: float) -> None:
     ax, = axes
     ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.text(0.6, 5.4, "quick wins", va="top", fontsize=SMALL, fontstyle="italic")
     ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=SMALL, fontstyle="italic")
     seen: dict[tuple[int, int], int] = {}
-    for n, (label, impact, effort, reach) in enumerate(d["points"]):
+    for n, point in enumerate(d.points):
+        impact, effort, reach = point.impact, point.effort, point.reach
         k = seen.get((effort, impact), 0)
         seen[(effort, impact)] = k + 1
         # several opportunities in one cell: spread on a small grid, in order, so none hides another
@@ -536,26 +488,28 @@ def _draw_opportunities(fig, axes: list[Any], d: dict[str, Any], w: float, h: fl
 
 SPREAD = [(0.0, 0.0), (0.3, 0.0), (-0.3, 0.0), (0.0, -0.3), (0.3, -0.3), (-0.3, -0.3), (0.0, 0.3), (0.3, 0.3),
           (-0.3, 0.3)]
-def _draw_comparison(fig, axes: list[Any], d: dict[str, Any], w: float, h: float) -> None:
+
+
+def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float) -> None:
     """The as-is curve dashed with circles, the to-be curve solid with squares: told apart without colour.
     A step only one journey has is a point on that journey's curve only; the lines join the points they have."""
     _emotion_margins(fig, d, w, h)
     ax, = axes
-    steps = d["steps"]
+    steps = d.steps
     ax.set_xlim(-0.5, len(steps) - 0.5)
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     handles = []
-    for column, color, style, marker, label in ((1, GREY, (0, (4, 2)), "o", "as-is: " + d["labels"][0]),
-                                                (2, LINE, "-", "s", "to-be: " + d["labels"][1])):
-        xs = [i for i, s in enumerate(steps) if s[column] is not None]
-        ys = [steps[i][column] for i in xs]
+    for column, color, style, marker, label in (("as_is", GREY, (0, (4, 2)), "o", "as-is: " + d.labels[0]),
+                                                ("to_be", LINE, "-", "s", "to-be: " + d.labels[1])):
+        xs = [i for i, s in enumerate(steps) if getattr(s, column) is not None]
+        ys = [getattr(steps[i], column) for i in xs]
         line, = ax.plot(xs, ys, color=color, linewidth=2.0, linestyle=style, marker=marker, markersize=5)
         handles.append((line, "\n".join(wrap_all(label, 60))))
     legend = fig.legend([h_ for h_, _ in handles], [t for _, t in handles], loc="upper left",
                         bbox_to_anchor=(0.0, 1.0), frameon=False, fontsize=SMALL, ncols=2, handlelength=3)
     for text in legend.get_texts():
         text.set_color(INK)
-    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s[0], EMOTION_WRAP)) for s in steps], rotation=0,
+    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps], rotation=0,
                   ha="center", va="top", fontsize=SMALL)
 
 

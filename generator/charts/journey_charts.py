@@ -9,18 +9,17 @@ in the portfolio leaves its file name (a hash of that data) and its cached pictu
 
 from __future__ import annotations
 
-from generator.charts.draw import Chart, Table, fmt, short
+from generator.charts.draw import fmt, short
+from generator.charts.specs import (Chart, ComparedStep, ComparisonData, EmotionData, EmotionStep, ImportanceData,
+                                    ImportanceRow, MultiplesData, OpportunitiesData, OpportunityPoint, Panel, PhaseSpan, Table, TrendData, TrendPoint)
 from generator.metrics.health import Health, HealthIndex, MetricStatus
-from generator.load.metric_data import SeriesKey
+from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, period_label
-from generator.model.entities import Direction, Journey, MetricDefinition
+from generator.metrics.wording import direction_words, health_label, health_words
+from generator.model.entities import Journey
 from generator.model.portfolio import Portfolio
 
 EMOTION_WORDS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
-
-
-def _direction_words(definition: MetricDefinition) -> str:
-    return "higher is better" if definition.direction is Direction.higher else "lower is better"
 
 
 def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segments: list[Series] = ()) -> Chart:
@@ -31,16 +30,15 @@ def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segme
     size = portfolio.organisation.period
     definition, series, key = status.definition, status.series, status.key
     unit = definition.unit
-    points = [[period_label(p.period, size), None if p.value is None else round(p.value, 4), p.responses]
-              for p in series.points]
-    data = {"points": points, "target": definition.target, "warning": definition.warning, "unit": unit,
-            "direction": definition.direction.value, "health": status.health.value}
+    points = tuple(TrendPoint(period_label(p.period, size), None if p.value is None else round(p.value, 4), p.responses)
+                   for p in series.points)
+    data = TrendData(points, definition.target, definition.warning, unit, definition.direction, status.health)
     few = sum(1 for p in series.points if p.value is None)
-    latest = (f"latest {period_label(status.period, size)}: {fmt(status.value, unit)}, {status.health.label.lower()}"
+    latest = (f"latest {period_label(status.period, size)}: {fmt(status.value, unit)}, {health_words(status.health)}"
               if status.period else "no period has enough responses yet")
-    alt = (f"Line chart of {definition.name} for {where}, by {size} from {points[0][0]} to {points[-1][0]}; "
+    alt = (f"Line chart of {definition.name} for {where}, by {size} from {points[0].period} to {points[-1].period}; "
            f"{latest}; target {fmt(definition.target, unit)}, warning {fmt(definition.warning, unit)} "
-           f"({_direction_words(definition)})"
+           f"({direction_words(definition.direction)})"
            + (f"; {few} period{'s' if few != 1 else ''} with too few responses" if few else "") + ".")
     survey = series.source == "survey"
     segments = sorted(segments, key=lambda s: s.key.segment)
@@ -53,35 +51,34 @@ def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segme
         rows.append((period_label(p.period, size), shown) + ((str(p.responses),) if survey else ())
                     + tuple(fmt(s.at(p.period), unit) for s in segments))
     name = f"{key.journey}-trend-{key.metric}" + (f"-{key.step}" if key.step else "")
-    return Chart("trend", name, f"{definition.name}: trend against target", alt, data,
+    return Chart(name, f"{definition.name}: trend against target", alt, data,
                  Table(headers, tuple(rows)), key.journey)
 
 
 def emotion_chart(jid: str, journey: Journey) -> Chart | None:
-    steps, phases, index = [], [], 0
+    steps: list[EmotionStep] = []
+    phases: list[PhaseSpan] = []
     for phase in journey.phases:
-        start = index
-        for step in phase.steps:
-            steps.append([step.name, step.emotion, step.moment_of_truth])
-            index += 1
-        phases.append([phase.name, start, index - 1])
-    known = [s for s in steps if s[1] is not None]
+        start = len(steps)
+        steps += [EmotionStep(step.name, step.emotion, step.moment_of_truth) for step in phase.steps]
+        phases.append(PhaseSpan(phase.name, start, len(steps) - 1))
+    known = [s for s in steps if s.emotion is not None]
     if not known:
         return None
-    low = min(known, key=lambda s: s[1])
-    high = max(known, key=lambda s: s[1])
-    truths = sum(1 for s in steps if s[2])
+    low = min(known, key=lambda s: s.emotion)
+    high = max(known, key=lambda s: s.emotion)
+    truths = sum(1 for s in steps if s.moment_of_truth)
     alt = (f"Emotion curve of the journey '{journey.title}' across its {len(steps)} steps in "
            f"{len(phases)} phases, from 1 (very negative) to 5 (very positive); lowest at "
-           f"'{short(low[0], 60)}' ({EMOTION_WORDS[low[1]]}), highest at '{short(high[0], 60)}' "
-           f"({EMOTION_WORDS[high[1]]})" + (f"; {truths} moment{'s' if truths != 1 else ''} of truth starred" if truths else "")
-           + ".")
+           f"'{short(low.name, 60)}' ({EMOTION_WORDS[low.emotion]}), highest at '{short(high.name, 60)}' "
+           f"({EMOTION_WORDS[high.emotion]})"
+           + (f"; {truths} moment{'s' if truths != 1 else ''} of truth starred" if truths else "") + ".")
     rows = []
-    for name, start, end in phases:
-        for s in steps[start:end + 1]:
-            rows.append((name, s[0], "–" if s[1] is None else f"{s[1]} ({EMOTION_WORDS[s[1]]})",
-                         "yes" if s[2] else ""))
-    return Chart("emotion", f"{jid}-emotion", "Emotion curve", alt, {"steps": steps, "phases": phases},
+    for span in phases:
+        for s in steps[span.first:span.last + 1]:
+            rows.append((span.name, s.name, "–" if s.emotion is None else f"{s.emotion} ({EMOTION_WORDS[s.emotion]})",
+                         "yes" if s.moment_of_truth else ""))
+    return Chart(f"{jid}-emotion", "Emotion curve", alt, EmotionData(tuple(steps), tuple(phases)),
                  Table(("Phase", "Step", "Emotion", "Moment of truth"), tuple(rows)), jid)
 
 
@@ -133,23 +130,24 @@ def comparison_chart(as_is_id: str, as_is: Journey, to_be_id: str, to_be: Journe
         name = (new or old).name
         a = old.emotion if old is not None else None
         b = new.emotion if new is not None else None
-        steps.append([name, a, b, how])
+        steps.append(ComparedStep(name, a, b, how))
         rows.append((name, "–" if a is None else str(a), "–" if b is None else str(b),
                      {"id": "same step", "name": "same name", "added": "added in the to-be journey",
                       "removed": "removed in the to-be journey"}[how]))
-    if not any(s[1] is not None or s[2] is not None for s in steps):
+    if not any(s.as_is is not None or s.to_be is not None for s in steps):
         return None
+
     def mean(values: list[int]) -> str:
         return f"{sum(values) / len(values):.1f}" if values else "not recorded"
-    before = [s[1] for s in steps if s[1] is not None]
-    after = [s[2] for s in steps if s[2] is not None]
-    counts = {how: sum(1 for s in steps if s[3] == how) for how in ("id", "name", "added", "removed")}
+    before = [s.as_is for s in steps if s.as_is is not None]
+    after = [s.to_be for s in steps if s.to_be is not None]
+    counts = {how: sum(1 for s in steps if s.match == how) for how in ("id", "name", "added", "removed")}
     alt = (f"Two emotion curves on one chart, from 1 (very negative) to 5 (very positive): the as-is journey "
            f"'{as_is.title}' (dashed, average {mean(before)}) and the to-be journey '{to_be.title}' (solid, "
            f"average {mean(after)}), across {len(steps)} steps: {counts['id'] + counts['name']} in both, "
            f"{counts['added']} added, {counts['removed']} removed.")
-    data = {"steps": steps, "labels": [short(as_is.title, 60), short(to_be.title, 60)]}
-    return Chart("comparison", f"{to_be_id}-comparison", "Emotion: as-is and to-be", alt, data,
+    data = ComparisonData(tuple(steps), (short(as_is.title, 60), short(to_be.title, 60)))
+    return Chart(f"{to_be_id}-comparison", "Emotion: as-is and to-be", alt, data,
                  Table(("Step", "As-is emotion", "To-be emotion", "Match"), tuple(rows)), to_be_id)
 
 
@@ -165,19 +163,17 @@ def multiples_chart(portfolio: Portfolio, jid: str, journey: Journey, statuses: 
     panels, rows = [], []
     for m in steps:
         values = {p.period: p.value for p in m.series.points}
-        panels.append({"step": step_names[m.key.step], "metric": m.definition.name, "unit": m.definition.unit,
-                       "points": [None if values.get(p) is None else round(values[p], 4) for p in periods],
-                       "target": m.definition.target, "warning": m.definition.warning,
-                       "health": m.health.value})
+        panels.append(Panel(step_names[m.key.step], m.definition.name, m.definition.unit,
+                            tuple(None if values.get(p) is None else round(values[p], 4) for p in periods),
+                            m.definition.target, m.definition.warning, m.health))
         rows.append((step_names[m.key.step], m.definition.name, fmt(m.value, m.definition.unit),
-                     period_label(m.period, size), fmt(m.definition.target, m.definition.unit), m.health.label))
+                     period_label(m.period, size), fmt(m.definition.target, m.definition.unit), health_label(m.health)))
     first, last = period_label(periods[0], size), period_label(periods[-1], size)
     counts = {h: sum(1 for m in steps if m.health is h) for h in (Health.on_target, Health.at_risk, Health.off_target)}
     alt = (f"Small multiples: {len(panels)} step metric{'s' if len(panels) != 1 else ''} of the journey "
            f"'{journey.title}', each a line from {first} to {last} with its target; "
-           + ", ".join(f"{n} {h.label.lower()}" for h, n in counts.items() if n) + ".")
-    return Chart("multiples", f"{jid}-multiples", "Step metrics", alt,
-                 {"panels": panels, "first": first, "last": last},
+           + ", ".join(f"{n} {health_words(h)}" for h, n in counts.items() if n) + ".")
+    return Chart(f"{jid}-multiples", "Step metrics", alt, MultiplesData(tuple(panels), first, last),
                  Table(("Step", "Metric", "Latest", "Period", "Target", "Health"), tuple(rows)), jid)
 
 
@@ -188,34 +184,36 @@ def importance_chart(jid: str, journey: Journey) -> Chart | None:
             if t.assumed_importance is None and t.validated_importance is None:
                 continue
             a, v = t.assumed_importance, t.validated_importance
-            rows.append([t.name, a, v])
+            rows.append(ImportanceRow(t.name, a, v))
             table_rows.append((t.name, step.name, "–" if a is None else str(a), "–" if v is None else str(v),
                                "–" if a is None or v is None else f"{v - a:+d}"))
     if not rows:
         return None
-    gaps = [r for r in rows if r[1] is not None and r[2] is not None and r[1] != r[2]]
-    under = sum(1 for r in gaps if r[2] > r[1])
+    gaps = [r for r in rows if r.assumed is not None and r.validated is not None and r.assumed != r.validated]
+    under = sum(1 for r in gaps if r.validated > r.assumed)
     over = len(gaps) - under
-    biggest = max(gaps, key=lambda r: abs(r[2] - r[1]), default=None)
+    biggest = max(gaps, key=lambda r: abs(r.validated - r.assumed), default=None)
     alt = (f"Dot plot of {len(rows)} touchpoint{'s' if len(rows) != 1 else ''} of the journey '{journey.title}': "
            f"the importance the company assumes against the importance customers gave in research, 1 to 5; "
            f"customers rate {under} higher and {over} lower than assumed"
-           + (f"; the biggest gap is '{short(biggest[0], 60)}' (assumed {biggest[1]}, validated {biggest[2]})"
+           + (f"; the biggest gap is '{short(biggest.touchpoint, 60)}' (assumed {biggest.assumed}, "
+              f"validated {biggest.validated})"
               if biggest else "") + ".")
     table = Table(("Touchpoint", "Step", "Assumed (inside-out)", "Validated (outside-in)", "Gap"), tuple(table_rows))
-    return Chart("importance", f"{jid}-importance", "Inside-out against outside-in: touchpoint importance", alt,
-                 {"rows": rows}, table, jid)
+    return Chart(f"{jid}-importance", "Inside-out against outside-in: touchpoint importance", alt,
+                 ImportanceData(tuple(rows)), table, jid)
 
 
-def opportunity_chart(portfolio: Portfolio, ids: list[str], *, name: str, where: str, journey: str = "") -> Chart | None:
+def opportunity_chart(portfolio: Portfolio, ids: list[str], *, name: str, where: str,
+                      journey: str = "") -> Chart | None:
     # numbered in backlog order (priority = impact x reach / effort, highest first, ties by id), as the tables
     # beside the chart (the journey's opportunities, the backlog) number them
     items = sorted(((i, portfolio.opportunities[i]) for i in ids if i in portfolio.opportunities),
                    key=lambda item: (-item[1].impact * item[1].reach / item[1].effort, item[0]))
     if not items:
         return None
-    points = [[o.title, o.impact, o.effort, o.reach] for _, o in items]
-    quick = sum(1 for o in points if o[1] >= 3 and o[2] <= 3)
+    points = tuple(OpportunityPoint(o.title, o.impact, o.effort, o.reach) for _, o in items)
+    quick = sum(1 for o in points if o.impact >= 3 and o.effort <= 3)
     alt = (f"Opportunity matrix of {len(points)} opportunit{'ies' if len(points) != 1 else 'y'} {where}: "
            f"impact (1 to 5) against effort (1 to 5), circle size by reach, numbered by priority as in the "
            f"tables; "
@@ -223,8 +221,7 @@ def opportunity_chart(portfolio: Portfolio, ids: list[str], *, name: str, where:
     table = Table(("#", "Opportunity", "Impact", "Effort", "Reach", "Status"),
                   tuple((str(n + 1), o.title, str(o.impact), str(o.effort), str(o.reach), o.status.value)
                         for n, (_, o) in enumerate(items)))
-    return Chart("opportunities", name, "Opportunity matrix: impact against effort", alt, {"points": points},
-                 table, journey)
+    return Chart(name, "Opportunity matrix: impact against effort", alt, OpportunitiesData(points), table, journey)
 
 
 def journey_opportunities(journey: Journey) -> list[str]:

@@ -1,6 +1,6 @@
 """The metrics pipeline run once for a portfolio: series -> health -> chart specs, MkDocs-free.
 
-`compute(portfolio)` returns a `MetricsView`; `site_metrics.py` turns it into the site's extras
+`compute(portfolio)` returns a `MetricsView`; `site/metrics_extras.py` turns it into the site's extras
 (badges, tables and chart assets for the page templates) and `journeys diff` compares two of them.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.charts.draw import Chart
-from generator.metrics.health import HealthIndex, assess
 from generator.charts.journey_charts import comparison_chart, journey_charts, portfolio_opportunity_chart
-from generator.load.metric_data import MetricData, SeriesKey
+from generator.charts.specs import Chart
+from generator.metrics.health import HealthIndex, assess
 from generator.metrics.series import Series, build_series
+from generator.model.metric_data import MetricData, SeriesKey
 from generator.model.portfolio import Portfolio
 
 
@@ -29,7 +29,7 @@ class MetricsView:
         return [c for charts in self.charts.values() for c in charts]
 
 
-def compute(portfolio: Portfolio, data: MetricData | None = None, *, step_charts: bool = False) -> MetricsView:
+def compute(portfolio: Portfolio, data: MetricData | None = None) -> MetricsView:
     """Series, health and chart specs of a checked portfolio (`check()` sets `portfolio.metric_data`)."""
     data = data or portfolio.metric_data or MetricData(portfolio.organisation.period,
                                                        portfolio.organisation.min_responses)

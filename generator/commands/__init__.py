@@ -1,3 +1,3 @@
 """The `journeys` subcommands, one module each; each has `register(subparsers)` and `run(args) -> int`."""
 
-NAMES = ("check", "schema", "build", "generate", "diff", "new", "importer", "exporter", "reference")
+NAMES = ("check", "schema", "build", "generate", "diff", "new", "importer", "exporter", "refactoring", "reference")

@@ -2,8 +2,9 @@
 
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`), so this module stays free of MkDocs and
 MkDocs' logging stays its own. The command's own check (for its `file:line:col` messages) runs while that
-subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder next to the target, unique to this process;
-only a complete build replaces the site (by rename), so a failed build leaves the old site as it was.
+subprocess starts, on the other core, and stops it if the portfolio is invalid. It builds into a fresh folder
+next to the target, unique to this process; only a complete build replaces the site (by rename), so a failed
+build leaves the old site as it was.
 
 Nothing is lost on the way:
 - SIGINT / SIGTERM stop MkDocs, remove the staging folder and exit 130 / 143 with a message, no traceback.
@@ -28,6 +29,7 @@ import time
 from pathlib import Path
 
 from generator.commands._common import checked, pipeline_for, settings_of
+from generator.common.files import display_path
 from generator.options import add_flags
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
@@ -98,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         if state.staging is not None:
             shutil.rmtree(state.staging, ignore_errors=True)
         name = signal.Signals(exc.signum).name
-        where = _shown(state.target) if state.target else "the site"
+        where = display_path(state.target) if state.target else "the site"
         if state.swapped:
             print(f"journeys build: interrupted ({name}) after the new site was in place in {where}", file=sys.stderr)
         else:
@@ -153,14 +155,14 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     target = Path(args.site_dir) if args.site_dir else project / settings.site_dir
     target = Path(os.path.abspath(target))
     if target.is_symlink():
-        print(f"journeys build: error: '{_shown(target)}' is a symbolic link; the site is built into a real "
+        print(f"journeys build: error: '{display_path(target)}' is a symbolic link; the site is built into a real "
               f"folder only (remove the link, or pass --site-dir)", file=sys.stderr)
         return 2
     if target.exists() and not target.is_dir():
         print(f"journeys build: error: '{target}' exists and is not a folder", file=sys.stderr)
         return 2
     if target == project or target in project.parents or (target / "mkdocs.yml").exists():
-        print(f"journeys build: error: the site folder '{_shown(target)}' would replace the project itself",
+        print(f"journeys build: error: the site folder '{display_path(target)}' would replace the project itself",
               file=sys.stderr)
         return 2
     state.target = target
@@ -200,7 +202,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     try:
         assert state.proc.stdout is not None
         for line in state.proc.stdout:
-            if args.verbose or not line.startswith("INFO") or " charts: " in line:
+            if args.verbose or not line.startswith("INFO") or " charts: " in line or " search index: " in line:
                 print(f"  {line.rstrip()}", file=sys.stderr)
         code = state.proc.wait()
     except OSError as exc:
@@ -216,7 +218,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     _swap(staging, target, state)
     pages = sum(1 for p in target.rglob("index.html"))
     files = sum(1 for p in target.rglob("*") if p.is_file())
-    print(f"✓ built {_shown(target)}/: {pages} pages, {files} files in {time.monotonic() - started:.1f} s")
+    print(f"✓ built {display_path(target)}/: {pages} pages, {files} files in {time.monotonic() - started:.1f} s")
     return 0
 
 
@@ -254,8 +256,3 @@ def _swap(staging: Path, target: Path, state: _State) -> None:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def _shown(path: Path) -> str:
-    rel = os.path.relpath(path)
-    return rel if not rel.startswith("..") else str(path)

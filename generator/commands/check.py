@@ -15,7 +15,11 @@ from generator.pipeline import Pipeline
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="validate a portfolio and report every error at once",
                        description="Validate a portfolio folder: every error of every file, each as "
-                                   "path:line:col: error: message [hint]. Exit 0 valid, 1 invalid, 2 usage error.")
+                                   "path:line:col: error: message [hint]; the same error with the same cause in "
+                                   "one file is "
+                                   "printed once with its count and first lines (JSON keeps every position). "
+                                   "On GitHub Actions: at most 50 annotations, the worst first, and the complete "
+                                   "list in the job summary. Exit 0 valid, 1 invalid, 2 usage error.")
     p.add_argument("dir", nargs="?", default="journeys", help="the portfolio folder (default: journeys)")
     p.add_argument("--format", choices=("text", "json", "github"), default=None,
                    help="output format (default: text, or github when GITHUB_ACTIONS=true)")

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from generator.common.diagnostics import Report, plural
 from generator.load.check import check
 from generator.model.portfolio import Portfolio
 
@@ -18,29 +19,43 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "tree as it is on disk, uncommitted and untracked files included) and print "
                                    "a Markdown summary: journeys, phases and steps added, removed, renamed or "
                                    "moved; emotions, owners, touchpoints, pain points; metric targets; "
-                                   "opportunities and solutions. Exit 0 done, 1 a portfolio is invalid, 2 "
-                                   "usage error (unknown revision, not a git repository).")
+                                   "opportunities and solutions. A side with errors is still summarised, "
+                                   "leaving out what did not load, followed by how many errors there are. "
+                                   f"Exit {OK} summary printed, new side valid; {NEW_INVALID} summary printed, "
+                                   f"the new side is invalid (run journeys check); {FAILED} no summary (the "
+                                   f"folder is missing at a revision... ) or the old side alone is invalid; "
+                                   f"{USAGE} usage error (unknown revision, not a git repository).")
     p.add_argument("base", help="the revision to compare from, e.g. origin/main")
     p.add_argument("head", nargs="?", help="the revision to compare to (default: the working tree)")
     p.add_argument("--dir", default="journeys", help="the portfolio folder (default: journeys)")
     p.set_defaults(run=run)
 
 
-def _load(root: Path, base: Path, label: str) -> Portfolio | None:
-    portfolio, report = check(root, base=base)
-    if report.errors:
-        print(f"journeys diff: error: the portfolio at {label} is invalid "
-              f"({len(report.errors)} error{'s' if len(report.errors) != 1 else ''}; run journeys check there):",
-              file=sys.stderr)
-        for d in report.errors:
-            print(d.text(), file=sys.stderr)
-        return None
-    return portfolio
+OK, FAILED, USAGE, NEW_INVALID = 0, 1, 2, 3
+
+
+def _load(root: Path, base: Path) -> tuple[Portfolio, Report]:
+    return check(root, base=base)
+
+
+def _errors(report: Report, label: str, how: str) -> list[str]:
+    """Markdown lines: how many errors a side has, in which files, and the command that shows them."""
+    from generator.authoring.diff import md
+
+    errors = [g for g in report.grouped() if g.severity == "error"]
+    per_file: dict[str, int] = {}
+    for g in errors:
+        per_file[g.first.file] = per_file.get(g.first.file, 0) + g.count
+    total = len(report.errors)
+    lines = [(f"The portfolio at {label} has **{plural(total, 'error')}** "
+             f"({plural(len(errors), 'distinct problem')}); {how} to see them:"), ""]
+    lines += [f"- {md(f, limit=200)}: {plural(n, 'error')}" for f, n in sorted(per_file.items())]
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
     # not at the top: every command is registered at start-up, and `journeys check` need not load these
-    from generator.authoring.diff import render
+    from generator.authoring.diff import md, render
     from generator.authoring.git import GitError, materialise, resolve, short, toplevel
 
     here = Path.cwd()
@@ -54,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
         if args.head is not None:
             revisions.append((args.head, resolve(args.head, top)))
         with tempfile.TemporaryDirectory(prefix="journeys-diff-") as tmp:
-            portfolios: list[Portfolio] = []
+            reports: list[tuple[Portfolio, Report]] = []
             labels: list[str] = []
+            hows: list[str] = []
             for i, (name, commit) in enumerate(revisions):
                 dest = Path(tmp) / str(i)
                 dest.mkdir()
@@ -63,26 +79,34 @@ def run(args: argparse.Namespace) -> int:
                 root = dest / rel
                 if not materialise(top, commit, Path(rel).as_posix(), dest):
                     root.mkdir(parents=True, exist_ok=True)  # no portfolio yet at that revision: all is new
-                loaded = _load(root, dest, label)  # files shown as in the repository: journeys/...
-                if loaded is None:
-                    return 1
-                portfolios.append(loaded)
+                reports.append(_load(root, dest))  # files shown as in the repository: journeys/...
                 labels.append(label)
+                hows.append("check it out and run `journeys check`")
             if args.head is None:
                 if not folder.is_dir():
                     print(f"journeys diff: error: '{args.dir}' is not a folder", file=sys.stderr)
-                    return 2
-                loaded = _load(folder, here, "the working tree")
-                if loaded is None:
-                    return 1
-                portfolios.append(loaded)
+                    return USAGE
+                reports.append(_load(folder, top))  # as the revisions: relative to the repository
                 labels.append("the working tree")
+                where = f" on {md(args.dir, limit=200)}" if args.dir != "journeys" else ""
+                hows.append("run `journeys check`" + where)
     except GitError as exc:
         print(f"journeys diff: error: {exc}", file=sys.stderr)
-        return 2
-    old, new = portfolios
-    print(render(old, new, labels[0], labels[1]), end="")
-    return 0
+        return USAGE
+    (old, old_report), (new, new_report) = reports
+    errors: list[str] = []
+    if old_report.errors:
+        errors += _errors(old_report, labels[0], hows[0])
+    if new_report.errors:
+        errors += ([""] if errors else []) + _errors(new_report, labels[1], hows[1])
+    print(render(old, new, labels[0], labels[1], errors), end="")
+    for label, (_, report) in zip(labels, reports, strict=True):
+        if report.errors:
+            print(f"journeys diff: error: the portfolio at {label} is invalid ({plural(len(report.errors), 'error')}): "
+                  "the summary leaves out what did not load", file=sys.stderr)
+    if new_report.errors:
+        return NEW_INVALID
+    return FAILED if old_report.errors else OK
 
 
 def _code(name: str) -> str:

@@ -43,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     portfolio, report = check(root)
     if report.errors:
-        for d in report.errors:
-            print(d.text(), file=sys.stderr)
+        for group in report.grouped():
+            if group.severity == "error":
+                print(group.text(), file=sys.stderr)
         print("journeys export: error: the portfolio is invalid: fix the errors above (journeys check)",
               file=sys.stderr)
         return 1

@@ -12,12 +12,11 @@ make it touch anything outside DIR.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from generator.commands._common import checked, pipeline_for, settings_of
+from generator.common.files import write_atomic
 from generator.options import add_flags
 
 MANIFEST = ".journeys-files"
@@ -69,11 +68,7 @@ def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         _checked_path(out, rel)  # a folder just made cannot be a link, but one made meanwhile could
-        # a fresh temporary file (O_EXCL), renamed over the entry: a link at `path` is replaced, not followed
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
+        write_atomic(path, content)  # a link at `path` is replaced, not followed
         written += 1
     for rel in sorted(before - set(files)):
         if not safe_relpath(rel):
@@ -90,10 +85,7 @@ def write_files(out: Path, files: dict[str, bytes]) -> tuple[int, int, int]:
         while parent != out and parent.is_dir() and not parent.is_symlink() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("".join(f"{rel}\n" for rel in files))
-    os.replace(tmp, manifest)
+    write_atomic(manifest, "".join(f"{rel}\n" for rel in files).encode("utf-8"))
     return written, unchanged, deleted
 
 

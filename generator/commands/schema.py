@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from pydantic import BaseModel
+
 from generator.model.entities import Catalogue, Journey
 
-SCHEMAS = {"journey": Journey, "catalogue": Catalogue}
+SCHEMAS: dict[str, type[BaseModel]] = {"journey": Journey, "catalogue": Catalogue}
 
 
 def schema_text(kind: str) -> str:

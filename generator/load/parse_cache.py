@@ -22,12 +22,12 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from generator.common.files import write_atomic
 from generator.load.yaml_source import Loc, parse_yaml
+from generator.model.source import Source
 
 VERSION = b"journeys-parse-1"
 FILE_NAME = "parsed.json"
@@ -57,11 +57,12 @@ class LazySource:
 
     def __init__(self, file: str, data: Any, text: str):
         self.file, self.data, self._text = file, data, text
-        self._parsed = None
+        self._parsed: Source | None = None
 
-    def _source(self):
+    def _source(self) -> Source:
         if self._parsed is None:
             source, _ = parse_yaml(self._text, self.file)
+            assert source is not None, "the text parsed when it was cached, so it parses again"
             self._parsed = source
         return self._parsed
 
@@ -128,11 +129,7 @@ class ParseCache:
         except (TypeError, ValueError):
             return  # something not JSON-able: the cache is an optimisation, never a failure
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".parsed.", suffix=".tmp", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, text.encode("utf-8"))
         except OSError:
             pass
         self._stored = dict(self._used)

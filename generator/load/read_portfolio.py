@@ -17,11 +17,12 @@ from pydantic import ValidationError
 
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
+from generator.common.files import display_path
+from generator.load.parse_cache import MISSING, LazySource, ParseCache
+from generator.load.schema_errors import diagnostics_from
+from generator.load.yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
 from generator.model.entities import COLLECTIONS, ID_PATTERN, Catalogue, Journey
 from generator.model.portfolio import Portfolio
-from generator.load.schema_errors import diagnostics_from
-from generator.load.parse_cache import MISSING, LazySource, ParseCache
-from generator.load.yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAPS_DIR = "maps"
@@ -32,16 +33,6 @@ class PortfolioFiles:
     catalogues: list[Path]
     journeys: list[Path]
     errors: list[Diagnostic]
-
-
-def _display(path: Path, root: Path, base: Path | None) -> str:
-    """Paths are shown relative to the working directory when possible, as editors and CI expect."""
-    base = base or Path.cwd()
-    try:
-        rel = os.path.relpath(path, base)
-    except ValueError:
-        return str(path)
-    return rel.replace(os.sep, "/") if not rel.startswith("..") else str(path)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -69,7 +60,7 @@ def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
     kept_c, kept_j = [], []
     for path in catalogues + journeys:
         if not _inside(path, root):
-            errors.append(Diagnostic(_display(path, root, base), 1, 1, "error",
+            errors.append(Diagnostic(display_path(path, base), 1, 1, "error",
                                      "the file is a link to a place outside the portfolio folder", Code.OUTSIDE,
                                      hint="copy the file into the portfolio instead of linking to it"))
         elif path in catalogues:
@@ -106,17 +97,20 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
     errors = list(files.errors)
     org_origin: str | None = None
     for path in files.catalogues:
-        display = _display(path, root, base)
+        display = display_path(path, base)
         source, problems = _read(path, display, max_bytes, cache)
         errors.extend(problems)
         if source is None:
             portfolio.unreadable.add("catalogue")
+            portfolio.unloaded.add(display)
             continue
         portfolio.sources[display] = source
         if not isinstance(source.data, dict):
             portfolio.unreadable.add("catalogue")
+            portfolio.unloaded.add(display)
             errors.append(Diagnostic(display, 1, 1, "error",
-                                     f"expected a mapping of collections ({', '.join(COLLECTIONS)}), got a {type(source.data).__name__}",
+                                     f"expected a mapping of collections ({', '.join(COLLECTIONS)}), "
+                                     f"got a {type(source.data).__name__}",
                                      Code.INVALID_VALUE, hint="start the file with e.g. `personas:`"))
             continue
         try:
@@ -146,13 +140,15 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
                 target[ident] = entry
                 portfolio.origins[(name, ident)] = (display, (name, ident))
     seen_journeys: dict[str, str] = {}
+    portfolio.journeys_read = len(files.journeys)
     for path in files.journeys:
-        display = _display(path, root, base)
+        display = display_path(path, base)
         ident = path.stem
         source, problems = _read(path, display, max_bytes, cache)
         errors.extend(problems)
         if source is None:
             portfolio.unreadable.add("journeys")
+            portfolio.unloaded.add(display)
             continue
         portfolio.sources[display] = source
         if not re.match(ID_PATTERN, ident):
@@ -172,8 +168,10 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
         portfolio.journey_files[ident] = display
         if not isinstance(source.data, dict):
             portfolio.unreadable.add("journeys")
+            portfolio.unloaded.add(display)
             errors.append(Diagnostic(display, 1, 1, "error",
-                                     f"expected a journey mapping (title, description, phases...), got a {type(source.data).__name__}",
+                                     "expected a journey mapping (title, description, phases...), "
+                                     f"got a {type(source.data).__name__}",
                                      Code.INVALID_VALUE, hint="start the file with `title:` and `description:`"))
             continue
         try:
@@ -242,4 +240,6 @@ def _salvage_catalogue(source: Source, broken: set) -> Catalogue:
             except ValidationError:
                 broken.add((key, str(ident)))
         kept[key] = good
-    return Catalogue.model_construct(**{k: kept.get(k, Catalogue.model_fields[k].get_default(call_default_factory=True)) for k in Catalogue.model_fields})
+    fields = Catalogue.model_fields
+    return Catalogue.model_construct(
+        **{k: kept.get(k, fields[k].get_default(call_default_factory=True)) for k in fields})

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
-from generator.model.entities import COLLECTIONS, BuiltinLane, Journey, JourneyStatus, LaneKind, Lifecycle, Step
-from generator.model.refs import reference_fields, references_of
-from generator.model.portfolio import Portfolio
-from generator.load.schema_errors import format_path
 from generator.common.suggest import did_you_mean, known
+from generator.load.schema_errors import format_path
 from generator.load.yaml_source import Loc
+from generator.model.entities import COLLECTIONS, BuiltinLane, Journey, JourneyStatus, LaneKind, Lifecycle, Step
+from generator.model.portfolio import Portfolio
+from generator.model.refs import reference_fields, references_of
 
 SINGULAR = {
     "personas": "persona",
@@ -43,6 +43,7 @@ class _Checker:
     def __init__(self, portfolio: Portfolio):
         self.p = portfolio
         self.out: list[Diagnostic] = []
+        self.used: set[tuple[str, str]] = set()  # (kind, id) referenced from a journey
 
     def at(self, file: str, loc: Loc, message: str, code: Code, hint: str = "", severity: str = "error",
            key: bool = False) -> None:
@@ -67,12 +68,14 @@ class _Checker:
         """Every reference the entity writes (found from the model's `Ref` marks) must resolve."""
         file, base = self.p.origins[(kind, ident)]
         for r in references_of(kind, ident, entity):
-            loc = tuple(base) + r.path
+            if kind == "journeys":
+                self.used.add((r.kind, r.target))
+            loc = base + r.path
             if r.kind == "journeys" and kind == "journeys" and r.target == ident:
                 message, hint = SELF_LINKS[r.field.field]
                 self.at(file, loc, message.format(ident=ident), Code.CYCLE, hint)
             elif r.kind == "steps":
-                journey = self.p.journeys.get(r.journey) if r.journey != ident else None
+                journey = self.p.journeys.get(r.journey or "") if r.journey != ident else None
                 steps = [s.id for s in journey.steps()] if journey is not None else []
                 if journey is not None and r.target not in steps:  # an unknown journey is reported already
                     hint = did_you_mean(r.target, steps) or known(steps)
@@ -196,8 +199,8 @@ class _Checker:
     def unused_opportunities(self) -> None:
         if "journeys" in self.p.unreadable:
             return
-        used = {r.target for jid, j in self.p.journeys.items() for r in references_of("journeys", jid, j)
-                if r.kind == "opportunities"}
+        # the journeys checked (salvaged ones too: what they keep is in their raw data below anyway)
+        used = {ident for kind, ident in self.used if kind == "opportunities"}
         keys = {f.name for f in reference_fields(Journey) if f.kind == "opportunities"}
         for kind, ident in self.p.broken:  # an invalid journey still says what it references
             if kind == "journeys":

@@ -107,7 +107,8 @@ def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source
             path = format_path(loc[:-1])
         elif kind == "missing":
             parent = model_at(root, loc[:-1])
-            field = parent.model_fields.get(loc[-1]) if isinstance(parent, type) and issubclass(parent, BaseModel) else None
+            is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
+            field = parent.model_fields.get(str(loc[-1])) if is_model else None
             message = f"missing required key '{loc[-1]}'"
             hint = f"add `{loc[-1]}:`" + (f" ({field.description})" if field and field.description else "")
             code = Code.MISSING_KEY
@@ -130,7 +131,8 @@ def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source
             message = re.sub(r"^(Value|Assertion) error, ", "", msg)
             path = format_path(loc)
         elif kind == "too_short":
-            message = f"expected at least {err.get('ctx', {}).get('min_length', 1)} item(s), got {_describe(value) if value else 'none'}"
+            least = err.get("ctx", {}).get("min_length", 1)
+            message = f"expected at least {least} item(s), got {_describe(value) if value else 'none'}"
             hint = "add an entry"
             path = format_path(loc)
         else:

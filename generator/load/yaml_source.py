@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import yaml
 
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
+from generator.model.source import Loc, Source
 
 try:  # libyaml is about 10x faster; its marks are just as exact.
     _Loader = yaml.CSafeLoader
@@ -28,9 +28,6 @@ MAX_BYTES = 2_000_000  # a journey file is a few KB; anything this big is a mist
 MAX_NODES = 200_000  # values after alias expansion ("billion laughs" stops here)
 MAX_DEPTH = 64
 
-Loc = tuple[Any, ...]
-
-
 def max_bytes_from_env(default: int | None = None) -> int:
     """The file size limit: $JOURNEYS_MAX_FILE_SIZE when set to a number, else `default`, else MAX_BYTES.
 
@@ -40,28 +37,6 @@ def max_bytes_from_env(default: int | None = None) -> int:
     if value.isdigit() and int(value) > 0:
         return int(value)
     return default if default and default > 0 else MAX_BYTES
-
-
-@dataclass
-class Source:
-    """A parsed YAML file: its data and where each part of it was written."""
-
-    file: str
-    data: Any
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-
-    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        """The line and column of `loc`, or of its closest written ancestor."""
-        loc = tuple(loc)
-        table = self.keys if key else self.values
-        if loc in table:
-            return table[loc]
-        while loc:
-            loc = loc[:-1]
-            if loc in self.values:
-                return self.values[loc]
-        return (1, 1)
 
 
 class _Invalid(Exception):
@@ -258,9 +233,9 @@ class _Builder:
                 raise _Invalid(*_mark(event), f"the document nests deeper than {MAX_DEPTH} levels",
                                "flatten the structure; a portfolio needs only a few levels", code=Code.TOO_DEEP)
             self._budget(event)
-            container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
-            loc = self._place(event, container, is_collection=True)
-            self.stack.append(_Frame(container, loc if loc is not None else (), event.anchor, self.count))
+            opened: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+            loc = self._place(event, opened, is_collection=True)
+            self.stack.append(_Frame(opened, loc if loc is not None else (), event.anchor, self.count))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             frame = self.stack.pop()
             if frame.anchor:

@@ -20,32 +20,24 @@ The rules (docs/metrics.md, tested at their boundaries in tests/test_metrics_hea
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
 
-from generator.load.metric_data import SeriesKey
 from generator.metrics.series import Series, shift, year_before
 from generator.model.entities import Direction, MetricDefinition
+from generator.model.ids import DepartmentId, JourneyId, MetricAt, MetricId, PersonaId, StepId
+from generator.model.metric_data import SeriesKey
 from generator.model.portfolio import Portfolio
 
 STEADY = 0.05  # in warning bands: smaller changes are noise, not a trend
 
 
-class Health(str, Enum):
+class Health(str, Enum):  # noqa: UP042 - StrEnum would change str() and format() of the members
     on_target = "on-target"
     at_risk = "at-risk"
     off_target = "off-target"
     no_data = "no-data"
-
-    @property
-    def label(self) -> str:
-        return {"on-target": "On target", "at-risk": "At risk", "off-target": "Off target", "no-data": "No data"}[self.value]
-
-    @property
-    def symbol(self) -> str:
-        # shapes as well as colours, so the state reads without colour vision and in print
-        return {"on-target": "●", "at-risk": "▲", "off-target": "■", "no-data": "○"}[self.value]
 
     @property
     def rank(self) -> int:
@@ -53,15 +45,11 @@ class Health(str, Enum):
         return {"no-data": 0, "on-target": 1, "at-risk": 2, "off-target": 3}[self.value]
 
 
-class Trend(str, Enum):
+class Trend(str, Enum):  # noqa: UP042 - StrEnum would change str() and format() of the members
     better = "better"
     worse = "worse"
     steady = "steady"
     unknown = "unknown"
-
-    @property
-    def symbol(self) -> str:
-        return {"better": "↑", "worse": "↓", "steady": "→", "unknown": "·"}[self.value]
 
 
 def classify(value: float | None, definition: MetricDefinition) -> Health:
@@ -136,12 +124,14 @@ class GroupStatus:
 
 @dataclass
 class HealthIndex:
+    """Every series' status, and the rolled-up status of every step, journey, department and persona."""
+
     period_size: str
     metrics: dict[SeriesKey, MetricStatus] = field(default_factory=dict)
-    steps: dict[tuple[str, str], GroupStatus] = field(default_factory=dict)
-    journeys: dict[str, GroupStatus] = field(default_factory=dict)
-    departments: dict[str, GroupStatus] = field(default_factory=dict)
-    personas: dict[str, GroupStatus] = field(default_factory=dict)
+    steps: dict[StepId, GroupStatus] = field(default_factory=dict)
+    journeys: dict[JourneyId, GroupStatus] = field(default_factory=dict)
+    departments: dict[DepartmentId, GroupStatus] = field(default_factory=dict)
+    personas: dict[PersonaId, GroupStatus] = field(default_factory=dict)
 
     def attention(self) -> list[MetricStatus]:
         """Series at risk or off target, furthest from target first (ties: by key, for a stable order)."""
@@ -155,6 +145,7 @@ def metric_status(series: Series, definition: MetricDefinition, size: str) -> Me
         return MetricStatus(series.key, definition, series, None, None, Health.no_data, None, None, None,
                             Trend.unknown, Trend.unknown)
     value = latest.value
+    assert value is not None, "latest() returns only a point with a value"
     previous = series.at(shift(latest.period, size, -1))
     year_ago = series.at(year_before(latest.period))
     d = distance(value, definition)
@@ -207,26 +198,41 @@ def assess(portfolio: Portfolio, series: dict[SeriesKey, Series]) -> HealthIndex
         if key.metric not in listed:
             continue  # `journeys check` warns about data for an unlisted metric; it is not shown
         index.metrics[key] = metric_status(s, portfolio.metrics[key.metric], size)
-    by_journey: dict[str, list[MetricStatus]] = {}
-    by_step: dict[tuple[str, str], list[MetricStatus]] = {}
+    by_journey: dict[JourneyId, list[MetricStatus]] = {}
+    by_step: dict[StepId, list[MetricStatus]] = {}
     for key, status in index.metrics.items():
-        by_journey.setdefault(key.journey, []).append(status)
+        by_journey.setdefault(JourneyId(key.journey), []).append(status)
         if key.step:
-            by_step.setdefault((key.journey, key.step), []).append(status)
-    by_department: dict[str, list[MetricStatus]] = {d: [] for d in portfolio.departments}
-    by_persona: dict[str, list[MetricStatus]] = {p: [] for p in portfolio.personas}
-    for jid, journey in portfolio.journeys.items():
+            by_step.setdefault(StepId(JourneyId(key.journey), key.step), []).append(status)
+    by_department: dict[DepartmentId, list[MetricStatus]] = {DepartmentId(d): [] for d in portfolio.departments}
+    by_persona: dict[PersonaId, list[MetricStatus]] = {PersonaId(p): [] for p in portfolio.personas}
+    for name, journey in portfolio.journeys.items():
+        jid = JourneyId(name)
         own = by_journey.get(jid, [])
         index.journeys[jid] = roll_up(own, size)
         for step in journey.steps():
-            members = by_step.get((jid, step.id), [])
-            index.steps[(jid, step.id)] = roll_up(members, size)
+            sid = StepId(jid, step.id)
+            members = by_step.get(sid, [])
+            index.steps[sid] = roll_up(members, size)
             for dept in step_owners(step):
-                by_department.setdefault(dept, []).extend(members)
+                by_department.setdefault(DepartmentId(dept), []).extend(members)
         whole = [m for m in own if not m.key.step]
-        by_department.setdefault(journey.owner.department, []).extend(whole)
+        by_department.setdefault(DepartmentId(journey.owner.department), []).extend(whole)
         for persona in journey.personas:
-            by_persona.setdefault(persona, []).extend(own)
+            by_persona.setdefault(PersonaId(persona), []).extend(own)
     index.departments = {d: roll_up(m, size) for d, m in sorted(by_department.items())}
     index.personas = {p: roll_up(m, size) for p, m in sorted(by_persona.items())}
     return index
+
+
+def metric_places(index: HealthIndex) -> dict[MetricAt, GroupStatus]:
+    """Each metric rolled up where it is measured: across the portfolio, and in each journey (its whole-journey
+    series with its steps'), in the order of `index.metrics`."""
+    by_metric: dict[MetricAt, list[MetricStatus]] = {}
+    by_journey: dict[MetricAt, list[MetricStatus]] = {}
+    for key, status in index.metrics.items():
+        metric = MetricId(key.metric)
+        by_metric.setdefault(MetricAt(metric), []).append(status)
+        by_journey.setdefault(MetricAt(metric, JourneyId(key.journey)), []).append(status)
+    size = index.period_size
+    return {place: roll_up(members, size) for places in (by_metric, by_journey) for place, members in places.items()}

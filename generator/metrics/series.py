@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from generator.load.metric_data import MetricData, SeriesKey, period_start
 from generator.model.entities import MetricKind
+from generator.model.metric_data import MetricData, SeriesKey, period_start
 from generator.model.portfolio import Portfolio
 
 
@@ -42,9 +42,6 @@ class Series:
     kind: MetricKind
     source: str  # "survey" or "aggregated"
     points: tuple[Point, ...]
-
-    def valued(self) -> list[Point]:
-        return [p for p in self.points if p.value is not None]
 
     def latest(self) -> Point | None:
         """The last period that has a value (periods with too few responses are skipped)."""
@@ -148,10 +145,10 @@ def build_series(portfolio: Portfolio, data: MetricData) -> dict[SeriesKey, Seri
         kind = portfolio.metrics[key.metric].kind
         grouped: dict[_dt.date, list[float]] = {}
         for day in sorted(by_date):
-            period = starts.get(day)
-            if period is None:
-                period = starts[day] = period_start(day, data.period)
-            grouped.setdefault(period, []).append(by_date[day])
+            start = starts.get(day)
+            if start is None:
+                start = starts[day] = period_start(day, data.period)
+            grouped.setdefault(start, []).append(by_date[day])
         points = []
         for period in sorted(grouped):
             values = grouped[period]
@@ -159,8 +156,3 @@ def build_series(portfolio: Portfolio, data: MetricData) -> dict[SeriesKey, Seri
             points.append(Point(period, value))
         out[key] = Series(key, kind, "aggregated", tuple(points))
     return dict(sorted(out.items()))
-
-
-def journey_series(series: dict[SeriesKey, Series], journey: str, *, segments: bool = False) -> list[Series]:
-    """The series of one journey: whole-journey ones first, then by step, each by metric."""
-    return [s for k, s in series.items() if k.journey == journey and (segments or not k.segment)]

@@ -8,19 +8,21 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from generator.options import Options, specs
+from generator.options import Options, Spec, specs
 
 
-def _config_option(kind: type, optional: bool, default: Any) -> c.BaseConfigOption[Any]:
-    return c.Optional(c.Type(kind)) if optional else c.Type(kind, default=default)
+def _config_option(spec: Spec) -> c.BaseConfigOption[Any]:
+    if spec.choices:
+        return c.Choice(spec.choices, default=spec.default)
+    return c.Optional(c.Type(spec.kind)) if spec.optional else c.Type(spec.kind, default=spec.default)
 
 
 # `base.Config` reads its schema from the class attributes when the class is made
 JourneysConfig: type[base.Config] = type("JourneysConfig", (base.Config,), {
-    name: _config_option(kind, optional, default) for name, kind, optional, default, _ in specs()
+    spec.name: _config_option(spec) for spec in specs()
 })
 
 
 def options_of(config: base.Config) -> Options:
     """The `Options` of a validated plugin configuration, with the environment's values applied."""
-    return Options(**{name: config[name] for name, *_ in specs()}).with_environment()
+    return Options(**{spec.name: config[spec.name] for spec in specs()}).with_environment()

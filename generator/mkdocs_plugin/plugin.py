@@ -7,9 +7,12 @@
   charts are drawn in the background while MkDocs renders the pages (`chart_cache.start`): their files
   are written at `on_post_build`, once drawn (`_LateChart`).
 - `on_pre_page`: each generated page's edit link points at the YAML file it comes from.
-- `on_page_content`, `on_post_build` (after the search plugin's): the search index gets one entry per
-  journey step (`search_steps`), so a step's name, pain point or touchpoint finds the journey. A failed
-  build stops the chart workers (`on_build_error`).
+- Search (option `search`, on by default): `on_config` puts the plugin's theme folder (the header's search
+  box and dialog) before Material's and adds the dialog's script and style (`on_files`); `on_page_content`
+  wraps each generated page in the markup Pagefind indexes (`search_markup`: facets, one sub-result per
+  journey step, glossary synonyms; the guide in docs/ is left out); `on_post_build` runs Pagefind over
+  the built site (`search_index`). A Pagefind failure stops the build with its message. A failed build
+  stops the chart workers (`on_build_error`).
 - `on_serve`: `mkdocs serve` rebuilds when anything under the portfolio folder or the templates changes.
 
 This is the only module that imports MkDocs.
@@ -20,32 +23,43 @@ from __future__ import annotations
 import gc
 import os
 import posixpath
+import shutil
 from pathlib import Path
 from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.charts.cache import Drawing, read_chart
-from generator.charts.draw import Chart
+from generator.charts.specs import Chart
 from generator.mkdocs_plugin.config import JourneysConfig, options_of
+from generator.model.portfolio import Portfolio
 from generator.options import Options
 from generator.pipeline import Pipeline
 from generator.site.markdown_ext import CaptionExtension
 from generator.site.render import PATHS, Site
-from generator.site.search_steps import MapText, map_text, split_map_sections
+from generator.site import search_markup
+from generator.site.search_index import BUNDLE, SearchIndexError, build_index
+from generator.site.standing import Standings
 
 # generated pages a project may ship itself in docs/ (the docs copy wins): the portfolio reference, which
 # `journeys reference` writes from the same models
 OVERRIDABLE = {PATHS["reference"]}
+# with `guide: link`, the one page of the project's guide in the navigation
+GUIDE_INDEX = "guide/index.md"
 
 log = get_plugin_logger(__name__)
 
 # The Markdown extensions the generated pages are written for.
 NEEDED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "toc")
+
+# the search dialog: the header's templates, and its script and style by site path -> file in ASSETS
+THEME = Path(__file__).parent / "theme"
+ASSETS = Path(__file__).parent / "assets"
+SEARCH_ASSETS = {"assets/journeys/search.css": "search.css", "assets/journeys/search.js": "search.js"}
 
 
 class _LateChart(File):
@@ -65,9 +79,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._charts: dict[str, Chart] = {}  # site path -> chart, written at on_post_build
         self._chart_cache = Path()
         self.root = Path.cwd()
-        # page URL -> its journey map's text; kept across `mkdocs serve --dirty` rebuilds, which render
-        # only the changed pages while the search plugin rewrites the whole index
-        self._maps: dict[str, MapText] = {}
+        self._search: dict[str, search_markup.PageSearch] = {}  # page path -> what search indexes of it
+        self._glossary: search_markup.Glossary | None = None
 
     @property
     def options(self) -> Options:
@@ -103,7 +116,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                               f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
         checked = pipeline.check(shown_from=Path.cwd(), folder=pipeline.portfolio_dir.resolve())
         if not checked.ok:
-            lines = [d.text() for d in checked.report.sorted()]
+            lines = [g.text() for g in checked.report.grouped()]
             lines.append(checked.summary())
             raise PluginError("journeys: the portfolio is invalid:\n" + "\n".join(lines))
         for d in checked.report.warnings:
@@ -122,7 +135,27 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             config.markdown_extensions.append(CaptionExtension())
         if self.options.nav:
             config.nav = self.site.nav + (config.nav if config.nav is not None else self._guide(config))
+        if self.options.search:
+            self._setup_search(config, checked.portfolio, rendered.extras.standings)
         return config
+
+    def _setup_search(self, config: MkDocsConfig, portfolio: Portfolio, standings: Standings) -> None:
+        for name in ("search", "material/search"):
+            if name in config.plugins:
+                where = config.config_file_path or "mkdocs.yml"
+                raise PluginError(f"journeys: remove `search` (Material's search) from `plugins:` in {where}: "
+                                  f"the journeys plugin builds the site search itself (Pagefind); or set "
+                                  f"`search: false` for the journeys plugin to keep Material's")
+        # the header's search box and dialog: before Material's templates, after the project's own theme
+        at = 1 if config.theme.custom_dir else 0
+        if str(THEME) not in config.theme.dirs:
+            config.theme.dirs.insert(at, str(THEME))
+        for path in SEARCH_ASSETS:
+            target = config.extra_css if path.endswith(".css") else config.extra_javascript
+            if path not in [str(x) for x in target]:
+                target.append(path)
+        self._search = search_markup.page_search(portfolio, standings)
+        self._glossary = search_markup.Glossary(portfolio)
 
     def _edit_paths(self, site: Site) -> dict[str, str]:
         """Page path -> the source file's path from the project root (for edit links)."""
@@ -136,16 +169,33 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                     continue
         return out
 
-    def _guide(self, config: MkDocsConfig) -> list:
+    def _guide_pages(self, config: MkDocsConfig) -> list[str]:
+        """The project's own pages: those of docs_dir the generated nav does not list (it lists the portfolio
+        reference, docs/reference.md, which this repository ships)."""
         docs = Path(config.docs_dir)
-        # docs pages the generated nav already lists (the portfolio reference, docs/reference.md) stay there
         listed = set(PATHS.values())
-        pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
-                       if p.relative_to(docs).as_posix() not in listed)
-        return [{"User guide": pages}] if pages else []
+        return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                      if p.relative_to(docs).as_posix() not in listed)
+
+    def _guide(self, config: MkDocsConfig) -> list:
+        pages = self._guide_pages(config)
+        if self.options.guide == "section" and pages:
+            return [{"User guide": pages}]
+        if self.options.guide == "link" and GUIDE_INDEX in pages:
+            return [{"User guide": GUIDE_INDEX}]
+        return []
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
+        if self.options.guide != "section":
+            for path in self._guide_pages(config):
+                file = files.get_file_from_path(path)
+                if file is None:
+                    continue
+                if self.options.guide == "off":
+                    files.remove(file)
+                elif path != GUIDE_INDEX:
+                    file.inclusion = InclusionLevel.NOT_IN_NAV  # reached from guide/index.md, not the nav
         for path, content in self.site.files().items():
             if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
                 continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
@@ -155,7 +205,16 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             files.append(File.generated(config, path, content=content))
         for path in self._charts:
             files.append(_LateChart.generated(config, path, content=b""))
+        if self.options.search:
+            for path, name in SEARCH_ASSETS.items():
+                files.append(File.generated(config, path, content=(ASSETS / name).read_bytes()))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+        if self.options.guide == "link" and self.site is not None and page.file.src_uri not in self.site.pages \
+                and page.file.src_uri not in OVERRIDABLE:
+            page.meta["search"] = {"exclude": True}  # staff search for their portfolio, not for this guide
+        return markdown
 
     def on_pre_page(self, page: MkDocsPage, *, config: MkDocsConfig, files: Files) -> MkDocsPage:
         if self.site is None or page.file.src_uri not in self.site.pages:
@@ -178,13 +237,19 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         return full if posixpath.isabs(full) or "://" in full else None
 
     def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
-        if self.site is not None and page.file.src_uri in self.site.pages and 'class="jm-map"' in html:
-            found = map_text(html)
-            if found is not None:
-                self._maps[page.url] = found
-        return html
+        path = page.file.src_uri
+        if not self.options.search or self.site is None or path not in self.site.pages:
+            return html  # the project's own pages (docs/) are not indexed: they are the guide, not the portfolio
+        info = self._search.get(path) or search_markup.overview(path)
+        return html if info is None else search_markup.wrap(html, info, self._glossary)
 
-    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # `mkdocs serve --dirty` keeps the site folder: an index of the previous build must not answer
+        # queries while the pages change under it (the dialog says the index is being rebuilt)
+        if self.options.search:
+            shutil.rmtree(Path(config.site_dir) / BUNDLE, ignore_errors=True)
+
+    @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._drawing is not None:
             drawing, self._drawing = self._drawing, None
@@ -194,9 +259,14 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 target = site / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(read_chart(self._chart_cache, chart))
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if self._maps and index.is_file():
-            index.write_text(split_map_sections(index.read_text(encoding="utf-8"), self._maps), encoding="utf-8")
+        if self.options.search:
+            try:
+                stats = build_index(Path(config.site_dir))
+            except SearchIndexError as exc:
+                raise PluginError(f"journeys: the site search could not be built: {exc}\n"
+                                  f"The build stopped (set `search: false` for the journeys plugin to build "
+                                  f"without search).") from exc
+            log.info(stats.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_drawing()

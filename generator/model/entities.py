@@ -258,6 +258,11 @@ class GlossaryEntry(_Model):
 
     term: str = Field(description="The term as written.")
     definition: Text = Field(description="What it means here.")
+    synonyms: list[str] = Field(
+        default_factory=list,
+        description="Other words people use for it (abbreviations, older or everyday names): the site's search "
+                    "finds the pages that use the term by any of them.",
+    )
 
 
 class LaneDefinition(_Model):

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from generator.model.entities import Channel, Department, GlossaryEntry, Insight, Journey, LaneDefinition, MetricDefinition, Opportunity, Organisation, Persona, Solution
-from generator.load.yaml_source import Loc, Source
-
-if TYPE_CHECKING:  # metric_data imports this module
-    from generator.load.metric_data import MetricData
+from generator.model.entities import (
+    Channel,
+    Department,
+    GlossaryEntry,
+    Insight,
+    Journey,
+    LaneDefinition,
+    MetricDefinition,
+    Opportunity,
+    Organisation,
+    Persona,
+    Solution,
+)
+from generator.model.metric_data import MetricData
+from generator.model.source import Loc, Source
 
 
 @dataclass
@@ -33,12 +42,16 @@ class Portfolio:
     # ids written but invalid: references to them are not reported again as unknown
     broken: set[tuple[str, str]] = field(default_factory=set)
     journey_files: dict[str, str] = field(default_factory=dict)
+    # every journey file found under maps/, valid or not: the check summary counts them all
+    journeys_read: int = 0
+    # files found but not read as a mapping (YAML errors, unreadable, a list...): displayed paths
+    unloaded: set[str] = field(default_factory=set)
     # invalid journeys with their invalid keys dropped: cross-checked so all errors show at once, never published
     salvaged: dict[str, Journey] = field(default_factory=dict)
     # a file that could not be parsed at all: what it defines or references is unknown
     unreadable: set[str] = field(default_factory=set)  # 'catalogue' and/or 'journeys'
     # the valid rows of the CSV files in data/, set by `check` (metric_data.load_metric_data)
-    metric_data: "MetricData | None" = None
+    metric_data: MetricData | None = None
 
     def collection(self, name: str) -> dict:
         return getattr(self, name)

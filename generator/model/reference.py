@@ -21,8 +21,30 @@ import yaml
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
+from generator.model.entities import (
+    ID_PATTERN,
+    Catalogue,
+    Channel,
+    Department,
+    GlossaryEntry,
+    Insight,
+    Journey,
+    LaneDefinition,
+    Link,
+    MetricDefinition,
+    Opportunity,
+    Organisation,
+    Owner,
+    PainPoint,
+    Persona,
+    Phase,
+    Solution,
+    Step,
+    StepRef,
+    Touchpoint,
+    Verbatim,
+)
 from generator.model.refs import reference_fields
-from generator.model.entities import ID_PATTERN, Catalogue, Channel, Department, GlossaryEntry, Insight, Journey, LaneDefinition, Link, MetricDefinition, Opportunity, Organisation, Owner, PainPoint, Persona, Phase, Solution, Step, StepRef, Touchpoint, Verbatim
 
 ROOTS: tuple[type[BaseModel], ...] = (Journey, Catalogue)
 

@@ -17,11 +17,14 @@ id is only unique within its journey, so a step reference names the sibling fiel
 
 from __future__ import annotations
 
+import functools
 import inspect
 import types
 import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from dataclasses import field as _field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -67,23 +70,20 @@ class RefField:
     kind: str
     within: str | None = None
     many: bool = False
+    # derived from `path`, kept as attributes: read for every reference of a portfolio
+    name: str = _field(init=False, compare=False, repr=False)  # the field's own name, e.g. `channel`
+    field: str = _field(init=False, compare=False, repr=False)  # e.g. `phases.steps.touchpoints.channel`
 
-    @property
-    def name(self) -> str:
-        """The field's own name, e.g. `channel`."""
-        return self.path[-2] if self.many else self.path[-1]
-
-    @property
-    def field(self) -> str:
-        return ".".join(p for p in self.path if p not in ("[]", "{}"))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", self.path[-2] if self.many else self.path[-1])
+        object.__setattr__(self, "field", ".".join(p for p in self.path if p not in ("[]", "{}")))
 
     def __str__(self) -> str:
         return "".join(p if p in ("[]", "{}") else f".{p}" for p in self.path).lstrip(".")
 
 
-@dataclass(frozen=True)
-class Reference:
-    """One reference written in a portfolio.
+class Reference(NamedTuple):
+    """One reference written in a portfolio (a named tuple: a portfolio has tens of thousands).
 
     `source_kind`/`source_id`: the entity it is written in (`journeys`, `opportunities`, `solutions`...).
     `path`: where in that entity, with list indexes, e.g. `("phases", 0, "steps", 2, "insights", 1)`.
@@ -155,73 +155,121 @@ def reference_fields(model: type[BaseModel]) -> list[RefField]:
 
 def mark_of(model: type[BaseModel], name: str) -> RefField | None:
     """The mark on `model`'s own field `name` (a list of ids included), or None for a field that is no reference."""
-    return next((f for f in _plan_marks(model) if f.path[0] == name), None)
+    return next((f for f in _fields(model) if f.model is model and f.path[0] == name), None)
 
 
-def _plan_marks(model: type[BaseModel]) -> list[RefField]:
-    return [mark for _, mark in _plan(model) if mark is not None]
+@functools.cache  # the models are fixed at import: their marks are read once
+def _fields(model: type[BaseModel]) -> tuple[RefField, ...]:
+    return tuple(reference_fields(model))
 
 
 # ------------------------------------------------------------------------------------------ the references
 
+# A portfolio holds tens of thousands of references, and the checks and the site's indexes read them all: a
+# walk that inspects the types as it goes costs ~10x the hand-written loops it replaces. So each model's
+# walk is written once from its marks as plain Python (the technique of `dataclasses` and `namedtuple`),
+# e.g. for a journey:
+#
+#     def walk(kind, ident, v0, out):
+#         v1 = v0.owner
+#         if v1 is not None:
+#             a1 = ('owner',)
+#             v2 = v1.department
+#             if v2 is not None:
+#                 out.append(new(R, (kind, ident, a1 + ('department',), F2, 'departments', v2, None, ...)))
+#         ...
+#         for i4, v4 in enumerate(v0.phases or ()):
+#             a4 = ('phases', i4)
+#             ...
 
-def _plan(model: type[BaseModel]) -> list[tuple[str, RefField | None]]:
-    """The fields of `model` worth visiting: (name, its mark relative to `model`) or (name, None) for a field
-    holding models that have marks. Derived once per model class (the models are fixed at import)."""
-    if model not in _PLANS:
-        own = {f.path[0]: f for f in reference_fields(model) if f.model is model}
-        deeper = {f.path[0] for f in reference_fields(model) if f.model is not model}
-        _PLANS[model] = [(name, own.get(name)) for name in model.model_fields if name in own or name in deeper]
-    return _PLANS[model]
-
-
-_PLANS: dict[type[BaseModel], list[tuple[str, RefField | None]]] = {}
-
-
-_ABSOLUTE: dict[tuple[RefField, tuple[str, ...]], RefField] = {}
-
-
-def _absolute(mark: RefField, shape: tuple[str, ...]) -> RefField:
-    """The mark of a nested model as a field of the entity, e.g. `channel` as `phases[].steps[]...channel`."""
-    key = (mark, shape)
-    if key not in _ABSOLUTE:
-        _ABSOLUTE[key] = RefField(mark.model, shape + mark.path, mark.kind, mark.within, mark.many)
-    return _ABSOLUTE[key]
-
-
-def _in_value(kind: str, ident: str, value: Any, shape: tuple[str, ...], at: Loc) -> Iterator[Reference]:
-    if isinstance(value, BaseModel):
-        yield from _in_model(kind, ident, value, shape, at)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _in_value(kind, ident, item, shape + ("[]",), at + (i,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _in_value(kind, ident, item, shape + ("{}",), at + (key,))
+@functools.cache
+def _walk_of(model: type[BaseModel]) -> Callable[[str, str, BaseModel, list[Reference]], None]:
+    lines = ["def walk(kind, ident, v0, out):"]
+    # tuple.__new__ straight away: a named tuple's own __new__ is a Python function, 4x slower
+    constants: dict[str, Any] = {"R": Reference, "new": tuple.__new__}
+    _emit(model, "v0", "()", (), "    ", lines, constants)
+    lines.append("    return None")
+    namespace: dict[str, Any] = {}
+    # the source holds only field names and kinds from the models, never portfolio content
+    exec(compile("\n".join(lines), f"<references of {model.__name__}>", "exec"), constants, namespace)  # noqa: S102
+    return namespace["walk"]
 
 
-def _in_model(kind: str, ident: str, model: BaseModel, shape: tuple[str, ...], at: Loc) -> Iterator[Reference]:
-    for name, mark in _plan(type(model)):
-        value = getattr(model, name)
-        if mark is None:
-            yield from _in_value(kind, ident, value, shape + (name,), at + (name,))
+def _emit(model: type[BaseModel], var: str, at: str, shape: tuple[str, ...], indent: str, lines: list[str],
+          constants: dict[str, Any]) -> None:
+    """Append the statements collecting the references of `model`, held in `var` at `at` of the entity."""
+    fields = _fields(model)
+    own = {f.path[0]: f for f in fields if f.model is model}
+    deeper = {f.path[0] for f in fields if f.model is not model}
+    for name, info in model.model_fields.items():
+        if name not in own and name not in deeper:
             continue
-        ref_field = _absolute(mark, shape)
-        journey = getattr(model, mark.within) if mark.within else None
-        if mark.many:
-            for i, target in enumerate(value or ()):
-                yield Reference(kind, ident, at + (name, i), ref_field, mark.kind, target, journey)
-        elif value is not None:
-            yield Reference(kind, ident, at + (name,), ref_field, mark.kind, value, journey)
+        n = len(constants)
+        value = f"v{n}"
+        if name in own:
+            mark = own[name]
+            if mark.path not in ((name,), (name, "[]")):
+                raise TypeError(f"{model.__name__}.{name}: a mark must be on an id or a list of ids, not inside "
+                                f"another container ({mark})")
+            constants[f"F{n}"] = RefField(mark.model, shape + mark.path, mark.kind, mark.within, mark.many)
+            journey = f"{var}.{mark.within}" if mark.within else "None"
+            lines.append(f"{indent}{value} = {var}.{name}")
+            if mark.many:
+                args = f"kind, ident, {at} + ({name!r}, i{n}), F{n}, {mark.kind!r}, t{n}, {journey}"
+                item = f"new(R, ({args}, None, (), 0, 0))"
+                lines += [f"{indent}for i{n}, t{n} in enumerate({value} or ()):", f"{indent}    out.append({item})"]
+            else:
+                args = f"kind, ident, {at} + ({name!r},), F{n}, {mark.kind!r}, {value}, {journey}"
+                item = f"new(R, ({args}, None, (), 0, 0))"
+                lines += [f"{indent}if {value} is not None:", f"{indent}    out.append({item})"]
+            continue
+        constants[f"_{n}"] = None  # reserves the number
+        inner, container = _container(info.annotation)
+        inside = indent + "    "
+        if container == "model":
+            lines += [f"{indent}{value} = {var}.{name}", f"{indent}if {value} is not None:",
+                      f"{inside}a{n} = {at} + ({name!r},)"]
+            _emit(inner, value, f"a{n}", shape + (name,), inside, lines, constants)
+        elif container == "list":
+            lines += [f"{indent}for i{n}, {value} in enumerate({var}.{name} or ()):",
+                      f"{inside}a{n} = {at} + ({name!r}, i{n})"]
+            _emit(inner, value, f"a{n}", shape + (name, "[]"), inside, lines, constants)
+        else:
+            lines += [f"{indent}for k{n}, {value} in ({var}.{name} or {{}}).items():",
+                      f"{inside}a{n} = {at} + ({name!r}, k{n})"]
+            _emit(inner, value, f"a{n}", shape + (name, "{}"), inside, lines, constants)
 
 
-def references_of(kind: str, ident: str, entity: BaseModel, portfolio: "Portfolio | None" = None) -> list[Reference]:
+def _container(annotation: object) -> tuple[type[BaseModel], str]:
+    """(the model, "model", "list" or "dict") for a field holding models: `M`, `M | None`, `list[M]`, `dict[K, M]`."""
+    annotation, _ = _unwrap(annotation)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        kept = [a for a in args if a is not type(None)]
+        if len(kept) == 1:
+            return _container(kept[0])
+    elif origin is list and _is_model(_unwrap(args[0])[0]):
+        return _unwrap(args[0])[0], "list"  # type: ignore[return-value]
+    elif origin is dict and _is_model(_unwrap(args[1])[0]):
+        return _unwrap(args[1])[0], "dict"  # type: ignore[return-value]
+    elif _is_model(annotation):
+        return annotation, "model"  # type: ignore[return-value]
+    raise TypeError(f"references inside {annotation!r}: only a model, an optional model, a list or a mapping "
+                    "of models can hold marked fields")
+
+
+def _is_model(annotation: object) -> bool:
+    return inspect.isclass(annotation) and issubclass(annotation, BaseModel)
+
+
+def references_of(kind: str, ident: str, entity: BaseModel, portfolio: Portfolio | None = None) -> list[Reference]:
     """The references written in one entity, in the order they are written (the model's field order).
 
     With `portfolio`, each carries its file, its path in that file and its line and column (when the
     portfolio knows where the entity was written).
     """
-    found = list(_in_model(kind, ident, entity, (), ()))
+    found: list[Reference] = []
+    _walk_of(type(entity))(kind, ident, entity, found)
     if portfolio is None or (kind, ident) not in portfolio.origins:
         return found
     file, base = portfolio.origins[(kind, ident)]
@@ -230,12 +278,11 @@ def references_of(kind: str, ident: str, entity: BaseModel, portfolio: "Portfoli
     for r in found:
         loc = tuple(base) + r.path
         line, col = source.position(loc) if source is not None else (0, 0)
-        out.append(Reference(r.source_kind, r.source_id, r.path, r.field, r.kind, r.target, r.journey, file, loc,
-                             line, col))
+        out.append(r._replace(file=file, loc=loc, line=line, col=col))
     return out
 
 
-def iter_references(portfolio: "Portfolio", *, salvaged: bool = False) -> Iterator[Reference]:
+def iter_references(portfolio: Portfolio, *, salvaged: bool = False) -> Iterator[Reference]:
     """Every reference in a loaded portfolio: the catalogue's (collection by collection, in file order),
     then the journeys' (by id). With `salvaged`, also those of invalid journeys kept for checking.
     """
@@ -251,7 +298,7 @@ def iter_references(portfolio: "Portfolio", *, salvaged: bool = False) -> Iterat
         yield from references_of("journeys", jid, journeys[jid], portfolio)
 
 
-def resolves(portfolio: "Portfolio", reference: Reference) -> bool:
+def resolves(portfolio: Portfolio, reference: Reference) -> bool:
     """Whether the target is defined (for a step: the journey holds a step with that id)."""
     if reference.kind == "steps":
         journey = portfolio.journeys.get(reference.journey or "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.charts.draw import Table
+from generator.charts.specs import Table
 from generator.site import filters
 
 _INERT = re.compile(r"[\w .,:%/()+–-]*\Z")  # nothing `filters.attr` would change: numbers, periods, most names

@@ -20,7 +20,7 @@ Filters:
 
 - `text`: block text (descriptions, definitions...). One paragraph comes out as inline HTML (the page's
   Markdown wraps it in `<p>` as before); several blocks come out as block HTML. Glossary terms in it are
-  linked to their entry (`set_glossary`).
+  linked to their entry (the build's `Glossary`).
 - `inline`: the same for one line (headings, table cells, list items): only inline Markdown (emphasis,
   code, links); a line such as `1. Intro` or `# 1` stays text.
 - `label`: `inline` without links, for text that is itself inside a link.
@@ -36,10 +36,13 @@ import json
 import re
 from html import escape as _html_escape
 from html.parser import HTMLParser
+from typing import Callable
 
 import markdown
 import nh3
 from markupsafe import Markup
+
+from generator.site.text_cache import TextCache
 
 # What ordinary Markdown produces; anything else (raw HTML is off, so only via a bug) is dropped.
 BLOCK_TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "a", "img", "ul", "ol", "li", "blockquote",
@@ -149,28 +152,15 @@ def _guard_start(out: str) -> str:
 _ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!</?p>).)*)</p>\Z", re.S)
 
 
-# Python-Markdown's output (step 1 only) by "b"/"i" + text: preloaded from the previous build by
-# `text_cache.load`, and what this run converted or reused, for `text_cache.save`. Steps 2 and 3 always run,
-# so a cache entry, whatever it holds, still goes through the sanitiser: it can never put active content
-# on a page.
-_CONVERTED: dict[str, str] = {}
-_USED: dict[str, str] = {}
+def _markdown(s: str, block: bool) -> str:
+    """Step 1: Python-Markdown's conversion of `s`."""
+    md = _MD[block]
+    md.reset()
+    return md.convert(s)
 
 
-def _convert(s: str, block: bool) -> str:
-    key = ("b" if block else "i") + s
-    html = _CONVERTED.get(key)
-    if html is None:
-        md = _MD[block]
-        md.reset()
-        html = md.convert(s)
-    _USED[key] = html
-    return html
-
-
-@functools.lru_cache(maxsize=65536)
-def _render(s: str, kind: str) -> str:
-    html = _convert(s, kind == "block")
+def _finish(html: str, kind: str) -> str:
+    """Steps 2 and 3: whatever `html` holds (a fresh conversion or a cache entry), sanitised and made inert."""
     html = _sanitise(html, BLOCK_TAGS if kind == "block" else INLINE_TAGS if kind == "inline" else LABEL_TAGS)
     if kind != "block":
         # inline Markdown is one paragraph (or several when blank lines were collapsed): keep the contents
@@ -184,12 +174,10 @@ def _render(s: str, kind: str) -> str:
     return _guard_start(out)
 
 
-def text(value: object) -> Markup:
-    """Untrusted Markdown for a block: rendered, sanitised, inert to any later Markdown or template pass;
-    glossary terms in it linked to their entry (`set_glossary`)."""
-    # leading blank lines go, leading spaces stay: four of them start a code block
-    html = _render(re.sub(r"\A(?:[ \t]*\n)+", "", _clean_input(value)).rstrip(), "block")
-    return Markup(_link_terms(html) if _GLOSSARY["pattern"] is not None else html)
+@functools.lru_cache(maxsize=65536)
+def _render(s: str, kind: str) -> str:
+    """The three steps, with no text cache: a pure function of its arguments, so memoised per process."""
+    return _finish(_markdown(s, kind == "block"), kind)
 
 
 # ---- glossary terms -------------------------------------------------------------------------------------
@@ -202,65 +190,117 @@ def text(value: object) -> Markup:
 # Text inside links, code and preformatted blocks is left alone.
 
 GLOSSARY_HREF = "jm-glossary:"
-_GLOSSARY: dict = {"pattern": None, "entries": {}}
 _TAG = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
 _NO_LINK_INSIDE = frozenset({"a", "code", "pre"})
 
 
-def set_glossary(entries: dict[str, tuple[str, str]]) -> None:
-    """The glossary to link: id -> (term, definition), untrusted text. Empty: no linking."""
-    by_term: dict[str, tuple[str, str]] = {}
-    for gid, (term, definition) in sorted(entries.items()):
-        encoded = " ".join(_clean_input(term).split()).translate(_ENCODE)
-        if encoded and encoded.lower() not in by_term:
-            title = " ".join(_clean_input(definition).replace("`", "").replace("*", "").split())
-            by_term[encoded.lower()] = (gid, title)
-    _link_terms.cache_clear()
-    if not by_term:
-        _GLOSSARY.update(pattern=None, entries={})
-        return
-    # longest first, so "escape of water" wins over "water"; no match inside a word or an entity (&amp; &#39;)
-    alternatives = "|".join(re.escape(t) for t in sorted(by_term, key=lambda t: (-len(t), t)))
-    _GLOSSARY.update(pattern=re.compile(rf"(?<![\w&#])(?:{alternatives})(?![\w])", re.I), entries=by_term)
+class Glossary:
+    """The glossary terms one build links: id -> (term, definition), untrusted text. Held by that build's
+    `Filters`, never by the module: two portfolios rendered in one process never see each other's terms."""
+
+    def __init__(self, entries: dict[str, tuple[str, str]]) -> None:
+        by_term: dict[str, tuple[str, str]] = {}
+        for gid, (term, definition) in sorted(entries.items()):
+            encoded = " ".join(_clean_input(term).split()).translate(_ENCODE)
+            if encoded and encoded.lower() not in by_term:
+                title = " ".join(_clean_input(definition).replace("`", "").replace("*", "").split())
+                by_term[encoded.lower()] = (gid, title)
+        self.entries = by_term
+        self.pattern: re.Pattern | None = None
+        if by_term:
+            # longest first, so "escape of water" wins over "water"; no match inside a word or an entity
+            # (&amp; &#39;)
+            alternatives = "|".join(re.escape(t) for t in sorted(by_term, key=lambda t: (-len(t), t)))
+            self.pattern = re.compile(rf"(?<![\w&#])(?:{alternatives})(?![\w])", re.I)
+        self._done: dict[str, str] = {}  # finished HTML -> linked HTML, for this build
+
+    def link(self, html: str) -> str:
+        """`html` (finished filter output) with the first use of each term in it linked to its entry."""
+        if self.pattern is None:
+            return html
+        out = self._done.get(html)
+        if out is None:
+            out = self._done[html] = self._link(html, self.pattern)
+        return out
+
+    def _link(self, html: str, pattern: re.Pattern) -> str:
+        entries = self.entries
+        out: list[str] = []
+        inside = 0  # depth of links, code and preformatted blocks around the text
+        linked: set[str] = set()  # each term linked once a block: its first use
+
+        def link(m: re.Match) -> str:
+            key = m.group(0).lower()
+            if key in linked:
+                return m.group(0)
+            linked.add(key)
+            gid, title = entries[key]
+            return (f'<a class="jm-term" href="{GLOSSARY_HREF}#term-{gid}" title="{attr(title)}">'
+                    f"{m.group(0)}</a>")
+
+        position = 0
+        for tag in _TAG.finditer(html):
+            chunk = html[position:tag.start()]
+            out.append(pattern.sub(link, chunk) if chunk and not inside else chunk)
+            if tag.group(2) in _NO_LINK_INSIDE:
+                inside = max(0, inside + (-1 if tag.group(1) else 1))
+            out.append(tag.group(0))
+            position = tag.end()
+        rest = html[position:]
+        out.append(pattern.sub(link, rest) if rest and not inside else rest)
+        return "".join(out)
 
 
-@functools.lru_cache(maxsize=65536)
-def _link_terms(html: str) -> str:
-    pattern, entries = _GLOSSARY["pattern"], _GLOSSARY["entries"]
-    out: list[str] = []
-    inside = 0  # depth of links, code and preformatted blocks around the text
-    linked: set[str] = set()  # each term linked once a block: its first use
+class Filters:
+    """The filters of one build. With a `TextCache`, step 1 takes Python-Markdown's output from it when the
+    previous build converted the same text, and records what this build converted or reused (what the
+    cache saves); steps 2 and 3 always run, so an entry, whatever it holds, still goes through the
+    sanitiser: a cache can never put active content on a page. Without one, every text is converted."""
 
-    def link(m: re.Match) -> str:
-        key = m.group(0).lower()
-        if key in linked:
-            return m.group(0)
-        linked.add(key)
-        gid, title = entries[key]
-        return (f'<a class="jm-term" href="{GLOSSARY_HREF}#term-{gid}" title="{attr(title)}">'
-                f"{m.group(0)}</a>")
+    def __init__(self, texts: TextCache | None = None, glossary: Glossary | None = None) -> None:
+        self.texts = texts
+        self.glossary = glossary  # its terms are linked in block text; None: no linking
+        self._done: dict[tuple[str, str], str] = {}  # this build's finished output by (text, kind)
 
-    position = 0
-    for tag in _TAG.finditer(html):
-        chunk = html[position:tag.start()]
-        out.append(pattern.sub(link, chunk) if chunk and not inside else chunk)
-        if tag.group(2) in _NO_LINK_INSIDE:
-            inside = max(0, inside + (-1 if tag.group(1) else 1))
-        out.append(tag.group(0))
-        position = tag.end()
-    rest = html[position:]
-    out.append(pattern.sub(link, rest) if rest and not inside else rest)
-    return "".join(out)
+    def render(self, s: str, kind: str) -> str:
+        texts = self.texts
+        if texts is None:
+            return _render(s, kind)
+        out = self._done.get((s, kind))
+        if out is None:
+            key = ("b" if kind == "block" else "i") + s
+            html = texts.stored.get(key)
+            if html is None:
+                html = _markdown(s, kind == "block")
+            texts.used[key] = html
+            out = self._done[(s, kind)] = _finish(html, kind)
+        return out
+
+    def text(self, value: object) -> Markup:
+        """Untrusted Markdown for a block: rendered, sanitised, inert to any later Markdown or template pass;
+        the glossary's terms in it linked to their entry."""
+        # leading blank lines go, leading spaces stay: four of them start a code block
+        html = self.render(re.sub(r"\A(?:[ \t]*\n)+", "", _clean_input(value)).rstrip(), "block")
+        return Markup(self.glossary.link(html) if self.glossary is not None else html)
+
+    def inline(self, value: object) -> Markup:
+        """Untrusted Markdown for one line (a heading, a table cell, a list item): inline syntax only."""
+        return Markup(self.render(" ".join(_clean_input(value).split()), "inline"))
+
+    def label(self, value: object) -> Markup:
+        """Untrusted Markdown inside a link's text: like `inline`, without links or images."""
+        return Markup(self.render(" ".join(_clean_input(value).split()), "label"))
+
+    def mapping(self) -> dict[str, Callable[[object], object]]:
+        """The filters by the names templates use."""
+        return {"text": self.text, "inline": self.inline, "label": self.label, "plain": plain, "attr": attr,
+                "yaml": yaml, "url": url}
 
 
-def inline(value: object) -> Markup:
-    """Untrusted Markdown for one line (a heading, a table cell, a list item): inline syntax only."""
-    return Markup(_render(" ".join(_clean_input(value).split()), "inline"))
-
-
-def label(value: object) -> Markup:
-    """Untrusted Markdown inside a link's text: like `inline`, without links or images."""
-    return Markup(_render(" ".join(_clean_input(value).split()), "label"))
+_WITHOUT_CACHE = Filters()  # holds no state: without a text cache, `render` is the pure `_render`; no glossary
+text = _WITHOUT_CACHE.text
+inline = _WITHOUT_CACHE.inline
+label = _WITHOUT_CACHE.label
 
 
 def plain(value: object) -> Markup:
@@ -293,4 +333,4 @@ def yaml(value: object) -> Markup:
     return Markup(json.dumps(title(value), ensure_ascii=False))
 
 
-FILTERS = {"text": text, "inline": inline, "label": label, "plain": plain, "attr": attr, "yaml": yaml, "url": url}
+FILTERS = _WITHOUT_CACHE.mapping()  # the filters without a text cache

@@ -12,25 +12,90 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Mapping, TypeVar
 
 from markupsafe import Markup
 
 from generator.charts.cache import RenderStats, ensure, read_chart
-from generator.charts.draw import Chart, fmt
+from generator.charts.draw import fmt
 from generator.site.chart_tables import table_html
-from generator.metrics.health import GroupStatus, MetricStatus, roll_up
+from generator.charts.specs import Chart
+from generator.metrics.health import GroupStatus, HealthIndex, MetricStatus, metric_places
+from generator.metrics.wording import decided_words
+
 from generator.load.history import History
 from generator.charts.metrics_view import MetricsView, compute
 from generator.metrics.series import period_label
+from generator.model.ids import JourneyId, MetricAt, MetricId
 from generator.model.portfolio import Portfolio
-from generator.site.render import Chart as SiteChart
-from generator.site.render import Extras
+from generator.site.render import Extras, PageChart
+from generator.site.standing import Attention, Badge, Standings
 
 CHART_DIR = "assets/charts"
+K = TypeVar("K")
 
 
-def _trend(group: GroupStatus) -> str:
-    return group.trend.value
+def _where(p: Portfolio | None, m: MetricStatus, journey: bool) -> str:
+    """Where a series is measured, in words: its step (or the whole journey), after its journey if asked."""
+    j = p.journeys.get(m.key.journey) if p is not None else None
+    step = next((s.name for s in j.steps() if s.id == m.key.step), m.key.step) if j else m.key.step
+    where = step or "the whole journey"
+    return f"{j.title if j else m.key.journey}: {where}" if journey else where
+
+
+def _badge(group: GroupStatus, p: Portfolio | None = None, *, metric: bool = False, journey: bool = False) -> Badge:
+    """A group's badge; a roll-up of several series says which one decided it (the worst): by its place for one
+    metric's places (`metric`), by its metric and place otherwise; `journey`: its journey named too."""
+    worst = group.worst
+    decided = ""
+    if len(group.members) > 1 and worst is not None:
+        decided = decided_words(len(group.members), _where(p, worst, journey),
+                                None if metric else worst.definition.name)
+    return Badge(group.health, group.trend, decided)
+
+
+def standings(h: HealthIndex, p: Portfolio | None = None) -> Standings:
+    """The badges of every place with data (a group without members shows `no data`), and the latest value of
+    each metric in each journey: its whole-journey series', else its worst step series'. With the portfolio,
+    a roll-up's badge names its steps and journeys by their titles, else by their ids."""
+    size = h.period_size
+    places = metric_places(h)
+    latest: dict[MetricAt, str] = {}
+    for place, group in places.items():
+        if place.journey is None:
+            continue
+        whole = next((m for m in group.members if not m.key.step), None)
+        shown = whole or max(group.members, key=lambda m: (m.health.rank, m.distance or 0.0))
+        if shown.period is not None:
+            latest[place] = f"{fmt(shown.value, shown.definition.unit)} ({period_label(shown.period, size)})"
+
+    def badges(groups: Mapping[K, GroupStatus], journey: bool) -> dict[K, Badge]:
+        return {key: _badge(group, p, journey=journey) for key, group in groups.items() if group.members}
+
+    # a metric across the portfolio names the journey of its worst place; in one journey, only the step
+    metrics = {place: _badge(group, p, metric=True, journey=place.journey is None)
+               for place, group in places.items() if group.members}
+    return Standings(journeys=badges(h.journeys, False), steps=badges(h.steps, False),
+                     departments=badges(h.departments, True), personas=badges(h.personas, True),
+                     metrics=metrics, latest=latest)
+
+
+def attention(p: Portfolio, h: HealthIndex) -> list[Attention]:
+    """The series at risk or off target, furthest from target first, formatted for the pages."""
+    size = p.organisation.period
+    out = []
+    for m in h.attention():
+        journey = p.journeys[m.key.journey]
+        step = next((s.name for s in journey.steps() if s.id == m.key.step), m.key.step) if m.key.step else ""
+        unit = m.definition.unit
+        out.append(Attention(
+            journey=JourneyId(m.key.journey), step=m.key.step, step_name=step, metric=MetricId(m.key.metric),
+            health=m.health, distance=f"{m.distance:.2f}",
+            latest=f"{fmt(m.value, unit)} ({period_label(m.period, size)})",
+            target=fmt(m.definition.target, unit), warning=fmt(m.definition.warning, unit),
+            trend=m.trend, trend_year=m.trend_year,
+        ))
+    return out
 
 
 def chart_paths(view: MetricsView) -> dict[str, Chart]:
@@ -41,55 +106,8 @@ def chart_paths(view: MetricsView) -> dict[str, Chart]:
 def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> Extras:
     """The site's extras from computed metrics whose charts are in `cache` (with `chart_bytes=False`: not
     yet; the pages only name the chart files, and `assets` leaves them out)."""
-    p, h = view.portfolio, view.health
-    size = p.organisation.period
-    health: dict[str, str] = {}
-    trends: dict[str, str] = {}
-
-    decided: dict[str, str] = {}
-
-    def place(m: MetricStatus, journey: bool) -> str:
-        """Where a series is measured, in words: its step (or the whole journey), its journey if asked."""
-        j = p.journeys.get(m.key.journey)
-        step = next((s.name for s in j.steps() if s.id == m.key.step), m.key.step) if j and m.key.step else ""
-        where = step or "the whole journey"
-        title = j.title if j else m.key.journey
-        return f"{title}: {where}" if journey else where
-
-    def put(key: str, group: GroupStatus, *, metric: bool = False, journey: bool = True) -> None:
-        if group.members:
-            health[key] = group.health.value
-            trends[key] = _trend(group)
-            worst = group.worst
-            if len(group.members) > 1 and worst is not None:
-                # a roll-up is the worst of its places: say which one decided it
-                n = len(group.members)
-                decided[key] = (f"worst of {n} places: {place(worst, journey)}" if metric else
-                                f"worst of {n} measures: {worst.definition.name} at {place(worst, journey)}")
-
-    for jid, group in h.journeys.items():
-        put(f"journey:{jid}", group, journey=False)
-    for (jid, sid), group in h.steps.items():
-        put(f"step:{jid}/{sid}", group, journey=False)
-    for dept, group in h.departments.items():
-        put(f"department:{dept}", group)
-    for persona, group in h.personas.items():
-        put(f"persona:{persona}", group)
-    by_metric: dict[str, list[MetricStatus]] = {}
-    by_metric_journey: dict[tuple[str, str], list[MetricStatus]] = {}
-    for key, status in h.metrics.items():
-        by_metric.setdefault(key.metric, []).append(status)
-        by_metric_journey.setdefault((key.metric, key.journey), []).append(status)
-    for mid, members in by_metric.items():
-        put(f"metric:{mid}", roll_up(members, size), metric=True)
-    latest: dict[str, str] = {}
-    for (mid, jid), members in by_metric_journey.items():
-        put(f"metric:{mid}@{jid}", roll_up(members, size), metric=True, journey=False)
-        whole = next((m for m in members if not m.key.step), None)
-        shown = whole or max(members, key=lambda m: (m.health.rank, m.distance or 0.0))
-        if shown.period is not None:
-            latest[f"metric:{mid}@{jid}"] = f"{fmt(shown.value, shown.definition.unit)} ({period_label(shown.period, size)})"
-    charts: dict[str, list[SiteChart]] = {}
+    p = view.portfolio
+    charts: dict[str, list[PageChart]] = {}
     assets: dict[str, bytes] = {}
     for owner, owned in view.charts.items():
         for c in owned:
@@ -98,24 +116,12 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
                 assets[path] = read_chart(cache, c)
             if owner:
                 charts.setdefault(owner, []).append(
-                    SiteChart(path, c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind))
+                    PageChart(path, c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind))
     overall = view.charts.get("", [])
-    attention = []
-    for m in h.attention():
-        journey = p.journeys[m.key.journey]
-        step = next((s.name for s in journey.steps() if s.id == m.key.step), m.key.step) if m.key.step else ""
-        unit = m.definition.unit
-        attention.append({
-            "journey": m.key.journey, "step": m.key.step, "step_name": step, "metric": m.key.metric,
-            "health": m.health.value, "distance": f"{m.distance:.2f}",
-            "latest": f"{fmt(m.value, unit)} ({period_label(m.period, size)})",
-            "target": fmt(m.definition.target, unit), "warning": fmt(m.definition.warning, unit),
-            "trend": m.trend.value, "trend_year": m.trend_year.value,
-        })
-    portfolio_charts = [SiteChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
+    portfolio_charts = [PageChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
                                   kind=c.kind) for c in overall]
-    return Extras(health=health, charts=charts, assets=dict(sorted(assets.items())), trends=trends,
-                  latest=latest, decided=decided, attention=attention, portfolio_charts=portfolio_charts)
+    return Extras(standings=standings(view.health, p), charts=charts, assets=dict(sorted(assets.items())),
+                  attention=attention(p, view.health), portfolio_charts=portfolio_charts)
 
 
 def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None,

@@ -9,8 +9,9 @@ Pages come from Jinja2 templates in `generator/templates/`; a folder given in `t
 project's `theme/journeys/`) overrides any of them by file name. Every template renders from an
 autoescaping environment, and user text goes through the filters of `filters.py`.
 
-Later stages plug in through `Extras`: metric health per journey, step, department or metric (shown as
-a badge, "no data" when absent) and charts per journey (SVG assets shown on the journey page).
+Later stages plug in through `Extras`: metric health per journey, step, department, persona or metric
+(`site.standing`, shown as a badge, *no data* when absent) and charts per journey (SVG assets shown on the
+journey page).
 """
 
 from __future__ import annotations
@@ -29,35 +30,22 @@ from generator.charts.journey_charts import match_steps
 from generator.site import filters, sheets
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
+from generator.metrics import wording
 from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, PainPoint,
                                       SolutionStatus, Step, Touchpoint, Verbatim)
 from generator.model.refs import Reference, references_of
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.site.render_pool import render_pages
+from generator.site.text_cache import TextCache
+from generator.site.standing import Attention, Standings, as_badge
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-HEALTH_STATES = {
-    "on-target": "on target",
-    "at-risk": "at risk",
-    "off-target": "off target",
-    "no-data": "no data",
-}
-# trend -> (arrow, words); "unknown" shows nothing
-# A roll-up's trend is of its health (its worst distance to target), not of a value: it has no arrow, which
-# would read as a value going up or down. A single metric's trend says which way its value went instead.
-TRENDS = {
-    "better": ("", "health better than in the previous period"),
-    "worse": ("", "health worse than in the previous period"),
-    "steady": ("", "health steady since the previous period"),
-    "unknown": ("", ""),
-}
-
-
 @dataclass(frozen=True)
-class Chart:
-    """A chart for a journey page: an asset path (site-relative), its alternative text, and its data.
+class PageChart:
+    """A chart as a page shows it (`charts.draw.Chart` is what gets drawn): an asset path (site-relative),
+    its alternative text, caption and data table.
 
     `table` is the chart's numbers as an HTML table, shown in a <details> under the picture: markup made
     by the metrics stage (`site_metrics`), which escapes every text in it.
@@ -74,25 +62,15 @@ class Chart:
 class Extras:
     """What later stages add to the pages; everything optional.
 
-    `health` maps a key to one of HEALTH_STATES: `journey:<id>`, `step:<journey-id>/<step-id>`,
-    `department:<id>`, `metric:<id>`, `metric:<id>@<journey-id>`. `charts` maps a journey id to its charts;
-    their bytes (and any other file) go in `assets`, by site-relative path.
+    `standings` holds the health badges, trends and latest values by typed id (absent: no data). `charts`
+    maps a journey id to its charts; their bytes (and any other file) go in `assets`, by site-relative path.
     """
 
-    health: Mapping[str, str] = field(default_factory=dict)
-    charts: Mapping[str, Sequence[Chart]] = field(default_factory=dict)
+    standings: Standings = field(default_factory=Standings)
+    charts: Mapping[str, Sequence[PageChart]] = field(default_factory=dict)
     assets: Mapping[str, bytes] = field(default_factory=dict)
-    # same keys as `health` (and `persona:<id>`): `better`, `worse`, `steady` or `unknown`
-    trends: Mapping[str, str] = field(default_factory=dict)
-    # same keys as `health`, for roll-ups of two places or more: which one decided it, in words, e.g.
-    # `worst of 3 measures: Claims CSAT at Tell us how it went`
-    decided: Mapping[str, str] = field(default_factory=dict)
-    # `metric:<id>@<journey-id>` -> the latest value as shown, e.g. `84.6% (2026-10)`
-    latest: Mapping[str, str] = field(default_factory=dict)
-    # the needs-attention list, worst first: dicts of journey, step, step_name, metric, health, distance,
-    # latest, target, warning, trend, trend_year (all strings)
-    attention: Sequence[Mapping[str, str]] = field(default_factory=list)
-    portfolio_charts: Sequence[Chart] = field(default_factory=list)
+    attention: Sequence[Attention] = field(default_factory=list)  # the needs-attention list, worst first
+    portfolio_charts: Sequence[PageChart] = field(default_factory=list)
     history: History = field(default_factory=History)  # each journey's last change, the recent changes
 
 
@@ -108,6 +86,7 @@ class Site:
     pages: dict[str, Page]
     assets: dict[str, bytes]
     nav: list
+    rendered_by_child: int = 0  # pages a forked child rendered (render_pool): 0 when none, or it failed
 
     def files(self) -> dict[str, bytes]:
         """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
@@ -339,8 +318,10 @@ class Index:
 
 # ------------------------------------------------------------------------------------------ rendering
 
-def environment(template_dirs: Iterable[Path | str] = ()) -> jinja2.Environment:
-    """The templates' environment: project overrides first, then the package defaults; autoescaped."""
+def environment(template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None,
+                glossary: filters.Glossary | None = None) -> jinja2.Environment:
+    """The templates' environment: project overrides first, then the package defaults; autoescaped; user
+    Markdown converted through `texts` when given; the `glossary`'s terms linked in block text."""
     loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     env = jinja2.Environment(
@@ -351,19 +332,20 @@ def environment(template_dirs: Iterable[Path | str] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(filters.FILTERS)
+    env.filters.update(filters.Filters(texts, glossary).mapping())
     env.tests["contains"] = lambda seq, item: item in seq
     return env
 
 
 class _Renderer:
     def __init__(self, portfolio: Portfolio, report_warnings: list[Diagnostic], extras: Extras,
-                 env: jinja2.Environment):
+                 env: jinja2.Environment, texts: TextCache | None = None):
         self.p = portfolio
         self.ix = Index(portfolio)
         self.warnings = report_warnings
         self.extras = extras
         self.env = env
+        self.texts = texts
         self.pages: dict[str, Page] = {}
         self._ranked = sorted(portfolio.opportunities, key=lambda i: (-score(portfolio.opportunities[i]), i))
         self._rank = {oid: n for n, oid in enumerate(self._ranked)}
@@ -384,14 +366,6 @@ class _Renderer:
                 rel = relpaths[(target, base)] = posixpath.relpath(target, base)
             return rel + (f"#{anchor}" if anchor else "")
 
-        def health(key: str) -> str:
-            state = self.extras.health.get(key, "no-data")
-            return state if state in HEALTH_STATES else "no-data"
-
-        def trend(key: str) -> str:
-            value = self.extras.trends.get(key, "unknown")
-            return value if value in TRENDS else "unknown"
-
         p = self.p
         return {
             "p": p,
@@ -399,15 +373,18 @@ class _Renderer:
             "org": p.organisation,
             "page_path": path,
             "href": href,
-            "health": health,
-            "health_label": HEALTH_STATES,
-            "trend": trend,
-            "trends": TRENDS,
-            "latest": self.extras.latest,
-            "decided": self.extras.decided,
+            "status": self.extras.standings,
+            "as_badge": as_badge,
+            # the words as look-up tables (cheaper than calls in a template): health_words[badge.health]...
+            "health_words": wording.HEALTH_WORDS,
+            "trend_words": wording.TREND_WORDS,
+            "trend_arrows": wording.TREND_ARROWS,
+            "trend_titles": wording.TREND_TITLES,
+            "health_trend_titles": wording.HEALTH_TREND_TITLES,
+            "value_trend": wording.value_trend,
             "amount": fmt,
             "attention": self.extras.attention,
-            "has_metric_data": bool(self.extras.health),
+            "has_metric_data": self.extras.standings.has_data(),
             "portfolio_charts": self.extras.portfolio_charts,
             "paths": PATHS,
             "journey_path": journey_path,
@@ -434,9 +411,6 @@ class _Renderer:
         if here == there:
             return ""
         return posixpath.relpath(there or ".", here.rstrip("/") or ".") + "/"
-
-    def ranked(self) -> list[str]:
-        return list(self._ranked)
 
     def render(self, path: str, template: str, source: str | None = None, **ctx) -> None:
         content = self.env.get_template(template).render(**self._context(path), **ctx)
@@ -475,14 +449,14 @@ class _Renderer:
 
     def site(self) -> Site:
         p = self.p
-        render_pages(self, self.jobs())
+        by_child = render_pages(self, self.jobs(), texts=self.texts)
         assets = {PORTFOLIO_JSON: portfolio_json(p).encode("utf-8")}
         for jid, j in p.journeys.items() if self.downloads else ():  # each journey's map, for download
             table = sheets.journey_sheet(j, p)
             assets[download_path(jid, "csv")] = sheets.to_csv(table)
             assets[download_path(jid, "xlsx")] = sheets.to_xlsx([table, sheets.journey_facts(jid, j)])
         assets.update(self.extras.assets)
-        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav())
+        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
 
     def nav(self) -> list:
         compared = {jid for jid, _ in self.pairs()}
@@ -582,16 +556,18 @@ def portfolio_json(p: Portfolio) -> str:
 
 
 def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), extras: Extras | None = None,
-                template_dirs: Iterable[Path | str] = (), downloads: bool = True) -> Site:
+                template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None,
+                downloads: bool = True) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
-    metrics stage computes; `template_dirs` folders whose templates override the package's by name;
+    metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
+    the text cache (`text_cache.kept`) that user Markdown is converted through, None for none;
     `downloads` offers each journey's map as CSV and XLSX files.
     """
-    env = environment(template_dirs)
-    # glossary terms in the text link to their entry (every page, so set before rendering any)
-    filters.set_glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
-    renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env)
+    # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
+    glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
+    env = environment(template_dirs, texts, glossary)
+    renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts)
     renderer.downloads = downloads
     return renderer.site()

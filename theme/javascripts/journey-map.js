@@ -43,12 +43,14 @@
   }
 
   function fit(scroll, table) {
-    // zoom the table out until it fits the box's width and the window's height (never in)
+    // zoom the table out until it fits the box's width and the window's height below the site's header and
+    // the map's buttons (never in), wherever the page is scrolled
     table.style.zoom = "";
-    var rect = scroll.getBoundingClientRect();
+    var header = document.querySelector(".md-header");
+    var room = window.innerHeight - (header ? header.offsetHeight : 0) - 72;
     var byWidth = scroll.clientWidth / table.scrollWidth;
-    var byHeight = (window.innerHeight - Math.max(rect.top, 0) - 16) / table.scrollHeight;
-    var zoom = Math.min(1, byWidth, Math.max(byHeight, 0.25));
+    var byHeight = room / table.scrollHeight;
+    var zoom = Math.min(1, byWidth, Math.max(byHeight, 0.2));
     table.style.zoom = zoom < 1 ? String(Math.floor(zoom * 1000) / 1000) : "";
   }
 

@@ -1,0 +1,285 @@
+/* The site search: Material's header search box and dialog, results from the Pagefind index (pagefind/).
+ *
+ * Written by the journeys plugin into every site it builds with `search: true`. Keyboard as Material's:
+ * `/`, `s` or `f` opens the dialog, Esc closes it, arrow keys move through the results, Enter opens one.
+ * Pagefind's bundle (pagefind.js, its wasm and the index chunks the query needs) loads when the dialog
+ * opens; nothing is fetched before. Facets (kind, persona, department, channel, health) come from the
+ * index's filters. A step of a journey map is a sub-result linking to the map's column (#step-<id>).
+ * Text from the index is put in with textContent; only Pagefind's excerpts (entity-encoded, <mark> added)
+ * go through innerHTML. Without JavaScript there is no search box at all, as with Material's search.
+ */
+(function () {
+  "use strict";
+  // navigation.instant keeps the header (and this dialog) across pages: set up once
+  if (window.__journeysSearch) return;
+  window.__journeysSearch = true;
+
+  var root = document.querySelector("[data-jm-search]");
+  var toggle = document.getElementById("__search");
+  if (!root || !toggle) return;
+  var input = root.querySelector(".md-search__input");
+  var form = root.querySelector(".md-search__form");
+  var meta = root.querySelector(".md-search-result__meta");
+  var list = root.querySelector(".md-search-result__list");
+  var facetsBox = root.querySelector(".jm-search__facets");
+  var config = {};
+  try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { /* defaults */ }
+  var t = config.translations || {};
+  // the site's root, absolute, from the first page loaded (instant navigation changes location later)
+  var siteRoot = new URL(String(config.base || ".").replace(/\/?$/, "/"), location.href);
+  var STEP_ANCHOR = "#search-step-";
+  var FACETS = [["kind", "Kind"], ["persona", "Persona"], ["department", "Department"],
+                ["channel", "Channel"], ["health", "Health"]];
+  var PAGE = 10;
+  var REBUILT = "The search index is being rebuilt or is not there: reload the page in a moment.";
+
+  var pagefind = null, loading = null, failed = false;
+  var selected = {};           // facet -> value
+  var results = [], shown = 0, generation = 0, timer = 0;
+
+  function say(text) { meta.textContent = text; }
+
+  function load() {
+    if (!loading) {
+      loading = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (pf) {
+        // pageLength lowered: a journey page is long, and a word in its map must not lose to a short list
+        return pf.options({ baseUrl: siteRoot.pathname, excerptLength: 24,
+                            ranking: { pageLength: 0.4 } }).then(function () {
+          return pf.init();
+        }).then(function () { pagefind = pf; return pf; });
+      }).catch(function () {
+        failed = true;
+        loading = null;  // a later opening tries again (after a rebuild under `mkdocs serve`)
+        say(REBUILT);
+        return null;
+      });
+    }
+    return loading;
+  }
+
+  function open(select) {
+    if (!toggle.checked) {
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    if (document.activeElement !== input) input.focus();
+    if (select) input.select();
+    load().then(function (pf) { if (pf) facets(pf); });
+  }
+
+  function close() {
+    if (toggle.checked) {
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    input.blur();
+  }
+
+  var facetsDone = false;
+  function facets(pf) {
+    if (facetsDone) return;
+    facetsDone = true;
+    pf.filters().then(function (all) {
+      FACETS.forEach(function (f) {
+        var values = Object.keys(all[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b); });
+        if (!values.length) return;
+        var label = document.createElement("label");
+        label.className = "jm-search__facet";
+        var name = document.createElement("span");
+        name.textContent = f[1];
+        var sel = document.createElement("select");
+        sel.dataset.facet = f[0];
+        var any = document.createElement("option");
+        any.value = "";
+        any.textContent = "any";
+        sel.appendChild(any);
+        values.forEach(function (v) {
+          var o = document.createElement("option");
+          o.value = v;
+          o.textContent = display(v) + " (" + all[f[0]][v] + ")";
+          sel.appendChild(o);
+        });
+        sel.addEventListener("change", function () {
+          if (sel.value) selected[f[0]] = sel.value; else delete selected[f[0]];
+          search();
+        });
+        label.appendChild(name);
+        label.appendChild(sel);
+        facetsBox.appendChild(label);
+      });
+      facetsBox.hidden = !facetsBox.children.length;
+    });
+  }
+
+  // a filter value as Pagefind read it from the page's attribute, entities and all: decoded for display
+  // only (in an inert document: nothing in it runs or loads), and sent back as it is when filtering
+  function display(v) {
+    if (v.indexOf("&") < 0) return v;
+    return new DOMParser().parseFromString("<p>" + v.replace(/</g, "&lt;") + "</p>", "text/html").body.textContent;
+  }
+
+  function count(n) {
+    if (n === 0) return t["search.result.none"] || "No matching documents";
+    if (n === 1) return t["search.result.one"] || "1 matching document";
+    return (t["search.result.other"] || "# matching documents").replace("#", String(n));
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    var q = input.value.trim();
+    if (pagefind && q) pagefind.preload(q, { filters: selected });
+    timer = setTimeout(search, 80);
+  }
+
+  function search() {
+    clearTimeout(timer);
+    var q = input.value.trim();
+    var mine = ++generation;
+    if (!q && !Object.keys(selected).length) {
+      list.textContent = "";
+      say(failed ? meta.textContent : (t["search.result.placeholder"] || "Type to start searching"));
+      return;
+    }
+    load().then(function (pf) {
+      if (!pf || mine !== generation) return null;
+      root.setAttribute("aria-busy", "true");
+      return pf.search(q || null, { filters: selected });
+    }).then(function (found) {
+      if (!found || mine !== generation) return;
+      results = found.results;
+      shown = 0;
+      list.textContent = "";
+      say(count(results.length));
+      return more(mine);
+    }).catch(function () {
+      // an index chunk went missing: the site was rebuilt under `mkdocs serve` since this page loaded
+      if (mine === generation) say(REBUILT);
+    }).finally(function () {
+      if (mine === generation) root.removeAttribute("aria-busy");
+    });
+  }
+
+  function more(mine) {
+    var slice = results.slice(shown, shown + PAGE);
+    shown += slice.length;
+    return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
+      if (mine !== generation) return;
+      var old = list.querySelector(".jm-search__more");
+      if (old) old.remove();
+      data.forEach(function (d) { list.appendChild(item(d)); });
+      if (shown < results.length) {
+        var li = document.createElement("li");
+        li.className = "jm-search__more";
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "md-button";
+        b.textContent = "Show more results";
+        b.addEventListener("click", function () { more(generation); });
+        li.appendChild(b);
+        list.appendChild(li);
+      }
+    });
+  }
+
+  function stepUrl(url) {
+    var i = url.indexOf(STEP_ANCHOR);
+    return i < 0 ? url : url.slice(0, i) + "#step-" + url.slice(i + STEP_ANCHOR.length);
+  }
+
+  function link(url, heading, title, excerpt, kind) {
+    var a = document.createElement("a");
+    a.href = url;
+    a.className = "md-search-result__link";
+    var art = document.createElement("article");
+    art.className = "md-search-result__article md-typeset" + (heading === "h1" ? " md-search-result__article--document" : "");
+    if (heading === "h1") {
+      var icon = document.createElement("div");
+      icon.className = "md-search-result__icon md-icon";
+      art.appendChild(icon);
+    }
+    var h = document.createElement(heading === "h1" ? "div" : "div");
+    h.className = heading === "h1" ? "jm-search__title" : "jm-search__subtitle";
+    h.textContent = title;
+    art.appendChild(h);
+    if (kind) {
+      var k = document.createElement("span");
+      k.className = "jm-search__kind";
+      k.textContent = kind;
+      h.appendChild(document.createTextNode(" "));
+      h.appendChild(k);
+    }
+    if (excerpt) {
+      var p = document.createElement("p");
+      p.innerHTML = excerpt;  // Pagefind's excerpt: entities encoded, <mark> around the matches
+      art.appendChild(p);
+    }
+    a.appendChild(art);
+    a.addEventListener("click", close);
+    return a;
+  }
+
+  function score(s) {
+    return (s.weighted_locations || []).reduce(function (sum, l) { return sum + l.balanced_score; }, 0);
+  }
+
+  function item(d) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var title = (d.meta && d.meta.title) || d.url;
+    var kind = (d.meta && d.meta.kind) || "";
+    // the page's own title (its h1) is the page itself, not a section of it
+    var subs = (d.sub_results || []).filter(function (s) {
+      return s.anchor && s.anchor.element !== "h1" && s.url !== d.url;
+    });
+    subs.sort(function (a, b) { return score(b) - score(a); });  // the section with the best hits first
+    var steps = subs.filter(function (s) { return s.url.indexOf(STEP_ANCHOR) >= 0; });
+    if (selected.kind === "step") subs = steps;
+    var top = subs.length && selected.kind === "step" ? null : (d.sub_results || []).filter(function (s) { return !s.anchor || s.anchor.element === "h1"; })[0];
+    if (selected.kind !== "step") li.appendChild(link(d.url, "h1", title, top ? top.excerpt : (subs.length ? "" : d.excerpt), kind === "overview" ? "" : kind));
+    subs.slice(0, selected.kind === "step" ? 5 : 3).forEach(function (s) {
+      var isStep = s.url.indexOf(STEP_ANCHOR) >= 0;
+      var label = selected.kind === "step" ? s.title + " · " + title : s.title;
+      li.appendChild(link(stepUrl(s.url), selected.kind === "step" ? "h1" : "h2", label, s.excerpt,
+                          isStep ? "step" : ""));
+    });
+    return li;
+  }
+
+  function links() { return Array.prototype.slice.call(list.querySelectorAll("a, button")); }
+
+  input.addEventListener("focus", function () { open(false); });
+  input.addEventListener("input", schedule);
+  form.addEventListener("reset", function () { setTimeout(function () { search(); input.focus(); }, 0); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  toggle.addEventListener("change", function () { if (toggle.checked) load().then(function (pf) { if (pf) facets(pf); }); });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var target = e.target;
+    if (!toggle.checked) {
+      var editable = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      if (!editable && (e.key === "/" || e.key === "s" || e.key === "f")) {
+        e.preventDefault();
+        open(true);
+      }
+      return;
+    }
+    if (e.key === "Escape") {
+      e.preventDefault();
+      close();
+      return;
+    }
+    if (target && target.tagName === "SELECT") return;  // arrows choose a facet value
+    var all = links();
+    var at = all.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!all.length) return;
+      e.preventDefault();
+      var next = e.key === "ArrowDown" ? (at < 0 ? 0 : Math.min(at + 1, all.length - 1)) : at - 1;
+      if (next < 0) input.focus(); else all[next].focus();
+    } else if (e.key === "Enter" && target === input && all.length) {
+      e.preventDefault();
+      all[0].click();
+    }
+  });
+})();
