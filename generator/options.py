@@ -51,6 +51,8 @@ class Options:
     chart_cache: str | None = option(
         None, "Where drawn charts, parsed files and converted text are kept between builds, relative to "
               "mkdocs.yml (default `.cache/journeys/charts`).", env="JOURNEYS_CHART_CACHE", metavar="DIR")
+    downloads: bool = option(True, "Offer each journey's map as CSV and Excel (XLSX) files on its page (the "
+                                   "workbooks take about 50 ms a journey to write).", flag=False)
     guide: str = option(
         "off", "The project's own pages in `docs_dir` (all but those the plugin generates): `section` lists them "
                "under *User guide* in the navigation; `link` builds them outside it, with one *User guide* entry "

@@ -104,7 +104,8 @@ class Pipeline:
             extras, charts = site_extras_without_charts(portfolio, cache=cache, history=history(portfolio))
         with text_cache.kept(cache) as texts:
             site = render_site(portfolio, warnings=checked.report.warnings, extras=extras,
-                               template_dirs=self.template_dirs, texts=texts)
+                               template_dirs=self.template_dirs, texts=texts,
+                               downloads=self.options.downloads)
         return Rendered(site, extras, charts, stats)
 
     def start_drawing(self, rendered: Rendered) -> Drawing:

@@ -42,7 +42,7 @@ def _step_for(example, jid: str, query: str, kind: str) -> str:
     for step in example.journeys[jid].steps():
         if (kind == "step name" and step.name == query
                 or kind == "touchpoint" and any(tp.name == query for tp in step.touchpoints)
-                or kind == "pain point" and any(query in pain for pain in step.pain_points)
+                or kind == "pain point" and any(query in pain.text for pain in step.pain_points)
                 or kind == "system" and query in step.systems):
             return step.id
     raise AssertionError(f"the example has no {kind} {query!r} in {jid}")

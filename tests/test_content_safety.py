@@ -121,7 +121,7 @@ def hostile_portfolio(folder: Path, values: list[str]) -> None:
     """A portfolio where entry k of every collection and journey k carry `values[k]` in every text field."""
     cat: dict = {"organisation": {"name": values[0], "description": "\n".join(values)},
                  "personas": {}, "departments": {}, "channels": {}, "metrics": {}, "insights": {},
-                 "opportunities": {}, "solutions": {}, "glossary": {}}
+                 "opportunities": {}, "solutions": {}, "glossary": {}, "lanes": {}}
     (folder / "maps").mkdir(parents=True, exist_ok=True)
     for k, v in enumerate(values):
         cat["personas"][f"p{k}"] = {"name": v, "description": v, "segment": v, "goals": [v], "frustrations": [v],
@@ -131,13 +131,21 @@ def hostile_portfolio(folder: Path, values: list[str]) -> None:
         cat["metrics"][f"m{k}"] = {"name": v, "kind": "csat", "unit": v, "target": 4, "warning": 3,
                                    "description": v}
         cat["insights"][f"i{k}"] = {"statement": v, "evidence": v, "source": v}
+        # a link's address is checked (http(s) only); its path may still carry the payload, its title is text
+        link = {"url": "https://example.org/" + "".join(v.split()), "title": v, "kind": "jira"}
         cat["opportunities"][f"o{k}"] = {"title": v, "description": v, "impact": 3, "effort": 2, "reach": 3,
-                                         "insights": [f"i{k}"]}
-        cat["solutions"][f"s{k}"] = {"title": v, "description": v, "owner": f"d{k}", "opportunities": [f"o{k}"]}
+                                         "insights": [f"i{k}"], "links": [link]}
+        cat["solutions"][f"s{k}"] = {"title": v, "description": v, "owner": f"d{k}", "opportunities": [f"o{k}"],
+                                     "links": [link]}
+        cat["lanes"][f"l{k}"] = {"name": v, "kind": "list" if k % 2 else "text", "after": "pain_points",
+                                 "description": v}
         cat["glossary"][f"g{k}"] = {"term": v, "definition": v}
         step = {"name": v, "description": v, "owner": f"d{k}", "does": v, "thinks": v, "feels": v, "emotion": 2,
                 "touchpoints": [{"name": v, "channel": f"c{k}", "department": f"d{k}"}],
-                "pain_points": [v, v], "highlights": [v], "moment_of_truth": True, "backstage": [v],
+                "pain_points": [v, {"text": v, "severity": 4, "evidence": v, "insight": f"i{k}"}],
+                "verbatims": [{"quote": v, "persona": f"p{k}", "source": v, "date": "2026-01-02"}],
+                "lanes": {f"l{k}": [v] if k % 2 else v},
+                "highlights": [v], "moment_of_truth": True, "backstage": [v],
                 "systems": [v], "insights": [f"i{k}"], "opportunities": [f"o{k}"], "solutions": [f"s{k}"],
                 "metrics": [f"m{k}"]}
         journey = {"title": v, "description": v, "goal": v, "lifecycle": "live",
@@ -148,6 +156,8 @@ def hostile_portfolio(folder: Path, values: list[str]) -> None:
                                "steps": [{"id": "a", **step}, {"id": "b", **step, "emotion": 4}]}]}
         if k > 0:
             journey["parent"] = {"journey": "j0", "step": "a"}
+        if k == 1:  # a to-be journey: the comparison page shows both journeys' step names
+            journey.update(status="to-be", replaces="j0")
         if k + 1 < len(values):
             journey["next"] = f"j{k + 1}"
         (folder / "maps" / f"j{k}.yaml").write_text(yaml.safe_dump(journey, allow_unicode=True, sort_keys=False),
@@ -270,3 +280,23 @@ def test_ordinary_markdown_renders_on_the_site(sites):
     assert "<code>code &lt;b&gt;</code>" in html
     assert '<a href="https://example.org/x" rel="noopener noreferrer">link</a>' in html
     assert "<li>one</li>" in html
+
+
+def test_the_new_fields_carried_the_payloads_onto_the_site(sites):
+    """Severity, evidence, verbatims, custom lanes, links and the comparison page were all rendered (so the
+    scan above covered them), every link still points at the address written, and no download is a formula."""
+    import io
+    import zipfile
+
+    _, hostile = sites
+    j0 = (hostile / "journeys/j0/index.html").read_text(encoding="utf-8")
+    assert "jm-lane--custom-l0" in j0 and 'class="jm-verbatim"' in j0 and "jm-severity--4" in j0
+    assert "jm-evidence" in j0 and "compare/" in j0
+    assert (hostile / "journeys/j1/compare/index.html").exists()
+    backlog = (hostile / "backlog/index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a class="jm-ticket[^"]*" href="([^"]*)"', backlog)
+    assert len(hrefs) == len(PAYLOADS) and all(h.startswith("https://example.org/") for h in hrefs)
+    for xlsx in hostile.rglob("journeys/*/*.xlsx"):
+        with zipfile.ZipFile(io.BytesIO(xlsx.read_bytes())) as archive:
+            sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in s for s in sheets)  # never a formula

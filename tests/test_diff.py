@@ -353,3 +353,22 @@ def test_health_that_changes_with_new_data(repo):
         "- Journey **I buy a thing** (`buy`): On target → Off target",
         "- `nps` at buy: On target → Off target (latest 35 → 5)",
     ]
+
+
+def test_pain_points_verbatims_lanes_and_links_are_summarised_item_by_item(repo):
+    """Pain points matched by text (severity changes named), verbatims by quote, lanes by id, links by url."""
+    edit(repo / "journeys/catalogue.yaml", ("    insights: [slow]\n",
+                                            "    insights: [slow]\n    links:\n      - {url: 'https://x.example/1'}\n"))
+    edit(repo / "journeys/catalogue.yaml", ("    name: Pat\n", "    name: Pat\nlanes:\n  rules: {name: Rules}\n"))
+    edit(repo / "journeys/maps/buy.yaml", ("        emotion: 4\n", "        emotion: 4\n        pain_points:\n"
+                                          "          - Slow\n          - {text: No price, severity: 2}\n"))
+    git(repo, "commit", "-qam", "Pain points")
+    edit(repo / "journeys/catalogue.yaml", ("'https://x.example/1'}", "'https://x.example/2', title: New}"))
+    edit(repo / "journeys/maps/buy.yaml", ("          - Slow\n", "          - Slow <b>page</b>\n"),
+         ("severity: 2}", "severity: 4}\n        verbatims: [{quote: I gave up}]\n        lanes: {rules: Law 7}"))
+    result = run_cli("diff", "HEAD", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "- Step **Browse the shop** (`browse`): pain point added: “Slow \\<b\\>page\\</b\\>”; " \
+           "pain point removed: “Slow”; pain point “No price”: severity 2 → 4; verbatim added: “I gave up”; " \
+           "lane `rules` filled\n" in result.stdout
+    assert "link added: “https://x.example/2”; link removed: “https://x.example/1”" in result.stdout

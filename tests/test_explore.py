@@ -52,7 +52,8 @@ def records(pj: dict, kind: str) -> list[dict]:
                              department={t["department"]} if t["department"] else ({s["owner"]} if s["owner"] else set()))
                     out.append({"id": f"{sid}/touchpoint-{n}", "f": g, "text": t["name"] + "\n" + where})
             elif kind == "pain-point":
-                for n, text in enumerate(s["pain_points"], 1):
+                for n, pain in enumerate(s["pain_points"], 1):
+                    text = pain if isinstance(pain, str) else pain["text"]  # text, or {text, severity...}
                     out.append({"id": f"{sid}/pain-point-{n}", "f": f, "text": " ".join(text.split()) + "\n" + where})
         if kind == "journey":
             f = dict(base, persona=set(j["personas"]), department=all_depts, channel=all_channels,

@@ -309,3 +309,17 @@ phases:
     assert "parent" not in text and text.startswith("title: Pay in detail\ndescription: The payment, step by step.\n"
                                                      "owner: {person: Ann, department: sales}\nphases:\n")
     assert run_cli("check", cwd=tmp_path).returncode == 0
+
+
+def test_rename_reaches_verbatims_and_pain_points(repo):
+    """A verbatim's persona and a pain point's insight are references like any other: renamed with their target."""
+    assert run_cli("rename", "persona", "retired-homeowner", "retiree", cwd=repo).returncode == 0
+    assert run_cli("rename", "insight", "phone-first-written-follow-up", "written-follow-up", cwd=repo).returncode == 0
+    assert_clean(repo)
+    portfolio, report = check(repo / "journeys", base=repo)
+    assert not report.errors
+    steps = portfolio.journeys["make-a-claim"].steps()
+    said = {v.persona for s in steps for v in s.verbatims}
+    assert "retiree" in said and "retired-homeowner" not in said
+    insights = {p.insight for s in steps for p in s.pain_points}
+    assert "written-follow-up" in insights and "phone-first-written-follow-up" not in insights

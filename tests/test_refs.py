@@ -18,13 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # The documentation of the marks: every model's own reference fields and what they refer to. A new id field
 # that is not marked, or a mark on the wrong kind, fails here.
 MARKED = {
-    "Journey": {"personas[]": "personas", "next": "journeys", "metrics[]": "metrics"},
+    "Journey": {"personas[]": "personas", "replaces": "journeys", "next": "journeys", "metrics[]": "metrics"},
     "Owner": {"department": "departments"},
     "StepRef": {"journey": "journeys", "step": "steps (of the journey named by `journey`)"},
     "Phase": {},
     "Step": {"owner": "departments", "personas[]": "personas", "insights[]": "insights",
              "opportunities[]": "opportunities", "solutions[]": "solutions", "metrics[]": "metrics"},
     "Touchpoint": {"channel": "channels", "department": "departments"},
+    "PainPoint": {"insight": "insights"},
+    "Verbatim": {"persona": "personas"},
     "Catalogue": {},
     "Organisation": {},
     "Persona": {},
@@ -33,8 +35,10 @@ MARKED = {
     "MetricDefinition": {},
     "Insight": {},
     "Opportunity": {"insights[]": "insights"},
+    "Link": {},
     "Solution": {"owner": "departments", "opportunities[]": "opportunities"},
     "GlossaryEntry": {},
+    "LaneDefinition": {},
 }
 
 
@@ -58,12 +62,15 @@ def test_reference_fields_reach_into_nested_models_lists_and_mappings():
         ("personas[]", "personas", True),
         ("parent.journey", "journeys", False),
         ("parent.step", "steps", False),
+        ("replaces", "journeys", False),
         ("next", "journeys", False),
         ("metrics[]", "metrics", True),
         ("phases[].steps[].owner", "departments", False),
         ("phases[].steps[].personas[]", "personas", True),
         ("phases[].steps[].touchpoints[].channel", "channels", False),
         ("phases[].steps[].touchpoints[].department", "departments", False),
+        ("phases[].steps[].pain_points[].insight", "insights", False),
+        ("phases[].steps[].verbatims[].persona", "personas", False),
         ("phases[].steps[].insights[]", "insights", True),
         ("phases[].steps[].opportunities[]", "opportunities", True),
         ("phases[].steps[].solutions[]", "solutions", True),

@@ -42,7 +42,8 @@ def test_pages_and_sources():
     assert site.pages["journeys/buy/index.md"].source.endswith("input/maps/buy.yaml")
     assert site.pages["personas/pat.md"].source.endswith("input/catalogue.yaml")
     assert site.pages["index.md"].source is None
-    assert set(site.assets) == {"api/portfolio.json", "api/explore.json", "assets/explore.js"}
+    assert set(site.assets) == {"api/portfolio.json", "api/explore.json", "assets/explore.js", "journeys/buy/buy.csv",
+                                "journeys/buy/buy.xlsx"}
     assert json.loads(site.assets["api/portfolio.json"])["journeys"][0]["url"] == "journeys/buy/"
 
 

@@ -18,6 +18,7 @@ EXPECTED_FILE = {
     "insight": "journeys/backlog.yaml",
     "opportunity": "journeys/backlog.yaml",
     "solution": "journeys/backlog.yaml",
+    "lane": "journeys/organisation.yaml",
 }
 
 
@@ -158,3 +159,18 @@ def test_ids_yaml_would_misread_are_quoted(example, ident):
     assert run_cli("check", cwd=example).returncode == 0
     again = run_cli("new", "channel", ident, cwd=example)
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_new_journey_offers_the_custom_lanes_and_new_lane_declares_one(portfolio, tmp_path):
+    root = portfolio()
+    assert run_cli("new", "lane", "regulation", cwd=tmp_path).returncode == 0
+    text = (root / "lanes.yaml").read_text(encoding="utf-8")  # the first lane: a new catalogue file
+    assert "lanes:\n  regulation:\n" in text and "    name: Regulation\n" in text
+    result = run_cli("new", "journey", "renew", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    journey = (root / "maps/renew.yaml").read_text(encoding="utf-8")
+    assert "        lanes:                  # the portfolio's custom lanes\n          regulation: ''    # Regulation\n" \
+        in journey
+    assert "        verbatims: []" in journey and "# replaces: the-as-is-journey" in journey
+    check = run_cli("check", "journeys", cwd=tmp_path)
+    assert check.returncode == 0 and " 0 errors, 0 warnings" in check.stdout, check.stdout

@@ -81,7 +81,7 @@ def test_journey_pages_give_the_search_index_their_steps_and_facets(example_site
         assert m and html_unescape(m.group(1)) == step.name, step.id
         text = html_unescape(m.group(2))
         for pain in step.pain_points:
-            assert pain in text
+            assert pain.text in text
         for tp in step.touchpoints:
             assert tp.name in text
         for system in step.systems:
@@ -90,6 +90,13 @@ def test_journey_pages_give_the_search_index_their_steps_and_facets(example_site
                         ("persona", example.personas[j.personas[0]].name)]:
         assert f'data-pagefind-filter="{name}:{html.escape(value)}"' in extra, (name, value)
     assert re.search(r'data-pagefind-filter="health:(on target|at risk|off target|no data)"', extra)
+    # verbatims and custom lanes are searched like built-in lanes
+    chase = re.search(r'<h3 id="search-step-chase-the-claim-for-an-update">.*?</h3><p>(.*?)</p>', extra)
+    assert chase
+    chase_text = html_unescape(chase.group(1))
+    assert "Nobody rang me for nine days." in chase_text
+    assert "I don't mind waiting. I mind not knowing." in chase_text
+    assert "Consumer Duty: keep the customer informed" in chase_text
     # the glossary's synonyms of the terms the journey uses ("loss adjuster")
     assert "assessor" in extra and "claims assessor" in extra
 
@@ -323,6 +330,72 @@ def test_no_page_shows_markup_as_text(example_site):
     shown = [p.relative_to(example_site).as_posix() for p in sorted(example_site.rglob("*.html"))
              if "&lt;br&gt;" in re.sub(r"<code>.*?</code>", "", p.read_text(encoding="utf-8"), flags=re.S)]
     assert shown == []
+
+
+def test_comparison_page_shows_both_curves_and_the_step_matches(example_site, example):
+    """The to-be journey's comparison page: one chart with both emotion curves, every step matched or not."""
+    from generator.charts.journey_charts import match_steps
+
+    page = example_site / "journeys/report-a-claim-in-the-app/compare/index.html"
+    text = page.read_text(encoding="utf-8")
+    svg_name = re.search(r'src="\.\./\.\./\.\./assets/charts/(comparison-[0-9a-f]+\.svg)"', text).group(1)
+    svg = (example_site / "assets/charts" / svg_name).read_text(encoding="utf-8")
+    # two curves: the as-is one dashed (stroke-dasharray), the to-be one solid, each through its steps' points
+    dashed = re.findall(r'<path d="(M [^"]*)"[^>]*style="fill: none; stroke-dasharray: 8,4; [^"]*stroke: #808080', svg)
+    solid = re.findall(r'<path d="(M [^"]*)"[^>]*style="fill: none; stroke: #2f86c9', svg)
+    assert len(dashed) == 2 and len(solid) == 2  # each curve and its key in the legend
+    curve_points = lambda d: d.count("\nL ") + 1  # noqa: E731
+    assert max(map(curve_points, dashed)) == 9 and max(map(curve_points, solid)) == 10  # the steps with an emotion
+    assert "as-is: I make a claim" in svg and "to-be: I report a claim in the app (to-be)" in svg
+    pairs = match_steps(example.journeys["make-a-claim"], example.journeys["report-a-claim-in-the-app"])
+    assert [(a and a.id, b and b.id, how) for a, b, how in pairs if how in ("id", "name")] == [
+        ("check-whether-i-am-covered", "check-whether-i-am-covered", "id"),
+        ("upload-photos-of-the-damage", "upload-photos-of-the-damage", "id"),
+        ("arrange-the-adjuster-visit", "arrange-the-adjuster-visit", "id"),
+        ("chase-the-claim-for-an-update", "chase-the-claim-for-an-update", "id"),
+    ]
+    assert "4 steps in both, 6 added, 5 removed." in text
+    # searched as an overview page (the journeys' own pages carry the steps): indexed, at half weight
+    assert text.count("data-pagefind-body") == 1 and 'data-pagefind-weight="0.5"' in text
+    assert 'data-pagefind-filter="kind:overview"' in text
+    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>"
+                      r"\s*<td[^>]*>(.*?)</td>\s*</tr>", text[text.index('id="step-by-step"'):], re.S)
+    chase = next(r for r in rows if "Chase my claim for an update" in r[0])
+    assert "Follow my claim on the tracker timeline" in chase[2] and chase[1] == "1" and chase[3] == "4"
+    assert chase[4] == "+3"
+    assert sum(r[4] == "added" for r in rows) == 6 and sum(r[4] == "removed" for r in rows) == 5
+    # linked from both journeys
+    for jid in ("make-a-claim", "report-a-claim-in-the-app"):
+        journey = (example_site / "journeys" / jid / "index.html").read_text(encoding="utf-8")
+        assert "compare as-is and to-be" in journey and "report-a-claim-in-the-app/compare/" in journey.replace(
+            'href="compare/', 'href="../report-a-claim-in-the-app/compare/')
+
+
+def test_steps_are_matched_by_name_when_ids_differ():
+    from generator.charts.journey_charts import match_steps
+    from generator.model.entities import Journey
+
+    def journey(steps):
+        return Journey.model_validate({"title": "t", "description": "d", "owner": {"person": "a", "department": "x"},
+                                       "phases": [{"id": "p", "name": "P",
+                                                   "steps": [{"id": i, "name": n} for i, n in steps]}]})
+
+    old = journey([("a", "Call us"), ("b", "Wait"), ("c", "Get paid")])
+    new = journey([("x", "call  US"), ("c", "Paid at once"), ("y", "Rate us")])
+    assert [(a and a.id, b and b.id, how) for a, b, how in match_steps(old, new)] == [
+        ("a", "x", "name"), ("b", None, "removed"), ("c", "c", "id"), (None, "y", "added")]
+
+
+def test_each_journey_offers_its_spreadsheets(example_site, example):
+    import openpyxl
+
+    html_text = (example_site / "journeys/make-a-claim/index.html").read_text(encoding="utf-8")
+    assert '<a href="make-a-claim.csv" download>CSV</a>' in html_text
+    assert '<a href="make-a-claim.xlsx" download>Excel</a>' in html_text
+    for jid in example.journeys:
+        assert (example_site / "journeys" / jid / f"{jid}.csv").read_bytes().startswith("\ufeffPhase id,".encode())
+    book = openpyxl.load_workbook(example_site / "journeys/make-a-claim/make-a-claim.xlsx")
+    assert book.sheetnames == ["Map", "Journey"] and book["Map"].max_row == 1 + len(example.journeys["make-a-claim"].steps())
 
 
 def test_the_guide_index_links_every_page_of_the_guide():

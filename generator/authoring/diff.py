@@ -46,10 +46,12 @@ SINGULAR = {
     "insights": "insight", "opportunities": "opportunity", "solutions": "solution", "glossary": "glossary term",
     "pain_points": "pain point", "highlights": "highlight", "backstage": "backstage process",
     "systems": "system", "tags": "tag", "goals": "goal", "frustrations": "frustration",
-    "touchpoints": "touchpoint",
+    "touchpoints": "touchpoint", "verbatims": "verbatim", "links": "link",
 }
+# list items that are mappings, matched across versions by one field (pain points by text, links by url)
+ITEM_KEYS = {"pain_points": "text", "verbatims": "quote", "links": "url"}
 # fields holding prose: reported as "edited", never quoted in full
-PROSE = {"description", "does", "thinks", "feels", "goal", "evidence", "quote", "definition", "statement"}
+PROSE = {"description", "does", "thinks", "feels", "goal", "evidence", "quote", "definition", "statement", "text"}
 
 
 # --------------------------------------------------------------------------- text
@@ -110,6 +112,8 @@ def field_changes(a: BaseModel, b: BaseModel, skip: tuple[str, ...] = ()) -> lis
             continue
         if isinstance(va, list) or isinstance(vb, list):
             out += _list_changes(type(a), name, va or [], vb or [])
+        elif name == "lanes" and isinstance(va, dict) and isinstance(vb, dict):
+            out += _lane_changes(va, vb)
         elif isinstance(va, dict) or isinstance(vb, dict):
             out.append(f"{label(name)} changed")
         elif name in PROSE:
@@ -125,8 +129,33 @@ def _id_text(value: str | None) -> str:
     return "none" if value is None else f"`{value}`"
 
 
+def _lane_changes(old: dict, new: dict) -> list[str]:
+    """A step's custom lanes, lane by lane: filled, emptied or edited (prose is never quoted in full)."""
+    out = [f"lane `{lane}` filled" for lane in new if lane not in old]
+    out += [f"lane `{lane}` emptied" for lane in old if lane not in new]
+    out += [f"lane `{lane}` edited" for lane in new if lane in old and old[lane] != new[lane]]
+    return out
+
+
+def _item_changes(name: str, key: str, old: list[BaseModel], new: list[BaseModel]) -> list[str]:
+    """Changes to a list of mappings matched by `key`: added, removed, and which fields of the others changed."""
+    word = SINGULAR.get(name, label(name))
+    by_old = {getattr(v, key): v for v in old}
+    by_new = {getattr(v, key): v for v in new}
+    out = [f"{word} added: {quoted(k)}" for k in by_new if k not in by_old]
+    out += [f"{word} removed: {quoted(k)}" for k in by_old if k not in by_new]
+    for k, item in by_new.items():
+        if k in by_old and by_old[k] != item:
+            out.append(f"{word} {quoted(k)}: " + ", ".join(field_changes(by_old[k], item, skip=(key,))))
+    if not out:
+        out.append(f"{label(name)} reordered")
+    return out
+
+
 def _list_changes(model: type[BaseModel], name: str, old: list, new: list) -> list[str]:
     if old and isinstance(old[0], BaseModel) or new and isinstance(new[0], BaseModel):
+        if name in ITEM_KEYS:
+            return _item_changes(name, ITEM_KEYS[name], old, new)
         return [f"{label(name)} changed"]
     word = SINGULAR.get(name, label(name))
     show = (lambda v: f"`{v}`") if mark_of(model, name) is not None else quoted  # ids as code, text quoted

@@ -25,6 +25,7 @@ from generator.model.entities import (
     JourneyLevel,
     JourneyStatus,
     JourneyType,
+    LaneDefinition,
     Lifecycle,
     MetricDefinition,
     Opportunity,
@@ -42,6 +43,7 @@ CATALOGUE_KINDS: dict[str, str] = {
     "insight": "insights",
     "opportunity": "opportunities",
     "solution": "solutions",
+    "lane": "lanes",
 }
 KINDS: tuple[str, ...] = ("journey", *CATALOGUE_KINDS)
 MODELS: dict[str, type[BaseModel]] = {
@@ -52,8 +54,9 @@ MODELS: dict[str, type[BaseModel]] = {
     "insights": Insight,
     "opportunities": Opportunity,
     "solutions": Solution,
+    "lanes": LaneDefinition,
 }
-assert set(CATALOGUE_KINDS.values()) <= set(COLLECTIONS)
+assert set(CATALOGUE_KINDS.values()) <= {*COLLECTIONS, "lanes"}
 
 PLACEHOLDER_DEPARTMENT = "unassigned"
 
@@ -89,6 +92,7 @@ def _required_values(collection: str, ident: str, portfolio: Portfolio) -> dict[
         "insights": {"statement": f"{name}: what we learned, in one sentence."},
         "opportunities": {"title": f"How might we {name.lower()}?", "impact": 3, "effort": 3, "reach": 3},
         "solutions": {"title": name, "owner": _department(portfolio)},
+        "lanes": {"name": name},
     }
     return values[collection]
 
@@ -133,6 +137,11 @@ def journey_text(ident: str, path: Path, root: Path, portfolio: Portfolio) -> st
     def choices(enum: type[Enum]) -> str:
         return " | ".join(m.value for m in enum)
 
+    lanes = ""
+    if portfolio.lanes:  # the portfolio's own lanes, one line each, to fill or delete
+        lanes = "        lanes:                  # the portfolio's custom lanes\n" + "".join(
+            f"          {scalar(lane)}: {'[]' if d.kind.value == 'list' else scalar('')}{' ' * 4}# {d.name}\n"
+            for lane, d in portfolio.lanes.items())
     text = f"""\
 {schema_line(path, "journey", root)}
 # A new journey. Every field is described in docs/reference.md; `journeys check` validates the file.
@@ -154,6 +163,7 @@ tags: []                # free tags, listed on the site's tags page
 metrics: []             # ids of metrics measured for the whole journey
 # parent: {{journey: a-higher-level-journey, step: the-step-this-journey-details}}
 # next: the-journey-that-usually-follows
+# replaces: the-as-is-journey   # for a to-be journey: the as-is journey it replaces (compared on the site)
 phases:                 # the stages of the journey, in order, each with its steps in order
   - id: first-phase
     name: First phase
@@ -166,12 +176,14 @@ phases:                 # the stages of the journey, in order, each with its ste
         feels: ""               # what the person feels
         emotion: 3              # 1 (very negative) to 5 (very positive); 3 is neutral
         touchpoints: []         # e.g. [{{name: Quote page, channel: web, department: digital}}]
+        # pain_points: text, or {{text: ..., severity: 1-5, evidence: ..., insight: an-insight-id}}
         pain_points: []
+        verbatims: []           # quotes: [{{quote: ..., persona: a-persona-id, source: ..., date: YYYY-MM-DD}}]
         highlights: []
         insights: []
         opportunities: []
         metrics: []
-"""
+{lanes}"""
     return text
 
 

@@ -26,8 +26,8 @@ import re
 import textwrap
 from typing import Any
 
-from generator.charts.specs import (ChartData, EmotionData, ImportanceData, MultiplesData, OpportunitiesData, Panel,
-                                    TrendData)
+from generator.charts.specs import (ChartData, ComparisonData, EmotionData, ImportanceData, MultiplesData,
+                                    OpportunitiesData, Panel, TrendData)
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -111,6 +111,8 @@ def figure_size(data: ChartData) -> tuple[float, float]:
         return 6.4, 0.95 + _importance_row(data) * len(data.rows)
     if isinstance(data, OpportunitiesData):
         return 6.4, 4.4
+    if isinstance(data, ComparisonData):
+        return max(6.4, EMOTION_STEP * len(data.steps) + 1.5), 3.1 + _emotion_label_lines(data) * LINE_IN
     raise ValueError(f"unknown chart data {type(data).__name__}")
 
 
@@ -486,7 +488,32 @@ def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h:
 
 SPREAD = [(0.0, 0.0), (0.3, 0.0), (-0.3, 0.0), (0.0, -0.3), (0.3, -0.3), (-0.3, -0.3), (0.0, 0.3), (0.3, 0.3),
           (-0.3, 0.3)]
+
+
+def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float) -> None:
+    """The as-is curve dashed with circles, the to-be curve solid with squares: told apart without colour.
+    A step only one journey has is a point on that journey's curve only; the lines join the points they have."""
+    _emotion_margins(fig, d, w, h)
+    ax, = axes
+    steps = d.steps
+    ax.set_xlim(-0.5, len(steps) - 0.5)
+    ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
+    handles = []
+    for column, color, style, marker, label in (("as_is", GREY, (0, (4, 2)), "o", "as-is: " + d.labels[0]),
+                                                ("to_be", LINE, "-", "s", "to-be: " + d.labels[1])):
+        xs = [i for i, s in enumerate(steps) if getattr(s, column) is not None]
+        ys = [getattr(steps[i], column) for i in xs]
+        line, = ax.plot(xs, ys, color=color, linewidth=2.0, linestyle=style, marker=marker, markersize=5)
+        handles.append((line, "\n".join(wrap_all(label, 60))))
+    legend = fig.legend([h_ for h_, _ in handles], [t for _, t in handles], loc="upper left",
+                        bbox_to_anchor=(0.0, 1.0), frameon=False, fontsize=SMALL, ncols=2, handlelength=3)
+    for text in legend.get_texts():
+        text.set_color(INK)
+    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps], rotation=0,
+                  ha="center", va="top", fontsize=SMALL)
+
+
 SETUP = {"trend": _setup_trend, "emotion": _setup_emotion, "multiples": _setup_multiples,
-         "importance": _setup_importance, "opportunities": _setup_opportunities}
+         "importance": _setup_importance, "opportunities": _setup_opportunities, "comparison": _setup_emotion}
 DRAW = {"trend": _draw_trend, "emotion": _draw_emotion, "multiples": _draw_multiples,
-        "importance": _draw_importance, "opportunities": _draw_opportunities}
+        "importance": _draw_importance, "opportunities": _draw_opportunities, "comparison": _draw_comparison}

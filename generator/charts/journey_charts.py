@@ -10,8 +10,8 @@ in the portfolio leaves its file name (a hash of that data) and its cached pictu
 from __future__ import annotations
 
 from generator.charts.draw import fmt, short
-from generator.charts.specs import (Chart, EmotionData, EmotionStep, ImportanceData, ImportanceRow, MultiplesData,
-                                    OpportunitiesData, OpportunityPoint, Panel, PhaseSpan, Table, TrendData, TrendPoint)
+from generator.charts.specs import (Chart, ComparedStep, ComparisonData, EmotionData, EmotionStep, ImportanceData,
+                                    ImportanceRow, MultiplesData, OpportunitiesData, OpportunityPoint, Panel, PhaseSpan, Table, TrendData, TrendPoint)
 from generator.metrics.health import Health, HealthIndex, MetricStatus
 from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, period_label
@@ -80,6 +80,75 @@ def emotion_chart(jid: str, journey: Journey) -> Chart | None:
                          "yes" if s.moment_of_truth else ""))
     return Chart(f"{jid}-emotion", "Emotion curve", alt, EmotionData(tuple(steps), tuple(phases)),
                  Table(("Phase", "Step", "Emotion", "Moment of truth"), tuple(rows)), jid)
+
+
+def match_steps(as_is: Journey, to_be: Journey) -> list[tuple[object, object, str]]:
+    """The two journeys' steps side by side: (as-is step or None, to-be step or None, how they match).
+
+    A to-be step matches the as-is step with its id, else the one with its name (case and spacing aside);
+    `how` is `id`, `name`, `added` (to-be only) or `removed` (as-is only). In the to-be journey's order, each
+    removed step placed after the as-is step it followed.
+    """
+    def key(name: str) -> str:
+        return " ".join(name.lower().split())
+
+    old = as_is.steps()
+    by_id = {s.id: s for s in old}
+    by_name: dict[str, object] = {}
+    for s in old:
+        by_name.setdefault(key(s.name), s)
+    pairs: list[tuple[object, object, str]] = []
+    used: set[str] = set()
+    for new in to_be.steps():
+        match, how = by_id.get(new.id), "id"
+        if match is None or match.id in used:
+            match, how = by_name.get(key(new.name)), "name"
+        if match is not None and match.id in used:
+            match = None
+        if match is None:
+            pairs.append((None, new, "added"))
+        else:
+            used.add(match.id)
+            pairs.append((match, new, how))
+    # removed steps go after the as-is step they followed (or first), so both curves keep their order
+    out: list[tuple[object, object, str]] = []
+    pending = [s for s in old if s.id not in used]
+    position = {s.id: i for i, s in enumerate(old)}
+    for pair in pairs:
+        if pair[0] is not None:
+            while pending and position[pending[0].id] < position[pair[0].id]:
+                out.append((pending.pop(0), None, "removed"))
+        out.append(pair)
+    out += [(s, None, "removed") for s in pending]
+    return out
+
+
+def comparison_chart(as_is_id: str, as_is: Journey, to_be_id: str, to_be: Journey) -> Chart | None:
+    """Both emotion curves on one chart, the steps matched by id or name (`match_steps`)."""
+    rows, steps = [], []
+    for old, new, how in match_steps(as_is, to_be):
+        name = (new or old).name
+        a = old.emotion if old is not None else None
+        b = new.emotion if new is not None else None
+        steps.append(ComparedStep(name, a, b, how))
+        rows.append((name, "–" if a is None else str(a), "–" if b is None else str(b),
+                     {"id": "same step", "name": "same name", "added": "added in the to-be journey",
+                      "removed": "removed in the to-be journey"}[how]))
+    if not any(s.as_is is not None or s.to_be is not None for s in steps):
+        return None
+
+    def mean(values: list[int]) -> str:
+        return f"{sum(values) / len(values):.1f}" if values else "not recorded"
+    before = [s.as_is for s in steps if s.as_is is not None]
+    after = [s.to_be for s in steps if s.to_be is not None]
+    counts = {how: sum(1 for s in steps if s.match == how) for how in ("id", "name", "added", "removed")}
+    alt = (f"Two emotion curves on one chart, from 1 (very negative) to 5 (very positive): the as-is journey "
+           f"'{as_is.title}' (dashed, average {mean(before)}) and the to-be journey '{to_be.title}' (solid, "
+           f"average {mean(after)}), across {len(steps)} steps: {counts['id'] + counts['name']} in both, "
+           f"{counts['added']} added, {counts['removed']} removed.")
+    data = ComparisonData(tuple(steps), (short(as_is.title, 60), short(to_be.title, 60)))
+    return Chart(f"{to_be_id}-comparison", "Emotion: as-is and to-be", alt, data,
+                 Table(("Step", "As-is emotion", "To-be emotion", "Match"), tuple(rows)), to_be_id)
 
 
 def multiples_chart(portfolio: Portfolio, jid: str, journey: Journey, statuses: list[MetricStatus]) -> Chart | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.charts.journey_charts import journey_charts, portfolio_opportunity_chart
+from generator.charts.journey_charts import comparison_chart, journey_charts, portfolio_opportunity_chart
 from generator.charts.specs import Chart
 from generator.metrics.health import HealthIndex, assess
 from generator.metrics.series import Series, build_series
@@ -38,6 +38,12 @@ def compute(portfolio: Portfolio, data: MetricData | None = None) -> MetricsView
     view = MetricsView(portfolio, data, series, health)
     for jid in sorted(portfolio.journeys):
         view.charts[jid] = journey_charts(portfolio, health, jid, series)
+    for jid in sorted(portfolio.journeys):  # each as-is/to-be pair: its comparison page's chart
+        to_be = portfolio.journeys[jid]
+        as_is = portfolio.journeys.get(to_be.replaces or "")
+        chart = comparison_chart(to_be.replaces, as_is, jid, to_be) if as_is and to_be.replaces != jid else None
+        if chart is not None:
+            view.charts[f"compare:{jid}"] = [chart]
     overall = portfolio_opportunity_chart(portfolio)
     view.charts[""] = [overall] if overall is not None else []
     return view

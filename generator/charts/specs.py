@@ -1,6 +1,6 @@
 """What a chart shows, as typed values: a `Chart` (name, caption, alt text, data table) and its data, one
 dataclass a kind with named fields (`TrendData`, `EmotionData`, `MultiplesData`, `ImportanceData`,
-`OpportunitiesData`). Nothing here draws: `charts.draw.render(data)` does, `charts.journey_charts` decides
+`OpportunitiesData`, `ComparisonData`). Nothing here draws: `charts.draw.render(data)` does, `charts.journey_charts` decides
 which charts a journey gets.
 
 A chart's file name is a hash of its data (`Chart.digest`), so each data class serialises itself for the
@@ -161,7 +161,31 @@ class OpportunitiesData:
         return {"points": [[o.title, o.impact, o.effort, o.reach] for o in self.points]}
 
 
-ChartData = TrendData | EmotionData | MultiplesData | ImportanceData | OpportunitiesData
+# ------------------------------------------------------------------ comparison
+
+
+class ComparedStep(NamedTuple):
+    """A step of an as-is/to-be pair: its emotion in each journey (None where that journey lacks it or has none)."""
+
+    name: str
+    as_is: int | None
+    to_be: int | None
+    match: str  # how it was matched: `id`, `name`, `added` (to-be only) or `removed` (as-is only)
+
+
+@dataclass(frozen=True)
+class ComparisonData:
+    """Both emotion curves of an as-is journey and the to-be journey that replaces it, on the matched steps."""
+
+    kind: ClassVar[str] = "comparison"
+    steps: tuple[ComparedStep, ...]
+    labels: tuple[str, str]  # the as-is journey's title, the to-be journey's
+
+    def payload(self) -> dict[str, Any]:
+        return {"steps": [[s.name, s.as_is, s.to_be, s.match] for s in self.steps], "labels": list(self.labels)}
+
+
+ChartData = TrendData | EmotionData | MultiplesData | ImportanceData | OpportunitiesData | ComparisonData
 
 
 # ------------------------------------------------------------------ the chart
@@ -180,7 +204,7 @@ class Chart:
 
     @property
     def kind(self) -> str:
-        """`trend`, `emotion`, `multiples`, `importance` or `opportunities`."""
+        """`trend`, `emotion`, `multiples`, `importance`, `opportunities` or `comparison`."""
         return self.data.kind
 
     @functools.cached_property  # the file name is asked for often; data never changes after creation

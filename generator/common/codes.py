@@ -49,6 +49,7 @@ class Code(StrEnum):
     UNLISTED_METRIC = "unlisted-metric"
     # importing
     MERMAID = "mermaid"
+    SPREADSHEET = "spreadsheet"
 
     @property
     def meaning(self) -> str:
@@ -89,4 +90,5 @@ MEANINGS: dict[Code, str] = {
     Code.WRONG_KIND: "survey responses for a metric that is not nps, csat or ces",
     Code.UNLISTED_METRIC: "governance: data for a metric the journey or step does not list",
     Code.MERMAID: "a Mermaid diagram that cannot be imported",
+    Code.SPREADSHEET: "a spreadsheet cell or column that cannot be imported",
 }

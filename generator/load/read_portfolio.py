@@ -127,7 +127,7 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
                 org_origin = display
                 portfolio.organisation = catalogue.organisation
                 portfolio.origins[("organisation", "")] = (display, ("organisation",))
-        for name in COLLECTIONS:
+        for name in (*COLLECTIONS, "lanes"):
             target = portfolio.collection(name)
             for ident, entry in getattr(catalogue, name).items():
                 if ident in target:

@@ -14,7 +14,8 @@ from generator.model.explore_query import check_query
 from generator.common.suggest import did_you_mean, known
 from generator.load.schema_errors import format_path
 from generator.load.yaml_source import Loc
-from generator.model.entities import COLLECTIONS, Journey, JourneyLevel, JourneyStatus, JourneyType, Lifecycle
+from generator.model.entities import (COLLECTIONS, BuiltinLane, Journey, JourneyLevel, JourneyStatus, JourneyType, LaneKind,
+                                      Lifecycle, Step)
 from generator.model.portfolio import Portfolio
 from generator.model.refs import reference_fields, references_of
 
@@ -35,6 +36,8 @@ SELF_LINKS = {
              "point `next:` at the journey that follows this one, or remove it"),
     "parent.journey": ("journey '{ident}' names itself as its parent",
                        "point `parent:` at a step of a higher-level journey"),
+    "replaces": ("journey '{ident}' names itself as the journey it replaces",
+                 "point `replaces:` at the as-is journey this to-be journey replaces, or remove it"),
 }
 
 
@@ -131,10 +134,58 @@ class _Checker:
                     self.at(file, sloc, f"step '{step.id}' has no owning department", Code.NO_OWNER,
                             "add `owner: <department-id>` to the step, or a department to one of its touchpoints",
                             severity="warning")
+                self.lanes(file, sloc, step)
+        self.pairing(file, jid, j)
         if j.lifecycle is Lifecycle.live and not measured:
             self.at(file, ("lifecycle",), f"live journey '{jid}' has no metric", Code.NO_METRIC,
                     "add `metrics:` to the journey or to one of its steps; what is live should be measured",
                     severity="warning")
+
+    def lanes(self, file: str, sloc: Loc, step: Step) -> None:
+        """A step fills only lanes the portfolio declares, each with the kind of value it declares."""
+        for lane, value in step.lanes.items():
+            loc = sloc + ("lanes", lane)
+            declared = self.p.lanes.get(lane)
+            if declared is None:
+                if "catalogue" in self.p.unreadable or ("lanes", lane) in self.p.broken:
+                    continue
+                hint = did_you_mean(lane, self.p.lanes) or (known(self.p.lanes) if self.p.lanes else
+                                                            "no custom lanes are declared")
+                self.at(file, loc, f"unknown lane '{lane}'", Code.UNKNOWN_REFERENCE,
+                        f"{hint}; or declare it in a catalogue file under `lanes:`", key=True)
+            elif declared.kind is LaneKind.list and not isinstance(value, list):
+                self.at(file, loc, f"lane '{lane}' is a list lane, got text", Code.INVALID_VALUE,
+                        "write a list, one `- item` per line")
+            elif declared.kind is LaneKind.text and isinstance(value, list):
+                self.at(file, loc, f"lane '{lane}' is a text lane, got a list", Code.INVALID_VALUE,
+                        "write one paragraph of text, or declare the lane with `kind: list`")
+
+    def pairing(self, file: str, jid: str, j: Journey) -> None:
+        """`replaces:` pairs a to-be journey with the as-is journey it replaces."""
+        target = self.p.journeys.get(j.replaces or "")
+        if target is None or j.replaces == jid:
+            return  # an unknown journey or a self-link is reported by the reference check
+        if j.status is not JourneyStatus.to_be:
+            self.at(file, ("replaces",), f"journey '{jid}' replaces '{j.replaces}' but its status is "
+                    f"'{j.status.value}'", Code.INVALID_VALUE,
+                    "only a to-be journey replaces another: set `status: to-be`, or remove `replaces:`")
+        elif target.status is not JourneyStatus.as_is:
+            self.at(file, ("replaces",), f"journey '{j.replaces}' is '{target.status.value}', not as-is",
+                    Code.INVALID_VALUE, "a to-be journey replaces an as-is journey: point `replaces:` at one")
+        else:
+            other = next((i for i, o in sorted(self.p.journeys.items())
+                          if i != jid and o.replaces == j.replaces and o.status is JourneyStatus.to_be), None)
+            if other is not None and other < jid:
+                self.at(file, ("replaces",), f"journey '{j.replaces}' is already replaced by '{other}'",
+                        Code.DUPLICATE_ID, "an as-is journey has one to-be journey: remove one `replaces:`")
+
+    def lane_definitions(self) -> None:
+        """A custom lane must not take the id of a step field, or its spreadsheet column would be ambiguous."""
+        for lane in self.p.lanes:
+            if lane.replace("-", "_") in Step.model_fields or lane in {b.value for b in BuiltinLane}:
+                file, loc = self.p.origins[("lanes", lane)]
+                self.at(file, loc, f"lane id '{lane}' is the name of a built-in field", Code.DUPLICATE_ID,
+                        "choose another id, e.g. `" + lane + "-notes`", key=True)
 
     def cycles(self) -> None:
         """Each field linking a journey to another (`next`, `parent.journey`) must not loop."""
@@ -212,6 +263,7 @@ def check_references(portfolio: Portfolio) -> list[Diagnostic]:
         before = len(checker.out)
         checker.journey(jid, journey)
         checker.out[before:] = [d for d in checker.out[before:] if d.severity == "error"]
+    checker.lane_definitions()
     checker.cycles()
     checker.unused_opportunities()
     checker.views()

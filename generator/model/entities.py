@@ -17,10 +17,12 @@ the site's back-links and `journeys diff` derive what refers to what from those 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_serializer,
+                      model_validator)
 
 from generator.model.refs import Ref
 
@@ -97,6 +99,41 @@ class SolutionStatus(str, Enum):
     shipped = "shipped"
 
 
+class LinkKind(str, Enum):
+    jira = "jira"
+    azure_devops = "azure-devops"
+    github = "github"
+    linear = "linear"
+    other = "other"
+
+
+class LaneKind(str, Enum):
+    text = "text"
+    list = "list"
+
+
+class BuiltinLane(str, Enum):
+    """The lanes of the journey map, top to bottom; a custom lane is placed after one of them."""
+
+    description = "description"
+    does = "does"
+    thinks = "thinks"
+    feels = "feels"
+    emotion = "emotion"
+    touchpoints = "touchpoints"
+    owner = "owner"
+    pain_points = "pain_points"
+    highlights = "highlights"
+    moment_of_truth = "moment_of_truth"
+    backstage = "backstage"
+    systems = "systems"
+    insights = "insights"
+    opportunities = "opportunities"
+    solutions = "solutions"
+    metrics = "metrics"
+    health = "health"
+
+
 # --------------------------------------------------------------------------- catalogue entries
 
 
@@ -168,6 +205,24 @@ class Insight(_Model):
     date: _dt.date | None = Field(None, description="When it was learned, as `YYYY-MM-DD`.")
 
 
+class Link(_Model):
+    """A link to where the work happens: a ticket, an epic, an issue, a board."""
+
+    url: str = Field(description="The address, starting with `https://` or `http://`.")
+    title: str = Field("", description="What the link shows, e.g. `CLAIMS-142`; the address when empty.")
+    kind: LinkKind = Field(
+        LinkKind.other, description="The tool: `jira`, `azure-devops`, `github`, `linear` or `other`."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str) -> str:
+        # Anything but a web address (javascript:, data:, file:, a relative path) must never become a link.
+        if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", url, flags=re.IGNORECASE):
+            raise ValueError(f"expected a web address starting with https:// or http://, got {url[:60]!r}")
+        return url
+
+
 class Opportunity(_Model):
     """A chance to improve the experience, scored for the backlog."""
 
@@ -180,6 +235,7 @@ class Opportunity(_Model):
         OpportunityStatus.new, description="`new`, `exploring`, `committed`, `done` or `parked`."
     )
     insights: list[Annotated[Id, Ref("insights")]] = Field(default_factory=list, description="Ids of the insights behind it.")
+    links: list[Link] = Field(default_factory=list, description="Tickets, epics or issues where the work is tracked.")
 
 
 class Solution(_Model):
@@ -194,6 +250,7 @@ class Solution(_Model):
     opportunities: list[Annotated[Id, Ref("opportunities")]] = Field(
         default_factory=list, description="Ids of the opportunities it addresses."
     )
+    links: list[Link] = Field(default_factory=list, description="Tickets, epics or issues where the work is tracked.")
 
 
 class GlossaryEntry(_Model):
@@ -218,6 +275,17 @@ class View(_Model):
     name: str = Field(description="The view's name as a link, e.g. `Claims: off target`.")
     description: Text = Field("", description="What the view shows, in a sentence.")
     query: str = Field(description="The explore page's query, e.g. `kind=step&department=claims&health=off-target`.")
+
+
+class LaneDefinition(_Model):
+    """A lane of the organisation's own, shown in every journey map; steps fill it under `lanes:`."""
+
+    name: str = Field(description="The lane's label in the map and the spreadsheet column, e.g. `Regulation`.")
+    kind: LaneKind = Field(LaneKind.text, description="`text` (one paragraph per step) or `list` (bullet points).")
+    after: BuiltinLane | None = Field(
+        None, description="The built-in lane it follows in the map, e.g. `pain_points`; at the end when empty."
+    )
+    description: Text = Field("", description="What the lane records.")
 
 
 class Organisation(_Model):
@@ -251,6 +319,9 @@ class Catalogue(_Model):
     opportunities: dict[Id, Opportunity] = Field(default_factory=dict, description="Opportunities by id.")
     solutions: dict[Id, Solution] = Field(default_factory=dict, description="Solutions by id.")
     glossary: dict[Id, GlossaryEntry] = Field(default_factory=dict, description="Glossary entries by id.")
+    lanes: dict[Id, LaneDefinition] = Field(
+        default_factory=dict, description="Custom lanes of the journey map by id, filled by steps under `lanes:`."
+    )
 
 
 # --------------------------------------------------------------------------- journeys
@@ -284,6 +355,62 @@ class Touchpoint(_Model):
     )
 
 
+def _pain_point_schema(schema: dict) -> None:
+    """A pain point is written as plain text or as a mapping: the schema says both."""
+    obj = dict(schema)
+    schema.clear()
+    schema.update(title=obj.pop("title", "PainPoint"), description=obj.pop("description", ""),
+                  anyOf=[{"type": "string"}, obj])
+
+
+class PainPoint(_Model):
+    """What hurts in a step: plain text, or a mapping with its severity, evidence and the insight behind it."""
+
+    model_config = ConfigDict(json_schema_extra=_pain_point_schema)
+
+    text: Text = Field(description="What hurts, in a sentence.")
+    severity: int | None = Field(None, ge=1, le=5, description="How badly it hurts, 1 (annoying) to 5 (blocking).")
+    evidence: Text = Field("", description="What shows it: numbers, observations, a study.")
+    insight: Annotated[Id, Ref("insights")] | None = Field(None, description="Id of the insight it comes from.")
+
+    @model_serializer(mode="wrap")
+    def _as_written(self, handler):  # noqa: ANN001 - pydantic's serializer protocol
+        # a pain point with nothing but its text is written (and exported to api/portfolio.json) as text
+        data = handler(self)
+        if self.severity is None and not self.evidence and self.insight is None:
+            return data["text"] if isinstance(data, dict) else data
+        return data
+
+    @property
+    def weight(self) -> int:
+        """The severity for ordering, an unrated pain point last."""
+        return self.severity or 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: object) -> object:
+        # `- The form times out` stays valid: plain text is a pain point without severity.
+        if isinstance(data, (str, int, float)) and not isinstance(data, bool):
+            return {"text": data}
+        if not isinstance(data, (dict, PainPoint)):
+            raise ValueError(f"expected text, or a mapping with `text:` and `severity:`, got {type(data).__name__}")
+        return data
+
+
+class Verbatim(_Model):
+    """A customer's own words at a step: the voice that convinces a department."""
+
+    quote: Text = Field(description="The words as said or written, without quotation marks.")
+    persona: Annotated[Id, Ref("personas")] | None = Field(None, description="Id of the persona who said it.")
+    source: str = Field("", description="Where it was heard: an interview, a survey, a complaint, a review.")
+    date: _dt.date | None = Field(None, description="When it was said, as `YYYY-MM-DD`.")
+
+
+LaneValue = Annotated[
+    Text | list[Text], Field(description="Text for a `text` lane, a list of texts for a `list` lane.")
+]
+
+
 class Step(_Model):
     """One step of a journey, with what the person does, thinks and feels, and what the organisation does."""
 
@@ -305,7 +432,11 @@ class Step(_Model):
         "`[]` for a step no persona takes part in.",
     )
     touchpoints: list[Touchpoint] = Field(default_factory=list, description="The touchpoints of the step.")
-    pain_points: list[Text] = Field(default_factory=list, description="What hurts in this step.")
+    pain_points: list[PainPoint] = Field(
+        default_factory=list,
+        description="What hurts in this step: text, or `{text, severity, evidence, insight}` (severity 1-5).",
+    )
+    verbatims: list[Verbatim] = Field(default_factory=list, description="Quotes heard at this step.")
     highlights: list[Text] = Field(default_factory=list, description="What delights in this step.")
     moment_of_truth: bool = Field(False, description="`true` when this step makes or breaks the relationship.")
     backstage: list[Text] = Field(
@@ -323,6 +454,9 @@ class Step(_Model):
     )
     metrics: list[Annotated[Id, Ref("metrics")]] = Field(
         default_factory=list, description="Ids of metrics measured at this step."
+    )
+    lanes: dict[Id, LaneValue] = Field(
+        default_factory=dict, description="The step's content in the portfolio's custom lanes, by lane id."
     )
 
 
@@ -351,6 +485,9 @@ class Journey(_Model):
     )
     tags: list[str] = Field(default_factory=list, description="Free tags, listed on the site's tags page.")
     parent: StepRef | None = Field(None, description="The step of a higher-level journey that this journey details.")
+    replaces: Annotated[Id, Ref("journeys")] | None = Field(
+        None, description="Id of the as-is journey this to-be journey replaces; the site compares the two."
+    )
     next: Annotated[Id, Ref("journeys")] | None = Field(
         None, description="Id of the journey that usually follows this one."
     )

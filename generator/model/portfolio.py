@@ -11,6 +11,7 @@ from generator.model.entities import (
     GlossaryEntry,
     Insight,
     Journey,
+    LaneDefinition,
     MetricDefinition,
     Opportunity,
     Organisation,
@@ -33,6 +34,7 @@ class Portfolio:
     opportunities: dict[str, Opportunity] = field(default_factory=dict)
     solutions: dict[str, Solution] = field(default_factory=dict)
     glossary: dict[str, GlossaryEntry] = field(default_factory=dict)
+    lanes: dict[str, LaneDefinition] = field(default_factory=dict)  # custom lanes of the journey map
     journeys: dict[str, Journey] = field(default_factory=dict)
     # (collection, id) -> (source file as displayed, path of the entry in that file)
     origins: dict[tuple[str, str], tuple[str, Loc]] = field(default_factory=dict)

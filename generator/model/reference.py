@@ -29,10 +29,13 @@ from generator.model.entities import (
     GlossaryEntry,
     Insight,
     Journey,
+    LaneDefinition,
+    Link,
     MetricDefinition,
     Opportunity,
     Organisation,
     Owner,
+    PainPoint,
     Persona,
     Phase,
     Solution,
@@ -40,6 +43,7 @@ from generator.model.entities import (
     StepRef,
     Touchpoint,
     View,
+    Verbatim,
 )
 from generator.model.refs import reference_fields
 
@@ -91,7 +95,17 @@ emotion: 2
 personas: [first-time-buyer]
 touchpoints:
   - {name: Claim upload page, channel: mobile-app, department: digital}
-pain_points: [The upload fails on a slow connection]
+pain_points:
+  - The upload fails on a slow connection
+  - text: Nobody says which photos are needed
+    severity: 4
+    evidence: 7 of 12 claimants sent photos twice
+    insight: photos-are-hard
+verbatims:
+  - quote: I took twenty photos and still got a letter asking for more.
+    persona: first-time-buyer
+    source: Claims interview 7
+    date: 2026-04-02
 highlights: [The app shows which photos are needed]
 moment_of_truth: true
 backstage: [An assessor is assigned]
@@ -100,6 +114,27 @@ insights: [photos-are-hard]
 opportunities: [instant-claim-updates]
 solutions: [resumable-upload]
 metrics: [claims-csat]
+lanes:
+  regulation: [The claim must be acknowledged within 5 working days]
+""",
+    PainPoint: """\
+text: Nobody says which photos are needed
+severity: 4
+evidence: 7 of 12 claimants sent photos twice
+insight: photos-are-hard
+""",
+    Verbatim: """\
+quote: I took twenty photos and still got a letter asking for more.
+persona: first-time-buyer
+source: Claims interview 7
+date: 2026-04-02
+""",
+    Link: "url: https://harbour.atlassian.net/browse/CLM-142\ntitle: CLM-142\nkind: jira\n",
+    LaneDefinition: """\
+name: Regulation
+kind: list
+after: backstage
+description: Rules the step must follow.
 """,
     Touchpoint: """\
 name: Claim upload page
@@ -164,6 +199,8 @@ effort: 2
 reach: 3
 status: exploring
 insights: [photos-are-hard]
+links:
+  - {url: "https://dev.azure.com/harbour/claims/_workitems/edit/311", title: Epic 311, kind: azure-devops}
 """,
     Solution: """\
 title: Resumable photo upload
@@ -171,6 +208,8 @@ description: Uploads continue where they stopped after a dropped connection.
 owner: digital
 status: planned
 opportunities: [instant-claim-updates]
+links:
+  - {url: "https://github.com/harbour/claims-app/issues/88", title: claims-app#88, kind: github}
 """,
     GlossaryEntry: "term: Excess\ndefinition: The part of a claim the customer pays themselves.\n",
 }

@@ -120,8 +120,8 @@ def explore_data(p: Portfolio, extras: "Extras", ix: "Index") -> dict:
                 for tp in step.touchpoints:
                     touchpoints.append([sn, _one_line(tp.name), d["channel"](tp.channel), d["department"](tp.department),
                                         tp.assumed_importance, tp.validated_importance])
-                for text in step.pain_points:
-                    pains.append([sn, _one_line(text)])
+                for pain in step.pain_points:
+                    pains.append([sn, _one_line(pain.text)])
     opportunities = []
     for oid, opp in p.opportunities.items():
         at = [step_index[(s.journey, s.step.id)] for s in ix.steps_using.get(("opportunities", oid), ())]

@@ -294,7 +294,7 @@ class Filters:
     def mapping(self) -> dict[str, Callable[[object], object]]:
         """The filters by the names templates use."""
         return {"text": self.text, "inline": self.inline, "label": self.label, "plain": plain, "attr": attr,
-                "yaml": yaml}
+                "yaml": yaml, "url": url}
 
 
 _WITHOUT_CACHE = Filters()  # holds no state: without a text cache, `render` is the pure `_render`; no glossary
@@ -311,6 +311,15 @@ def plain(value: object) -> Markup:
 def attr(value: object) -> Markup:
     """Untrusted text inside a double-quoted HTML attribute (or HTML text that must stay as written)."""
     return Markup(" ".join(_clean_input(value).split()).translate(_ATTR_ENCODE))
+
+
+def url(value: object) -> Markup:
+    """An untrusted address for `href="..."`: only http(s) (the model accepts nothing else; checked again
+    here so no other scheme can ever reach a link), attribute-encoded."""
+    address = _clean_input(value).strip()
+    if not re.fullmatch(r"https?://[^\s/?#]+\S*", address, flags=re.IGNORECASE):
+        return Markup("#")
+    return attr(address)
 
 
 def title(value: object) -> str:

@@ -26,12 +26,13 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import jinja2
 
 from generator.charts.draw import fmt
-from generator.site import filters
+from generator.charts.journey_charts import match_steps
+from generator.site import filters, sheets
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
 from generator.metrics import wording
-from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, SolutionStatus,
-                                      Step, Touchpoint)
+from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, PainPoint,
+                                      SolutionStatus, Step, Touchpoint, Verbatim)
 from generator.model.ids import JourneyId, StepId
 from generator.model.refs import Reference, references_of
 from generator.model.portfolio import Portfolio
@@ -116,6 +117,16 @@ def journey_path(jid: str) -> str:
     return f"journeys/{jid}/index.md"
 
 
+def compare_path(to_be: str) -> str:
+    """The comparison page of an as-is/to-be pair, beside the to-be journey's page."""
+    return f"journeys/{to_be}/compare.md"
+
+
+def download_path(jid: str, kind: str) -> str:
+    """A journey's spreadsheet for download (`csv` or `xlsx`), beside its page."""
+    return f"journeys/{jid}/{jid}.{kind}"
+
+
 PATHS = {
     "home": "index.md",
     "explore": "explore.md",
@@ -188,9 +199,12 @@ class Index:
         self.journeys_by_persona: dict[str, list[str]] = {}
         self.journeys_by_dept: dict[str, list[str]] = {}
         self.journeys_using_metric: dict[str, list[str]] = {}
+        self.replaced_by: dict[str, list[str]] = {}  # as-is journey -> the to-be journey replacing it
+        # persona -> (step, verbatim) for the quotes they said, in journey and step order
+        self.verbatims_by_persona: dict[str, list[tuple[StepAt, object]]] = {}
         journey_fields = {
             "personas": self.journeys_by_persona, "owner.department": self.journeys_by_dept,
-            "metrics": self.journeys_using_metric, "next": self.previous,
+            "metrics": self.journeys_using_metric, "next": self.previous, "replaces": self.replaced_by,
         }
         touchpoint_fields = {"department": self.touchpoints_by_dept, "channel": self.touchpoints_by_channel}
         for jid in sorted(p.journeys):
@@ -215,6 +229,11 @@ class Index:
                     at = steps[r.path[1], r.path[3]]
                     tp = at.step.touchpoints[r.path[5]]
                     touchpoint_fields.get(name, {}).setdefault(r.target, []).append((at, tp))
+                elif model is PainPoint:  # the insight behind a pain point: the step is about it too
+                    self.steps_using.setdefault((r.kind, r.target), []).append(steps[r.path[1], r.path[3]])
+                elif model is Verbatim:
+                    at = steps[r.path[1], r.path[3]]
+                    self.verbatims_by_persona.setdefault(r.target, []).append((at, at.step.verbatims[r.path[5]]))
         for parent, kids in self.children.items():
             kids.sort(key=lambda k: self._child_order(parent, k))
         # catalogue look-ups, so that no page scans a whole collection per item (quadratic at 1,000 journeys)
@@ -234,6 +253,17 @@ class Index:
                         self.solutions_by_owner.setdefault(target, []).append((ident, entry))
                     elif (collection, kind) in catalogue_fields:
                         catalogue_fields[collection, kind].setdefault(target, []).append(ident)
+
+    def pain_points_of_persona(self, persona: str) -> list[tuple[StepAt, object]]:
+        """The rated pain points at the steps a persona takes, most severe first (then in journey order)."""
+        found = []
+        for jid in self.journeys_by_persona.get(persona, []):
+            for phase in self.p.journeys[jid].phases:
+                for step in phase.steps:
+                    if step.personas is not None and persona not in step.personas:
+                        continue
+                    found += [(StepAt(jid, phase.id, step), pp) for pp in step.pain_points if pp.severity]
+        return sorted(found, key=lambda f: -f[1].severity)
 
     def solutions_addressing(self, opportunities) -> list[str]:
         """Solutions addressing any of these opportunities, in the catalogue's order."""
@@ -330,6 +360,7 @@ class _Renderer:
         from generator.site.rollups import owners
 
         self._owner_of = owners(portfolio)
+        self.downloads = True
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
@@ -381,6 +412,9 @@ class _Renderer:
             "portfolio_charts": self.extras.portfolio_charts,
             "paths": PATHS,
             "journey_path": journey_path,
+            "compare_path": compare_path,
+            "downloads": self.downloads,
+            "download_path": download_path,
             "persona_path": lambda i: f"personas/{i}.md",
             "department_path": lambda i: f"departments/{i}.md",
             "channel_path": lambda i: f"channels/{i}.md",
@@ -420,6 +454,9 @@ class _Renderer:
         jobs.extend(rollup_jobs(p))
         for jid, j in sorted(p.journeys.items()):
             jobs.append((journey_path(jid), "journey.md.j2", p.journey_files.get(jid), {"jid": jid, "j": j}))
+        for jid, as_is in self.pairs():
+            jobs.append((compare_path(jid), "compare.md.j2", p.journey_files.get(jid),
+                         {"as_is": as_is, "to_be": jid, "pairs": match_steps(p.journeys[as_is], p.journeys[jid])}))
         for kind, one, many in (("personas", "persona", "personas"), ("departments", "department", "departments"),
                                 ("channels", "channel", "channels")):
             jobs.append((PATHS[kind], f"{many}.md.j2", _catalogue_file(p, kind), {}))
@@ -434,6 +471,11 @@ class _Renderer:
         jobs.append((PATHS["reference"], "reference.md.j2", None, {"reference": reference_models()}))
         return jobs
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """(to-be journey, the as-is journey it replaces) for every pair whose both journeys are published."""
+        return [(jid, j.replaces) for jid, j in sorted(self.p.journeys.items())
+                if j.replaces in self.p.journeys and j.replaces != jid]
+
     def site(self) -> Site:
         p = self.p
         by_child = render_pages(self, self.jobs(), texts=self.texts)
@@ -441,15 +483,22 @@ class _Renderer:
         from generator.site.explore import explore_assets  # it builds on this module's helpers
 
         assets.update(explore_assets(p, self.extras, self.ix))
+        for jid, j in p.journeys.items() if self.downloads else ():  # each journey's map, for download
+            table = sheets.journey_sheet(j, p)
+            assets[download_path(jid, "csv")] = sheets.to_csv(table)
+            assets[download_path(jid, "xlsx")] = sheets.to_xlsx([table, sheets.journey_facts(jid, j)])
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
 
     def nav(self) -> list:
+        compared = {jid for jid, _ in self.pairs()}
+
         def entry(jid: str):
             kids = self.ix.children.get(jid, [])
-            if not kids:
+            extra = [compare_path(jid)] if jid in compared else []
+            if not kids and not extra:
                 return journey_path(jid)
-            return {filters.title(self.p.journeys[jid].title): [journey_path(jid)] + [entry(k) for k in kids]}
+            return {filters.title(self.p.journeys[jid].title): [journey_path(jid)] + extra + [entry(k) for k in kids]}
 
         def catalogue(kind: str) -> list:
             coll = self.p.collection(kind)
@@ -544,14 +593,18 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None) -> str:
 
 
 def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), extras: Extras | None = None,
-                template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None) -> Site:
+                template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None,
+                downloads: bool = True) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
     metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
-    the text cache (`text_cache.kept`) that user Markdown is converted through, None for none.
+    the text cache (`text_cache.kept`) that user Markdown is converted through, None for none;
+    `downloads` offers each journey's map as CSV and XLSX files.
     """
     # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
     glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
     env = environment(template_dirs, texts, glossary)
-    return _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts).site()
+    renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts)
+    renderer.downloads = downloads
+    return renderer.site()

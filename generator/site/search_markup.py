@@ -70,7 +70,8 @@ def _names(coll: dict, ids) -> list[str]:
 
 def step_text(p: Portfolio, step: Step) -> str:
     """A step's column of the map as one text: what happens, the person's actions and thoughts, touchpoints
-    with their channels and departments, pain points, highlights, backstage, systems, insights."""
+    with their channels and departments, pain points, verbatims (with who said them), highlights, backstage,
+    systems, the custom lanes, insights."""
     parts: list[str] = []
 
     def lane(label: str, values) -> None:
@@ -86,10 +87,15 @@ def step_text(p: Portfolio, step: Step) -> str:
                                     + _names(p.departments, [tp.department] if tp.department else []))
                          for tp in step.touchpoints])
     lane("Owner", _names(p.departments, [step.owner] if step.owner else []))
-    lane("Pain points", step.pain_points)
+    lane("Pain points", [pain.text for pain in step.pain_points])
+    lane("Verbatims", [" — ".join([v.quote] + _names(p.personas, [v.persona] if v.persona else []))
+                       for v in step.verbatims])
     lane("Highlights", step.highlights)
     lane("Backstage", step.backstage)
     lane("Systems", step.systems)
+    for lid, definition in p.lanes.items():  # the organisation's own lanes, in the catalogue's order
+        value = step.lanes.get(lid)
+        lane(definition.name, [value] if isinstance(value, str) else value or [])
     lane("Insights", [p.insights[i].statement for i in step.insights if i in p.insights])
     lane("Opportunities", [p.opportunities[i].title for i in step.opportunities if i in p.opportunities])
     return " ".join(parts)
