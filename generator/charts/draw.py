@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from generator.charts.specs import (ChartData, ComparisonData, EmotionData, ImportanceData, MultiplesData,
@@ -121,7 +122,7 @@ EMOTION_STEP = 0.85  # inches per step of the emotion curve: room for a wrapped 
 EMOTION_WRAP = 13  # characters a line of a step name under the emotion curve
 
 
-def _emotion_label_lines(data: EmotionData) -> int:
+def _emotion_label_lines(data: EmotionData | ComparisonData) -> int:
     return max([len(wrap_all(s.name, EMOTION_WRAP)) for s in data.steps] + [1])
 
 
@@ -164,7 +165,8 @@ def render(data: ChartData) -> bytes:
     import matplotlib
 
     kind = data.kind
-    with matplotlib.rc_context(RC):
+    # the stubs type rc_context's dict as Literal keys; RC is a plain dict of valid keys, checked at runtime
+    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
         w, h = figure_size(data)
         key = (kind, _layout(data))
         fig, axes = _FIGURES.get(key) or _new_figure(data, w, h)
@@ -298,7 +300,7 @@ EMOTION_MARGINS = dict(left=1.15, right=0.35, top=0.62, bottom=0.3)  # bottom: +
 FEELINGS = ["very negative", "negative", "neutral", "positive", "very positive"]
 
 
-def _emotion_margins(fig, d: EmotionData, w: float, h: float) -> None:
+def _emotion_margins(fig, d: EmotionData | ComparisonData, w: float, h: float) -> None:
     margins = dict(EMOTION_MARGINS)
     margins["bottom"] += _emotion_label_lines(d) * LINE_IN
     _inches_margins(fig, w, h, **margins)
@@ -513,7 +515,12 @@ def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float
                   ha="center", va="top", fontsize=SMALL)
 
 
-SETUP = {"trend": _setup_trend, "emotion": _setup_emotion, "multiples": _setup_multiples,
-         "importance": _setup_importance, "opportunities": _setup_opportunities, "comparison": _setup_emotion}
-DRAW = {"trend": _draw_trend, "emotion": _draw_emotion, "multiples": _draw_multiples,
-        "importance": _draw_importance, "opportunities": _draw_opportunities, "comparison": _draw_comparison}
+# each function takes its own kind of data, which `render` picks by `data.kind`: the table cannot say so
+Setup = Callable[..., list[Any]]  # (fig, data, w, h) -> the axes
+Draw = Callable[..., None]  # (fig, axes, data, w, h)
+SETUP: dict[str, Setup] = {"trend": _setup_trend, "emotion": _setup_emotion, "multiples": _setup_multiples,
+                           "importance": _setup_importance, "opportunities": _setup_opportunities,
+                           "comparison": _setup_emotion}
+DRAW: dict[str, Draw] = {"trend": _draw_trend, "emotion": _draw_emotion, "multiples": _draw_multiples,
+                         "importance": _draw_importance, "opportunities": _draw_opportunities,
+                         "comparison": _draw_comparison}

@@ -9,6 +9,8 @@ in the portfolio leaves its file name (a hash of that data) and its cached pictu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from generator.charts.draw import fmt, short
 from generator.charts.specs import (Chart, ComparedStep, ComparisonData, EmotionData, EmotionStep, ImportanceData,
                                     ImportanceRow, MultiplesData, OpportunitiesData, OpportunityPoint, Panel, PhaseSpan, Table, TrendData, TrendPoint)
@@ -16,13 +18,13 @@ from generator.metrics.health import Health, HealthIndex, MetricStatus
 from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, period_label
 from generator.metrics.wording import direction_words, health_label, health_words
-from generator.model.entities import Journey
+from generator.model.entities import Journey, Step
 from generator.model.portfolio import Portfolio
 
 EMOTION_WORDS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
 
 
-def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segments: list[Series] = ()) -> Chart:
+def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segments: Sequence[Series] = ()) -> Chart:
     """A metric's trend: its values per period, target line, warning band, the latest value labelled.
 
     Segment series (rows with a `segment`) are not drawn; their values are columns of the data table.
@@ -62,16 +64,16 @@ def emotion_chart(jid: str, journey: Journey) -> Chart | None:
         start = len(steps)
         steps += [EmotionStep(step.name, step.emotion, step.moment_of_truth) for step in phase.steps]
         phases.append(PhaseSpan(phase.name, start, len(steps) - 1))
-    known = [s for s in steps if s.emotion is not None]
+    known = [(s, s.emotion) for s in steps if s.emotion is not None]
     if not known:
         return None
-    low = min(known, key=lambda s: s.emotion)
-    high = max(known, key=lambda s: s.emotion)
+    low, low_emotion = min(known, key=lambda k: k[1])
+    high, high_emotion = max(known, key=lambda k: k[1])
     truths = sum(1 for s in steps if s.moment_of_truth)
     alt = (f"Emotion curve of the journey '{journey.title}' across its {len(steps)} steps in "
            f"{len(phases)} phases, from 1 (very negative) to 5 (very positive); lowest at "
-           f"'{short(low.name, 60)}' ({EMOTION_WORDS[low.emotion]}), highest at '{short(high.name, 60)}' "
-           f"({EMOTION_WORDS[high.emotion]})"
+           f"'{short(low.name, 60)}' ({EMOTION_WORDS[low_emotion]}), highest at '{short(high.name, 60)}' "
+           f"({EMOTION_WORDS[high_emotion]})"
            + (f"; {truths} moment{'s' if truths != 1 else ''} of truth starred" if truths else "") + ".")
     rows = []
     for span in phases:
@@ -82,7 +84,7 @@ def emotion_chart(jid: str, journey: Journey) -> Chart | None:
                  Table(("Phase", "Step", "Emotion", "Moment of truth"), tuple(rows)), jid)
 
 
-def match_steps(as_is: Journey, to_be: Journey) -> list[tuple[object, object, str]]:
+def match_steps(as_is: Journey, to_be: Journey) -> list[tuple[Step | None, Step | None, str]]:
     """The two journeys' steps side by side: (as-is step or None, to-be step or None, how they match).
 
     A to-be step matches the as-is step with its id, else the one with its name (case and spacing aside);
@@ -94,10 +96,10 @@ def match_steps(as_is: Journey, to_be: Journey) -> list[tuple[object, object, st
 
     old = as_is.steps()
     by_id = {s.id: s for s in old}
-    by_name: dict[str, object] = {}
+    by_name: dict[str, Step] = {}
     for s in old:
         by_name.setdefault(key(s.name), s)
-    pairs: list[tuple[object, object, str]] = []
+    pairs: list[tuple[Step | None, Step | None, str]] = []
     used: set[str] = set()
     for new in to_be.steps():
         match, how = by_id.get(new.id), "id"
@@ -111,7 +113,7 @@ def match_steps(as_is: Journey, to_be: Journey) -> list[tuple[object, object, st
             used.add(match.id)
             pairs.append((match, new, how))
     # removed steps go after the as-is step they followed (or first), so both curves keep their order
-    out: list[tuple[object, object, str]] = []
+    out: list[tuple[Step | None, Step | None, str]] = []
     pending = [s for s in old if s.id not in used]
     position = {s.id: i for i, s in enumerate(old)}
     for pair in pairs:
@@ -127,7 +129,9 @@ def comparison_chart(as_is_id: str, as_is: Journey, to_be_id: str, to_be: Journe
     """Both emotion curves on one chart, the steps matched by id or name (`match_steps`)."""
     rows, steps = [], []
     for old, new, how in match_steps(as_is, to_be):
-        name = (new or old).name
+        step = new or old
+        assert step is not None  # match_steps pairs always hold at least one of the two steps
+        name = step.name
         a = old.emotion if old is not None else None
         b = new.emotion if new is not None else None
         steps.append(ComparedStep(name, a, b, how))
@@ -164,7 +168,7 @@ def multiples_chart(portfolio: Portfolio, jid: str, journey: Journey, statuses: 
     for m in steps:
         values = {p.period: p.value for p in m.series.points}
         panels.append(Panel(step_names[m.key.step], m.definition.name, m.definition.unit,
-                            tuple(None if values.get(p) is None else round(values[p], 4) for p in periods),
+                            tuple(None if (v := values.get(p)) is None else round(v, 4) for p in periods),
                             m.definition.target, m.definition.warning, m.health))
         rows.append((step_names[m.key.step], m.definition.name, fmt(m.value, m.definition.unit),
                      period_label(m.period, size), fmt(m.definition.target, m.definition.unit), health_label(m.health)))
@@ -189,10 +193,12 @@ def importance_chart(jid: str, journey: Journey) -> Chart | None:
                                "–" if a is None or v is None else f"{v - a:+d}"))
     if not rows:
         return None
-    gaps = [r for r in rows if r.assumed is not None and r.validated is not None and r.assumed != r.validated]
-    under = sum(1 for r in gaps if r.validated > r.assumed)
+    # the rows rated both ways and differing, each with its gap (validated - assumed)
+    gaps = [(r, r.validated - r.assumed) for r in rows
+            if r.assumed is not None and r.validated is not None and r.assumed != r.validated]
+    under = sum(1 for _, gap in gaps if gap > 0)
     over = len(gaps) - under
-    biggest = max(gaps, key=lambda r: abs(r.validated - r.assumed), default=None)
+    biggest = max(gaps, key=lambda g: abs(g[1]), default=(None, 0))[0]
     alt = (f"Dot plot of {len(rows)} touchpoint{'s' if len(rows) != 1 else ''} of the journey '{journey.title}': "
            f"the importance the company assumes against the importance customers gave in research, 1 to 5; "
            f"customers rate {under} higher and {over} lower than assumed"

@@ -41,7 +41,9 @@ def compute(portfolio: Portfolio, data: MetricData | None = None) -> MetricsView
     for jid in sorted(portfolio.journeys):  # each as-is/to-be pair: its comparison page's chart
         to_be = portfolio.journeys[jid]
         as_is = portfolio.journeys.get(to_be.replaces or "")
-        chart = comparison_chart(to_be.replaces, as_is, jid, to_be) if as_is and to_be.replaces != jid else None
+        # `as_is` is found only when `replaces` names a journey: testing `replaces` too only narrows its type
+        chart = (comparison_chart(to_be.replaces, as_is, jid, to_be)
+                 if as_is and to_be.replaces and to_be.replaces != jid else None)
         if chart is not None:
             view.charts[f"compare:{jid}"] = [chart]
     overall = portfolio_opportunity_chart(portfolio)
