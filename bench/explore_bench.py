@@ -41,8 +41,11 @@ def gz_kb(data: bytes) -> float:
 
 
 def download(folder: Path) -> dict:
-    parts = {name: (folder / name).read_bytes() for name in ("api/explore.json", "assets/explore.js")
-             if (folder / name).is_file()}
+    parts = {
+        name: (folder / name).read_bytes()
+        for name in ("api/explore.json", "assets/explore.js")
+        if (folder / name).is_file()
+    }
     page = folder / "explore.md"
     if page.is_file():
         parts["explore.md"] = page.read_bytes()
@@ -64,9 +67,13 @@ def filter_times(folder: Path) -> dict:
     from browser_support import CHROMIUM_ARGS, serve
 
     import json
+
     data = json.loads((folder / "api/explore.json").read_text(encoding="utf-8"))
-    fill = {"department": data["d"]["department"][0][0], "persona": data["d"]["persona"][0][0],
-            "channel": data["d"]["channel"][0][0]}
+    fill = {
+        "department": data["d"]["department"][0][0],
+        "persona": data["d"]["persona"][0][0],
+        "channel": data["d"]["channel"][0][0],
+    }
     (folder / "explore-bench.html").write_text(HARNESS, encoding="utf-8")
     server = serve(folder, "/")
     times: list[float] = []
@@ -78,8 +85,10 @@ def filter_times(folder: Path) -> dict:
             page.goto(server.base_url + "explore-bench.html", wait_until="networkidle")
             page.wait_for_selector("[data-jm-explore][data-apply-ms]")
             load_ms = float(page.get_attribute("[data-jm-explore]", "data-apply-ms"))
-            toggle = ("() => { const box = document.querySelector('input[name=health][value=off-target]'); "
-                      "box.checked = !box.checked; box.dispatchEvent(new Event('change', {bubbles: true})); }")
+            toggle = (
+                "() => { const box = document.querySelector('input[name=health][value=off-target]'); "
+                "box.checked = !box.checked; box.dispatchEvent(new Event('change', {bubbles: true})); }"
+            )
             for query in FILTERS:
                 # the view as a link opens it; then a tick on and off, as a reader changes it
                 page.goto(server.base_url + "explore-bench.html?" + query.format(**fill), wait_until="networkidle")
@@ -92,9 +101,13 @@ def filter_times(folder: Path) -> dict:
             browser.close()
     finally:
         server.close()
-    return {"explore_first_view_ms": load_ms, "explore_filter_ms_median": statistics.median(times),
-            "explore_filter_ms_max": max(times), "explore_filters_timed": len(times),
-            "explore_filter_ms_by_query": by_filter}
+    return {
+        "explore_first_view_ms": load_ms,
+        "explore_filter_ms_median": statistics.median(times),
+        "explore_filter_ms_max": max(times),
+        "explore_filters_timed": len(times),
+        "explore_filter_ms_by_query": by_filter,
+    }
 
 
 def measure(folder: Path) -> dict:

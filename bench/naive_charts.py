@@ -98,5 +98,10 @@ def opportunities(plt, d: OpportunitiesData) -> None:
     plt.grid(True)
 
 
-DRAW = {"trend": trend, "emotion": emotion, "multiples": multiples, "importance": importance,
-        "opportunities": opportunities}
+DRAW = {
+    "trend": trend,
+    "emotion": emotion,
+    "multiples": multiples,
+    "importance": importance,
+    "opportunities": opportunities,
+}

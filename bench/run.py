@@ -53,10 +53,27 @@ sys.path.insert(0, str(REPO))
 import explore_bench  # noqa: E402
 import synth  # noqa: E402
 
-KEYS = ("journeys", "steps", "charts", "check_s", "cold_build_s", "warm_build_s", "mkdocs_floor_s",
-        "naive_chart_ms", "chart_ms", "peak_rss_mb", "site_mb", "avg_page_kb", "largest_page_kb",
-        "search_index_mb", "search_build_s", "first_query_kb", "explore_download_gz_kb",
-        "explore_filter_ms_median", "explore_filter_ms_max")
+KEYS = (
+    "journeys",
+    "steps",
+    "charts",
+    "check_s",
+    "cold_build_s",
+    "warm_build_s",
+    "mkdocs_floor_s",
+    "naive_chart_ms",
+    "chart_ms",
+    "peak_rss_mb",
+    "site_mb",
+    "avg_page_kb",
+    "largest_page_kb",
+    "search_index_mb",
+    "search_build_s",
+    "first_query_kb",
+    "explore_download_gz_kb",
+    "explore_filter_ms_median",
+    "explore_filter_ms_max",
+)
 TARGETS = {  # at N=1000, docs/performance.md
     "check_s": ("<", 5.0),
     "avg_page_kb": ("<", 150.0),
@@ -83,8 +100,7 @@ def measured(cmd: list[str], cwd: Path, extra_env: dict[str, str] | None = None)
     """Run a command; its wall time, peak RSS (of it and its waited-for children) and output."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env={**env(), **(extra_env or {})}, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env={**env(), **(extra_env or {})}, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: Popen must not wait again
@@ -163,12 +179,13 @@ def folder_mb(path: Path) -> float:
 
 # ------------------------------------------------------------------ the edit between cold and warm builds
 
+
 def edit_one_journey(project: Path, counts: dict) -> str:
     """Rename one step of a journey in the middle of the portfolio and change one value of its data."""
     maps = sorted((project / "journeys" / "maps").glob("*.yaml"))
     target = maps[len(maps) // 2]
     text = target.read_text(encoding="utf-8")
-    match = re.search(r"^(\s+name: )(.+)$", text[text.index("steps:"):], re.M)
+    match = re.search(r"^(\s+name: )(.+)$", text[text.index("steps:") :], re.M)
     assert match is not None
     start = text.index("steps:") + match.start(2)
     text = text[:start] + "Renamed " + text[start:]
@@ -188,6 +205,7 @@ def edit_one_journey(project: Path, counts: dict) -> str:
 
 # ------------------------------------------------------------------ the MkDocs floor
 
+
 def floor_config(project: Path, docs: Path, nav: list | None) -> Path:
     """mkdocs.yml of the project, minus the journeys plugin, over the generated pages, with the same nav."""
     import yaml
@@ -196,8 +214,9 @@ def floor_config(project: Path, docs: Path, nav: list | None) -> Path:
 
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
     config["docs_dir"] = str(docs)
-    config["plugins"] = [p for p in config.get("plugins", []) if not (isinstance(p, dict) and "journeys" in p)
-                         and p != "journeys"]
+    config["plugins"] = [
+        p for p in config.get("plugins", []) if not (isinstance(p, dict) and "journeys" in p) and p != "journeys"
+    ]
     extensions = list(config.get("markdown_extensions") or [])
     try:  # the extensions the plugin adds at on_config, so the pages render the same
         from generator.mkdocs_plugin import plugin as mkdocs_plugin
@@ -229,12 +248,16 @@ def site_nav(project: Path, docs: Path) -> list | None:
         return None
     portfolio, report = check(project / "journeys")
     site = render_site(portfolio, warnings=report.warnings)
-    guide = sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md")) \
-        if (project / "docs").is_dir() else []
+    guide = (
+        sorted(p.relative_to(project / "docs").as_posix() for p in (project / "docs").rglob("*.md"))
+        if (project / "docs").is_dir()
+        else []
+    )
     return site.nav + ([{"User guide": guide}] if guide else [])
 
 
 # ------------------------------------------------------------------ charts
+
 
 def sample_charts(project: Path, limit: int) -> tuple[list, int]:
     """Up to `limit` charts of the site, spread over it (the same for both ways), and how many there are."""
@@ -287,6 +310,7 @@ def time_charts(charts: list) -> tuple[float, float]:
 
 # ------------------------------------------------------------------ the run
 
+
 def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=print) -> dict:
     result: dict = {k: None for k in KEYS}
     notes: list[str] = []
@@ -299,8 +323,10 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
     result["synth_s"] = time.perf_counter() - started
     result["journeys"], result["steps"] = counts["journeys"], counts["steps"]
     result["portfolio_mb"] = counts["bytes"] / 1e6
-    log(f"synth: {counts['journeys']} journeys, {counts['steps']} steps, {counts['bytes'] / 1e6:.1f} MB "
-        f"in {result['synth_s']:.1f} s")
+    log(
+        f"synth: {counts['journeys']} journeys, {counts['steps']} steps, {counts['bytes'] / 1e6:.1f} MB "
+        f"in {result['synth_s']:.1f} s"
+    )
 
     run = measured(journeys("check", "journeys"), project)
     result["check_s"] = run["s"]
@@ -339,15 +365,19 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
             result["search_pages"] = int(indexed.group(1))
         try:
             result["first_query_kb"] = first_query_kb(site) / 1024
-            log(f"search: index {result.get('search_index_mb', 0):.2f} MB, built in "
-                f"{result.get('search_build_s', 0):.1f} s, first query {result['first_query_kb']:.0f} KB")
+            log(
+                f"search: index {result.get('search_index_mb', 0):.2f} MB, built in "
+                f"{result.get('search_build_s', 0):.1f} s, first query {result['first_query_kb']:.0f} KB"
+            )
         except Unavailable as exc:
             notes.append(f"first_query_kb: {exc}")
         result["html_pages"] = sum(1 for _ in site.rglob("*.html"))
         result["chart_files"] = sum(1 for _ in site.rglob("*.svg"))
     else:
-        notes.append("cold_build_s, warm_build_s, peak_rss_mb, site_mb, avg_page_kb, search_index_mb: "
-                     "`journeys build` or mkdocs.yml is not in this checkout yet")
+        notes.append(
+            "cold_build_s, warm_build_s, peak_rss_mb, site_mb, avg_page_kb, search_index_mb: "
+            "`journeys build` or mkdocs.yml is not in this checkout yet"
+        )
         result["peak_rss_mb"] = run["rss_mb"]
 
     if has_command("generate") and (project / "mkdocs.yml").is_file():
@@ -357,11 +387,26 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
             shutil.copytree(project / "docs", docs)
         measured(journeys("generate", str(docs)), project, {"JOURNEYS_CHART_CACHE": ""})
         result.update(explore_bench.measure(docs))
-        log(f"explore: {result['explore_download_gz_kb']:.0f} KB gzipped, filter median "
-            f"{result.get('explore_filter_ms_median')} ms, max {result.get('explore_filter_ms_max')} ms")
+        log(
+            f"explore: {result['explore_download_gz_kb']:.0f} KB gzipped, filter median "
+            f"{result.get('explore_filter_ms_median')} ms, max {result.get('explore_filter_ms_max')} ms"
+        )
         config = floor_config(project, docs, site_nav(project, docs))
-        floor = measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
-                          "-d", str(project / "site-floor")], project)
+        floor = measured(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "-q",
+                "-f",
+                str(config),
+                "-d",
+                str(project / "site-floor"),
+            ],
+            project,
+        )
         result["mkdocs_floor_s"] = floor["s"]
         result["floor_rss_mb"] = floor["rss_mb"]
         log(f"mkdocs floor: {floor['s']:.1f} s, {floor['rss_mb']:.0f} MB")
@@ -377,7 +422,9 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
             result["chart_sample"] = len(charts)
             log(f"charts ({len(charts)}): naive {naive:.1f} ms, ours {ours:.1f} ms a chart")
     else:
-        notes.append("naive_chart_ms, chart_ms: the chart pipeline (generator/charts/draw.py) is not in this checkout yet")
+        notes.append(
+            "naive_chart_ms, chart_ms: the chart pipeline (generator/charts/draw.py) is not in this checkout yet"
+        )
 
     floor = result.get("mkdocs_floor_s")
     if floor:
@@ -386,8 +433,11 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
                 result[key.replace("_s", "_over_floor")] = result[key] / floor
     if result.get("naive_chart_ms") and result.get("chart_ms"):
         result["chart_speedup"] = result["naive_chart_ms"] / result["chart_ms"]
-    result["per_journey_ms"] = {k: result[k] / n * 1000 for k in ("check_s", "cold_build_s", "warm_build_s",
-                                                                  "mkdocs_floor_s") if result.get(k) is not None}
+    result["per_journey_ms"] = {
+        k: result[k] / n * 1000
+        for k in ("check_s", "cold_build_s", "warm_build_s", "mkdocs_floor_s")
+        if result.get(k) is not None
+    }
     result["cpu_count"] = os.cpu_count()
     result["notes"] = notes
     return result
@@ -407,18 +457,37 @@ def explore_run(n: int, work: Path, *, seed: int = 1) -> dict:
 
 def table(result: dict) -> str:
     rows = [("journeys", result["journeys"], ""), ("steps", result["steps"], ""), ("charts", result["charts"], "")]
-    for key, unit in (("check_s", "s"), ("cold_build_s", "s"), ("warm_build_s", "s"), ("mkdocs_floor_s", "s"),
-                      ("naive_chart_ms", "ms"), ("chart_ms", "ms"), ("peak_rss_mb", "MB"), ("site_mb", "MB"),
-                      ("avg_page_kb", "KB"), ("largest_page_kb", "KB"), ("search_index_mb", "MB"),
-                      ("search_build_s", "s"), ("first_query_kb", "KB"), ("explore_download_gz_kb", "KB"),
-                      ("explore_filter_ms_median", "ms"), ("explore_filter_ms_max", "ms")):
+    for key, unit in (
+        ("check_s", "s"),
+        ("cold_build_s", "s"),
+        ("warm_build_s", "s"),
+        ("mkdocs_floor_s", "s"),
+        ("naive_chart_ms", "ms"),
+        ("chart_ms", "ms"),
+        ("peak_rss_mb", "MB"),
+        ("site_mb", "MB"),
+        ("avg_page_kb", "KB"),
+        ("largest_page_kb", "KB"),
+        ("search_index_mb", "MB"),
+        ("search_build_s", "s"),
+        ("first_query_kb", "KB"),
+        ("explore_download_gz_kb", "KB"),
+        ("explore_filter_ms_median", "ms"),
+        ("explore_filter_ms_max", "ms"),
+    ):
         rows.append((key, result.get(key), unit))
     for key in ("warm_build_over_floor", "cold_build_over_floor", "chart_speedup"):
         if result.get(key) is not None:
             rows.append((key, result[key], "x"))
     lines = [f"{'measure':<24} {'value':>12}"]
     for key, value, unit in rows:
-        shown = "null" if value is None else f"{value:,.2f} {unit}".strip() if isinstance(value, float) else f"{value:,} {unit}".strip()
+        shown = (
+            "null"
+            if value is None
+            else f"{value:,.2f} {unit}".strip()
+            if isinstance(value, float)
+            else f"{value:,} {unit}".strip()
+        )
         lines.append(f"{key:<24} {shown:>12}")
     for note in result.get("notes", []):
         lines.append(f"note: {note}")
@@ -430,11 +499,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--journeys", type=int, required=True, help="how many journeys")
     parser.add_argument("--json", type=Path, required=True, help="where to write the results")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--work", type=Path, default=None,
-                        help="the work folder (default: a temporary folder, removed afterwards)")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="the work folder (default: a temporary folder, removed afterwards)"
+    )
     parser.add_argument("--charts", type=int, default=60, help="how many charts to time both ways (default 60)")
-    parser.add_argument("--explore-only", action="store_true",
-                        help="measure only the explore page (download size, filter time): no builds, no charts")
+    parser.add_argument(
+        "--explore-only",
+        action="store_true",
+        help="measure only the explore page (download size, filter time): no builds, no charts",
+    )
     args = parser.parse_args(argv)
     if args.journeys < 1:
         parser.error("--journeys must be at least 1")
@@ -443,8 +516,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.explore_only:
             result = explore_run(args.journeys, work.resolve(), seed=args.seed)
         else:
-            result = bench(args.journeys, work.resolve(), seed=args.seed, chart_sample=args.charts,
-                           log=lambda s: print(s, file=sys.stderr))
+            result = bench(
+                args.journeys,
+                work.resolve(),
+                seed=args.seed,
+                chart_sample=args.charts,
+                log=lambda s: print(s, file=sys.stderr),
+            )
     except Failed as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1

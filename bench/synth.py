@@ -39,44 +39,225 @@ END = _dt.date(2025, 12, 29)  # a Monday; fixed so that output never depends on 
 WEEKS = 261  # five years of weeks
 CHUNK = 1000  # entries per catalogue file, so no file nears the loader's size limit
 
-PRODUCTS = ["home insurance", "car insurance", "travel insurance", "pension", "savings account", "mortgage",
-            "current account", "credit card", "broadband", "energy supply", "mobile contract", "pet insurance",
-            "life cover", "business loan", "student account", "gym membership", "rail pass", "parking permit"]
-VERBS = ["get", "buy", "renew", "change", "cancel", "claim on", "pay for", "compare", "switch", "move",
-         "update", "close", "upgrade", "pause", "transfer", "complain about", "set up", "check", "top up", "review"]
-OBJECTS = ["policy", "quote", "payment", "address", "account", "contract", "plan", "direct debit", "bill",
-           "documents", "card", "claim", "refund", "booking", "profile", "cover", "statement", "tariff"]
-STEP_VERBS = ["Find", "Read", "Fill in", "Upload", "Confirm", "Compare", "Call about", "Wait for", "Check",
-              "Sign", "Pay", "Choose", "Download", "Ask about", "Receive", "Review", "Correct", "Share", "Book",
-              "Chase"]
-STEP_OBJECTS = ["the form", "the price", "my details", "the documents", "the options", "a reply", "the letter",
-                "the contract", "the terms", "the app", "the appointment", "my identity", "the invoice",
-                "the confirmation", "the renewal notice", "the helpline", "the photos", "the summary",
-                "the welcome pack", "the delivery slot"]
-PHASE_NAMES = ["Discover", "Consider", "Decide", "Apply", "Onboard", "Use", "Get help", "Pay", "Change",
-               "Renew", "Leave", "Resolve"]
-FEELINGS = ["Confused", "Hopeful", "Anxious", "Relieved", "Frustrated", "Calm", "Impatient", "Reassured",
-            "Annoyed", "Pleased", "Overwhelmed", "Confident"]
-WORDS = ("the customer wants to know what happens next and how long it takes before anything changes "
-         "they look for the answer online first then call when the page does not say it clearly "
-         "most people expect a reply within a day and a simple way to see progress without asking again "
-         "staff need the full history of the case on one screen instead of four systems and a spreadsheet "
-         "the letter uses words nobody outside the company understands so people phone to ask what it means "
-         "a short message at the right moment saves a call and makes the wait feel shorter").split()
-FIRST = ["Alex", "Sam", "Priya", "Jon", "Maria", "Chen", "Fatima", "Ola", "Luca", "Hannah", "Omar", "Ines",
-         "Tom", "Aisha", "Ben", "Mei", "Kofi", "Sara", "Ivan", "Noor"]
+PRODUCTS = [
+    "home insurance",
+    "car insurance",
+    "travel insurance",
+    "pension",
+    "savings account",
+    "mortgage",
+    "current account",
+    "credit card",
+    "broadband",
+    "energy supply",
+    "mobile contract",
+    "pet insurance",
+    "life cover",
+    "business loan",
+    "student account",
+    "gym membership",
+    "rail pass",
+    "parking permit",
+]
+VERBS = [
+    "get",
+    "buy",
+    "renew",
+    "change",
+    "cancel",
+    "claim on",
+    "pay for",
+    "compare",
+    "switch",
+    "move",
+    "update",
+    "close",
+    "upgrade",
+    "pause",
+    "transfer",
+    "complain about",
+    "set up",
+    "check",
+    "top up",
+    "review",
+]
+OBJECTS = [
+    "policy",
+    "quote",
+    "payment",
+    "address",
+    "account",
+    "contract",
+    "plan",
+    "direct debit",
+    "bill",
+    "documents",
+    "card",
+    "claim",
+    "refund",
+    "booking",
+    "profile",
+    "cover",
+    "statement",
+    "tariff",
+]
+STEP_VERBS = [
+    "Find",
+    "Read",
+    "Fill in",
+    "Upload",
+    "Confirm",
+    "Compare",
+    "Call about",
+    "Wait for",
+    "Check",
+    "Sign",
+    "Pay",
+    "Choose",
+    "Download",
+    "Ask about",
+    "Receive",
+    "Review",
+    "Correct",
+    "Share",
+    "Book",
+    "Chase",
+]
+STEP_OBJECTS = [
+    "the form",
+    "the price",
+    "my details",
+    "the documents",
+    "the options",
+    "a reply",
+    "the letter",
+    "the contract",
+    "the terms",
+    "the app",
+    "the appointment",
+    "my identity",
+    "the invoice",
+    "the confirmation",
+    "the renewal notice",
+    "the helpline",
+    "the photos",
+    "the summary",
+    "the welcome pack",
+    "the delivery slot",
+]
+PHASE_NAMES = [
+    "Discover",
+    "Consider",
+    "Decide",
+    "Apply",
+    "Onboard",
+    "Use",
+    "Get help",
+    "Pay",
+    "Change",
+    "Renew",
+    "Leave",
+    "Resolve",
+]
+FEELINGS = [
+    "Confused",
+    "Hopeful",
+    "Anxious",
+    "Relieved",
+    "Frustrated",
+    "Calm",
+    "Impatient",
+    "Reassured",
+    "Annoyed",
+    "Pleased",
+    "Overwhelmed",
+    "Confident",
+]
+WORDS = (
+    "the customer wants to know what happens next and how long it takes before anything changes "
+    "they look for the answer online first then call when the page does not say it clearly "
+    "most people expect a reply within a day and a simple way to see progress without asking again "
+    "staff need the full history of the case on one screen instead of four systems and a spreadsheet "
+    "the letter uses words nobody outside the company understands so people phone to ask what it means "
+    "a short message at the right moment saves a call and makes the wait feel shorter"
+).split()
+FIRST = [
+    "Alex",
+    "Sam",
+    "Priya",
+    "Jon",
+    "Maria",
+    "Chen",
+    "Fatima",
+    "Ola",
+    "Luca",
+    "Hannah",
+    "Omar",
+    "Ines",
+    "Tom",
+    "Aisha",
+    "Ben",
+    "Mei",
+    "Kofi",
+    "Sara",
+    "Ivan",
+    "Noor",
+]
 LAST = ["Shah", "Smith", "Okafor", "Novak", "Garcia", "Lee", "Brown", "Khan", "Rossi", "Jensen", "Ito", "Silva"]
-CHANNELS = [("website", "Website", True), ("mobile-app", "Mobile app", True), ("email", "Email", True),
-            ("sms", "Text message", True), ("chat", "Web chat", True), ("phone", "Phone", False),
-            ("letter", "Letter", False), ("branch", "Branch", False), ("broker", "Broker", False),
-            ("field-visit", "Field visit", False)]
-DEPARTMENT_NAMES = ["Sales", "Digital", "Customer Service", "Claims", "Billing", "Operations", "Marketing",
-                    "Compliance", "IT", "Retention", "Partnerships", "Field Services", "Complaints", "Legal",
-                    "Pricing", "Onboarding"]
-SYSTEMS = ["CRM", "Policy admin", "Billing engine", "Document store", "Telephony", "Web CMS", "Data lake",
-           "Case manager", "Payments gateway", "Identity service"]
-TAGS = ["quick-win", "regulatory", "digital-first", "cost-to-serve", "vulnerable-customers", "self-service",
-        "retention", "complaints", "accessibility", "growth"]
+CHANNELS = [
+    ("website", "Website", True),
+    ("mobile-app", "Mobile app", True),
+    ("email", "Email", True),
+    ("sms", "Text message", True),
+    ("chat", "Web chat", True),
+    ("phone", "Phone", False),
+    ("letter", "Letter", False),
+    ("branch", "Branch", False),
+    ("broker", "Broker", False),
+    ("field-visit", "Field visit", False),
+]
+DEPARTMENT_NAMES = [
+    "Sales",
+    "Digital",
+    "Customer Service",
+    "Claims",
+    "Billing",
+    "Operations",
+    "Marketing",
+    "Compliance",
+    "IT",
+    "Retention",
+    "Partnerships",
+    "Field Services",
+    "Complaints",
+    "Legal",
+    "Pricing",
+    "Onboarding",
+]
+SYSTEMS = [
+    "CRM",
+    "Policy admin",
+    "Billing engine",
+    "Document store",
+    "Telephony",
+    "Web CMS",
+    "Data lake",
+    "Case manager",
+    "Payments gateway",
+    "Identity service",
+]
+TAGS = [
+    "quick-win",
+    "regulatory",
+    "digital-first",
+    "cost-to-serve",
+    "vulnerable-customers",
+    "self-service",
+    "retention",
+    "complaints",
+    "accessibility",
+    "growth",
+]
 SEGMENTS = ["new", "existing"]
 # (kind, unit, direction, target, warning, low, high, name): survey kinds come first, they may get raw data
 METRIC_KINDS = [
@@ -132,22 +313,32 @@ class Synth:
         r, n = self.rng, self.n
         self.departments = {}
         for i in range(8 + n // 50):
-            name = DEPARTMENT_NAMES[i % len(DEPARTMENT_NAMES)] + ("" if i < len(DEPARTMENT_NAMES) else f" {i // len(DEPARTMENT_NAMES) + 1}")
+            name = DEPARTMENT_NAMES[i % len(DEPARTMENT_NAMES)] + (
+                "" if i < len(DEPARTMENT_NAMES) else f" {i // len(DEPARTMENT_NAMES) + 1}"
+            )
             self.departments[slug(name)] = {"name": name, "description": self.sentence(), "lead": self.person()}
         self.dept_ids = list(self.departments)
-        self.channels = {cid: {"name": name, "digital": digital, "description": self.sentence(6, 10)}
-                         for cid, name, digital in CHANNELS}
+        self.channels = {
+            cid: {"name": name, "digital": digital, "description": self.sentence(6, 10)}
+            for cid, name, digital in CHANNELS
+        }
         self.channel_ids = list(self.channels)
         self.personas = {}
         for i in range(6 + n // 25):
-            name = f"{r.choice(['Busy', 'Careful', 'First-time', 'Loyal', 'Retired', 'Young', 'Small-business', 'Digital-first'])} " \
-                   f"{r.choice(['parent', 'saver', 'buyer', 'renter', 'homeowner', 'driver', 'student', 'owner', 'traveller'])}"
+            name = (
+                f"{r.choice(['Busy', 'Careful', 'First-time', 'Loyal', 'Retired', 'Young', 'Small-business', 'Digital-first'])} "
+                f"{r.choice(['parent', 'saver', 'buyer', 'renter', 'homeowner', 'driver', 'student', 'owner', 'traveller'])}"
+            )
             pid = slug(name)
             pid = pid if pid not in self.personas else f"{pid}-{i}"
-            self.personas[pid] = {"name": name, "description": self.sentence(), "segment": r.choice(["retail", "premium", "business", "staff"]),
-                                  "goals": [self.sentence(5, 9) for _ in range(2)],
-                                  "frustrations": [self.sentence(5, 9) for _ in range(2)],
-                                  "quote": self.sentence(6, 12)}
+            self.personas[pid] = {
+                "name": name,
+                "description": self.sentence(),
+                "segment": r.choice(["retail", "premium", "business", "staff"]),
+                "goals": [self.sentence(5, 9) for _ in range(2)],
+                "frustrations": [self.sentence(5, 9) for _ in range(2)],
+                "quote": self.sentence(6, 12),
+            }
         self.persona_ids = list(self.personas)
         self.metrics = {}
         self.metric_kind: dict[str, tuple] = {}
@@ -156,9 +347,15 @@ class Synth:
             kind, unit, direction, target, warning, _, _, label = spec
             product = PRODUCTS[(i // len(METRIC_KINDS)) % len(PRODUCTS)]
             mid = self.unique(slug(f"{product} {label}"))
-            self.metrics[mid] = {"name": f"{product.capitalize()} {label}", "kind": kind, "unit": unit,
-                                 "direction": direction, "target": target, "warning": warning,
-                                 "description": self.sentence()}
+            self.metrics[mid] = {
+                "name": f"{product.capitalize()} {label}",
+                "kind": kind,
+                "unit": unit,
+                "direction": direction,
+                "target": target,
+                "warning": warning,
+                "description": self.sentence(),
+            }
             self.metric_kind[mid] = spec
         self.metric_ids = list(self.metrics)
         self.survey_ids = [m for m in self.metric_ids if self.metric_kind[m][0] in SURVEY]
@@ -166,31 +363,61 @@ class Synth:
         for i in range(2 * n + 5):
             iid = f"insight-{i + 1:05d}"
             day = END - _dt.timedelta(days=r.randrange(5 * 365))
-            self.insights[iid] = {"statement": self.sentence(), "evidence": self.sentence(10, 24),
-                                  "source": r.choice(["Diary study", "NPS verbatims", "Call listening", "Usability test",
-                                                      "Complaints analysis", "Staff interviews"]),
-                                  "date": day}
+            self.insights[iid] = {
+                "statement": self.sentence(),
+                "evidence": self.sentence(10, 24),
+                "source": r.choice(
+                    [
+                        "Diary study",
+                        "NPS verbatims",
+                        "Call listening",
+                        "Usability test",
+                        "Complaints analysis",
+                        "Staff interviews",
+                    ]
+                ),
+                "date": day,
+            }
         self.insight_ids = list(self.insights)
         self.opportunities = {}
         for i in range(n + n // 2 + 3):
             oid = f"opportunity-{i + 1:05d}"
-            self.opportunities[oid] = {"title": "How might we " + self.sentence(5, 9)[:-1].lower() + "?",
-                                       "description": self.sentence(10, 20),
-                                       "impact": r.randint(1, 5), "effort": r.randint(1, 5), "reach": r.randint(1, 5),
-                                       "status": r.choice(["new", "exploring", "committed", "done", "parked"]),
-                                       "insights": self.pick(self.insight_ids, r.randint(1, 3))}
+            self.opportunities[oid] = {
+                "title": "How might we " + self.sentence(5, 9)[:-1].lower() + "?",
+                "description": self.sentence(10, 20),
+                "impact": r.randint(1, 5),
+                "effort": r.randint(1, 5),
+                "reach": r.randint(1, 5),
+                "status": r.choice(["new", "exploring", "committed", "done", "parked"]),
+                "insights": self.pick(self.insight_ids, r.randint(1, 3)),
+            }
         self.opportunity_ids = list(self.opportunities)
         self.solutions = {}
         for i in range(n // 2 + 2):
             sid = f"solution-{i + 1:05d}"
-            self.solutions[sid] = {"title": self.sentence(3, 6)[:-1], "description": self.sentence(10, 20),
-                                   "owner": r.choice(self.dept_ids),
-                                   "status": r.choice(["idea", "planned", "in-progress", "shipped"]),
-                                   "opportunities": self.pick(self.opportunity_ids, r.randint(1, 2))}
+            self.solutions[sid] = {
+                "title": self.sentence(3, 6)[:-1],
+                "description": self.sentence(10, 20),
+                "owner": r.choice(self.dept_ids),
+                "status": r.choice(["idea", "planned", "in-progress", "shipped"]),
+                "opportunities": self.pick(self.opportunity_ids, r.randint(1, 2)),
+            }
         self.solution_ids = list(self.solutions)
-        self.glossary = {slug(w): {"term": w, "definition": self.sentence()} for w in
-                         ["Escape of water", "Excess", "Cooling-off period", "Direct debit", "Renewal",
-                          "Moment of truth", "Touchpoint", "Service blueprint", "Backstage", "Persona"]}
+        self.glossary = {
+            slug(w): {"term": w, "definition": self.sentence()}
+            for w in [
+                "Escape of water",
+                "Excess",
+                "Cooling-off period",
+                "Direct debit",
+                "Renewal",
+                "Moment of truth",
+                "Touchpoint",
+                "Service blueprint",
+                "Backstage",
+                "Persona",
+            ]
+        }
 
     # ------------------------------------------------------------------ journeys
     def hierarchy(self) -> None:
@@ -203,8 +430,9 @@ class Synth:
         for i in range(n_macro):
             product = PRODUCTS[i % len(PRODUCTS)]
             title = f"My {product} from start to finish"
-            self.plan.append({"id": self.unique(slug(f"{product} lifecycle")), "title": title, "level": "macro",
-                              "children": []})
+            self.plan.append(
+                {"id": self.unique(slug(f"{product} lifecycle")), "title": title, "level": "macro", "children": []}
+            )
         macros = list(self.plan)
         micros: list[dict] = []
         for i in range(n_micro):
@@ -212,16 +440,26 @@ class Synth:
             verb, obj = r.choice(VERBS), r.choice(OBJECTS)
             product = PRODUCTS[macros.index(macro) % len(PRODUCTS)]
             title = f"I {verb} my {product} {obj}"
-            entry = {"id": self.unique(slug(f"{verb} {product} {obj}")), "title": title, "level": "micro",
-                     "macro": macro, "children": []}
+            entry = {
+                "id": self.unique(slug(f"{verb} {product} {obj}")),
+                "title": title,
+                "level": "micro",
+                "macro": macro,
+                "children": [],
+            }
             macro["children"].append(entry)
             micros.append(entry)
             self.plan.append(entry)
         for i in range(n_blue):
             micro = micros[(i * 7) % len(micros)]
             title = f"Behind the scenes: {micro['title'][2:]}"
-            entry = {"id": self.unique(slug(f"{micro['id']} blueprint")), "title": title,
-                     "level": "service-blueprint", "micro": micro, "children": []}
+            entry = {
+                "id": self.unique(slug(f"{micro['id']} blueprint")),
+                "title": title,
+                "level": "service-blueprint",
+                "micro": micro,
+                "children": [],
+            }
             micro["children"].append(entry)
             self.plan.append(entry)
         # next: chains among the micros of one macro, and among macros, always to a later sibling
@@ -250,16 +488,28 @@ class Synth:
                     sid, k = f"{slug(name)}-{k}", k + 1
                 used_steps.add(sid)
                 owner = r.choice(self.dept_ids)
-                step = {"id": sid, "name": name, "description": self.sentence(), "owner": owner,
-                        "does": self.sentence(6, 12), "thinks": self.sentence(6, 12) [:-1] + "?",
-                        "feels": r.choice(FEELINGS), "emotion": r.randint(1, 5)}
+                step = {
+                    "id": sid,
+                    "name": name,
+                    "description": self.sentence(),
+                    "owner": owner,
+                    "does": self.sentence(6, 12),
+                    "thinks": self.sentence(6, 12)[:-1] + "?",
+                    "feels": r.choice(FEELINGS),
+                    "emotion": r.randint(1, 5),
+                }
                 if r.random() < 0.15:
                     step["moment_of_truth"] = True
                 step["touchpoints"] = [
-                    {"name": f"{r.choice(['Online', 'Printed', 'Spoken', 'Automated'])} {r.choice(STEP_OBJECTS)[4:]}",
-                     "channel": r.choice(self.channel_ids), "department": r.choice([owner, r.choice(self.dept_ids)]),
-                     "assumed_importance": r.randint(1, 5), "validated_importance": r.randint(1, 5)}
-                    for _ in range(r.randint(1, 2))]
+                    {
+                        "name": f"{r.choice(['Online', 'Printed', 'Spoken', 'Automated'])} {r.choice(STEP_OBJECTS)[4:]}",
+                        "channel": r.choice(self.channel_ids),
+                        "department": r.choice([owner, r.choice(self.dept_ids)]),
+                        "assumed_importance": r.randint(1, 5),
+                        "validated_importance": r.randint(1, 5),
+                    }
+                    for _ in range(r.randint(1, 2))
+                ]
                 step["pain_points"] = [self.sentence(8, 18) for _ in range(r.randint(0, 2))]
                 if r.random() < 0.4:
                     step["highlights"] = [self.sentence(6, 12)]
@@ -286,13 +536,18 @@ class Synth:
         entry["metrics"] = metrics
         for step in r.sample(all_steps, 1):
             step["metrics"] = self.pick(self.metric_ids, 1)
-        data: dict = {"title": entry["title"], "description": self.sentence(12, 24), "goal": self.sentence(6, 12),
-                      "type": r.choices(["customer", "employee", "partner"], [75, 15, 10])[0],
-                      "level": entry["level"], "status": r.choices(["as-is", "to-be", "research"], [70, 20, 10])[0],
-                      "lifecycle": r.choices(["live", "draft", "retired"], [70, 20, 10])[0],
-                      "owner": {"person": self.person(), "department": r.choice(self.dept_ids)},
-                      "personas": self.pick(self.persona_ids, r.randint(1, 2)),
-                      "tags": self.pick(TAGS, r.randint(0, 2))}
+        data: dict = {
+            "title": entry["title"],
+            "description": self.sentence(12, 24),
+            "goal": self.sentence(6, 12),
+            "type": r.choices(["customer", "employee", "partner"], [75, 15, 10])[0],
+            "level": entry["level"],
+            "status": r.choices(["as-is", "to-be", "research"], [70, 20, 10])[0],
+            "lifecycle": r.choices(["live", "draft", "retired"], [70, 20, 10])[0],
+            "owner": {"person": self.person(), "department": r.choice(self.dept_ids)},
+            "personas": self.pick(self.persona_ids, r.randint(1, 2)),
+            "tags": self.pick(TAGS, r.randint(0, 2)),
+        }
         if not data["tags"]:
             del data["tags"]
         if "macro" in entry:
@@ -327,9 +582,26 @@ class Synth:
             if "opportunities" in step:
                 step["opportunities"].sort()
         # keys in a readable order: the lists added late go before `metrics:`
-        order = ["id", "name", "description", "owner", "does", "thinks", "feels", "emotion", "moment_of_truth",
-                 "touchpoints", "pain_points", "highlights", "backstage", "systems", "insights", "opportunities",
-                 "solutions", "metrics"]
+        order = [
+            "id",
+            "name",
+            "description",
+            "owner",
+            "does",
+            "thinks",
+            "feels",
+            "emotion",
+            "moment_of_truth",
+            "touchpoints",
+            "pain_points",
+            "highlights",
+            "backstage",
+            "systems",
+            "insights",
+            "opportunities",
+            "solutions",
+            "metrics",
+        ]
         for step in all_steps:
             items = {k: step[k] for k in order if k in step}
             step.clear()
@@ -393,15 +665,23 @@ class Synth:
         files: dict[str, str] = {}
         head_c = "# yaml-language-server: $schema=../schemas/catalogue.schema.json\n"
         head_j = "# yaml-language-server: $schema=../../schemas/journey.schema.json\n"
-        files["organisation.yaml"] = head_c + dump({
-            "organisation": {"name": "Synthetic Mutual", "description": f"A synthetic portfolio of {self.n} journeys."},
-            "departments": self.departments, "channels": self.channels, "glossary": self.glossary})
+        files["organisation.yaml"] = head_c + dump(
+            {
+                "organisation": {
+                    "name": "Synthetic Mutual",
+                    "description": f"A synthetic portfolio of {self.n} journeys.",
+                },
+                "departments": self.departments,
+                "channels": self.channels,
+                "glossary": self.glossary,
+            }
+        )
         files["personas.yaml"] = head_c + dump({"personas": self.personas})
         for name in ("metrics", "insights", "opportunities", "solutions"):
             entries = list(getattr(self, name).items())
             for k in range(0, len(entries), CHUNK):
                 file = f"{name}.yaml" if k == 0 else f"{name}-{k // CHUNK + 1}.yaml"
-                files[file] = head_c + dump({name: dict(entries[k:k + CHUNK])})
+                files[file] = head_c + dump({name: dict(entries[k : k + CHUNK])})
         for entry in self.plan:
             files[f"maps/{entry['id']}.yaml"] = head_j + dump(self.data[entry["id"]])
         for name, text in self.csv_files().items():
@@ -425,8 +705,12 @@ def write(journeys: int, out: Path, seed: int = 1) -> dict[str, int]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
     write_mkdocs(out, synth)
-    return {"journeys": len(synth.plan), "steps": sum(len(e["steps"]) for e in synth.plan),
-            "files": len(files), "bytes": sum(len(t.encode()) for t in files.values())}
+    return {
+        "journeys": len(synth.plan),
+        "steps": sum(len(e["steps"]) for e in synth.plan),
+        "files": len(files),
+        "bytes": sum(len(t.encode()) for t in files.values()),
+    }
 
 
 def write_mkdocs(out: Path, synth: Synth) -> None:
@@ -456,8 +740,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.journeys < 1:
         parser.error("--journeys must be at least 1")
     counts = write(args.journeys, args.out, args.seed)
-    print(f"wrote {counts['journeys']} journeys, {counts['steps']} steps, {counts['files']} files, "
-          f"{counts['bytes'] / 1e6:.1f} MB into {args.out / 'journeys'}")
+    print(
+        f"wrote {counts['journeys']} journeys, {counts['steps']} steps, {counts['files']} files, "
+        f"{counts['bytes'] / 1e6:.1f} MB into {args.out / 'journeys'}"
+    )
     return 0
 
 

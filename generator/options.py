@@ -28,12 +28,22 @@ from generator.common.suggest import did_you_mean
 from generator.load.yaml_source import MAX_BYTES
 
 
-def option(default: Any, help: str, *, flag: bool = True, env: str | None = None, metavar: str | None = None,
-           plugin: bool = True, choices: tuple[str, ...] = ()) -> Any:
+def option(
+    default: Any,
+    help: str,
+    *,
+    flag: bool = True,
+    env: str | None = None,
+    metavar: str | None = None,
+    plugin: bool = True,
+    choices: tuple[str, ...] = (),
+) -> Any:
     """A field of `Options`: `flag` gives it a command-line flag (`--name-with-dashes`), `env` an environment
     variable, `plugin` a key in the plugin's mkdocs.yml configuration, `choices` the only values it takes."""
-    return field(default=default, metadata={"help": help, "flag": flag, "env": env, "metavar": metavar,
-                                            "plugin": plugin, "choices": choices})
+    return field(
+        default=default,
+        metadata={"help": help, "flag": flag, "env": env, "metavar": metavar, "plugin": plugin, "choices": choices},
+    )
 
 
 @dataclass(frozen=True)
@@ -41,30 +51,50 @@ class Options:
     portfolio: str = option("journeys", "The portfolio folder, relative to mkdocs.yml.", metavar="DIR")
     strict: bool = option(False, "Governance warnings stop the build, as `journeys check --strict`.")
     templates: str | None = option(
-        None, "A folder of templates overriding the package's by file name (default: `<theme.custom_dir>/journeys`).",
-        metavar="DIR")
-    nav: bool = option(True, "Put the generated navigation (journey hierarchy, indexes) in front of the project's "
-                             "`nav`.", flag=False)
+        None,
+        "A folder of templates overriding the package's by file name (default: `<theme.custom_dir>/journeys`).",
+        metavar="DIR",
+    )
+    nav: bool = option(
+        True, "Put the generated navigation (journey hierarchy, indexes) in front of the project's `nav`.", flag=False
+    )
     max_file_size: int | None = option(
-        None, f"Refuse portfolio files larger than this many bytes (default {MAX_BYTES:,}).",
-        env="JOURNEYS_MAX_FILE_SIZE", metavar="BYTES")
+        None,
+        f"Refuse portfolio files larger than this many bytes (default {MAX_BYTES:,}).",
+        env="JOURNEYS_MAX_FILE_SIZE",
+        metavar="BYTES",
+    )
     chart_cache: str | None = option(
-        None, "Where drawn charts, parsed files and converted text are kept between builds, relative to "
-              "mkdocs.yml (default `.cache/journeys/charts`).", env="JOURNEYS_CHART_CACHE", metavar="DIR")
-    downloads: bool = option(True, "Offer each journey's map as CSV and Excel (XLSX) files on its page (the "
-                                   "workbooks take about 50 ms a journey to write).", flag=False)
+        None,
+        "Where drawn charts, parsed files and converted text are kept between builds, relative to "
+        "mkdocs.yml (default `.cache/journeys/charts`).",
+        env="JOURNEYS_CHART_CACHE",
+        metavar="DIR",
+    )
+    downloads: bool = option(
+        True,
+        "Offer each journey's map as CSV and Excel (XLSX) files on its page (the "
+        "workbooks take about 50 ms a journey to write).",
+        flag=False,
+    )
     guide: str = option(
-        "off", "The project's own pages in `docs_dir` (all but those the plugin generates): `section` lists them "
-               "under *User guide* in the navigation; `link` builds them outside it, with one *User guide* entry "
-               "opening `guide/index.md`; `off` leaves them out of the site. The site search indexes only the "
-               "portfolio's pages either way.",
-        flag=False, choices=("section", "link", "off"))
+        "off",
+        "The project's own pages in `docs_dir` (all but those the plugin generates): `section` lists them "
+        "under *User guide* in the navigation; `link` builds them outside it, with one *User guide* entry "
+        "opening `guide/index.md`; `off` leaves them out of the site. The site search indexes only the "
+        "portfolio's pages either way.",
+        flag=False,
+        choices=("section", "link", "off"),
+    )
     search: bool = option(
-        True, "Build the site search (Pagefind) and show it in the header; `false` builds without search.",
-        flag=False)
+        True, "Build the site search (Pagefind) and show it in the header; `false` builds without search.", flag=False
+    )
     edit_uri: str | None = option(
-        None, "URL prefix to edit a file of the repository by its path from the repository root (default: "
-              "`repo_url` + `edit_uri` without the trailing docs folder).", flag=False)
+        None,
+        "URL prefix to edit a file of the repository by its path from the repository root (default: "
+        "`repo_url` + `edit_uri` without the trailing docs folder).",
+        flag=False,
+    )
 
     # ------------------------------------------------------------------ derived values
     def with_environment(self, environ: Mapping[str, str] | None = None) -> Options:
@@ -85,8 +115,11 @@ class Options:
 
     def with_flags(self, args: argparse.Namespace) -> Options:
         """These options with the command-line flags that were given (`add_flags` added them)."""
-        changes = {f.name: getattr(args, f.name) for f in dataclasses.fields(self)
-                   if getattr(args, f.name, None) not in (None, False)}
+        changes = {
+            f.name: getattr(args, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(args, f.name, None) not in (None, False)
+        }
         return dataclasses.replace(self, **changes)
 
     @property
@@ -141,12 +174,12 @@ def from_mapping(values: Mapping[str, Any], *, where: str = "mkdocs.yml") -> Opt
         if value is None and optional:
             continue
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise OptionError(f"{where}: the journeys plugin's option '{key}' must be a {kind.__name__}, "
-                              f"not {value!r}")
+            raise OptionError(f"{where}: the journeys plugin's option '{key}' must be a {kind.__name__}, not {value!r}")
         choices = known[key].metadata["choices"]
         if choices and value not in choices:
-            raise OptionError(f"{where}: the journeys plugin's option '{key}' must be one of "
-                              f"{', '.join(choices)}, not {value!r}")
+            raise OptionError(
+                f"{where}: the journeys plugin's option '{key}' must be one of {', '.join(choices)}, not {value!r}"
+            )
         changes[key] = value
     return Options(**changes)
 

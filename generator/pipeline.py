@@ -80,9 +80,13 @@ class Pipeline:
     def check(self, *, shown_from: Path | None = None, folder: Path | None = None, cached: bool = True) -> Checked:
         """Load and validate the portfolio (`folder`, default the option's); `shown_from` is the folder error
         paths are written relative to; with `cached`, files parsed by an earlier run are not parsed again."""
-        portfolio, report = check(folder if folder is not None else self.portfolio_dir, strict=self.options.strict,
-                                  base=shown_from, max_bytes=self.options.max_bytes,
-                                  cache_dir=self.chart_cache if cached else None)
+        portfolio, report = check(
+            folder if folder is not None else self.portfolio_dir,
+            strict=self.options.strict,
+            base=shown_from,
+            max_bytes=self.options.max_bytes,
+            cache_dir=self.chart_cache if cached else None,
+        )
         return Checked(portfolio, report)
 
     def render(self, checked: Checked, *, draw: bool = True) -> Rendered:
@@ -103,9 +107,14 @@ class Pipeline:
         else:
             extras, charts = site_extras_without_charts(portfolio, cache=cache, history=history(portfolio))
         with text_cache.kept(cache) as texts:
-            site = render_site(portfolio, warnings=checked.report.warnings, extras=extras,
-                               template_dirs=self.template_dirs, texts=texts,
-                               downloads=self.options.downloads)
+            site = render_site(
+                portfolio,
+                warnings=checked.report.warnings,
+                extras=extras,
+                template_dirs=self.template_dirs,
+                texts=texts,
+                downloads=self.options.downloads,
+            )
         return Rendered(site, extras, charts, stats)
 
     def start_drawing(self, rendered: Rendered) -> Drawing:
@@ -113,4 +122,3 @@ class Pipeline:
         from generator.charts.cache import start
 
         return start(list(rendered.charts.values()), self.chart_cache)
-

@@ -17,8 +17,16 @@ from conftest import ROOT
 
 CHROMIUM = os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium")
 # Quiet, offline, reproducible: no sandbox (CI containers run as root), no GPU, no calls home.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-default-apps", "--mute-audio"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--mute-audio",
+]
 MISSING_CHROMIUM = (
     "Chromium is needed by the browser tests and was not found at {path}.\n"
     "Install Debian's package: sudo apt-get update && sudo apt-get install -y chromium\n"
@@ -42,7 +50,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         clean = unquote(path.split("?", 1)[0].split("#", 1)[0])
         if not clean.startswith(self.prefix) and clean + "/" != self.prefix:
             return str(Path(self.directory) / "\0outside")  # never a file: a 404
-        return super().translate_path("/" + clean[len(self.prefix):])
+        return super().translate_path("/" + clean[len(self.prefix) :])
 
     def log_message(self, *args) -> None:  # keep the test output clean
         pass
@@ -73,14 +81,17 @@ class Watch:
     problems: list[str] = field(default_factory=list)
 
     def attach(self, context) -> None:
-        context.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                   if m.type in ("error", "warning") else None)
+        context.on(
+            "console",
+            lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+        )
         context.on("weberror", lambda e: self.problems.append(f"uncaught: {e.error}"))
         context.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
         context.on("response", lambda r: self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
 
 
 # ---- colour contrast (WCAG 2 relative luminance) ----------------------------------------------------------
+
 
 def parse_colour(text: str) -> tuple[float, float, float, float]:
     """'#rgb', '#rrggbb', 'rgb(r, g, b)' or 'rgba(r, g, b, a)' as (r, g, b, alpha), r/g/b in 0-255."""
@@ -100,6 +111,7 @@ def luminance(rgb) -> float:
     def channel(c: float) -> float:
         c /= 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = rgb[:3]
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 

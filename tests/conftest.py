@@ -123,11 +123,13 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     """Run `journeys ...` as a user would, in `cwd`."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     full_env.pop("GITHUB_ACTIONS", None) if env is None or "GITHUB_ACTIONS" not in env else None
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
+    )
 
 
 # ---- the example site, built once per session; served and opened in Chromium by the browser tests ----------
+
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
@@ -186,8 +188,9 @@ def open_page(browser, site_server):
     contexts = []
 
     def make(path: str = "", *, viewport=(1366, 900), color_scheme="light", wait="networkidle"):
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                      color_scheme=color_scheme, reduced_motion="reduce")
+        context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=color_scheme, reduced_motion="reduce"
+        )
         contexts.append(context)
         watch = Watch()
         watch.attach(context)

@@ -27,8 +27,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COMMIT_DATE = "2024-05-06T10:20:30+00:00"
 # the output depends on these: a test compares digests only where they are the versions recorded
-PACKAGES = ("matplotlib", "mkdocs", "mkdocs-material", "markdown", "pydantic", "jinja2", "nh3", "pymdown-extensions",
-            "pagefind")
+PACKAGES = (
+    "matplotlib",
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pydantic",
+    "jinja2",
+    "nh3",
+    "pymdown-extensions",
+    "pagefind",
+)
 CONFIG = ROOT / "tests" / "golden" / "example-mkdocs.yml"
 
 
@@ -37,23 +46,35 @@ def versions() -> dict[str, str]:
 
 
 def _git(*args: str, cwd: Path) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-           "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE, "GIT_CONFIG_NOSYSTEM": "1",
-           "HOME": str(cwd)}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_AUTHOR_DATE": COMMIT_DATE,
+        "GIT_COMMITTER_DATE": COMMIT_DATE,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(cwd),
+    }
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=120)
 
 
 def _varies(rel: str) -> bool:
     # Pagefind 1.5.2 writes its filter files (and the two files naming them) in a varying order: left out
-    return rel.startswith("pagefind/filter/") or rel == "pagefind/pagefind-entry.json" or (
-        rel.startswith("pagefind/pagefind.") and rel.endswith(".pf_meta"))
+    return (
+        rel.startswith("pagefind/filter/")
+        or rel == "pagefind/pagefind-entry.json"
+        or (rel.startswith("pagefind/pagefind.") and rel.endswith(".pf_meta"))
+    )
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != ".journeys-files" and not _varies(p.relative_to(folder).as_posix())}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".journeys-files" and not _varies(p.relative_to(folder).as_posix())
+    }
 
 
 def outputs(code_root: Path = ROOT) -> dict[str, dict[str, str]]:
@@ -69,12 +90,21 @@ def outputs(code_root: Path = ROOT) -> dict[str, dict[str, str]]:
         _git("init", "-q", "-b", "main", cwd=project)
         _git("add", "-A", cwd=project)
         _git("commit", "-q", "-m", "The portfolio", cwd=project)
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("SOURCE_DATE_EPOCH", "JOURNEYS_CHART_CACHE", "GITHUB_ACTIONS")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("SOURCE_DATE_EPOCH", "JOURNEYS_CHART_CACHE", "GITHUB_ACTIONS")
+        }
         env.update({"PYTHONPATH": str(code_root), "NO_MKDOCS_2_WARNING": "1"})
         for args in (["generate", "out"], ["build"]):
-            done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, env=env,
-                                  capture_output=True, text=True, timeout=900)
+            done = subprocess.run(
+                [sys.executable, "-m", "generator", *args],
+                cwd=project,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
             if done.returncode != 0:
                 raise RuntimeError(f"journeys {args[0]} failed:\n{done.stdout}{done.stderr}")
         return {"generate": _digests(project / "out"), "site": _digests(project / "site")}

@@ -13,11 +13,52 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset",
-                  "codebase", "cite", "longdesc", "usemap", "dynsrc", "lowsrc", "ping"}
-FORBIDDEN = {"iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "input", "button",
-             "textarea", "select", "meta", "link", "style", "math", "video", "audio", "source", "isindex",
-             "noscript", "template", "animate", "set", "foreignobject", "use"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "srcset",
+    "codebase",
+    "cite",
+    "longdesc",
+    "usemap",
+    "dynsrc",
+    "lowsrc",
+    "ping",
+}
+FORBIDDEN = {
+    "iframe",
+    "object",
+    "embed",
+    "frame",
+    "frameset",
+    "applet",
+    "base",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "meta",
+    "link",
+    "style",
+    "math",
+    "video",
+    "audio",
+    "source",
+    "isindex",
+    "noscript",
+    "template",
+    "animate",
+    "set",
+    "foreignobject",
+    "use",
+}
 _BAD_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript|mocha):", re.I)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 

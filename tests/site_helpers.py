@@ -46,8 +46,9 @@ def make_project(where: Path, files: dict[str, str] | None = None) -> Path:
 
 def run_mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 class _Links(HTMLParser):
@@ -86,7 +87,7 @@ def broken_links(site: Path, base_path: str = "/") -> list[str]:
             parts = urlsplit(url)
             if not url.startswith(base):
                 continue  # outside the site
-            rel = unquote(parts.path[len(urlsplit(base).path):])
+            rel = unquote(parts.path[len(urlsplit(base).path) :])
             target = site / rel
             if rel == "" or rel.endswith("/"):
                 target = target / "index.html"
@@ -104,10 +105,16 @@ def varies(rel: str) -> bool:
     """Files of the search index that Pagefind 1.5.2 does not write byte-identically from one build to the
     next: its filter files (values in varying order) and the two files naming them by hash. The rest of the
     index (chunks, fragments, wasm, JS) is identical; docs/guarantees.md says so."""
-    return rel.startswith("pagefind/filter/") or rel == "pagefind/pagefind-entry.json" or (
-        rel.startswith("pagefind/pagefind.") and rel.endswith(".pf_meta"))
+    return (
+        rel.startswith("pagefind/filter/")
+        or rel == "pagefind/pagefind-entry.json"
+        or (rel.startswith("pagefind/pagefind.") and rel.endswith(".pf_meta"))
+    )
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not varies(p.relative_to(folder).as_posix())}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not varies(p.relative_to(folder).as_posix())
+    }

@@ -29,7 +29,11 @@ def test_every_module_of_every_stage_is_in_the_table():
 
 def test_the_four_typical_changes_name_their_folders():
     changes = PAGE.split("## Where a typical change goes")[1].split("##")[0]
-    for change, folder in (("A new step field", "generator/model/"), ("A new chart kind", "generator/charts/"),
-                           ("A new command", "generator/commands/"), ("A new option", "generator/options.py")):
+    for change, folder in (
+        ("A new step field", "generator/model/"),
+        ("A new chart kind", "generator/charts/"),
+        ("A new command", "generator/commands/"),
+        ("A new option", "generator/options.py"),
+    ):
         paragraph = changes.split(f"**{change}**")[1].split("\n- **")[0]
         assert folder in paragraph, change

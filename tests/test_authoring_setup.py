@@ -62,8 +62,12 @@ def test_the_hook_command_passes_on_the_example(tmp_path):
 
 def test_readme_links_the_guides_and_their_links_resolve():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for page in ("docs/reference.md", "docs/guide/change-a-journey.md", "docs/guide/authoring.md",
-                 "docs/guide/deployment.md"):
+    for page in (
+        "docs/reference.md",
+        "docs/guide/change-a-journey.md",
+        "docs/guide/authoring.md",
+        "docs/guide/deployment.md",
+    ):
         assert f"]({page})" in readme
     for page in (ROOT / "docs" / "guide").glob("*.md"):
         for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):

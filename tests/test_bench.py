@@ -36,7 +36,8 @@ def test_synthetic_portfolio_is_valid_without_warnings(tmp_path, n):
     result = run_cli("check", "journeys", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().splitlines()[-1] == (
-        f"✓ {n} journey{'s' if n > 1 else ''}, {counts['steps']} steps: 0 errors, 0 warnings")
+        f"✓ {n} journey{'s' if n > 1 else ''}, {counts['steps']} steps: 0 errors, 0 warnings"
+    )
 
 
 def test_synthetic_portfolio_has_the_promised_shape(tmp_path):
@@ -64,8 +65,12 @@ def test_synthetic_portfolio_has_the_promised_shape(tmp_path):
 
 
 def test_synth_cli(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / "synth.py"), "--journeys", "3", "--out",
-                          str(tmp_path), "--seed", "2"], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "synth.py"), "--journeys", "3", "--out", str(tmp_path), "--seed", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("wrote 3 journeys, ")
     assert len(list((tmp_path / "journeys" / "maps").glob("*.yaml"))) == 3
@@ -73,9 +78,23 @@ def test_synth_cli(tmp_path):
 
 def test_run_writes_every_key(tmp_path):
     target = tmp_path / "out.json"
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--journeys", "5", "--json", str(target),
-                          "--work", str(tmp_path / "work"), "--charts", "4"],
-                         capture_output=True, text=True, timeout=900)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--journeys",
+            "5",
+            "--json",
+            str(target),
+            "--work",
+            str(tmp_path / "work"),
+            "--charts",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(target.read_text())
     assert set(bench_run.KEYS) <= set(result)

@@ -40,10 +40,16 @@ OTHER_WORDS = [
 
 def _step_for(example, jid: str, query: str, kind: str) -> str:
     for step in example.journeys[jid].steps():
-        if (kind == "step name" and step.name == query
-                or kind == "touchpoint" and any(tp.name == query for tp in step.touchpoints)
-                or kind == "pain point" and any(query in pain.text for pain in step.pain_points)
-                or kind == "system" and query in step.systems):
+        if (
+            kind == "step name"
+            and step.name == query
+            or kind == "touchpoint"
+            and any(tp.name == query for tp in step.touchpoints)
+            or kind == "pain point"
+            and any(query in pain.text for pain in step.pain_points)
+            or kind == "system"
+            and query in step.systems
+        ):
             return step.id
     raise AssertionError(f"the example has no {kind} {query!r} in {jid}")
 
@@ -57,19 +63,22 @@ def search(page, query: str, *, press: str = "/") -> list[list[str]]:
         """q => document.querySelector('.md-search__input').value === q
                 && /matching/.test(document.querySelector('.md-search-result__meta').textContent)
                 && !document.querySelector('[data-jm-search]').hasAttribute('aria-busy')""",
-        arg=query)
+        arg=query,
+    )
     # a search runs on each pause in the typing; wait until the list stops changing
     previous = None
     for _ in range(20):
         groups = page.eval_on_selector_all(
             ".md-search-result__item",
-            "items => items.map(i => [...i.querySelectorAll('a.md-search-result__link')].map(a => a.href))")
+            "items => items.map(i => [...i.querySelectorAll('a.md-search-result__link')].map(a => a.href))",
+        )
         if groups == previous:
             break
         previous = groups
         page.wait_for_timeout(200)
-    return [[urlsplit(h).path + ("#" + urlsplit(h).fragment if urlsplit(h).fragment else "") for h in g]
-            for g in groups]
+    return [
+        [urlsplit(h).path + ("#" + urlsplit(h).fragment if urlsplit(h).fragment else "") for h in g] for g in groups
+    ]
 
 
 @pytest.mark.parametrize("query,jid,kind", SEARCHES, ids=[q for q, _, _ in SEARCHES])
@@ -126,16 +135,18 @@ def test_a_facet_narrows_the_results(open_page, site_server):
     kinds.select_option("persona")
     page.wait_for_function("n => document.querySelectorAll('.md-search-result__item').length < n", arg=len(everything))
     page.wait_for_timeout(300)
-    narrowed = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link:first-child",
-                                         "as => as.map(a => a.pathname)")
+    narrowed = page.eval_on_selector_all(
+        ".md-search-result__item a.md-search-result__link:first-child", "as => as.map(a => a.pathname)"
+    )
     assert narrowed and all(h.startswith(f"{prefix}personas/") for h in narrowed), narrowed
     assert len(narrowed) < len(everything)
     # the health facet on journeys: every result is a journey page
     kinds.select_option("journey")
     page.locator(".jm-search__facets select[data-facet=health]").select_option(index=1)
     page.wait_for_timeout(800)
-    healthy = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link:first-child",
-                                        "as => as.map(a => a.pathname)")
+    healthy = page.eval_on_selector_all(
+        ".md-search-result__item a.md-search-result__link:first-child", "as => as.map(a => a.pathname)"
+    )
     assert all(h.startswith(f"{prefix}journeys/") for h in healthy)
     assert watch.problems == []
 
@@ -243,8 +254,9 @@ def test_dark_mode_toggle_keeps_the_page_and_charts_readable(open_page):
     text = parse_colour(page.evaluate("getComputedStyle(document.querySelector('.md-typeset')).color"))
     assert contrast(text, dark_bg) >= 4.5
     # the map's cells and lane headers follow the scheme (no white islands on a dark page)
-    lane_bg = parse_colour(page.evaluate(
-        "getComputedStyle(document.querySelector('table.jm-map th[scope=row]')).backgroundColor"))
+    lane_bg = parse_colour(
+        page.evaluate("getComputedStyle(document.querySelector('table.jm-map th[scope=row]')).backgroundColor")
+    )
     assert lane_bg[:3] == dark_bg[:3]
     assert _readable(page) == []
     # the choice is remembered on the next page

@@ -24,8 +24,9 @@ def axe():
 def _describe(violations) -> list[str]:
     out = []
     for v in violations:
-        nodes = "; ".join(" ".join(n["target"]) + ": " + n["failureSummary"].splitlines()[-1].strip()
-                          for n in v["nodes"][:3])
+        nodes = "; ".join(
+            " ".join(n["target"]) + ": " + n["failureSummary"].splitlines()[-1].strip() for n in v["nodes"][:3]
+        )
         out.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']} -- {nodes}")
     return out
 
@@ -47,8 +48,9 @@ def test_axe_finds_no_violation(open_page, axe, name, scheme):
 @pytest.mark.parametrize("width", [1280, 390])
 def test_axe_finds_no_violation_in_the_open_search_dialog(open_page, axe, scheme, width):
     """The search dialog open with results and facets, on a laptop and a phone."""
-    page, watch = open_page("journeys/make-a-claim/", color_scheme=scheme,
-                            viewport=(width, 844 if width < 500 else 800))
+    page, watch = open_page(
+        "journeys/make-a-claim/", color_scheme=scheme, viewport=(width, 844 if width < 500 else 800)
+    )
     page.keyboard.press("/")
     page.keyboard.type("claim photos", delay=10)
     page.wait_for_selector(".md-search-result__item a.md-search-result__link")

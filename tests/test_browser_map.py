@@ -9,7 +9,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from browser_support import contrast, parse_colour
 
 JOURNEY = "journeys/make-a-claim/"
@@ -17,9 +16,12 @@ LAPTOP, PHONE = (1366, 900), (390, 844)
 
 
 def _boxes(page, selector: str) -> list[dict]:
-    return page.evaluate("""s => [...document.querySelectorAll(s)].map(e => {
+    return page.evaluate(
+        """s => [...document.querySelectorAll(s)].map(e => {
         const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width, h: r.height,
-        right: r.right, bottom: r.bottom, text: e.textContent.trim()}; })""", selector)
+        right: r.right, bottom: r.bottom, text: e.textContent.trim()}; })""",
+        selector,
+    )
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
@@ -38,8 +40,11 @@ def test_headers_stay_in_view_when_the_map_scrolls_to_its_last_lane_and_step(ope
     assert box.evaluate("s => s.scrollTop") > 0 and box.evaluate("s => s.scrollLeft") > 0
     # the phase and step headers are at the top of the box, above the last lane
     for selector in ("th.jm-phase", "th.jm-step"):
-        heads = [b for b in _boxes(page, f"table.jm-map {selector}") if b["right"] > frame["x"] + 10
-                 and b["x"] < frame["x"] + frame["width"] - 10]
+        heads = [
+            b
+            for b in _boxes(page, f"table.jm-map {selector}")
+            if b["right"] > frame["x"] + 10 and b["x"] < frame["x"] + frame["width"] - 10
+        ]
         assert heads, selector
         for head in heads:
             assert frame["y"] - 1 <= head["y"] and head["bottom"] <= frame["y"] + 120, (selector, head, frame)
@@ -50,12 +55,17 @@ def test_headers_stay_in_view_when_the_map_scrolls_to_its_last_lane_and_step(ope
     # the lane name stays at the left edge, and what is under it does not show through (no strip at its left)
     lane = page.locator("tr.jm-lane").last.locator("th").bounding_box()
     assert abs(lane["x"] - frame["x"]) <= 2, (lane, frame)
-    covering = page.evaluate("""([x, y]) => { const e = document.elementFromPoint(x, y);
+    covering = page.evaluate(
+        """([x, y]) => { const e = document.elementFromPoint(x, y);
         return e.closest('th') ? e.closest('th').getAttribute('scope') || e.closest('th').className : e.tagName; }""",
-                             [frame["x"] + 2, lane["y"] + lane["height"] / 2])
+        [frame["x"] + 2, lane["y"] + lane["height"] / 2],
+    )
     assert covering == "row"
-    corner = page.evaluate("""([x, y]) => { const e = document.elementFromPoint(x, y).closest('th, td');
-        return e && e.className; }""", [frame["x"] + 2, frame["y"] + 5])
+    corner = page.evaluate(
+        """([x, y]) => { const e = document.elementFromPoint(x, y).closest('th, td');
+        return e && e.className; }""",
+        [frame["x"] + 2, frame["y"] + 5],
+    )
     assert corner in ("jm-corner", "jm-lane-head"), corner
     # every sticky cell is opaque: nothing scrolled under it shows through
     backgrounds = page.evaluate("""() => [...document.querySelectorAll(
@@ -76,13 +86,15 @@ def test_one_emotion_point_inside_each_step_column(open_page, example):
     points = _boxes(page, "tr.jm-lane--emotion .jm-emo__point")
     assert len(points) == sum(1 for s in steps if s.emotion)
     plotted = [s for s in steps if s.emotion]
-    for step, column, point in zip(plotted, [c for c, s in zip(columns, steps) if s.emotion], points):
+    for step, column, point in zip(
+        plotted, [c for c, s in zip(columns, steps, strict=False) if s.emotion], points, strict=False
+    ):
         centre = point["x"] + point["w"] / 2
         assert column["x"] < centre < column["right"], (step.name, column, point)
         assert abs(centre - (column["x"] + column["right"]) / 2) <= 2  # in the middle of its column
     # higher emotion is higher on screen; a moment of truth is a star
     by_level = {}
-    for step, point in zip(plotted, points):
+    for step, point in zip(plotted, points, strict=False):
         by_level.setdefault(step.emotion, set()).add(round(point["y"] + point["h"] / 2))
     levels = sorted(by_level)
     assert all(len(by_level[e]) == 1 for e in levels)
@@ -137,7 +149,7 @@ def test_lane_toggles_round_trip_through_the_address(open_page, site_server):
     assert _lanes_param(page.url) == expected
     # the address opens the same view
     linked = page.url
-    other, watch2 = open_page(linked[len(site_server.base_url):], viewport=LAPTOP)
+    other, watch2 = open_page(linked[len(site_server.base_url) :], viewport=LAPTOP)
     assert _expanded(other) == expected
     assert other.locator("tr.jm-lane--does th button").get_attribute("aria-expanded") == "false"
     # a link naming two lanes shows those two; "expand all" returns to the whole map and a clean address
@@ -164,7 +176,7 @@ def test_the_overview_shows_the_whole_map_on_one_screen(open_page, site_server, 
     assert table["width"] <= box["width"] + 1 and table["height"] <= viewport[1], (table, box)
     assert page.locator(".jm-scroll").evaluate("s => s.scrollWidth <= s.clientWidth + 1")
     # linked, it opens as an overview; pressed again, the map is back at full size
-    again, watch2 = open_page(page.url[len(site_server.base_url):], viewport=viewport)
+    again, watch2 = open_page(page.url[len(site_server.base_url) :], viewport=viewport)
     assert again.get_by_role("button", name=re.compile("^Overview")).get_attribute("aria-pressed") == "true"
     button.click()
     assert page.locator("table.jm-map").bounding_box()["width"] > table["width"]
@@ -223,8 +235,11 @@ def test_chart_text_is_at_least_11_css_px_on_a_phone(open_page, path):
 
 def _touched_pages(example) -> list[str]:
     """The pages this work changed: every journey page, the glossary, the metric catalogue, the personas."""
-    return ([f"journeys/{j}/" for j in sorted(example.journeys)] + ["glossary/", "metric-catalogue/"]
-            + [f"personas/{p}/" for p in sorted(example.personas)])
+    return (
+        [f"journeys/{j}/" for j in sorted(example.journeys)]
+        + ["glossary/", "metric-catalogue/"]
+        + [f"personas/{p}/" for p in sorted(example.personas)]
+    )
 
 
 def test_no_touched_page_scrolls_sideways_on_a_phone(open_page, site_server, example):
@@ -262,11 +277,9 @@ def test_a_glossary_term_links_to_its_entry_with_the_definition_on_focus(open_pa
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_on_the_map_in_every_state(open_page, scheme):
     from axe_playwright_python.sync_playwright import Axe
-
     from test_browser_a11y import _describe
 
-    page, watch = open_page(JOURNEY + "?lanes=description,emotion,pain_points", viewport=LAPTOP,
-                            color_scheme=scheme)
+    page, watch = open_page(JOURNEY + "?lanes=description,emotion,pain_points", viewport=LAPTOP, color_scheme=scheme)
     assert page.locator("tr.jm-lane--collapsed").count() > 0
     axe = Axe()
     assert _describe(axe.run(page).response["violations"]) == []
@@ -283,7 +296,8 @@ def test_the_map_prints_whole_on_a4_landscape(open_page):
     page, watch = open_page(JOURNEY + "?lanes=does,emotion", viewport=(1123, 794))
     page.emulate_media(media="print")
     box = page.locator(".jm-scroll").evaluate(
-        "s => ({sh: s.scrollHeight, h: s.clientHeight, sw: s.scrollWidth, w: s.clientWidth})")
+        "s => ({sh: s.scrollHeight, h: s.clientHeight, sw: s.scrollWidth, w: s.clientWidth})"
+    )
     assert box["sh"] <= box["h"] + 1 and box["sw"] <= box["w"] + 1, box
     assert page.locator("table.jm-map").bounding_box()["width"] <= 1123
     assert page.locator("tr.jm-lane--pain_points.jm-lane--collapsed li").first.is_visible()

@@ -26,8 +26,14 @@ ENV = {"SOURCE_DATE_EPOCH": "1700000000"}
 
 def start_build(project: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", **ENV}
-    return subprocess.Popen([sys.executable, "-m", "generator", "build", *args], cwd=project, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for(predicate, what: str, timeout: float = 120) -> None:
@@ -49,8 +55,9 @@ def built(tmp_path):
     result = run_cli("build", cwd=project, env=ENV)
     assert result.returncode == 0, result.stderr
     journey = project / "journeys" / "maps" / "buy.yaml"
-    journey.write_text(journey.read_text(encoding="utf-8").replace("I buy a thing", "I buy another thing"),
-                       encoding="utf-8")
+    journey.write_text(
+        journey.read_text(encoding="utf-8").replace("I buy a thing", "I buy another thing"), encoding="utf-8"
+    )
     return project, tree_digest(project / "site")
 
 
@@ -100,7 +107,8 @@ def test_two_builds_at_once_both_succeed_and_leave_one_whole_site(built, tmp_pat
     after = tree_digest(project / "site")
     serial = make_project(tmp_path / "serial")
     (serial / "journeys" / "maps" / "buy.yaml").write_text(
-        (project / "journeys" / "maps" / "buy.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (project / "journeys" / "maps" / "buy.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     assert run_cli("build", cwd=serial, env=ENV).returncode == 0
     assert after == tree_digest(serial / "site")
     assert leftovers(project) == []
@@ -174,9 +182,14 @@ def test_output_paths_are_checked_even_if_validation_is_bypassed():
         assert not safe_relpath(bad), bad
     from generator.model.entities import Department, Journey
 
-    journey = Journey.model_validate({
-        "title": "t", "description": "d", "owner": {"person": "p", "department": "d"},
-        "phases": [{"id": "p", "name": "P", "steps": [{"id": "s", "name": "S"}]}]})
+    journey = Journey.model_validate(
+        {
+            "title": "t",
+            "description": "d",
+            "owner": {"person": "p", "department": "d"},
+            "phases": [{"id": "p", "name": "P", "steps": [{"id": "s", "name": "S"}]}],
+        }
+    )
     p = Portfolio(root=Path("."))
     p.departments["d"] = Department(name="D")
     p.journeys["../../evil"] = journey  # what the loader's id check would have refused
@@ -197,9 +210,10 @@ def test_file_size_limit_applies_to_build_generate_and_the_plugin(tmp_path):
     env_mkdocs = run_mkdocs_env(project, {"JOURNEYS_MAX_FILE_SIZE": "100"})
     assert env_mkdocs.returncode == 1 and "more than the limit of 100" in env_mkdocs.stderr
     yml = project / "mkdocs.yml"
-    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n",
-                                                           "  - journeys:\n      max_file_size: 100\n"),
-                   encoding="utf-8")
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      max_file_size: 100\n"),
+        encoding="utf-8",
+    )
     result = run_mkdocs("build", cwd=project)
     assert result.returncode == 1 and "more than the limit of 100" in result.stderr
     result = run_cli("build", cwd=project, env=ENV)  # the command reads the plugin's setting too
@@ -209,5 +223,6 @@ def test_file_size_limit_applies_to_build_generate_and_the_plugin(tmp_path):
 
 def run_mkdocs_env(project: Path, extra: dict) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", **extra}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env, capture_output=True, text=True, timeout=600
+    )

@@ -25,8 +25,13 @@ IGNORE = shutil.ignore_patterns("__pycache__", ".cache", "site", ".site.*")
 
 
 def command(project: Path, cache: Path) -> tuple[list[str], dict]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000",
-           "JOURNEYS_CHART_WORKERS": "2"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "NO_MKDOCS_2_WARNING": "1",
+        "SOURCE_DATE_EPOCH": "1700000000",
+        "JOURNEYS_CHART_WORKERS": "2",
+    }
     return [sys.executable, "-m", "generator", "build", "--chart-cache", str(cache)], env
 
 

@@ -64,8 +64,14 @@ def test_svg_bytes_are_identical_in_two_processes_and_this_one(charts):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     outputs = []
     for seed in ("1", "2"):
-        result = subprocess.run([sys.executable, "-c", HASH_SCRIPT, str(EXAMPLE)], capture_output=True, text=True,
-                                env={**env, "PYTHONHASHSEED": seed}, timeout=300, cwd=ROOT)
+        result = subprocess.run(
+            [sys.executable, "-c", HASH_SCRIPT, str(EXAMPLE)],
+            capture_output=True,
+            text=True,
+            env={**env, "PYTHONHASHSEED": seed},
+            timeout=300,
+            cwd=ROOT,
+        )
         assert result.returncode == 0, result.stderr
         outputs.append(result.stdout)
     here = sorted((c.kind, hashlib.sha256(render(c.data)).hexdigest()) for c in one_of_each(charts))
@@ -153,14 +159,17 @@ def test_editing_one_journey_redraws_only_that_journeys_charts(tmp_path):
     path.write_text(text.replace("emotion: 1\n", "emotion: 2\n", 1), encoding="utf-8")
     p, after = example_charts(root)
     second = ensure(after, cache)
-    expected = {c.filename for c in journey_charts(p, assess(p, build_series(p, p.metric_data)), "make-a-claim")
-                if c.kind == "emotion"}
+    expected = {
+        c.filename
+        for c in journey_charts(p, assess(p, build_series(p, p.metric_data)), "make-a-claim")
+        if c.kind == "emotion"
+    }
     assert second.rendered == sorted(expected) and len(expected) == 1
     assert len(second.cached) == len({c.filename for c in after}) - 1
 
 
 def _luminance(colour: str) -> float:
-    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -173,6 +182,7 @@ def _contrast(a: str, b: str) -> float:
 def test_chart_text_and_lines_read_on_light_and_slate_backgrounds():
     # one file serves both schemes: every stroke and text colour needs 3:1 (WCAG non-text contrast)
     from generator.charts.draw import GREY, LINE, TARGET, WARNING
+
     for colour in (GREY, LINE, TARGET, WARNING):
         for background in ("#ffffff", "#1e2129"):  # Material default and slate backgrounds
             assert _contrast(colour, background) >= 3.0, (colour, background)
@@ -230,16 +240,26 @@ def test_chart_data_serialises_for_the_hash_in_the_shape_file_names_were_made_fr
     def js(data) -> str:
         return json.dumps(data.payload(), sort_keys=True, separators=(",", ":"))
 
-    trend = TrendData((TrendPoint("2025-01", 40.5, 31), TrendPoint("2025-02", None, 3)), 50.0, 40.0, "%",
-                      Direction.higher, Health.at_risk)
-    assert js(trend) == ('{"direction":"higher-is-better","health":"at-risk","points":[["2025-01",40.5,31],'
-                         '["2025-02",null,3]],"target":50.0,"unit":"%","warning":40.0}')
+    trend = TrendData(
+        (TrendPoint("2025-01", 40.5, 31), TrendPoint("2025-02", None, 3)),
+        50.0,
+        40.0,
+        "%",
+        Direction.higher,
+        Health.at_risk,
+    )
+    assert js(trend) == (
+        '{"direction":"higher-is-better","health":"at-risk","points":[["2025-01",40.5,31],'
+        '["2025-02",null,3]],"target":50.0,"unit":"%","warning":40.0}'
+    )
     emotion = EmotionData((EmotionStep("Ask", 2, True), EmotionStep("Pay", None, False)), (PhaseSpan("P", 0, 1),))
     assert js(emotion) == '{"phases":[["P",0,1]],"steps":[["Ask",2,true],["Pay",null,false]]}'
     panel = Panel("Ask", "CSAT", "%", (None, 70.0), 80.0, 70.0, Health.at_risk)
     multiples = MultiplesData((panel,), "2025-01", "2025-02")
-    assert js(multiples) == ('{"first":"2025-01","last":"2025-02","panels":[{"health":"at-risk","metric":"CSAT",'
-                             '"points":[null,70.0],"step":"Ask","target":80.0,"unit":"%","warning":70.0}]}')
+    assert js(multiples) == (
+        '{"first":"2025-01","last":"2025-02","panels":[{"health":"at-risk","metric":"CSAT",'
+        '"points":[null,70.0],"step":"Ask","target":80.0,"unit":"%","warning":70.0}]}'
+    )
     assert js(ImportanceData((ImportanceRow("Web", 3, None),))) == '{"rows":[["Web",3,null]]}'
     assert js(OpportunitiesData((OpportunityPoint("Chat", 4, 2, 5),))) == '{"points":[["Chat",4,2,5]]}'
     assert [d.kind for d in (trend, emotion, multiples)] == ["trend", "emotion", "multiples"]

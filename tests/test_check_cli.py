@@ -15,10 +15,12 @@ def test_valid_portfolio_exits_zero_with_summary(portfolio, tmp_path):
 
 
 def test_two_broken_files_give_both_errors_in_one_run_sorted(portfolio, tmp_path):
-    portfolio({
-        "maps/buy.yaml": JOURNEY_WITH_TYPO,
-        "maps/aaa.yaml": "title: A\ndescription: B\nowner: {person: X, department: sales}\nphases: []\n",
-    })
+    portfolio(
+        {
+            "maps/buy.yaml": JOURNEY_WITH_TYPO,
+            "maps/aaa.yaml": "title: A\ndescription: B\nowner: {person: X, department: sales}\nphases: []\n",
+        }
+    )
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
@@ -57,12 +59,20 @@ def test_json_format(portfolio, tmp_path):
     portfolio({"maps/buy.yaml": JOURNEY_WITH_TYPO})
     result = run_cli("check", "--format", "json", cwd=tmp_path)
     assert result.returncode == 1
-    assert json.loads(result.stdout) == [{
-        "file": "journeys/maps/buy.yaml", "line": 9, "col": 9, "severity": "error",
-        "message": "unknown key 'emotoin'", "code": "unknown-key", "path": "phases[0].steps[0]",
-        "hint": "did you mean 'emotion'?", "count": 1,
-        "positions": [{"line": 9, "col": 9, "path": "phases[0].steps[0]"}],
-    }]
+    assert json.loads(result.stdout) == [
+        {
+            "file": "journeys/maps/buy.yaml",
+            "line": 9,
+            "col": 9,
+            "severity": "error",
+            "message": "unknown key 'emotoin'",
+            "code": "unknown-key",
+            "path": "phases[0].steps[0]",
+            "hint": "did you mean 'emotion'?",
+            "count": 1,
+            "positions": [{"line": 9, "col": 9, "path": "phases[0].steps[0]"}],
+        }
+    ]
     assert "1 error" in result.stderr
 
 

@@ -24,8 +24,20 @@ from generator.site.markdown_ext import CaptionExtension
 
 PAYLOADS = payloads()
 # What the page templates wrap user text in, plus what Markdown makes of user text.
-PAGE_TAGS = set(filters.BLOCK_TAGS) | {"table", "thead", "tbody", "tr", "th", "td", "caption", "div", "dl", "dt",
-                                       "dd", "span"}
+PAGE_TAGS = set(filters.BLOCK_TAGS) | {
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "div",
+    "dl",
+    "dt",
+    "dd",
+    "span",
+}
 
 
 def page_pass(source: str) -> str:
@@ -40,10 +52,14 @@ CONTEXTS = {
     "table cell": lambda v: f"| a | b |\n|---|---|\n| {filters.inline(v)} | [{filters.label(v)}](x.md) |\n",
     "heading": lambda v: f"## {filters.inline(v)} {{#anchor}}\n",
     "link text": lambda v: f"[{filters.label(v)}](../x/index.md) and ![{filters.label(v)}](c.svg)\n",
-    "map cell": lambda v: ('<table markdown>\n<caption markdown="span">Map of “' + filters.inline(v) + '”</caption>\n'
-                           '<tbody markdown>\n<tr markdown>\n<td markdown="block">\n' + filters.text(v) +
-                           '\n</td>\n<td markdown="block">\n- ' + filters.text(v) +
-                           '\n</td>\n</tr>\n</tbody>\n</table>\n'),
+    "map cell": lambda v: (
+        '<table markdown>\n<caption markdown="span">Map of “' + filters.inline(v) + "”</caption>\n"
+        '<tbody markdown>\n<tr markdown>\n<td markdown="block">\n'
+        + filters.text(v)
+        + '\n</td>\n<td markdown="block">\n- '
+        + filters.text(v)
+        + "\n</td>\n</tr>\n</tbody>\n</table>\n"
+    ),
     "span": lambda v: f'<dd markdown="span">{filters.inline(v)}, <code>{filters.plain(v)}</code></dd>\n',
     "attribute": lambda v: f'<span title="{filters.attr(v)}">x</span>\n',
 }
@@ -60,8 +76,16 @@ def test_links_keep_only_safe_schemes():
     assert 'href="https://example.org/a"' in page_pass(filters.text("[a](https://example.org/a)"))
     assert 'href="mailto:a@example.org"' in page_pass(filters.text("[mail](mailto:a@example.org)"))
     assert 'href="../b/"' in page_pass(filters.text("[rel](../b/)"))
-    for evil in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "vbscript:x", "data:text/html,x",
-                 "&#106;avascript:alert(1)", "java&#10;script:alert(1)", "java&#x09;script:x", "file:///etc/passwd"):
+    for evil in (
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "vbscript:x",
+        "data:text/html,x",
+        "&#106;avascript:alert(1)",
+        "java&#10;script:alert(1)",
+        "java&#x09;script:x",
+        "file:///etc/passwd",
+    ):
         html = page_pass(filters.text(f"[x]({evil})"))
         assert "href" not in html, (evil, html)
 
@@ -79,8 +103,10 @@ def test_template_syntax_is_shown_literally_and_never_evaluated():
 
 
 def test_ordinary_markdown_still_renders():
-    value = ("Plain *emphasis*, **strong**, `code <b>` and a [link](https://example.org/x).\n\n"
-             "- one\n- two\n\n1. first\n2. second\n\n> quoted\n\n    code block <i>\n")
+    value = (
+        "Plain *emphasis*, **strong**, `code <b>` and a [link](https://example.org/x).\n\n"
+        "- one\n- two\n\n1. first\n2. second\n\n> quoted\n\n    code block <i>\n"
+    )
     html = page_pass(filters.text(value))
     assert "<em>emphasis</em>" in html and "<strong>strong</strong>" in html
     assert "<code>code &lt;b&gt;</code>" in html  # shown as written, not as &lt;b&gt;
@@ -92,8 +118,10 @@ def test_ordinary_markdown_still_renders():
     assert page_pass(filters.text("Just *one* line.")) == "<p>Just <em>one</em> line.</p>"
     # inline fields take inline Markdown only: a title "1. Intro" is not a list
     assert page_pass(filters.inline("1. Intro to *it*")) == "<p>1&#46; Intro to <em>it</em></p>"
-    assert page_pass(f"[{filters.label('A [link](https://x.org) in a title')}](y.md)") == \
-        '<p><a href="y.md">A link in a title</a></p>'
+    assert (
+        page_pass(f"[{filters.label('A [link](https://x.org) in a title')}](y.md)")
+        == '<p><a href="y.md">A link in a title</a></p>'
+    )
 
 
 def _text_of(html: str) -> str:
@@ -114,54 +142,111 @@ def _text_of(html: str) -> str:
 
 # ------------------------------------------------------------------------- the real site
 
-BENIGN = ("Plain *emphasis*, **strong**, `code <b>` and a [link](https://example.org/x).\n\n- one\n- two\n")
+BENIGN = "Plain *emphasis*, **strong**, `code <b>` and a [link](https://example.org/x).\n\n- one\n- two\n"
 
 
 def hostile_portfolio(folder: Path, values: list[str]) -> None:
     """A portfolio where entry k of every collection and journey k carry `values[k]` in every text field."""
-    cat: dict = {"organisation": {"name": values[0], "description": "\n".join(values)},
-                 "personas": {}, "departments": {}, "channels": {}, "metrics": {}, "insights": {},
-                 "opportunities": {}, "solutions": {}, "glossary": {}, "lanes": {}}
+    cat: dict = {
+        "organisation": {"name": values[0], "description": "\n".join(values)},
+        "personas": {},
+        "departments": {},
+        "channels": {},
+        "metrics": {},
+        "insights": {},
+        "opportunities": {},
+        "solutions": {},
+        "glossary": {},
+        "lanes": {},
+    }
     (folder / "maps").mkdir(parents=True, exist_ok=True)
     for k, v in enumerate(values):
-        cat["personas"][f"p{k}"] = {"name": v, "description": v, "segment": v, "goals": [v], "frustrations": [v],
-                                    "quote": v}
+        cat["personas"][f"p{k}"] = {
+            "name": v,
+            "description": v,
+            "segment": v,
+            "goals": [v],
+            "frustrations": [v],
+            "quote": v,
+        }
         cat["departments"][f"d{k}"] = {"name": v, "description": v, "lead": v}
         cat["channels"][f"c{k}"] = {"name": v, "digital": True, "description": v}
-        cat["metrics"][f"m{k}"] = {"name": v, "kind": "csat", "unit": v, "target": 4, "warning": 3,
-                                   "description": v}
+        cat["metrics"][f"m{k}"] = {"name": v, "kind": "csat", "unit": v, "target": 4, "warning": 3, "description": v}
         cat["insights"][f"i{k}"] = {"statement": v, "evidence": v, "source": v}
         # a link's address is checked (http(s) only); its path may still carry the payload, its title is text
         link = {"url": "https://example.org/" + "".join(v.split()), "title": v, "kind": "jira"}
-        cat["opportunities"][f"o{k}"] = {"title": v, "description": v, "impact": 3, "effort": 2, "reach": 3,
-                                         "insights": [f"i{k}"], "links": [link]}
-        cat["solutions"][f"s{k}"] = {"title": v, "description": v, "owner": f"d{k}", "opportunities": [f"o{k}"],
-                                     "links": [link]}
-        cat["lanes"][f"l{k}"] = {"name": v, "kind": "list" if k % 2 else "text", "after": "pain_points",
-                                 "description": v}
+        cat["opportunities"][f"o{k}"] = {
+            "title": v,
+            "description": v,
+            "impact": 3,
+            "effort": 2,
+            "reach": 3,
+            "insights": [f"i{k}"],
+            "links": [link],
+        }
+        cat["solutions"][f"s{k}"] = {
+            "title": v,
+            "description": v,
+            "owner": f"d{k}",
+            "opportunities": [f"o{k}"],
+            "links": [link],
+        }
+        cat["lanes"][f"l{k}"] = {
+            "name": v,
+            "kind": "list" if k % 2 else "text",
+            "after": "pain_points",
+            "description": v,
+        }
         cat["glossary"][f"g{k}"] = {"term": v, "definition": v}
-        step = {"name": v, "description": v, "owner": f"d{k}", "does": v, "thinks": v, "feels": v, "emotion": 2,
-                "touchpoints": [{"name": v, "channel": f"c{k}", "department": f"d{k}"}],
-                "pain_points": [v, {"text": v, "severity": 4, "evidence": v, "insight": f"i{k}"}],
-                "verbatims": [{"quote": v, "persona": f"p{k}", "source": v, "date": "2026-01-02"}],
-                "lanes": {f"l{k}": [v] if k % 2 else v},
-                "highlights": [v], "moment_of_truth": True, "backstage": [v],
-                "systems": [v], "insights": [f"i{k}"], "opportunities": [f"o{k}"], "solutions": [f"s{k}"],
-                "metrics": [f"m{k}"]}
-        journey = {"title": v, "description": v, "goal": v, "lifecycle": "live",
-                   "level": "macro" if k == 0 else "micro",
-                   "owner": {"person": v, "department": f"d{k}"}, "personas": [f"p{k}"], "tags": [v, f"t{k}"],
-                   "metrics": [f"m{k}"],
-                   "phases": [{"id": "one", "name": v, "description": v,
-                               "steps": [{"id": "a", **step}, {"id": "b", **step, "emotion": 4}]}]}
+        step = {
+            "name": v,
+            "description": v,
+            "owner": f"d{k}",
+            "does": v,
+            "thinks": v,
+            "feels": v,
+            "emotion": 2,
+            "touchpoints": [{"name": v, "channel": f"c{k}", "department": f"d{k}"}],
+            "pain_points": [v, {"text": v, "severity": 4, "evidence": v, "insight": f"i{k}"}],
+            "verbatims": [{"quote": v, "persona": f"p{k}", "source": v, "date": "2026-01-02"}],
+            "lanes": {f"l{k}": [v] if k % 2 else v},
+            "highlights": [v],
+            "moment_of_truth": True,
+            "backstage": [v],
+            "systems": [v],
+            "insights": [f"i{k}"],
+            "opportunities": [f"o{k}"],
+            "solutions": [f"s{k}"],
+            "metrics": [f"m{k}"],
+        }
+        journey = {
+            "title": v,
+            "description": v,
+            "goal": v,
+            "lifecycle": "live",
+            "level": "macro" if k == 0 else "micro",
+            "owner": {"person": v, "department": f"d{k}"},
+            "personas": [f"p{k}"],
+            "tags": [v, f"t{k}"],
+            "metrics": [f"m{k}"],
+            "phases": [
+                {
+                    "id": "one",
+                    "name": v,
+                    "description": v,
+                    "steps": [{"id": "a", **step}, {"id": "b", **step, "emotion": 4}],
+                }
+            ],
+        }
         if k > 0:
             journey["parent"] = {"journey": "j0", "step": "a"}
         if k == 1:  # a to-be journey: the comparison page shows both journeys' step names
             journey.update(status="to-be", replaces="j0")
         if k + 1 < len(values):
             journey["next"] = f"j{k + 1}"
-        (folder / "maps" / f"j{k}.yaml").write_text(yaml.safe_dump(journey, allow_unicode=True, sort_keys=False),
-                                                   encoding="utf-8")
+        (folder / "maps" / f"j{k}.yaml").write_text(
+            yaml.safe_dump(journey, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
     (folder / "catalogue.yaml").write_text(yaml.safe_dump(cat, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
@@ -213,6 +298,7 @@ def _scripts_of(site: Path) -> set[tuple[str, str]]:
 def _normal(script: str) -> str:
     # the config script holds the page's relative path to the site root
     import re
+
     return re.sub(r'"base":\s*"[./]*"', '"base": ""', script.strip())
 
 

@@ -10,9 +10,14 @@ import pytest
 from conftest import CATALOGUE, EXAMPLE, JOURNEY, run_cli, write_portfolio
 
 ENV = {
-    "GIT_AUTHOR_NAME": "Ann", "GIT_AUTHOR_EMAIL": "ann@example.org", "GIT_AUTHOR_DATE": "2026-01-01T10:00:00Z",
-    "GIT_COMMITTER_NAME": "Ann", "GIT_COMMITTER_EMAIL": "ann@example.org",
-    "GIT_COMMITTER_DATE": "2026-01-01T10:00:00Z", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Ann",
+    "GIT_AUTHOR_EMAIL": "ann@example.org",
+    "GIT_AUTHOR_DATE": "2026-01-01T10:00:00Z",
+    "GIT_COMMITTER_NAME": "Ann",
+    "GIT_COMMITTER_EMAIL": "ann@example.org",
+    "GIT_COMMITTER_DATE": "2026-01-01T10:00:00Z",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
@@ -44,14 +49,18 @@ def edit(path, *pairs: tuple[str, str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-CHANGED_JOURNEY = JOURNEY.replace("title: I buy a thing", "title: I purchase a thing").replace(
-    "lifecycle: live\n", "status: to-be\nlifecycle: live\n").replace("""\
+CHANGED_JOURNEY = (
+    JOURNEY.replace("title: I buy a thing", "title: I purchase a thing")
+    .replace("lifecycle: live\n", "status: to-be\nlifecycle: live\n")
+    .replace(
+        """\
     steps:
       - id: browse
         name: Browse the shop
         owner: sales
         emotion: 4
-""", """\
+""",
+        """\
     steps:
       - id: compare
         name: Compare <offers>
@@ -61,16 +70,24 @@ CHANGED_JOURNEY = JOURNEY.replace("title: I buy a thing", "title: I purchase a t
         owner: sales
         emotion: 2
         pain_points: [The search finds *nothing*]
-""").replace("""\
+""",
+    )
+    .replace(
+        """\
       - id: ask
         name: Ask a question
         owner: support
         opportunities: [faster]
-""", "").replace("""\
+""",
+        "",
+    )
+    .replace(
+        """\
       - id: pay
         name: Pay
         owner: sales
-""", """\
+""",
+        """\
       - id: pay
         name: Pay
         owner: support
@@ -81,18 +98,27 @@ CHANGED_JOURNEY = JOURNEY.replace("title: I buy a thing", "title: I purchase a t
         name: Ask a question
         owner: support
         opportunities: [faster, self-serve]
-""")
+""",
+    )
+)
 
 
 def change_everything(repo) -> None:
     git(repo, "mv", "journeys/maps/buy.yaml", "journeys/maps/purchase.yaml")
     (repo / "journeys/maps/purchase.yaml").write_text(CHANGED_JOURNEY, encoding="utf-8")
-    edit(repo / "journeys/catalogue.yaml",
-         ("    target: 30\n", "    target: 35\n"),
-         ("solutions:\n", "  self-serve:\n    title: Let people help themselves\n    impact: 3\n    effort: 3\n"
-                          "    reach: 4\nsolutions:\n"),
-         ("    owner: support\n    opportunities: [faster]\n",
-          "    owner: support\n    status: planned\n    opportunities: [faster]\n"))
+    edit(
+        repo / "journeys/catalogue.yaml",
+        ("    target: 30\n", "    target: 35\n"),
+        (
+            "solutions:\n",
+            "  self-serve:\n    title: Let people help themselves\n    impact: 3\n    effort: 3\n"
+            "    reach: 4\nsolutions:\n",
+        ),
+        (
+            "    owner: support\n    opportunities: [faster]\n",
+            "    owner: support\n    status: planned\n    opportunities: [faster]\n",
+        ),
+    )
 
 
 def test_diff_between_two_commits_is_the_exact_markdown_summary(repo):
@@ -100,7 +126,9 @@ def test_diff_between_two_commits_is_the_exact_markdown_summary(repo):
     git(repo, "commit", "-q", "-am", "Rework the buying journey")
     result = run_cli("diff", "HEAD~1", "HEAD", cwd=repo)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 ## Portfolio changes
 
 From `HEAD~1` ({short(repo, "HEAD~1")}) to `HEAD` ({short(repo, "HEAD")}).
@@ -132,6 +160,7 @@ From `HEAD~1` ({short(repo, "HEAD~1")}) to `HEAD` ({short(repo, "HEAD")}).
 - Opportunity added: **Let people help themselves** (`self-serve`): impact 3, effort 3, reach 4, new
 - Solution **A chat bot** (`bot`): status idea → planned
 """
+    )
 
 
 def test_unchanged_portfolio_says_so(repo):
@@ -146,12 +175,18 @@ def test_unchanged_portfolio_says_so(repo):
 
 def test_head_defaults_to_the_working_tree_with_uncommitted_and_untracked_files(repo):
     edit(repo / "journeys/maps/buy.yaml", ("        emotion: 4\n", "        emotion: 5\n"))
-    (repo / "journeys/maps/sell.yaml").write_text(JOURNEY.replace("I buy a thing", "I sell a thing")
-                                                   .replace("id: browse", "id: list").replace("id: ask", "id: price")
-                                                   .replace("id: pay", "id: ship"), encoding="utf-8")
+    (repo / "journeys/maps/sell.yaml").write_text(
+        JOURNEY.replace("I buy a thing", "I sell a thing")
+        .replace("id: browse", "id: list")
+        .replace("id: ask", "id: price")
+        .replace("id: pay", "id: ship"),
+        encoding="utf-8",
+    )
     result = run_cli("diff", "main", cwd=repo)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 ## Portfolio changes
 
 From `main` ({short(repo, "main")}) to the working tree.
@@ -168,10 +203,14 @@ From `main` ({short(repo, "main")}) to the working tree.
 
 - Step **Browse the shop** (`browse`): emotion 4 → 5
 """
+    )
 
 
 def test_reorder_within_a_phase_names_the_fewest_steps(repo):
-    edit(repo / "journeys/maps/buy.yaml", ("""\
+    edit(
+        repo / "journeys/maps/buy.yaml",
+        (
+            """\
       - id: browse
         name: Browse the shop
         owner: sales
@@ -180,9 +219,14 @@ def test_reorder_within_a_phase_names_the_fewest_steps(repo):
           - name: Home page
             channel: web
             department: sales
-""", ""), ("""\
+""",
+            "",
+        ),
+        (
+            """\
         opportunities: [faster]
-""", """\
+""",
+            """\
         opportunities: [faster]
       - id: browse
         name: Browse the shop
@@ -192,7 +236,9 @@ def test_reorder_within_a_phase_names_the_fewest_steps(repo):
           - name: Home page
             channel: web
             department: sales
-"""))
+""",
+        ),
+    )
     result = run_cli("diff", "HEAD", cwd=repo)
     assert result.stdout.endswith("- Step reordered: **Browse the shop** (`browse`) in *Look*, now step 2 of 2\n")
 
@@ -203,7 +249,9 @@ def test_removed_journey_and_catalogue_entry(repo):
     result = run_cli("diff", "HEAD", cwd=repo)
     assert result.returncode == 0, result.stderr
     body = result.stdout.split("\n\n", 2)[2]
-    assert body == """\
+    assert (
+        body
+        == """\
 1 journey removed, 1 catalogue change.
 
 ### Journeys removed
@@ -214,6 +262,7 @@ def test_removed_journey_and_catalogue_entry(repo):
 
 - Channel removed: **Phone** (`phone`)
 """
+    )
 
 
 def test_invalid_new_side_is_still_summarised_then_its_errors_counted_exit_3(repo):
@@ -223,10 +272,12 @@ def test_invalid_new_side_is_still_summarised_then_its_errors_counted_exit_3(rep
     result = run_cli("diff", "HEAD~1", "HEAD", cwd=repo)
     assert result.returncode == 3
     # the broken journey is not reported as removed: it is left out, and said so
-    assert result.stdout == f"""\
+    assert (
+        result.stdout
+        == f"""\
 ## Portfolio changes
 
-From `HEAD~1` ({short(repo, 'HEAD~1')}) to `HEAD` ({short(repo, 'HEAD')}).
+From `HEAD~1` ({short(repo, "HEAD~1")}) to `HEAD` ({short(repo, "HEAD")}).
 
 1 catalogue change.
 
@@ -236,7 +287,7 @@ From `HEAD~1` ({short(repo, 'HEAD~1')}) to `HEAD` ({short(repo, 'HEAD')}).
 
 ### Errors
 
-The portfolio at `HEAD` ({short(repo, 'HEAD')}) has **1 error** (1 distinct problem); check it out and run \
+The portfolio at `HEAD` ({short(repo, "HEAD")}) has **1 error** (1 distinct problem); check it out and run \
 `journeys check` to see them:
 
 - journeys/maps/buy.yaml: 1 error
@@ -245,8 +296,11 @@ Left out of this summary:
 
 - Journey `buy`: not compared, it has errors on the new side
 """.replace("\\\n", "")
-    assert result.stderr == (f"journeys diff: error: the portfolio at `HEAD` ({short(repo, 'HEAD')}) is invalid "
-                             "(1 error): the summary leaves out what did not load\n")
+    )
+    assert result.stderr == (
+        f"journeys diff: error: the portfolio at `HEAD` ({short(repo, 'HEAD')}) is invalid "
+        "(1 error): the summary leaves out what did not load\n"
+    )
 
 
 def test_invalid_old_side_alone_exits_1_with_the_summary(repo):
@@ -266,8 +320,10 @@ def test_invalid_old_side_alone_exits_1_with_the_summary(repo):
 def test_bad_revision_and_not_a_repository_are_usage_errors(repo, tmp_path_factory):
     result = run_cli("diff", "no-such-branch", cwd=repo)
     assert result.returncode == 2
-    assert result.stderr == ("journeys diff: error: unknown revision 'no-such-branch' (a branch, tag or commit of "
-                             "this repository; on CI fetch the history: actions/checkout with fetch-depth: 0)\n")
+    assert result.stderr == (
+        "journeys diff: error: unknown revision 'no-such-branch' (a branch, tag or commit of "
+        "this repository; on CI fetch the history: actions/checkout with fetch-depth: 0)\n"
+    )
     assert run_cli("diff", "--", "-x", cwd=repo).returncode == 2
     elsewhere = tmp_path_factory.mktemp("plain")
     write_portfolio(elsewhere / "journeys")
@@ -329,7 +385,8 @@ def test_a_different_journey_under_a_new_id_is_not_a_rename(tmp_path):
 def test_phase_renamed_and_touchpoint_changed(tmp_path):
     old = load(write_portfolio(tmp_path / "a"))
     changed = JOURNEY.replace("    name: Look\n", "    name: Look around\n").replace(
-        "            channel: web\n            department: sales\n", "            channel: phone\n")
+        "            channel: web\n            department: sales\n", "            channel: phone\n"
+    )
     new = load(write_portfolio(tmp_path / "b", {"maps/buy.yaml": changed}))
     assert diffmod.journey_changes(old.journeys["buy"], new.journeys["buy"]) == [
         "Phase renamed: “Look” → “Look around” (`look`)",
@@ -357,18 +414,30 @@ def test_health_that_changes_with_new_data(repo):
 
 def test_pain_points_verbatims_lanes_and_links_are_summarised_item_by_item(repo):
     """Pain points matched by text (severity changes named), verbatims by quote, lanes by id, links by url."""
-    edit(repo / "journeys/catalogue.yaml", ("    insights: [slow]\n",
-                                            "    insights: [slow]\n    links:\n      - {url: 'https://x.example/1'}\n"))
+    edit(
+        repo / "journeys/catalogue.yaml",
+        ("    insights: [slow]\n", "    insights: [slow]\n    links:\n      - {url: 'https://x.example/1'}\n"),
+    )
     edit(repo / "journeys/catalogue.yaml", ("    name: Pat\n", "    name: Pat\nlanes:\n  rules: {name: Rules}\n"))
-    edit(repo / "journeys/maps/buy.yaml", ("        emotion: 4\n", "        emotion: 4\n        pain_points:\n"
-                                          "          - Slow\n          - {text: No price, severity: 2}\n"))
+    edit(
+        repo / "journeys/maps/buy.yaml",
+        (
+            "        emotion: 4\n",
+            "        emotion: 4\n        pain_points:\n          - Slow\n          - {text: No price, severity: 2}\n",
+        ),
+    )
     git(repo, "commit", "-qam", "Pain points")
     edit(repo / "journeys/catalogue.yaml", ("'https://x.example/1'}", "'https://x.example/2', title: New}"))
-    edit(repo / "journeys/maps/buy.yaml", ("          - Slow\n", "          - Slow <b>page</b>\n"),
-         ("severity: 2}", "severity: 4}\n        verbatims: [{quote: I gave up}]\n        lanes: {rules: Law 7}"))
+    edit(
+        repo / "journeys/maps/buy.yaml",
+        ("          - Slow\n", "          - Slow <b>page</b>\n"),
+        ("severity: 2}", "severity: 4}\n        verbatims: [{quote: I gave up}]\n        lanes: {rules: Law 7}"),
+    )
     result = run_cli("diff", "HEAD", cwd=repo)
     assert result.returncode == 0, result.stderr
-    assert "- Step **Browse the shop** (`browse`): pain point added: “Slow \\<b\\>page\\</b\\>”; " \
-           "pain point removed: “Slow”; pain point “No price”: severity 2 → 4; verbatim added: “I gave up”; " \
-           "lane `rules` filled\n" in result.stdout
+    assert (
+        "- Step **Browse the shop** (`browse`): pain point added: “Slow \\<b\\>page\\</b\\>”; "
+        "pain point removed: “Slow”; pain point “No price”: severity 2 → 4; verbatim added: “I gave up”; "
+        "lane `rules` filled\n" in result.stdout
+    )
     assert "link added: “https://x.example/2”; link removed: “https://x.example/1”" in result.stdout

@@ -74,8 +74,12 @@ def test_no_code_is_a_bare_string_and_every_code_is_produced():
             for arg in candidates:
                 if isinstance(arg, ast.Constant) and arg.value in values:
                     bare.append(f"{path.relative_to(ROOT)}:{arg.lineno}: {arg.value!r}")
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Code"
-                  and node.attr in Code.__members__):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Code"
+                and node.attr in Code.__members__
+            ):
                 used.add(Code[node.attr])
     assert bare == [], "use the Code enum: " + ", ".join(bare)
     assert sorted(set(Code) - used) == [], "codes no diagnostic carries"
@@ -90,16 +94,23 @@ def test_a_diagnostic_carries_an_enum_code_and_refuses_an_unknown_one():
 
 # ------------------------------------------------------------------ the examples are real
 
-WAIT = "  wait:\n    name: Wait\n    kind: duration\n    unit: min\n    direction: lower-is-better\n" \
-       "    target: 5\n    warning: 10\n"
-WITH_WAIT = {"catalogue.yaml": CATALOGUE.replace("metrics:\n", "metrics:\n" + WAIT),
-             "maps/buy.yaml": JOURNEY.replace("metrics: [nps]", "metrics: [nps, wait]")}
-BOMB = "a: &a [1]\n" + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n"
-                               for p, c in zip("abcdefgh", "bcdefghi", strict=True))
-UNOWNED = JOURNEY.replace("metrics: [nps]\n", "").replace("        owner: sales\n        emotion: 4\n",
-                                                           "        emotion: 4\n")
-EXTRA_OPPORTUNITY = "opportunities:\n  self-serve:\n    title: Let people help themselves\n    impact: 3\n" \
-                    "    effort: 3\n    reach: 4\n"
+WAIT = (
+    "  wait:\n    name: Wait\n    kind: duration\n    unit: min\n    direction: lower-is-better\n"
+    "    target: 5\n    warning: 10\n"
+)
+WITH_WAIT = {
+    "catalogue.yaml": CATALOGUE.replace("metrics:\n", "metrics:\n" + WAIT),
+    "maps/buy.yaml": JOURNEY.replace("metrics: [nps]", "metrics: [nps, wait]"),
+}
+BOMB = "a: &a [1]\n" + "".join(
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+)
+UNOWNED = JOURNEY.replace("metrics: [nps]\n", "").replace(
+    "        owner: sales\n        emotion: 4\n", "        emotion: 4\n"
+)
+EXTRA_OPPORTUNITY = (
+    "opportunities:\n  self-serve:\n    title: Let people help themselves\n    impact: 3\n    effort: 3\n    reach: 4\n"
+)
 
 # code -> (files over the tiny portfolio, what to do to the folder after writing it)
 SCENARIOS = {
@@ -114,8 +125,14 @@ SCENARIOS = {
     Code.NO_METRIC: ({"maps/buy.yaml": UNOWNED}, None),
     Code.UNUSED_OPPORTUNITY: ({"catalogue.yaml": CATALOGUE.replace("opportunities:\n", EXTRA_OPPORTUNITY)}, None),
     Code.WRONG_KIND: ({**WITH_WAIT, "data/x.csv": "date,metric,journey,step,score\n2025-01-01,wait,buy,,3\n"}, None),
-    Code.MIXED_DATA: ({**WITH_WAIT, "data/x.csv": "date,metric,journey,step,score\n2025-01-01,nps,buy,,9\n",
-                       "data/y.csv": "date,metric,journey,step,value,segment\n2025-02-01,nps,buy,,40,\n"}, None),
+    Code.MIXED_DATA: (
+        {
+            **WITH_WAIT,
+            "data/x.csv": "date,metric,journey,step,score\n2025-01-01,nps,buy,,9\n",
+            "data/y.csv": "date,metric,journey,step,value,segment\n2025-02-01,nps,buy,,40,\n",
+        },
+        None,
+    ),
 }
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from conftest import CATALOGUE, ROOT, run_cli
 
 FACETS = ("persona", "department", "channel", "type", "level", "status", "lifecycle", "tag", "health", "moment")
@@ -20,21 +19,29 @@ FACETS = ("persona", "department", "channel", "type", "level", "status", "lifecy
 
 # ------------------------------------------------------------------------------------------ the oracle
 
+
 def records(pj: dict, kind: str) -> list[dict]:
     """Every record of a kind with its facet values and text, read from api/portfolio.json by the documented rules."""
     out: list[dict] = []
     journeys = sorted(pj["journeys"], key=lambda j: (j["title"].lower(), j["id"]))
     step_facets: dict[tuple[str, str], dict] = {}
     for j in journeys:
-        base = {"type": {j["type"]}, "level": {j["level"]}, "status": {j["status"]}, "lifecycle": {j["lifecycle"]},
-                "tag": set(j["tags"])}
+        base = {
+            "type": {j["type"]},
+            "level": {j["level"]},
+            "status": {j["status"]},
+            "lifecycle": {j["lifecycle"]},
+            "tag": set(j["tags"]),
+        }
         all_depts, all_channels, any_moment = {j["owner"]["department"]}, set(), False
         steps = [s for ph in j["phases"] for s in ph["steps"]]
         for s in steps:
             tps = s["touchpoints"]
             f = dict(base)
             f["persona"] = set(s["personas"] if s["personas"] is not None else j["personas"])
-            f["department"] = ({s["owner"]} if s["owner"] else set()) | {t["department"] for t in tps if t["department"]}
+            f["department"] = ({s["owner"]} if s["owner"] else set()) | {
+                t["department"] for t in tps if t["department"]
+            }
             f["channel"] = {t["channel"] for t in tps}
             f["health"] = {s["computed"]["health"]}
             f["moment"] = {"true"} if s["moment_of_truth"] else set()
@@ -48,22 +55,41 @@ def records(pj: dict, kind: str) -> list[dict]:
                 out.append({"id": sid, "f": f, "text": where, "emotion": s["emotion"]})
             elif kind == "touchpoint":
                 for n, t in enumerate(tps, 1):
-                    g = dict(f, channel={t["channel"]},
-                             department={t["department"]} if t["department"] else ({s["owner"]} if s["owner"] else set()))
+                    g = dict(
+                        f,
+                        channel={t["channel"]},
+                        department={t["department"]} if t["department"] else ({s["owner"]} if s["owner"] else set()),
+                    )
                     out.append({"id": f"{sid}/touchpoint-{n}", "f": g, "text": t["name"] + "\n" + where})
             elif kind == "pain-point":
                 for n, pain in enumerate(s["pain_points"], 1):
                     text = pain if isinstance(pain, str) else pain["text"]  # text, or {text, severity...}
                     out.append({"id": f"{sid}/pain-point-{n}", "f": f, "text": " ".join(text.split()) + "\n" + where})
         if kind == "journey":
-            f = dict(base, persona=set(j["personas"]), department=all_depts, channel=all_channels,
-                     health={j["computed"]["health"]}, moment={"true"} if any_moment else set())
+            f = dict(
+                base,
+                persona=set(j["personas"]),
+                department=all_depts,
+                channel=all_channels,
+                health={j["computed"]["health"]},
+                moment={"true"} if any_moment else set(),
+            )
             out.append({"id": j["id"], "f": f, "text": j["title"]})
     if kind == "opportunity":
         for o in pj["opportunities"]:
-            on = [f for (jid, sid), f in step_facets.items()
-                  if o["id"] in next(s for j in pj["journeys"] if j["id"] == jid
-                                     for ph in j["phases"] for s in ph["steps"] if s["id"] == sid)["opportunities"]]
+            on = [
+                f
+                for (jid, sid), f in step_facets.items()
+                if o["id"]
+                in next(
+                    s
+                    for j in pj["journeys"]
+                    if j["id"] == jid
+                    for ph in j["phases"]
+                    for s in ph["steps"]
+                    if s["id"] == sid
+                )["opportunities"]
+            ]
             f = {name: set().union(*(g[name] for g in on)) if on else set() for name in FACETS}
             out.append({"id": o["id"], "f": f, "text": o["title"]})
     return out
@@ -94,16 +120,32 @@ def shown(page, query: str, base_url: str) -> list[str]:
 
 
 QUERIES = [
-    "kind=step", "kind=journey", "kind=touchpoint", "kind=pain-point", "kind=opportunity",
-    "kind=step&persona=retired-homeowner", "kind=step&department=claims", "kind=step&channel=phone",
-    "kind=step&type=employee", "kind=step&level=service-blueprint", "kind=step&status=to-be",
-    "kind=step&lifecycle=live", "kind=step&tag=claims", "kind=step&health=off-target", "kind=step&health=no-data",
-    "kind=step&moment=true", "kind=step&q=CLAIM",
+    "kind=step",
+    "kind=journey",
+    "kind=touchpoint",
+    "kind=pain-point",
+    "kind=opportunity",
+    "kind=step&persona=retired-homeowner",
+    "kind=step&department=claims",
+    "kind=step&channel=phone",
+    "kind=step&type=employee",
+    "kind=step&level=service-blueprint",
+    "kind=step&status=to-be",
+    "kind=step&lifecycle=live",
+    "kind=step&tag=claims",
+    "kind=step&health=off-target",
+    "kind=step&health=no-data",
+    "kind=step&moment=true",
+    "kind=step&q=CLAIM",
     "kind=journey&department=claims&health=off-target&health=at-risk",
-    "kind=journey&persona=new-claims-handler", "kind=journey&channel=web-chat&moment=true",
-    "kind=touchpoint&channel=mobile-app&department=digital", "kind=touchpoint&department=claims&persona=busy-family",
-    "kind=pain-point&persona=retired-homeowner&tag=claims", "kind=pain-point&q=wait",
-    "kind=opportunity&department=claims", "kind=opportunity&health=off-target&lifecycle=live",
+    "kind=journey&persona=new-claims-handler",
+    "kind=journey&channel=web-chat&moment=true",
+    "kind=touchpoint&channel=mobile-app&department=digital",
+    "kind=touchpoint&department=claims&persona=busy-family",
+    "kind=pain-point&persona=retired-homeowner&tag=claims",
+    "kind=pain-point&q=wait",
+    "kind=opportunity&department=claims",
+    "kind=opportunity&health=off-target&lifecycle=live",
     "kind=step&persona=busy-family&persona=retired-homeowner&moment=true&lifecycle=live",
     "kind=step&department=claims&department=digital&channel=phone&channel=web",
     "kind=journey&persona=nobody",
@@ -119,7 +161,10 @@ def test_each_facet_and_combination_shows_exactly_the_documented_results(open_pa
         assert len(ids) == len(set(ids)), query
         assert set(ids) == want, (query, sorted(set(ids) ^ want)[:5])
         kind = parse_qs(query)["kind"][0]
-        assert page.eval_on_selector_all("[data-id]", "els => [...new Set(els.map(e => e.dataset.kind))]") in ([kind], [])
+        assert page.eval_on_selector_all("[data-id]", "els => [...new Set(els.map(e => e.dataset.kind))]") in (
+            [kind],
+            [],
+        )
         count = page.text_content(".jm-explore__count")
         assert count.startswith(f"{len(want)} "), (query, count)
         nonempty += bool(want)
@@ -205,6 +250,7 @@ def test_with_javascript_the_notice_is_hidden(open_page):
 
 # ------------------------------------------------------------------------------------------ pages of 500
 
+
 def test_beyond_500_results_a_page_parameter_splits_the_view(browser, tmp_path_factory):
     import sys
 
@@ -240,6 +286,7 @@ def test_beyond_500_results_a_page_parameter_splits_the_view(browser, tmp_path_f
 
 # ------------------------------------------------------------------------------------------ the data
 
+
 def test_portfolio_json_carries_the_health_the_site_shows(example, portfolio_json, tmp_path):
     from generator.site.metrics_extras import site_extras_without_charts
 
@@ -272,25 +319,31 @@ def test_explore_json_is_the_same_portfolio_in_short(example_site, portfolio_jso
 
 # ------------------------------------------------------------------------------------------ named views, checked
 
+
 def test_a_bad_view_query_is_an_error_with_file_line_and_hint(portfolio, tmp_path):
-    views = ("  views:\n    - name: Bad\n      query: kind=steps&department=sale&colour=red\n"
-             "    - name: Good\n      query: kind=step&department=sales&health=off-target&moment=true\n")
+    views = (
+        "  views:\n    - name: Bad\n      query: kind=steps&department=sale&colour=red\n"
+        "    - name: Good\n      query: kind=step&department=sales&health=off-target&moment=true\n"
+    )
     root = portfolio({"catalogue.yaml": CATALOGUE.replace("  name: Tiny Co\n", "  name: Tiny Co\n" + views)})
     result = run_cli("check", str(root), cwd=tmp_path)
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if "invalid-view" in line or "view '" in line]
-    assert sorted(lines) == sorted([
-        "journeys/catalogue.yaml:5:14: error: organisation.views[0].query: view 'Bad': unknown kind 'steps' in the "
-        "explore query [did you mean 'step'?]",
-        "journeys/catalogue.yaml:5:14: error: organisation.views[0].query: view 'Bad': unknown department 'sale' in "
-        "the explore query [did you mean 'sales'?]",
-        "journeys/catalogue.yaml:5:14: error: organisation.views[0].query: view 'Bad': unknown explore parameter "
-        "'colour' [known: 'channel', 'department', 'health', 'kind', 'level', 'lifecycle', 'moment', 'page' and "
-        "6 more]",
-    ]), result.stdout
+    assert sorted(lines) == sorted(
+        [
+            "journeys/catalogue.yaml:5:14: error: organisation.views[0].query: view 'Bad': unknown kind 'steps' in the "
+            "explore query [did you mean 'step'?]",
+            "journeys/catalogue.yaml:5:14: error: organisation.views[0].query: view 'Bad': unknown department 'sale' in "
+            "the explore query [did you mean 'sales'?]",
+            "journeys/catalogue.yaml:5:14: error: organisation.views[0].query: view 'Bad': unknown explore parameter "
+            "'colour' [known: 'channel', 'department', 'health', 'kind', 'level', 'lifecycle', 'moment', 'page' and "
+            "6 more]",
+        ]
+    ), result.stdout
 
 
 # ------------------------------------------------------------------------------------------ roll-ups
+
 
 def test_importance_gap_counts_the_customers_top_ten_the_company_guessed(portfolio):
     from generator.load.check import check
@@ -298,10 +351,15 @@ def test_importance_gap_counts_the_customers_top_ten_the_company_guessed(portfol
 
     # twelve touchpoints: customers rate 1..12 -> validated 5 for the top; the company guesses some of them
     ratings = [(5, 5), (5, 1), (5, 2), (4, 5), (4, 4), (4, 1), (3, 5), (3, 3), (2, 2), (2, 5), (1, 1), (1, 1)]
-    tps = "".join(f"          - name: T{n}\n            channel: web\n            validated_importance: {v}\n"
-                  f"            assumed_importance: {a}\n" for n, (v, a) in enumerate(ratings))
-    journey = ("title: Rated\ndescription: d\nowner: {person: Ann, department: sales}\nphases:\n  - id: p\n    name: P\n"
-               "    steps:\n      - id: s\n        name: S\n        owner: sales\n        touchpoints:\n" + tps)
+    tps = "".join(
+        f"          - name: T{n}\n            channel: web\n            validated_importance: {v}\n"
+        f"            assumed_importance: {a}\n"
+        for n, (v, a) in enumerate(ratings)
+    )
+    journey = (
+        "title: Rated\ndescription: d\nowner: {person: Ann, department: sales}\nphases:\n  - id: p\n    name: P\n"
+        "    steps:\n      - id: s\n        name: S\n        owner: sales\n        touchpoints:\n" + tps
+    )
     p, report = check(portfolio({"maps/rated.yaml": journey}))
     assert not report.errors
     gap = importance_gap(p)
@@ -333,11 +391,32 @@ def test_roll_up_pages_answer_across_journeys(example_site):
 
 # ------------------------------------------------------------------------------------------ screens
 
-TOUCHED = ["", "explore/", "explore/?kind=touchpoint", "explore/?kind=opportunity", "attention/", "backlog/",
-           "departments/", "departments/claims/", "personas/", "personas/retired-homeowner/", "channels/",
-           "channels/web/", "touchpoint-importance/", "systems/"]
-STACKED = ["attention/", "backlog/", "departments/", "departments/claims/", "personas/retired-homeowner/",
-           "channels/web/", "touchpoint-importance/", "explore/"]
+TOUCHED = [
+    "",
+    "explore/",
+    "explore/?kind=touchpoint",
+    "explore/?kind=opportunity",
+    "attention/",
+    "backlog/",
+    "departments/",
+    "departments/claims/",
+    "personas/",
+    "personas/retired-homeowner/",
+    "channels/",
+    "channels/web/",
+    "touchpoint-importance/",
+    "systems/",
+]
+STACKED = [
+    "attention/",
+    "backlog/",
+    "departments/",
+    "departments/claims/",
+    "personas/retired-homeowner/",
+    "channels/web/",
+    "touchpoint-importance/",
+    "explore/",
+]
 
 
 def _overflow(page) -> dict:
@@ -375,8 +454,16 @@ def test_every_column_fits_on_a_laptop(open_page, path):
     assert edges and max(edges) <= right + 1
 
 
-A11Y = ["explore/", "explore/?kind=opportunity", "touchpoint-importance/", "systems/", "attention/",
-        "personas/retired-homeowner/", "departments/claims/", "backlog/"]
+A11Y = [
+    "explore/",
+    "explore/?kind=opportunity",
+    "touchpoint-importance/",
+    "systems/",
+    "attention/",
+    "personas/retired-homeowner/",
+    "departments/claims/",
+    "backlog/",
+]
 
 
 @pytest.fixture(scope="module")
@@ -399,6 +486,7 @@ def test_axe_clean(open_page, axe, path, scheme):
 
 
 # ------------------------------------------------------------------------------------------ the first day
+
 
 def _first_day_links() -> list[tuple[str, str]]:
     text = (ROOT / "docs" / "guide" / "first-day.md").read_text(encoding="utf-8")

@@ -26,8 +26,9 @@ def _fails():
     raise ValueError("boom")
 
 
-@pytest.mark.parametrize("work", [_fails, lambda: threading.Lock(), lambda: os._exit(3)],
-                         ids=["raises", "unpicklable", "exits"])
+@pytest.mark.parametrize(
+    "work", [_fails, lambda: threading.Lock(), lambda: os._exit(3)], ids=["raises", "unpicklable", "exits"]
+)
 def test_a_failed_child_gives_none(work):
     child = fork.start(work)
     assert child is not None and child.collect() is None

@@ -14,10 +14,14 @@ from hypothesis import strategies as st
 from generator.load.check import check
 from generator.load.yaml_source import parse_yaml
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                    st.text(max_size=20), st.dates())
-documents = st.recursive(scalars, lambda kids: st.one_of(
-    st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=10), kids, max_size=4)), max_leaves=20)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=True), st.text(max_size=20), st.dates()
+)
+documents = st.recursive(
+    scalars,
+    lambda kids: st.one_of(st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=10), kids, max_size=4)),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -56,8 +60,11 @@ _samples = [p for p in _journeys][:3]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.integers(0, 50), min_size=1, max_size=6), st.one_of(st.just("__delete__"), documents),
-       st.sampled_from(["journey", "catalogue"]))
+@given(
+    st.lists(st.integers(0, 50), min_size=1, max_size=6),
+    st.one_of(st.just("__delete__"), documents),
+    st.sampled_from(["journey", "catalogue"]),
+)
 def test_mutations_of_a_valid_portfolio_never_raise(tmp_path_factory, path, value, which):
     root = Path(tmp_path_factory.mktemp("p")) / "journeys"
     write_portfolio(root)
@@ -72,8 +79,11 @@ def test_mutations_of_a_valid_portfolio_never_raise(tmp_path_factory, path, valu
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(_samples or [None]), st.lists(st.integers(0, 50), min_size=1, max_size=7),
-       st.one_of(st.just("__delete__"), documents))
+@given(
+    st.sampled_from(_samples or [None]),
+    st.lists(st.integers(0, 50), min_size=1, max_size=7),
+    st.one_of(st.just("__delete__"), documents),
+)
 def test_mutations_of_the_example_journeys_never_raise(tmp_path_factory, sample, path, value):
     if sample is None:
         return

@@ -12,18 +12,43 @@ from generator.load.check import check
 from generator.metrics.series import ces, csat, nps, score
 from generator.model.entities import MetricKind
 
-fields = st.sampled_from(["2025-01-01", "2025-02-30", "nps", "csat", "effort", "wait", "buy", "ask", "", "7", "-3",
-                          "1e999", "nan", '"', '"a,b"', "x\ny", "\ufeff", " 9 ", "10", "0"])
+fields = st.sampled_from(
+    [
+        "2025-01-01",
+        "2025-02-30",
+        "nps",
+        "csat",
+        "effort",
+        "wait",
+        "buy",
+        "ask",
+        "",
+        "7",
+        "-3",
+        "1e999",
+        "nan",
+        '"',
+        '"a,b"',
+        "x\ny",
+        "\ufeff",
+        " 9 ",
+        "10",
+        "0",
+    ]
+)
 rows = st.lists(st.lists(fields, min_size=0, max_size=7).map(",".join), max_size=8).map("\n".join)
-headers = st.sampled_from(["date,metric,journey,step,value,segment", "date,metric,journey,step,score",
-                           "value,score", "date,metric", ""])
+headers = st.sampled_from(
+    ["date,metric,journey,step,value,segment", "date,metric,journey,step,score", "value,score", "date,metric", ""]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=headers, body=rows | st.text(max_size=200))
 def test_any_csv_is_read_or_reported_never_raises(tmp_path_factory, header, body):
-    root = write_portfolio(tmp_path_factory.mktemp("p") / "journeys",
-                           {"catalogue.yaml": METRICS, "maps/buy.yaml": JOURNEY_M, "data/x.csv": header + "\n" + body})
+    root = write_portfolio(
+        tmp_path_factory.mktemp("p") / "journeys",
+        {"catalogue.yaml": METRICS, "maps/buy.yaml": JOURNEY_M, "data/x.csv": header + "\n" + body},
+    )
     _, report = check(root)
     text = (root / "data" / "x.csv").read_text(encoding="utf-8")
     last = text.count("\n") + text.count("\r") + 1
@@ -38,8 +63,10 @@ def test_nps_in_range_and_by_definition(scores):
     assert -100 <= value <= 100
     promoters = sum(s >= 9 for s in scores)
     detractors = sum(s <= 6 for s in scores)
-    assert value * len(scores) == (promoters - detractors) * 100 or abs(
-        value - 100 * (promoters - detractors) / len(scores)) < 1e-9
+    assert (
+        value * len(scores) == (promoters - detractors) * 100
+        or abs(value - 100 * (promoters - detractors) / len(scores)) < 1e-9
+    )
 
 
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=200))

@@ -23,16 +23,99 @@ from generator.site import filters
 from generator.site.render import render_site
 
 # fields that hold ids or references, not text
-NOT_TEXT = {"id", "owner", "channel", "department", "journey", "step", "next", "personas", "insights",
-            "opportunities", "solutions", "metrics", "parent", "kind", "direction", "status", "level", "type",
-            "lifecycle", "period", "date"}
+NOT_TEXT = {
+    "id",
+    "owner",
+    "channel",
+    "department",
+    "journey",
+    "step",
+    "next",
+    "personas",
+    "insights",
+    "opportunities",
+    "solutions",
+    "metrics",
+    "parent",
+    "kind",
+    "direction",
+    "status",
+    "level",
+    "type",
+    "lifecycle",
+    "period",
+    "date",
+}
 
-FRAGMENTS = ["<", ">", "&", "&#", "&#106;", "[", "]", "(", ")", "](", "![", "javascript:", "JaVaScRiPt:", "data:",
-             "vbscript:", "{{", "}}", "{%", "%}", "{#", "{:", "}", "`", "``", "*", "**", "_", "~~", "\\", "\n",
-             "\n\n", "    ", "\t", "#", "- ", "1. ", "> ", "|", "---", ":", "=", '"', "'", " on", "onerror=",
-             "onclick=", "<script>", "</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>",
-             "<a href=", "<iframe", "--8<--", "[^1]", "*[x]: y", "!!! note", "x@y.z", "https://e.org/", "\x00",
-             "\u2028", "\r", "<!--", "-->", "<![CDATA[", "alert(1)", "<style>", "<base href=x>"]
+FRAGMENTS = [
+    "<",
+    ">",
+    "&",
+    "&#",
+    "&#106;",
+    "[",
+    "]",
+    "(",
+    ")",
+    "](",
+    "![",
+    "javascript:",
+    "JaVaScRiPt:",
+    "data:",
+    "vbscript:",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "{:",
+    "}",
+    "`",
+    "``",
+    "*",
+    "**",
+    "_",
+    "~~",
+    "\\",
+    "\n",
+    "\n\n",
+    "    ",
+    "\t",
+    "#",
+    "- ",
+    "1. ",
+    "> ",
+    "|",
+    "---",
+    ":",
+    "=",
+    '"',
+    "'",
+    " on",
+    "onerror=",
+    "onclick=",
+    "<script>",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<a href=",
+    "<iframe",
+    "--8<--",
+    "[^1]",
+    "*[x]: y",
+    "!!! note",
+    "x@y.z",
+    "https://e.org/",
+    "\x00",
+    "\u2028",
+    "\r",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "alert(1)",
+    "<style>",
+    "<base href=x>",
+]
 
 texts = st.one_of(
     st.text(max_size=40),
@@ -42,16 +125,20 @@ texts = st.one_of(
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    root = write_portfolio(tmp_path_factory.mktemp("fuzz") / "journeys", {
-        "maps/buy.yaml": None})
+    root = write_portfolio(tmp_path_factory.mktemp("fuzz") / "journeys", {"maps/buy.yaml": None})
     from conftest import JOURNEY
+
     (root / "maps" / "buy.yaml").write_text(
-        JOURNEY.replace("        owner: sales\n        emotion: 4\n",
-                        "        owner: sales\n        emotion: 4\n        description: d\n        does: d\n"
-                        "        thinks: t\n        feels: f\n        pain_points: [p]\n        highlights: [h]\n"
-                        "        backstage: [b]\n        systems: [s]\n        insights: [slow]\n"
-                        "        solutions: [bot]\n        metrics: [nps]\n")
-        + "goal: g\ntags: [a]\n", encoding="utf-8")
+        JOURNEY.replace(
+            "        owner: sales\n        emotion: 4\n",
+            "        owner: sales\n        emotion: 4\n        description: d\n        does: d\n"
+            "        thinks: t\n        feels: f\n        pain_points: [p]\n        highlights: [h]\n"
+            "        backstage: [b]\n        systems: [s]\n        insights: [slow]\n"
+            "        solutions: [bot]\n        metrics: [nps]\n",
+        )
+        + "goal: g\ntags: [a]\n",
+        encoding="utf-8",
+    )
     portfolio, report = check(root)
     assert not report.errors, report.errors
     benign = set()
@@ -78,8 +165,9 @@ def _fill(model: BaseModel, draw) -> BaseModel:
     return model.model_copy(update=update)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(values=st.lists(texts, min_size=1, max_size=8))
 def test_random_content_renders_and_stays_inert(base, values):
     portfolio, allowed = base
@@ -90,8 +178,17 @@ def test_random_content_renders_and_stays_inert(base, values):
         return values[next(counter) % len(values)]
 
     p.organisation = _fill(p.organisation, draw)
-    for kind in ("personas", "departments", "channels", "metrics", "insights", "opportunities", "solutions",
-                 "glossary", "journeys"):
+    for kind in (
+        "personas",
+        "departments",
+        "channels",
+        "metrics",
+        "insights",
+        "opportunities",
+        "solutions",
+        "glossary",
+        "journeys",
+    ):
         setattr(p, kind, {i: _fill(m, draw) for i, m in p.collection(kind).items()})
     site = render_site(p)
     # the one script a page may hold: the explore page's own, by a fixed path, with no body (no user text)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-
 from conftest import EXAMPLE
 from html_safety import payloads, problems
 from test_content_safety import PAGE_TAGS, page_pass
@@ -22,19 +21,24 @@ def glossary(entries: dict[str, tuple[str, str]]) -> filters.Filters:
 
 
 def test_a_term_is_linked_once_with_its_definition():
-    f = glossary({"eow": ("escape of water", "Water leaking from pipes, tanks or appliances."),
-                  "water": ("water", "H2O.")})
+    f = glossary(
+        {"eow": ("escape of water", "Water leaking from pipes, tanks or appliances."), "water": ("water", "H2O.")}
+    )
     html = str(f.text("Is *Escape of water* covered? Escape of water again, and water."))
     assert html == (
         'Is <em><a class="jm-term" href="jm-glossary:#term-eow" title="Water leaking from pipes, tanks or '
         'appliances.">Escape of water</a></em> covered? Escape of water again, and '
-        '<a class="jm-term" href="jm-glossary:#term-water" title="H2O.">water</a>.')
+        '<a class="jm-term" href="jm-glossary:#term-water" title="H2O.">water</a>.'
+    )
 
 
 def test_never_inside_code_links_or_words():
     f = glossary({"excess": ("excess", "What you pay first.")})
-    html = str(f.text("`excess` and [the excess](https://example.com) and excessive, and\n\n"
-                            "    excess in code\n\nbut excess here"))
+    html = str(
+        f.text(
+            "`excess` and [the excess](https://example.com) and excessive, and\n\n    excess in code\n\nbut excess here"
+        )
+    )
     assert html.count("jm-term") == 1
     assert re.search(r'but <a class="jm-term" href="jm-glossary:#term-excess"[^>]*>excess</a> here', html)
     # inline text (headings, table cells, link labels) is left alone: a link in a heading is not wanted
@@ -60,7 +64,7 @@ def test_hostile_terms_and_definitions_stay_inert():
         assert problems(html, allowed=LINK_TAGS) == [], payload
     html = str(f.text("the harbour"))
     assert 'title="&quot; onmouseover=&quot;alert(1)&quot; x=&quot;&lt;script&gt;alert(2)&lt;/script&gt;"' in html
-    assert "onmouseover=\"" not in html
+    assert 'onmouseover="' not in html
 
 
 def test_pages_link_terms_relative_to_themselves():
@@ -94,8 +98,11 @@ def test_metric_wording_on_the_pages(tmp_path):
     row = next(line for line in settle.splitlines() if line.startswith("| [Complaints received]"))
     assert "| 150 complaints (lower is better) |" in row and "150complaints" not in settle
     # 197 complaints, lower is better: the trend names the value's way and what it means for this metric
-    trend = re.search(r'<span class="jm-trend jm-trend--(\w+)" title="([^"]+)"><span aria-hidden="true">(.)</span> '
-                      r"(rose|fell), (\w+)</span>", row)
+    trend = re.search(
+        r'<span class="jm-trend jm-trend--(\w+)" title="([^"]+)"><span aria-hidden="true">(.)</span> '
+        r"(rose|fell), (\w+)</span>",
+        row,
+    )
     assert trend, row
     state, title, arrow, moved, words = trend.groups()
     assert state == words and (arrow, moved) in (("↑", "rose"), ("↓", "fell"))

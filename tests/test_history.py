@@ -12,24 +12,36 @@ from generator.load.history import history
 
 
 def commit(repo, message: str, date: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Ann & Co", "GIT_AUTHOR_EMAIL": "ann@example.org",
-           "GIT_COMMITTER_NAME": "Ann", "GIT_COMMITTER_EMAIL": "ann@example.org",
-           "GIT_AUTHOR_DATE": f"{date}T10:00:00Z", "GIT_COMMITTER_DATE": f"{date}T10:00:00Z",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Ann & Co",
+        "GIT_AUTHOR_EMAIL": "ann@example.org",
+        "GIT_COMMITTER_NAME": "Ann",
+        "GIT_COMMITTER_EMAIL": "ann@example.org",
+        "GIT_AUTHOR_DATE": f"{date}T10:00:00Z",
+        "GIT_COMMITTER_DATE": f"{date}T10:00:00Z",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     for args in (["add", "-A"], ["commit", "-q", "-m", message]):
         subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
 # two rows of the expected changes table; {commit} is the short commit id
-SELL_ROW = ("| 2026-03-04 | Add selling; raise the NPS target | [I sell a thing](journeys/sell/index.md) | "
-            "`{commit}` Ann &amp; Co |")
-BROWSE_ROW = ("| 2026-02-03 | Happier browsing &lt;script&gt;x&lt;/script&gt; &#124; really | "
-              "[I buy a thing](journeys/buy/index.md) | `{commit}` Ann &amp; Co |")
+SELL_ROW = (
+    "| 2026-03-04 | Add selling; raise the NPS target | [I sell a thing](journeys/sell/index.md) | "
+    "`{commit}` Ann &amp; Co |"
+)
+BROWSE_ROW = (
+    "| 2026-02-03 | Happier browsing &lt;script&gt;x&lt;/script&gt; &#124; really | "
+    "[I buy a thing](journeys/buy/index.md) | `{commit}` Ann &amp; Co |"
+)
 
 
 def short(repo, rev="HEAD") -> str:
-    return subprocess.run(["git", "rev-parse", "--short", rev], cwd=repo, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "--short", rev], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def scripted(repo):
@@ -52,18 +64,23 @@ def test_generated_pages_show_the_last_change_and_the_recent_changes(tmp_path):
     result = run_cli("generate", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     page = (tmp_path / "out/journeys/buy/index.md").read_text(encoding="utf-8")
-    assert ("<dt>Last changed</dt>\n<dd markdown=\"span\">2026-02-03: Happier browsing &lt;script&gt;x&lt;/script&gt; "
-            f"&#124; really (`{short(tmp_path, 'HEAD~2')}`, Ann &amp; Co; "
-            "[recent changes](../../changes.md))</dd>") in page
+    assert (
+        '<dt>Last changed</dt>\n<dd markdown="span">2026-02-03: Happier browsing &lt;script&gt;x&lt;/script&gt; '
+        f"&#124; really (`{short(tmp_path, 'HEAD~2')}`, Ann &amp; Co; "
+        "[recent changes](../../changes.md))</dd>"
+    ) in page
     changes = (tmp_path / "out/changes.md").read_text(encoding="utf-8")
-    assert changes.split("| Date |", 1)[1] == f"""\
+    assert (
+        changes.split("| Date |", 1)[1]
+        == f"""\
  Change | Journeys | Commit |
 |---|---|---|---|
-| 2026-04-05 | Raise the NPS target again | catalogue or data | `{short(tmp_path, 'HEAD')}` Ann &amp; Co |
-{SELL_ROW.format(commit=short(tmp_path, 'HEAD~1'))}
-{BROWSE_ROW.format(commit=short(tmp_path, 'HEAD~2'))}
-| 2026-01-01 | Tiny portfolio | [I buy a thing](journeys/buy/index.md) | `{short(tmp_path, 'HEAD~3')}` Ann &amp; Co |
+| 2026-04-05 | Raise the NPS target again | catalogue or data | `{short(tmp_path, "HEAD")}` Ann &amp; Co |
+{SELL_ROW.format(commit=short(tmp_path, "HEAD~1"))}
+{BROWSE_ROW.format(commit=short(tmp_path, "HEAD~2"))}
+| 2026-01-01 | Tiny portfolio | [I buy a thing](journeys/buy/index.md) | `{short(tmp_path, "HEAD~3")}` Ann &amp; Co |
 """
+    )
 
 
 def test_history_is_that_of_the_commit_not_of_the_working_tree(tmp_path):

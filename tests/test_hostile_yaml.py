@@ -48,8 +48,10 @@ def test_deep_nesting_never_crashes(depth):
 
 def test_a_recursive_alias_is_an_error():
     _, [error] = parse_yaml("a: &x [*x]\n", "r.yaml")
-    assert error.text() == ("r.yaml:1:8: error: the alias *x refers to no finished anchor "
-                            "[an alias cannot refer to the structure it is inside]")
+    assert error.text() == (
+        "r.yaml:1:8: error: the alias *x refers to no finished anchor "
+        "[an alias cannot refer to the structure it is inside]"
+    )
 
 
 def test_aliases_of_small_anchors_still_work():
@@ -59,10 +61,12 @@ def test_aliases_of_small_anchors_still_work():
 
 def test_merge_keys_and_multiple_documents_are_refused():
     assert parse_yaml("<<: {a: 1}\n", "m.yaml")[1][0].text() == (
-        "m.yaml:1:1: error: merge keys (`<<`) are not supported [write the keys out in full]")
+        "m.yaml:1:1: error: merge keys (`<<`) are not supported [write the keys out in full]"
+    )
     assert parse_yaml("a: 1\n---\nb: 2\n", "m.yaml")[1][0].text() == (
         "m.yaml:2:1: error: the file holds more than one YAML document "
-        "[remove the `---` separator; one file holds one document]")
+        "[remove the `---` separator; one file holds one document]"
+    )
 
 
 def test_huge_file_is_refused_with_a_configurable_limit(portfolio, tmp_path):
@@ -71,7 +75,8 @@ def test_huge_file_is_refused_with_a_configurable_limit(portfolio, tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "journeys/maps/buy.yaml:1:1: error: the file is 5,586 bytes, more than the limit of 4,000 "
-        "[split it into smaller files, or raise the size limit]")
+        "[split it into smaller files, or raise the size limit]"
+    )
     assert run_cli("check", cwd=tmp_path, env={"JOURNEYS_MAX_FILE_SIZE": "4000"}).returncode == 1
     assert run_cli("check", cwd=tmp_path).returncode == 0
 
@@ -104,15 +109,18 @@ def test_a_symlink_to_a_file_outside_the_portfolio_is_not_read(portfolio, tmp_pa
 
 def test_python_and_custom_tags_are_refused_never_run(tmp_path):
     marker = tmp_path / "pwned"
-    for text, tag in ((f'a: !!python/object/apply:os.system ["touch {marker}"]\n',
-                       "tag:yaml.org,2002:python/object/apply:os.system"),
-                      ("a: !!python/name:os.system\n", "tag:yaml.org,2002:python/name:os.system"),
-                      ("a: !custom {x: 1}\n", "!custom"),
-                      ("a: !!binary aGk=\n", "tag:yaml.org,2002:binary")):
+    for text, tag in (
+        (f'a: !!python/object/apply:os.system ["touch {marker}"]\n', "tag:yaml.org,2002:python/object/apply:os.system"),
+        ("a: !!python/name:os.system\n", "tag:yaml.org,2002:python/name:os.system"),
+        ("a: !custom {x: 1}\n", "!custom"),
+        ("a: !!binary aGk=\n", "tag:yaml.org,2002:binary"),
+    ):
         source, [error] = parse_yaml(text, "t.yaml")
         assert source is None
-        assert error.text() == (f"t.yaml:1:4: error: unsupported YAML tag {tag} [remove the tag: portfolio files "
-                                "hold plain text, numbers, dates, lists and mappings]")
+        assert error.text() == (
+            f"t.yaml:1:4: error: unsupported YAML tag {tag} [remove the tag: portfolio files "
+            "hold plain text, numbers, dates, lists and mappings]"
+        )
     assert not marker.exists()
     source, errors = parse_yaml('a: !!str 12\nb: !!int "3"\nc: !!map {x: 1}\n', "ok.yaml")
     assert errors == [] and source.data == {"a": "12", "b": 3, "c": {"x": 1}}
@@ -121,8 +129,10 @@ def test_python_and_custom_tags_are_refused_never_run(tmp_path):
 @pytest.mark.parametrize("char, line, col", [("\x00", 2, 8), ("\x07", 2, 8), ("\x1b", 2, 8)])
 def test_control_characters_are_one_line_errors_with_their_position(char, line, col):
     _, [error] = parse_yaml(f"a: 1\nb: text{char}more\n", "c.yaml")
-    assert error.text() == (f"c.yaml:{line}:{col}: error: the character U+{ord(char):04X} is not allowed in YAML "
-                            "[remove it; control characters cannot be written in a YAML file]")
+    assert error.text() == (
+        f"c.yaml:{line}:{col}: error: the character U+{ord(char):04X} is not allowed in YAML "
+        "[remove it; control characters cannot be written in a YAML file]"
+    )
 
 
 def test_a_named_pipe_is_reported_not_read(portfolio, tmp_path):
@@ -136,7 +146,8 @@ def test_a_named_pipe_is_reported_not_read(portfolio, tmp_path):
         os.chdir(cwd)
     assert [d.text() for d in report.sorted()] == [
         "journeys/maps/pipe.yaml:1:1: error: not a regular file (a pipe, a device or a socket) "
-        "[portfolio files are plain files]"]
+        "[portfolio files are plain files]"
+    ]
 
 
 def test_a_maps_folder_linked_outside_the_portfolio_is_not_read(portfolio, tmp_path):
@@ -150,8 +161,10 @@ def test_a_maps_folder_linked_outside_the_portfolio_is_not_read(portfolio, tmp_p
         p, report = check("journeys")
     finally:
         os.chdir(cwd)
-    assert "journeys/maps/buy.yaml:1:1: error: the file is a link to a place outside the portfolio folder " \
-           "[copy the file into the portfolio instead of linking to it]" in [d.text() for d in report.sorted()]
+    assert (
+        "journeys/maps/buy.yaml:1:1: error: the file is a link to a place outside the portfolio folder "
+        "[copy the file into the portfolio instead of linking to it]" in [d.text() for d in report.sorted()]
+    )
     assert p.journeys == {}
 
 
@@ -161,7 +174,10 @@ def test_tabs_and_non_utf8_bytes_are_errors_with_positions(portfolio, tmp_path):
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert any(line.startswith("journeys/maps/buy.yaml:") and "a tab character where YAML expects spaces" in line
-               for line in lines), lines
-    assert any(line.startswith("journeys/maps/sell.yaml:") and "the byte 0xe9 is not valid UTF-8" in line
-               for line in lines), lines
+    assert any(
+        line.startswith("journeys/maps/buy.yaml:") and "a tab character where YAML expects spaces" in line
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith("journeys/maps/sell.yaml:") and "the byte 0xe9 is not valid UTF-8" in line for line in lines
+    ), lines

@@ -15,8 +15,22 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGE = ROOT / "generator"
-RANKS = {"common": 0, "model": 1, "load": 2, "metrics": 3, "charts": 4, "site": 5, "options": 6, "pipeline": 6,
-         "authoring": 7, "commands": 8, "mkdocs_plugin": 8, "cli": 9, "__main__": 10, "markdown_ext": 10}
+RANKS = {
+    "common": 0,
+    "model": 1,
+    "load": 2,
+    "metrics": 3,
+    "charts": 4,
+    "site": 5,
+    "options": 6,
+    "pipeline": 6,
+    "authoring": 7,
+    "commands": 8,
+    "mkdocs_plugin": 8,
+    "cli": 9,
+    "__main__": 10,
+    "markdown_ext": 10,
+}
 ADAPTERS = {"commands", "mkdocs_plugin", "cli", "__main__", "markdown_ext"}
 
 
@@ -51,8 +65,9 @@ def imports(module: str, path: Path) -> list[tuple[int, str]]:
                 name = node.module or ""
             found.append((node.lineno, name))
             # `from generator import site` imports the module generator.site
-            found += [(node.lineno, f"{name}.{alias.name}") for alias in node.names
-                      if f"{name}.{alias.name}" in modules()]
+            found += [
+                (node.lineno, f"{name}.{alias.name}") for alias in node.names if f"{name}.{alias.name}" in modules()
+            ]
     return found
 
 
@@ -79,9 +94,13 @@ def test_imports_flow_one_way():
 
 
 def test_only_the_mkdocs_adapter_imports_mkdocs():
-    wrong = [f"{path.relative_to(ROOT)}:{line}: {name}"
-             for module, path in modules().items() if stage_of(module) != "mkdocs_plugin"
-             for line, name in imports(module, path) if name == "mkdocs" or name.startswith("mkdocs.")]
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}: {name}"
+        for module, path in modules().items()
+        if stage_of(module) != "mkdocs_plugin"
+        for line, name in imports(module, path)
+        if name == "mkdocs" or name.startswith("mkdocs.")
+    ]
     assert wrong == []
 
 

@@ -72,15 +72,17 @@ def project(portfolio, tmp_path):
 def test_import_writes_the_expected_journey_file(project):
     result = run_cli("import", "mermaid", "diagrams/user-journey.mmd", "--department", "support", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ("wrote journeys/maps/my-working-day.yaml: 2 phases, 5 steps\n"
-                             "uses the existing personas: cat (Cat), me (Me)\n")
+    assert result.stdout == (
+        "wrote journeys/maps/my-working-day.yaml: 2 phases, 5 steps\nuses the existing personas: cat (Cat), me (Me)\n"
+    )
     assert (project / "journeys/maps/my-working-day.yaml").read_text(encoding="utf-8") == IMPORTED
 
 
 @pytest.mark.parametrize("name", DOC_EXAMPLES)
 def test_doc_examples_round_trip_and_pass_check(project, name):
-    result = run_cli("import", "mermaid", f"diagrams/{name}", "--id", "working-day", "--department", "support",
-                     cwd=project)
+    result = run_cli(
+        "import", "mermaid", f"diagrams/{name}", "--id", "working-day", "--department", "support", cwd=project
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     check = run_cli("check", cwd=project)
     assert check.returncode == 0, check.stdout
@@ -91,13 +93,22 @@ def test_doc_examples_round_trip_and_pass_check(project, name):
     original = (FIXTURES / name).read_text(encoding="utf-8")
     assert normalise(exported.stdout) == normalise(original)
     assert normalise(original) == [
-        "journey", "title My working day", "section Go to work", "Make tea: 5: Me", "Go upstairs: 3: Me",
-        "Do work: 1: Me, Cat", "section Go home", "Go downstairs: 5: Me", "Sit down: 5: Me",
+        "journey",
+        "title My working day",
+        "section Go to work",
+        "Make tea: 5: Me",
+        "Go upstairs: 3: Me",
+        "Do work: 1: Me, Cat",
+        "section Go home",
+        "Go downstairs: 5: Me",
+        "Sit down: 5: Me",
     ]
     # exporting what was imported from the export changes nothing
     (project / "again.mmd").write_text(exported.stdout, encoding="utf-8")
-    assert run_cli("import", "mermaid", "again.mmd", "--id", "again", "--department", "support",
-                   cwd=project).returncode == 0
+    assert (
+        run_cli("import", "mermaid", "again.mmd", "--id", "again", "--department", "support", cwd=project).returncode
+        == 0
+    )
     again = run_cli("export", "mermaid", "again", cwd=project)
     assert again.stdout == exported.stdout
 
@@ -126,8 +137,9 @@ def test_import_adds_the_personas_it_needs_and_leaves_a_valid_portfolio(portfoli
     # two departments: the command cannot guess which one owns the journey, and writes nothing
     result = run_cli("import", "mermaid", "a.mmd", "--id", "day", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == ("journeys import: error: which department owns the journey? [pass --department ID: "
-                             "known: 'sales', 'support']\n")
+    assert result.stderr == (
+        "journeys import: error: which department owns the journey? [pass --department ID: known: 'sales', 'support']\n"
+    )
     result = run_cli("import", "mermaid", "a.mmd", "--id", "day", "--department", "suport", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == "journeys import: error: unknown department 'suport' [did you mean 'support'?]\n"
@@ -141,11 +153,14 @@ def test_import_adds_the_personas_it_needs_and_leaves_a_valid_portfolio(portfoli
     )
     # the personas are added at the end of the persona catalogue, every other line as it was
     after = (tmp_path / "journeys/catalogue.yaml").read_text(encoding="utf-8")
-    assert after == catalogue.replace("    name: Pat\n", "    name: Pat\n"
-                                      "  me:\n    # added by journeys import mermaid from a.mmd: say who they are\n"
-                                      "    name: Me\n"
-                                      "  cat:\n    # added by journeys import mermaid from a.mmd: say who they are\n"
-                                      "    name: Cat\n")
+    assert after == catalogue.replace(
+        "    name: Pat\n",
+        "    name: Pat\n"
+        "  me:\n    # added by journeys import mermaid from a.mmd: say who they are\n"
+        "    name: Me\n"
+        "  cat:\n    # added by journeys import mermaid from a.mmd: say who they are\n"
+        "    name: Cat\n",
+    )
     check = run_cli("check", cwd=tmp_path)
     assert check.returncode == 0, check.stdout
     assert check.stdout.splitlines()[-1] == "✓ 2 journeys, 8 steps: 0 errors, 5 warnings"
@@ -178,8 +193,14 @@ journey
 
 
 def test_import_of_emoji_comments_accessibility_and_several_actors_passes_check(portfolio, tmp_path):
-    portfolio({"catalogue.yaml": CATALOGUE_WITHOUT_DEPARTMENTS, "org.yaml": ONE_DEPARTMENT,
-               "people.yaml": "# People.\npersonas:\n  maya:\n    name: Maya, first-time buyer\n"}, base=False)
+    portfolio(
+        {
+            "catalogue.yaml": CATALOGUE_WITHOUT_DEPARTMENTS,
+            "org.yaml": ONE_DEPARTMENT,
+            "people.yaml": "# People.\npersonas:\n  maya:\n    name: Maya, first-time buyer\n",
+        },
+        base=False,
+    )
     (tmp_path / "storm.mmd").write_text(RICH, encoding="utf-8")
     result = run_cli("import", "mermaid", "storm.mmd", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -208,20 +229,25 @@ def test_import_writes_nothing_when_the_portfolio_would_be_invalid(portfolio, tm
     assert result.returncode == 1
     assert result.stdout.splitlines()[-1] == (
         "✗ not imported, nothing written: the portfolio would have 3 errors [if they are there already, fix them "
-        "first: journeys check]")
+        "first: journeys check]"
+    )
     assert "journeys/maps/broken.yaml:1:1: error: missing required key 'description'" in result.stdout
-    after = sorted((p.relative_to(tmp_path), p.read_bytes()) for p in tmp_path.rglob("*") if p.is_file()
-                   if p.name != "u.mmd")
+    after = sorted(
+        (p.relative_to(tmp_path), p.read_bytes()) for p in tmp_path.rglob("*") if p.is_file() if p.name != "u.mmd"
+    )
     assert after == before
 
 
-CATALOGUE_WITHOUT_DEPARTMENTS = CATALOGUE.replace("""\
+CATALOGUE_WITHOUT_DEPARTMENTS = CATALOGUE.replace(
+    """\
 departments:
   sales:
     name: Sales
   support:
     name: Support
-""", "").replace("    owner: support\n", "    owner: claims\n")
+""",
+    "",
+).replace("    owner: support\n", "    owner: claims\n")
 
 
 def test_export_of_tiny_journey_with_steps_without_emotion(portfolio, tmp_path):
@@ -254,18 +280,22 @@ def test_export_refuses_an_invalid_portfolio(portfolio, tmp_path):
     result = run_cli("export", "mermaid", "buy", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
-        "journeys export: error: the portfolio is invalid: fix the errors above (journeys check)")
+        "journeys export: error: the portfolio is invalid: fix the errors above (journeys check)"
+    )
 
 
 def test_import_refuses_an_existing_journey_and_a_bad_id(project):
     result = run_cli("import", "mermaid", "diagrams/user-journey.mmd", "--id", "buy", cwd=project)
     assert result.returncode == 1
-    assert result.stderr == ("journeys import: error: journey 'buy' already exists (journeys/maps/buy.yaml) "
-                             "[choose another id with --id]\n")
+    assert result.stderr == (
+        "journeys import: error: journey 'buy' already exists (journeys/maps/buy.yaml) [choose another id with --id]\n"
+    )
     result = run_cli("import", "mermaid", "diagrams/user-journey.mmd", "--id", "My Day", cwd=project)
     assert result.returncode == 1
-    assert result.stderr == ("journeys import: error: 'My Day' is not a valid journey id [try 'my-day': "
-                             "lowercase letters, digits and dashes]\n")
+    assert result.stderr == (
+        "journeys import: error: 'My Day' is not a valid journey id [try 'my-day': "
+        "lowercase letters, digits and dashes]\n"
+    )
     assert sorted(p.name for p in (project / "journeys/maps").iterdir()) == ["buy.yaml"]
 
 
@@ -317,13 +347,16 @@ def test_not_a_journey_diagram(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "flow.mmd:2:1: error: expected a Mermaid journey diagram starting with `journey`, got 'flowchart LR' "
-        "[only `journey` diagrams can be imported: start the diagram with the line `journey`]")
+        "[only `journey` diagrams can be imported: start the diagram with the line `journey`]"
+    )
 
 
 def test_parser_follows_mermaid_grammar():
-    text = ("---\ntitle: From front matter\n---\n%%{init: {'theme': 'forest'}}%%\nJOURNEY\n"
-            "  Section Morning # a comment\n    Wake up: 2: Me, Cat,  \n    Snooze: 1\n"
-            "  accDescr {\n    A long\n    description\n  }\n  section Naïve café\n    Café au lait: 4: Me\n")
+    text = (
+        "---\ntitle: From front matter\n---\n%%{init: {'theme': 'forest'}}%%\nJOURNEY\n"
+        "  Section Morning # a comment\n    Wake up: 2: Me, Cat,  \n    Snooze: 1\n"
+        "  accDescr {\n    A long\n    description\n  }\n  section Naïve café\n    Café au lait: 4: Me\n"
+    )
     diagram, errors = parse(text, "x.mmd")
     assert errors == []
     assert diagram.title == "From front matter"
@@ -335,8 +368,9 @@ def test_parser_follows_mermaid_grammar():
 
 
 def test_markdown_errors_point_at_the_markdown_line(tmp_path):
-    (tmp_path / "doc.md").write_text("# Doc\n\n```mermaid\njourney\n  section A\n    Task: 9: Me\n```\n",
-                                     encoding="utf-8")
+    (tmp_path / "doc.md").write_text(
+        "# Doc\n\n```mermaid\njourney\n  section A\n    Task: 9: Me\n```\n", encoding="utf-8"
+    )
     result = run_cli("import", "mermaid", "doc.md", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].startswith("doc.md:6:11: error: task 'Task': expected a score")
@@ -384,8 +418,9 @@ def test_any_diagram_round_trips(text):
 
 
 def test_ids_yaml_would_misread_are_quoted(project):
-    (project / "odd.mmd").write_text("journey\n  title Odd\n  section Yes\n    null: 3: Me\n    1: 4: Me\n",
-                                     encoding="utf-8")
+    (project / "odd.mmd").write_text(
+        "journey\n  title Odd\n  section Yes\n    null: 3: Me\n    1: 4: Me\n", encoding="utf-8"
+    )
     result = run_cli("import", "mermaid", "odd.mmd", "--department", "support", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     text = (project / "journeys/maps/odd.yaml").read_text(encoding="utf-8")

@@ -19,9 +19,17 @@ from generator.load.metric_csv import split_rows
 from generator.load.metric_data import load_metric_data
 from generator.load.read_portfolio import load_portfolio
 
-SERIES = [("wait", "buy", "", ""), ("wait", "buy", "ask", ""), ("wait", "buy", "", "online"), ("nps", "buy", "", ""),
-          ("csat", "buy", "pay", ""), ("effort", "buy", "", ""), ("nope", "buy", "", ""), ("wait", "zzz", "", ""),
-          ("csat", "buy", "ask", "")]
+SERIES = [
+    ("wait", "buy", "", ""),
+    ("wait", "buy", "ask", ""),
+    ("wait", "buy", "", "online"),
+    ("nps", "buy", "", ""),
+    ("csat", "buy", "pay", ""),
+    ("effort", "buy", "", ""),
+    ("nope", "buy", "", ""),
+    ("wait", "zzz", "", ""),
+    ("csat", "buy", "ask", ""),
+]
 DATES = [f"2025-{m:02d}-{d:02d}" for m in (1, 2, 3) for d in range(1, 29)]
 ODD_DATES = ["2025-02-30", "9999-12-31", " 2025-01-03", "", "2025/01/01", "1899-12-31"]
 ODD_VALUES = ["", "nan", "1e3", " 4", "150", "-3", "٣", "+2", "4.", "x", "-0", "05", "11", "0"]
@@ -72,8 +80,9 @@ def _text(rows: list[list[str]], raw: bool, how: str, pick: int) -> str:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    root = write_portfolio(tmp_path_factory.mktemp("fast") / "journeys",
-                           {"catalogue.yaml": METRICS, "maps/buy.yaml": JOURNEY_M})
+    root = write_portfolio(
+        tmp_path_factory.mktemp("fast") / "journeys", {"catalogue.yaml": METRICS, "maps/buy.yaml": JOURNEY_M}
+    )
     portfolio, errors = load_portfolio(root)
     assert not errors
     return root, portfolio
@@ -86,13 +95,23 @@ def _outcome(portfolio, fast: bool, monkeypatch, parallel: bool = False):
         # process; this one only reads files in the worker, so forking here is safe
         monkeypatch.setattr(metric_data, "_two_processes", lambda files: files >= 2)
     data, errors = load_metric_data(portfolio, base=portfolio.root, fast=fast)
-    return ([d.text() for d in errors], [(k, list(v.items())) for k, v in data.values.items()],
-            [(k, list(v.items())) for k, v in data.responses.items()], data.rows, data.files)
+    return (
+        [d.text() for d in errors],
+        [(k, list(v.items())) for k, v in data.values.items()],
+        [(k, list(v.items())) for k, v in data.responses.items()],
+        data.rows,
+        data.files,
+    )
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(files=st.lists(st.tuples(st.booleans(), st.lists(block, min_size=1, max_size=5), layout, st.integers(0, 99)),
-                      min_size=1, max_size=4))
+@given(
+    files=st.lists(
+        st.tuples(st.booleans(), st.lists(block, min_size=1, max_size=5), layout, st.integers(0, 99)),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_fast_paths_give_what_the_full_checks_give(loaded, monkeypatch, files):
     root, portfolio = loaded
     folder = root / "data"
@@ -111,20 +130,25 @@ AGG = "date,metric,journey,step,value,segment\n"
 RAW = "date,metric,journey,step,score\n"
 
 
-@pytest.mark.parametrize("second", [
-    AGG + "2025-02-01,nps,buy,,5,\n",  # nothing in common with the first half: the worker's result is kept
-    AGG + "2025-01-02,wait,buy,,3,\n",  # a duplicate of a row of the first half
-    RAW + "2025-01-02,nps,buy,,5\n",  # survey responses for a series with values in the first half
-    AGG + "2025-01-05,wait,buy,,3,\n9999-01-01,wait,buy,,3,\n",  # more of a series of the first half
-])
+@pytest.mark.parametrize(
+    "second",
+    [
+        AGG + "2025-02-01,nps,buy,,5,\n",  # nothing in common with the first half: the worker's result is kept
+        AGG + "2025-01-02,wait,buy,,3,\n",  # a duplicate of a row of the first half
+        RAW + "2025-01-02,nps,buy,,5\n",  # survey responses for a series with values in the first half
+        AGG + "2025-01-05,wait,buy,,3,\n9999-01-01,wait,buy,,3,\n",  # more of a series of the first half
+    ],
+)
 def test_files_read_by_two_processes_give_what_one_gives(loaded, monkeypatch, second):
     root, portfolio = loaded
     folder = root / "data"
     folder.mkdir(exist_ok=True)
     for old in folder.iterdir():
         old.unlink()
-    (folder / "a.csv").write_text(AGG + "2025-01-02,wait,buy,,3,\n2025-01-03,nps,buy,,7,\n"
-                                   "2025-01-04,nps,buy,,8,\n2025-01-06,nps,buy,,8,\n", encoding="utf-8")
+    (folder / "a.csv").write_text(
+        AGG + "2025-01-02,wait,buy,,3,\n2025-01-03,nps,buy,,7,\n2025-01-04,nps,buy,,8,\n2025-01-06,nps,buy,,8,\n",
+        encoding="utf-8",
+    )
     (folder / "b.csv").write_text(second, encoding="utf-8")
     forks = []
     start = fork.start

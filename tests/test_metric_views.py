@@ -22,11 +22,19 @@ def test_every_live_example_journey_with_data_has_a_health_and_charts():
 
 def test_attention_ranks_by_distance_from_target(portfolio, tmp_path):
     rows = "2025-01-01,wait,buy,,7,\n2025-01-01,csat,buy,ask,60,\n2025-01-01,wait,buy,ask,12,\n"
-    root = portfolio(files({"data/v.csv": AGG + rows,
-                            "maps/buy.yaml": JOURNEY_M.replace("title: I buy a thing", "title: I buy <b>things</b>")}))
+    root = portfolio(
+        files(
+            {
+                "data/v.csv": AGG + rows,
+                "maps/buy.yaml": JOURNEY_M.replace("title: I buy a thing", "title: I buy <b>things</b>"),
+            }
+        )
+    )
     p, report = check(root, base=tmp_path)
     assert report.sorted() == []
     ranked = compute(p).health.attention()
     assert [(m.key.metric, m.key.step, round(m.distance, 1)) for m in ranked] == [
-        ("csat", "ask", 2.0), ("wait", "ask", 1.4), ("wait", "", 0.4),  # 60 vs 80/70; 12 vs 5/10; 7 vs 5/10
+        ("csat", "ask", 2.0),
+        ("wait", "ask", 1.4),
+        ("wait", "", 0.4),  # 60 vs 80/70; 12 vs 5/10; 7 vs 5/10
     ]

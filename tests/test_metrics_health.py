@@ -61,9 +61,11 @@ def test_periods():
 
 def test_series_from_raw_rows_with_min_responses(portfolio, tmp_path):
     catalogue = METRICS.replace("  name: Tiny Co\n", "  name: Tiny Co\n  min_responses: 3\n")
-    rows = ("2025-01-03,nps,buy,,10\n2025-01-09,nps,buy,,9\n2025-01-20,nps,buy,,2\n2025-01-31,nps,buy,,8\n"
-            "2025-02-01,nps,buy,,10\n2025-02-28,nps,buy,,10\n"  # two answers only: too few
-            "2025-03-01,nps,buy,,5\n2025-03-02,nps,buy,,6\n2025-03-03,nps,buy,,9\n")
+    rows = (
+        "2025-01-03,nps,buy,,10\n2025-01-09,nps,buy,,9\n2025-01-20,nps,buy,,2\n2025-01-31,nps,buy,,8\n"
+        "2025-02-01,nps,buy,,10\n2025-02-28,nps,buy,,10\n"  # two answers only: too few
+        "2025-03-01,nps,buy,,5\n2025-03-02,nps,buy,,6\n2025-03-03,nps,buy,,9\n"
+    )
     root = portfolio({**files({"data/s.csv": RAW + rows}), "catalogue.yaml": catalogue})
     p, report = check(root, base=tmp_path)
     assert report.sorted() == []
@@ -78,9 +80,12 @@ def test_series_from_raw_rows_with_min_responses(portfolio, tmp_path):
 
 def test_quarters_and_aggregated_means_and_count_sums(portfolio, tmp_path):
     catalogue = METRICS.replace("  name: Tiny Co\n", "  name: Tiny Co\n  period: quarter\n").replace(
-        "  wait:\n    name: Wait\n    kind: duration", "  wait:\n    name: Wait\n    kind: count")
-    rows = ("2025-01-15,wait,buy,,4,\n2025-02-15,wait,buy,,6,\n2025-04-01,wait,buy,,1,\n"
-            "2025-01-15,csat,buy,,70,\n2025-03-15,csat,buy,,80,\n")
+        "  wait:\n    name: Wait\n    kind: duration", "  wait:\n    name: Wait\n    kind: count"
+    )
+    rows = (
+        "2025-01-15,wait,buy,,4,\n2025-02-15,wait,buy,,6,\n2025-04-01,wait,buy,,1,\n"
+        "2025-01-15,csat,buy,,70,\n2025-03-15,csat,buy,,80,\n"
+    )
     root = portfolio({**files({"data/v.csv": AGG + rows}), "catalogue.yaml": catalogue})
     p, report = check(root, base=tmp_path)
     assert report.sorted() == []
@@ -96,20 +101,32 @@ LOWER = MetricDefinition(name="Wait", kind="duration", direction="lower-is-bette
 FLAT = MetricDefinition(name="Rate", kind="rate", target=50, warning=50)
 
 
-@pytest.mark.parametrize("value,expected", [
-    (31, Health.on_target), (30, Health.on_target),  # exactly at target: on target
-    (29.999, Health.at_risk), (10, Health.at_risk),  # just below target; exactly at warning: at risk
-    (9.999, Health.off_target), (-100, Health.off_target),  # just below warning: off target
-    (None, Health.no_data),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (31, Health.on_target),
+        (30, Health.on_target),  # exactly at target: on target
+        (29.999, Health.at_risk),
+        (10, Health.at_risk),  # just below target; exactly at warning: at risk
+        (9.999, Health.off_target),
+        (-100, Health.off_target),  # just below warning: off target
+        (None, Health.no_data),
+    ],
+)
 def test_higher_is_better_boundaries(value, expected):
     assert classify(value, HIGHER) is expected
 
 
-@pytest.mark.parametrize("value,expected", [
-    (4, Health.on_target), (5, Health.on_target), (5.001, Health.at_risk), (10, Health.at_risk),
-    (10.001, Health.off_target),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (4, Health.on_target),
+        (5, Health.on_target),
+        (5.001, Health.at_risk),
+        (10, Health.at_risk),
+        (10.001, Health.off_target),
+    ],
+)
 def test_lower_is_better_boundaries(value, expected):
     assert classify(value, LOWER) is expected
 
@@ -176,10 +193,12 @@ def test_group_trend_follows_the_worst_distance():
 
 
 def test_assess_rolls_up_steps_journeys_departments_and_personas(portfolio, tmp_path):
-    rows = ("2025-01-01,wait,buy,,4,\n"     # journey-level wait: on target (lower is better, target 5)
-            "2025-01-01,csat,buy,ask,72,\n"  # step 'ask' (owner support) csat: at risk
-            "2025-01-01,wait,buy,ask,12,\n"  # step 'ask' wait: off target
-            "2025-01-01,wait,buy,,3,online\n")  # a segment: not rolled up
+    rows = (
+        "2025-01-01,wait,buy,,4,\n"  # journey-level wait: on target (lower is better, target 5)
+        "2025-01-01,csat,buy,ask,72,\n"  # step 'ask' (owner support) csat: at risk
+        "2025-01-01,wait,buy,ask,12,\n"  # step 'ask' wait: off target
+        "2025-01-01,wait,buy,,3,online\n"
+    )  # a segment: not rolled up
     root = portfolio(files({"data/v.csv": AGG + rows}))
     p, report = check(root, base=tmp_path)
     assert report.sorted() == []

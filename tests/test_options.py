@@ -61,13 +61,15 @@ def test_a_flag_wins_over_the_environment_which_wins_over_mkdocs_yml():
 def test_a_bad_option_in_mkdocs_yml_is_a_clear_error_for_the_commands(tmp_path):
     project = make_project(tmp_path / "p")
     yml = project / "mkdocs.yml"
-    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n",
-                                                           "  - journeys:\n      strict: yes please\n"),
-                   encoding="utf-8")
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      strict: yes please\n"),
+        encoding="utf-8",
+    )
     result = run_cli("generate", "out", cwd=project)
     assert result.returncode == 2
-    assert result.stderr.strip() == ("journeys generate: error: mkdocs.yml: the journeys plugin's option 'strict' "
-                                     "must be a bool, not 'yes please'")
+    assert result.stderr.strip() == (
+        "journeys generate: error: mkdocs.yml: the journeys plugin's option 'strict' must be a bool, not 'yes please'"
+    )
     assert "Traceback" not in result.stderr
     yml.write_text(yml.read_text(encoding="utf-8").replace("strict: yes please", "stirct: true"), encoding="utf-8")
     result = run_cli("build", cwd=project)

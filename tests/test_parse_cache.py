@@ -19,8 +19,9 @@ def _texts(report):
 
 
 def test_cached_check_gives_the_same_report_with_positions(portfolio, tmp_path):
-    root = portfolio({"maps/buy.yaml": BAD_REF,
-                      "more.yaml": "insights:\n  dated:\n    statement: S\n    date: 2024-02-29\n"})
+    root = portfolio(
+        {"maps/buy.yaml": BAD_REF, "more.yaml": "insights:\n  dated:\n    statement: S\n    date: 2024-02-29\n"}
+    )
     cache = tmp_path / "cache"
     plain_p, plain = check(root)
     first_p, first = check(root, cache_dir=cache)

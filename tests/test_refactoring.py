@@ -23,15 +23,21 @@ from generator.load.check import check
 from generator.model.refs import iter_references
 
 ENV = {
-    "GIT_AUTHOR_NAME": "Ann", "GIT_AUTHOR_EMAIL": "ann@example.org", "GIT_AUTHOR_DATE": "2026-01-01T10:00:00Z",
-    "GIT_COMMITTER_NAME": "Ann", "GIT_COMMITTER_EMAIL": "ann@example.org",
-    "GIT_COMMITTER_DATE": "2026-01-01T10:00:00Z", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Ann",
+    "GIT_AUTHOR_EMAIL": "ann@example.org",
+    "GIT_AUTHOR_DATE": "2026-01-01T10:00:00Z",
+    "GIT_COMMITTER_NAME": "Ann",
+    "GIT_COMMITTER_EMAIL": "ann@example.org",
+    "GIT_COMMITTER_DATE": "2026-01-01T10:00:00Z",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
 def git(repo, *args: str, data: str | None = None) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **ENV}, capture_output=True, text=True,
-                            input=data, check=False)
+    result = subprocess.run(
+        ["git", *args], cwd=repo, env={**os.environ, **ENV}, capture_output=True, text=True, input=data, check=False
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -73,8 +79,11 @@ def repo(template, tmp_path) -> Path:
 
 
 def snapshot(repo: Path) -> dict[str, str]:
-    return {p.relative_to(repo).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((repo / "journeys").rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(repo).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((repo / "journeys").rglob("*"))
+        if p.is_file()
+    }
 
 
 def comments(text: str) -> list[str]:
@@ -136,8 +145,9 @@ def test_rename_each_kind_everywhere_keeping_every_other_byte(repo, kind, old, n
     # nothing refers to the old id any more; the new one is referenced or defined
     portfolio, report = check(repo / "journeys", base=repo)
     assert not report.errors
-    kind_key = {"journey": "journeys", "step": "steps"}.get(kind, kind + "s" if kind != "opportunity" else
-                                                            "opportunities")
+    kind_key = {"journey": "journeys", "step": "steps"}.get(
+        kind, kind + "s" if kind != "opportunity" else "opportunities"
+    )
     assert not [r for r in iter_references(portfolio) if r.kind == kind_key and r.target == old_id]
     if kind == "journey":
         assert ("R", f"journeys/maps/{old}.yaml", f"journeys/maps/{new}.yaml") in changes
@@ -151,7 +161,8 @@ def test_a_journey_rename_is_a_git_mv(repo):
     assert result.returncode == 0, result.stderr
     # staged as a rename without `git add`: history follows the file
     assert git(repo, "status", "--porcelain", "--", "journeys/maps") == (
-        "R  journeys/maps/let-my-old-flat.yaml -> journeys/maps/let-my-flat.yaml")
+        "R  journeys/maps/let-my-old-flat.yaml -> journeys/maps/let-my-flat.yaml"
+    )
 
 
 REMOVALS = [
@@ -174,8 +185,9 @@ def test_remove_cascade_each_kind_leaves_check_clean_and_keeps_comments(repo, ki
     refused = run_cli("remove", kind, ident, cwd=repo)
     if refused.returncode == 1:
         # used somewhere: listed, nothing changed
-        assert refused.stderr.startswith(f"journeys remove: error: {kind} '{ident}' is still used; removing it "
-                                         "would break:\n  journeys/"), refused.stderr
+        assert refused.stderr.startswith(
+            f"journeys remove: error: {kind} '{ident}' is still used; removing it would break:\n  journeys/"
+        ), refused.stderr
         assert refused.stderr.endswith("nothing changed [with --cascade these go too; or change them first]\n")
         assert snapshot(repo) == files
     result = run_cli("remove", kind, ident, "--cascade", cwd=repo)
@@ -197,8 +209,10 @@ def test_remove_cascade_each_kind_leaves_check_clean_and_keeps_comments(repo, ki
                         assert comments(x) == comments(y), (a, x, y)
                 elif op in ("delete", "replace"):
                     # only whole entries go: never a comment line of their own, at most an inline comment
-                    assert not [c for c in comments("".join(old_lines[i1:i2])) if "inline" not in c], \
-                        (a, old_lines[i1:i2])
+                    assert not [c for c in comments("".join(old_lines[i1:i2])) if "inline" not in c], (
+                        a,
+                        old_lines[i1:i2],
+                    )
                     assert j2 - j1 <= 1, (a, new_lines[j1:j2])
         elif a.endswith(".csv"):
             old_lines, new_lines = before[a].splitlines(), (repo / b).read_text(encoding="utf-8").splitlines()
@@ -212,8 +226,10 @@ def test_remove_cascade_each_kind_leaves_check_clean_and_keeps_comments(repo, ki
 
 def test_dry_run_writes_nothing_and_its_patch_gives_the_same_result(repo, tmp_path):
     files = snapshot(repo)
-    for args in (("rename", "journey", "make-a-claim", "claim-for-damage"),
-                 ("remove", "persona", "busy-family", "--cascade")):
+    for args in (
+        ("rename", "journey", "make-a-claim", "claim-for-damage"),
+        ("remove", "persona", "busy-family", "--cascade"),
+    ):
         dry = run_cli(*args, "--dry-run", cwd=repo)
         assert dry.returncode == 0, dry.stderr
         assert snapshot(repo) == files
@@ -233,32 +249,56 @@ def test_dry_run_writes_nothing_and_its_patch_gives_the_same_result(repo, tmp_pa
 def test_refusals_change_nothing(repo):
     files = snapshot(repo)
     cases = [
-        (("rename", "persona", "busy-famly", "family"),
-         "journeys rename: error: unknown persona 'busy-famly' [did you mean 'busy-family'?]\n"),
-        (("rename", "step", "make-a-claim/upload-photos", "x"),
-         ("journeys rename: error: unknown step 'upload-photos' in journey 'make-a-claim' "
-         "[did you mean 'upload-photos-of-the-damage'?]\n")),
-        (("rename", "persona", "busy-family", "first-time-buyer"),
-         ("journeys rename: error: persona 'first-time-buyer' already exists (journeys/personas.yaml): choose "
-         "another id, or remove one of them first\n")),
-        (("rename", "journey", "make-a-claim", "get-a-quote"),
-         ("journeys rename: error: journey 'get-a-quote' already exists (journeys/maps/get-a-quote.yaml): choose "
-         "another id\n")),
-        (("rename", "channel", "web", "Web Site"),
-         ("journeys rename: error: 'Web Site' is not a valid id [lowercase letters, digits and dashes, e.g. "
-         "'web-site']\n")),
-        (("remove", "solution", "claim-trackr"),
-         "journeys remove: error: unknown solution 'claim-trackr' [did you mean 'claim-tracker'?]\n"),
+        (
+            ("rename", "persona", "busy-famly", "family"),
+            "journeys rename: error: unknown persona 'busy-famly' [did you mean 'busy-family'?]\n",
+        ),
+        (
+            ("rename", "step", "make-a-claim/upload-photos", "x"),
+            (
+                "journeys rename: error: unknown step 'upload-photos' in journey 'make-a-claim' "
+                "[did you mean 'upload-photos-of-the-damage'?]\n"
+            ),
+        ),
+        (
+            ("rename", "persona", "busy-family", "first-time-buyer"),
+            (
+                "journeys rename: error: persona 'first-time-buyer' already exists (journeys/personas.yaml): choose "
+                "another id, or remove one of them first\n"
+            ),
+        ),
+        (
+            ("rename", "journey", "make-a-claim", "get-a-quote"),
+            (
+                "journeys rename: error: journey 'get-a-quote' already exists (journeys/maps/get-a-quote.yaml): choose "
+                "another id\n"
+            ),
+        ),
+        (
+            ("rename", "channel", "web", "Web Site"),
+            (
+                "journeys rename: error: 'Web Site' is not a valid id [lowercase letters, digits and dashes, e.g. "
+                "'web-site']\n"
+            ),
+        ),
+        (
+            ("remove", "solution", "claim-trackr"),
+            "journeys remove: error: unknown solution 'claim-trackr' [did you mean 'claim-tracker'?]\n",
+        ),
     ]
     for args, message in cases:
         result = run_cli(*args, cwd=repo)
         assert (result.returncode, result.stderr, result.stdout) == (1, message, ""), args
     result = run_cli("remove", "department", "digital", "--cascade", cwd=repo)
     assert result.returncode == 1
-    assert result.stderr.startswith("journeys remove: error: department 'digital' is required where it is used, "
-                                    "so --cascade cannot remove it there:\n  journeys/backlog.yaml:")
-    assert "journeys/maps/buy-a-policy.yaml:" in result.stderr and "journey 'buy-a-policy', owner.department" \
-        in result.stderr
+    assert result.stderr.startswith(
+        "journeys remove: error: department 'digital' is required where it is used, "
+        "so --cascade cannot remove it there:\n  journeys/backlog.yaml:"
+    )
+    assert (
+        "journeys/maps/buy-a-policy.yaml:" in result.stderr
+        and "journey 'buy-a-policy', owner.department" in result.stderr
+    )
     assert result.stderr.endswith("nothing changed [give them another department first]\n")
     assert snapshot(repo) == files
 
@@ -271,14 +311,18 @@ def test_a_portfolio_it_cannot_make_valid_is_refused(repo):
     result = run_cli("rename", "persona", "busy-family", "family", cwd=repo)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert lines[-1] == ("journeys rename: error: refused, nothing written: the portfolio would have 2 errors "
-                         "(2 errors already there before: fix them first, journeys check)")
+    assert lines[-1] == (
+        "journeys rename: error: refused, nothing written: the portfolio would have 2 errors "
+        "(2 errors already there before: fix them first, journeys check)"
+    )
     assert any(line.startswith("journeys/maps/get-a-quote.yaml:") and "unknown key 'titel'" in line for line in lines)
     assert snapshot(repo) == files
 
 
 def test_a_step_renamed_inside_a_parent_link_of_another_journey(portfolio, tmp_path):
-    portfolio({"maps/detail.yaml": """\
+    portfolio(
+        {
+            "maps/detail.yaml": """\
 title: Pay in detail
 description: The payment, step by step.
 owner: {person: Ann, department: sales}
@@ -289,25 +333,37 @@ phases:
     steps:
       - id: type-card
         name: Type the card number
-"""})
+"""
+        }
+    )
     result = run_cli("rename", "step", "buy/browse", "buy/look-around", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ("renamed step 'buy/browse' → 'buy/look-around':\n"
-                             "  journeys/maps/buy.yaml:13: the step's id\n"
-                             "  journeys/maps/detail.yaml:4: 1 reference\n")
+    assert result.stdout == (
+        "renamed step 'buy/browse' → 'buy/look-around':\n"
+        "  journeys/maps/buy.yaml:13: the step's id\n"
+        "  journeys/maps/detail.yaml:4: 1 reference\n"
+    )
     assert "parent: {journey: buy, step: look-around}  # where it fits\n" in (
-        tmp_path / "journeys/maps/detail.yaml").read_text(encoding="utf-8")
+        tmp_path / "journeys/maps/detail.yaml"
+    ).read_text(encoding="utf-8")
     buy = (tmp_path / "journeys/maps/buy.yaml").read_text(encoding="utf-8")
     assert "      - id: look-around\n        name: Browse the shop\n" in buy
     result = run_cli("remove", "step", "buy/pay", cwd=tmp_path)
-    assert (result.returncode, result.stderr) == (1, ("journeys remove: error: step 'buy/pay' is the only step of "
-                                                     "its phase: remove the phase in journeys/maps/buy.yaml instead "
-                                                     "(a phase needs a step)\n"))
+    assert (result.returncode, result.stderr) == (
+        1,
+        (
+            "journeys remove: error: step 'buy/pay' is the only step of "
+            "its phase: remove the phase in journeys/maps/buy.yaml instead "
+            "(a phase needs a step)\n"
+        ),
+    )
     result = run_cli("remove", "step", "buy/look-around", "--cascade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "journeys/maps/detail.yaml").read_text(encoding="utf-8")
-    assert "parent" not in text and text.startswith("title: Pay in detail\ndescription: The payment, step by step.\n"
-                                                     "owner: {person: Ann, department: sales}\nphases:\n")
+    assert "parent" not in text and text.startswith(
+        "title: Pay in detail\ndescription: The payment, step by step.\n"
+        "owner: {person: Ann, department: sales}\nphases:\n"
+    )
     assert run_cli("check", cwd=tmp_path).returncode == 0
 
 

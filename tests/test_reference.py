@@ -12,8 +12,9 @@ from generator.model.entities import COLLECTIONS, Catalogue, Journey, Step
 
 def test_shipped_reference_is_the_generated_one():
     shipped = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
-    assert shipped == reference.reference_markdown(), \
+    assert shipped == reference.reference_markdown(), (
         "docs/reference.md is stale: run `journeys reference > docs/reference.md`"
+    )
 
 
 def test_cli_prints_the_reference(tmp_path):
@@ -47,8 +48,10 @@ def test_every_model_and_field_is_in_the_page():
 
 def test_rows_show_type_allowed_values_and_default():
     text = reference.reference_markdown()
-    assert ("| `emotion` | integer, 1 to 5 | none | How the person feels, 1 (very negative) to 5 (very "
-            "positive); 3 is neutral. |") in text
+    assert (
+        "| `emotion` | integer, 1 to 5 | none | How the person feels, 1 (very negative) to 5 (very "
+        "positive); 3 is neutral. |"
+    ) in text
     assert "| `status` | one of `as-is`, `to-be`, `research` | `as-is` |" in text
     assert "| `phases` | list of [Phase](#phase) (at least 1) | **required** |" in text
     assert "| `moment_of_truth` | `true` or `false` | `false` |" in text

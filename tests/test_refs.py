@@ -22,8 +22,14 @@ MARKED = {
     "Owner": {"department": "departments"},
     "StepRef": {"journey": "journeys", "step": "steps (of the journey named by `journey`)"},
     "Phase": {},
-    "Step": {"owner": "departments", "personas[]": "personas", "insights[]": "insights",
-             "opportunities[]": "opportunities", "solutions[]": "solutions", "metrics[]": "metrics"},
+    "Step": {
+        "owner": "departments",
+        "personas[]": "personas",
+        "insights[]": "insights",
+        "opportunities[]": "opportunities",
+        "solutions[]": "solutions",
+        "metrics[]": "metrics",
+    },
     "Touchpoint": {"channel": "channels", "department": "departments"},
     "PainPoint": {"insight": "insights"},
     "Verbatim": {"persona": "personas"},
@@ -78,7 +84,9 @@ def test_reference_fields_reach_into_nested_models_lists_and_mappings():
         ("phases[].steps[].metrics[]", "metrics", True),
     ]
     assert [str(f) for f in reference_fields(Catalogue)] == [
-        "opportunities{}.insights[]", "solutions{}.owner", "solutions{}.opportunities[]",
+        "opportunities{}.insights[]",
+        "solutions{}.owner",
+        "solutions{}.opportunities[]",
     ]
     step_field = next(f for f in reference_fields(Journey) if f.kind == "steps")
     assert (step_field.field, step_field.name, step_field.within) == ("parent.step", "step", "journey")
@@ -99,7 +107,10 @@ def test_a_mark_names_a_known_kind_and_only_steps_name_their_journey():
         plain: Id = "x"
 
     assert [(str(f), f.kind) for f in reference_fields(Holder)] == [
-        ("a", "personas"), ("b[]", "metrics"), ("c{}[]", "insights")]
+        ("a", "personas"),
+        ("b[]", "metrics"),
+        ("c{}[]", "insights"),
+    ]
     with pytest.raises(TypeError, match=r"Holder.c: a mark must be on an id or a list of ids"):
         references_of("x", "y", Holder())
 
@@ -113,20 +124,35 @@ def test_a_mark_names_a_known_kind_and_only_steps_name_their_journey():
 
     found = references_of("x", "y", Flat(a="p", b=["m", "n"], by_id={"k": {"x": "web"}}))
     assert [(r.path, str(r.field), r.kind, r.target) for r in found] == [
-        (("a",), "a", "personas", "p"), (("b", 0), "b[]", "metrics", "m"), (("b", 1), "b[]", "metrics", "n"),
-        (("by_id", "k", "x"), "by_id{}.x", "channels", "web")]
+        (("a",), "a", "personas", "p"),
+        (("b", 0), "b[]", "metrics", "m"),
+        (("b", 1), "b[]", "metrics", "n"),
+        (("by_id", "k", "x"), "by_id{}.x", "channels", "web"),
+    ]
     assert references_of("x", "y", Flat()) == []
 
 
 def test_references_of_one_journey_with_list_indexes_and_step_targets():
-    journey = Journey.model_validate({
-        "title": "T", "description": "D", "owner": {"person": "P", "department": "sales"},
-        "personas": ["a", "b"], "parent": {"journey": "life", "step": "buy"}, "next": None,
-        "phases": [{"id": "p", "name": "P", "steps": [
-            {"id": "s1", "name": "S1", "touchpoints": [{"name": "T", "channel": "web"}], "insights": ["i"]},
-            {"id": "s2", "name": "S2", "personas": [], "owner": "ops"},
-        ]}],
-    })
+    journey = Journey.model_validate(
+        {
+            "title": "T",
+            "description": "D",
+            "owner": {"person": "P", "department": "sales"},
+            "personas": ["a", "b"],
+            "parent": {"journey": "life", "step": "buy"},
+            "next": None,
+            "phases": [
+                {
+                    "id": "p",
+                    "name": "P",
+                    "steps": [
+                        {"id": "s1", "name": "S1", "touchpoints": [{"name": "T", "channel": "web"}], "insights": ["i"]},
+                        {"id": "s2", "name": "S2", "personas": [], "owner": "ops"},
+                    ],
+                }
+            ],
+        }
+    )
     found = [(r.path, r.kind, r.target, r.journey) for r in references_of("journeys", "buy", journey)]
     assert found == [
         (("owner", "department"), "departments", "sales", None),
@@ -154,11 +180,20 @@ def test_every_reference_of_the_example_resolves_and_points_at_its_text():
     assert len(refs) > 500
     assert [r for r in refs if not resolves(portfolio, r)] == []
     kinds = {r.kind for r in refs}
-    assert kinds == {"personas", "departments", "channels", "metrics", "insights", "opportunities", "solutions",
-                     "journeys", "steps"}
+    assert kinds == {
+        "personas",
+        "departments",
+        "channels",
+        "metrics",
+        "insights",
+        "opportunities",
+        "solutions",
+        "journeys",
+        "steps",
+    }
     for r in refs:  # the position is where the id is written: the line holds it at that column
         line = Path(ROOT / r.file).read_text(encoding="utf-8").splitlines()[r.line - 1]
-        assert line[r.col - 1:].lstrip("'\"").startswith(r.target), (r, line)
+        assert line[r.col - 1 :].lstrip("'\"").startswith(r.target), (r, line)
     catalogue = next(r for r in refs if r.source_kind == "solutions" and r.kind == "opportunities")
     assert catalogue.loc[:2] == ("solutions", catalogue.source_id) and catalogue.file.endswith("backlog.yaml")
     parents = [r for r in refs if r.kind == "steps"]
@@ -182,7 +217,7 @@ def test_the_reference_page_lists_every_mark():
     from generator.model.reference import _anchor, reference_markdown
 
     text = reference_markdown()
-    table = text[text.index("\n## References\n"):]
+    table = text[text.index("\n## References\n") :]
     rows = [line for line in table.splitlines() if line.startswith("| [")]
     expected = [(m, f) for m in model_classes() for f in reference_fields(m) if f.model is m]
     assert len(rows) == len(expected) == sum(len(v) for v in MARKED.values())

@@ -42,16 +42,21 @@ def test_pages_and_sources():
     assert site.pages["journeys/buy/index.md"].source.endswith("input/maps/buy.yaml")
     assert site.pages["personas/pat.md"].source.endswith("input/catalogue.yaml")
     assert site.pages["index.md"].source is None
-    assert set(site.assets) == {"api/portfolio.json", "api/explore.json", "assets/explore.js", "journeys/buy/buy.csv",
-                                "journeys/buy/buy.xlsx"}
+    assert set(site.assets) == {
+        "api/portfolio.json",
+        "api/explore.json",
+        "assets/explore.js",
+        "journeys/buy/buy.csv",
+        "journeys/buy/buy.xlsx",
+    }
     assert json.loads(site.assets["api/portfolio.json"])["journeys"][0]["url"] == "journeys/buy/"
 
 
 def test_filters_escape_html_and_template_syntax():
-    assert filters.text("<b>x</b> & {{ y }} {% z %}") == (
-        "&lt;b&gt;x&lt;/b&gt; &amp; &#123;&#123; y }} &#123;% z %}")
+    assert filters.text("<b>x</b> & {{ y }} {% z %}") == ("&lt;b&gt;x&lt;/b&gt; &amp; &#123;&#123; y }} &#123;% z %}")
     assert filters.text("**bold** and [a](b.md)") == (
-        '<strong>bold</strong> and <a href="b.md" rel="noopener noreferrer">a</a>')
+        '<strong>bold</strong> and <a href="b.md" rel="noopener noreferrer">a</a>'
+    )
     assert filters.inline("a\nb | c") == "a b &#124; c"
     assert filters.attr('say "hi"') == "say &quot;hi&quot;"
     assert filters.yaml('a "b" <c>') == '"a \\"b\\" &lt;c&gt;"'
@@ -66,25 +71,33 @@ def test_escaping_reaches_the_pages():
 
 def test_health_badges_default_to_no_data_and_take_extras():
     plain = golden_site("buy").pages["journeys/buy/index.md"].content
-    assert 'jm-health--no-data' in plain and "jm-health--off-target" not in plain
-    standings = Standings(journeys={JourneyId("buy"): Badge(Health.off_target, Trend.worse)},
-                          steps={StepId(JourneyId("buy"), "ask"): Badge(Health.at_risk)},
-                          departments={DepartmentId("sales"): Badge(Health.on_target, Trend.unknown)},
-                          metrics={MetricAt(MetricId("nps"), JourneyId("buy")): Badge(Health.on_target, Trend.steady)},
-                          latest={MetricAt(MetricId("nps"), JourneyId("buy")): "42 (2026-10)"})
-    extras = Extras(standings=standings,
-                    charts={"buy": [PageChart("assets/charts/buy-nps.svg", "NPS by month", "NPS")]},
-                    assets={"assets/charts/buy-nps.svg": b"<svg/>"})
+    assert "jm-health--no-data" in plain and "jm-health--off-target" not in plain
+    standings = Standings(
+        journeys={JourneyId("buy"): Badge(Health.off_target, Trend.worse)},
+        steps={StepId(JourneyId("buy"), "ask"): Badge(Health.at_risk)},
+        departments={DepartmentId("sales"): Badge(Health.on_target, Trend.unknown)},
+        metrics={MetricAt(MetricId("nps"), JourneyId("buy")): Badge(Health.on_target, Trend.steady)},
+        latest={MetricAt(MetricId("nps"), JourneyId("buy")): "42 (2026-10)"},
+    )
+    extras = Extras(
+        standings=standings,
+        charts={"buy": [PageChart("assets/charts/buy-nps.svg", "NPS by month", "NPS")]},
+        assets={"assets/charts/buy-nps.svg": b"<svg/>"},
+    )
     site = golden_site("buy", extras=extras)
     page = site.pages["journeys/buy/index.md"].content
     # a roll-up's trend is of its health: no arrow, which would read as a value going down
-    assert ('jm-health--off-target" title="Metric health: off target">off target</span> <span class="jm-trend '
-            'jm-trend--worse" title="health worse than in the previous period">worse</span>' in page)
-    assert 'jm-health--at-risk' in page
-    assert ('| [NPS](../../metric-catalogue.md#metric-nps) | 42 (2026-10) | 30 (higher is better) | '
-            '<span class="jm-badge jm-health jm-health--on-target" title="Metric health: on target">on target</span> '
-            '<span class="jm-trend jm-trend--steady" title="steady since the previous period">'
-            '<span aria-hidden="true">→</span> steady</span> |' in page)
+    assert (
+        'jm-health--off-target" title="Metric health: off target">off target</span> <span class="jm-trend '
+        'jm-trend--worse" title="health worse than in the previous period">worse</span>' in page
+    )
+    assert "jm-health--at-risk" in page
+    assert (
+        "| [NPS](../../metric-catalogue.md#metric-nps) | 42 (2026-10) | 30 (higher is better) | "
+        '<span class="jm-badge jm-health jm-health--on-target" title="Metric health: on target">on target</span> '
+        '<span class="jm-trend jm-trend--steady" title="steady since the previous period">'
+        '<span aria-hidden="true">→</span> steady</span> |' in page
+    )
     assert "![NPS by month](../../assets/charts/buy-nps.svg)" in page
     assert site.assets["assets/charts/buy-nps.svg"] == b"<svg/>"
     assert "jm-health--on-target" in site.pages["departments/sales.md"].content
@@ -99,24 +112,31 @@ def test_theme_templates_override_the_defaults(tmp_path):
 
 
 def test_nav_follows_the_journey_hierarchy(portfolio):
-    root = portfolio({
-        "maps/life.yaml": "title: My life\ndescription: All of it.\nlevel: macro\n"
-                          "owner: {person: A, department: sales}\n"
-                          "phases:\n  - id: p\n    name: P\n    steps:\n      - {id: buy, name: Buy, owner: sales}\n"
-                          "      - {id: use, name: Use, owner: sales}\n",
-        "maps/use.yaml": "title: I use it\ndescription: Using.\nparent: {journey: life, step: use}\n"
-                         "owner: {person: A, department: sales}\n"
-                         "phases:\n  - id: p\n    name: P\n    steps:\n      - {id: s, name: S, owner: sales}\n",
-    })
-    with_parent = (root / "maps" / "buy.yaml").read_text(encoding="utf-8").replace(
-        "personas: [pat]", "personas: [pat]\nparent: {journey: life, step: buy}\nnext: use")
+    root = portfolio(
+        {
+            "maps/life.yaml": "title: My life\ndescription: All of it.\nlevel: macro\n"
+            "owner: {person: A, department: sales}\n"
+            "phases:\n  - id: p\n    name: P\n    steps:\n      - {id: buy, name: Buy, owner: sales}\n"
+            "      - {id: use, name: Use, owner: sales}\n",
+            "maps/use.yaml": "title: I use it\ndescription: Using.\nparent: {journey: life, step: use}\n"
+            "owner: {person: A, department: sales}\n"
+            "phases:\n  - id: p\n    name: P\n    steps:\n      - {id: s, name: S, owner: sales}\n",
+        }
+    )
+    with_parent = (
+        (root / "maps" / "buy.yaml")
+        .read_text(encoding="utf-8")
+        .replace("personas: [pat]", "personas: [pat]\nparent: {journey: life, step: buy}\nnext: use")
+    )
     (root / "maps" / "buy.yaml").write_text(with_parent, encoding="utf-8")
     p, report = check(root)
     assert not report.errors, [d.text() for d in report.errors]
     site = render_site(p)
     journeys = site.nav[1]["Journeys"]
-    assert journeys == ["journeys/index.md",
-                        {"My life": ["journeys/life/index.md", "journeys/buy/index.md", "journeys/use/index.md"]}]
+    assert journeys == [
+        "journeys/index.md",
+        {"My life": ["journeys/life/index.md", "journeys/buy/index.md", "journeys/use/index.md"]},
+    ]
     home = site.pages["index.md"].content
     assert "### My life" in home
     assert "1. [I buy a thing](journeys/buy/index.md) → [I use it](journeys/use/index.md)" in home
@@ -154,7 +174,7 @@ def test_generate_writes_only_changed_files_and_deletes_stale_ones(tmp_path):
     total = int(first.stdout.split("✓ generated ")[1].split()[0])
     assert f"{total} written, 0 unchanged, 0 deleted" in first.stdout
     page = out / "journeys" / "buy" / "index.md"
-    assert page.read_text(encoding="utf-8").startswith("---\ntitle: \"I buy a thing\"\nhide:\n  - toc\n")
+    assert page.read_text(encoding="utf-8").startswith('---\ntitle: "I buy a thing"\nhide:\n  - toc\n')
     assert (out / "api" / "portfolio.json").is_file()
     stamp = (out / "personas" / "pat.md").stat().st_mtime_ns
     second = run_cli("generate", "out", cwd=tmp_path)

@@ -24,9 +24,14 @@ print(json.dumps({"child": site.rendered_by_child,
 
 
 def pages_rendered(*, parallel_from: int, env: dict | None = None, forks: str = "yes") -> dict:
-    out = subprocess.run([sys.executable, "-c", SCRIPT, str(EXAMPLE), str(parallel_from), forks], cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(EXAMPLE), str(parallel_from), forks],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     import json
 

@@ -22,21 +22,30 @@ IGNORE = shutil.ignore_patterns("__pycache__", ".cache", "site", ".site.*")
 
 
 def git(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-           "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE, "GIT_CONFIG_NOSYSTEM": "1",
-           "HOME": str(cwd)}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_AUTHOR_DATE": COMMIT_DATE,
+        "GIT_COMMITTER_DATE": COMMIT_DATE,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(cwd),
+    }
     out = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     return out.stdout
 
 
 def build(project: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SOURCE_DATE_EPOCH", "JOURNEYS_CHART_CACHE", "GITHUB_ACTIONS")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "JOURNEYS_CHART_CACHE", "GITHUB_ACTIONS")
+    }
     env.update({"PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"})
-    return subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "build"], cwd=project, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 def test_two_clean_clones_of_one_commit_build_byte_identical_sites(tmp_path):
@@ -77,8 +86,9 @@ def test_outside_git_the_build_date_is_1970_and_the_build_says_so(tmp_path):
     project = make_project(tmp_path / "p")
     result = build(project)
     assert result.returncode == 0, result.stderr
-    assert ("journeys build: note: not a git repository and SOURCE_DATE_EPOCH is not set: the sitemap dates "
-            "are 1970-01-01") in result.stderr
+    assert (
+        "journeys build: note: not a git repository and SOURCE_DATE_EPOCH is not set: the sitemap dates are 1970-01-01"
+    ) in result.stderr
     assert "<lastmod>1970-01-01</lastmod>" in (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
     first = tree_digest(project / "site")
     assert build(project).returncode == 0

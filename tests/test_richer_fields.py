@@ -14,27 +14,41 @@ def _step(extra: str) -> str:
 
 
 def _linked(title: str, extra: str) -> str:
-    return (f"title: {title}\ndescription: d\nowner: {{person: A, department: sales}}\n{extra}"
-            "phases:\n  - id: p\n    name: P\n    steps:\n      - id: s\n        name: S\n        owner: sales\n")
+    return (
+        f"title: {title}\ndescription: d\nowner: {{person: A, department: sales}}\n{extra}"
+        "phases:\n  - id: p\n    name: P\n    steps:\n      - id: s\n        name: S\n        owner: sales\n"
+    )
 
 
 def test_all_new_fields_valid(portfolio):
-    root = portfolio({"catalogue.yaml": CATALOGUE.replace("    insights: [slow]\n", "    insights: [slow]\n"
-                                                          "    links:\n      - url: https://x.example/A-1\n"
-                                                          "        kind: jira\n") + LANES,
-                      "maps/buy.yaml": _step(
-                          "        pain_points:\n          - Slow page\n          - text: No price\n"
-                          "            severity: 4\n            evidence: 4 of 5 interviews\n            insight: slow\n"
-                          "        verbatims:\n          - quote: I gave up.\n            persona: pat\n"
-                          "            source: interview\n            date: 2026-03-01\n"
-                          "        lanes:\n          rules: [one, two]\n          note: Some text\n")})
+    root = portfolio(
+        {
+            "catalogue.yaml": CATALOGUE.replace(
+                "    insights: [slow]\n",
+                "    insights: [slow]\n    links:\n      - url: https://x.example/A-1\n        kind: jira\n",
+            )
+            + LANES,
+            "maps/buy.yaml": _step(
+                "        pain_points:\n          - Slow page\n          - text: No price\n"
+                "            severity: 4\n            evidence: 4 of 5 interviews\n            insight: slow\n"
+                "        verbatims:\n          - quote: I gave up.\n            persona: pat\n"
+                "            source: interview\n            date: 2026-03-01\n"
+                "        lanes:\n          rules: [one, two]\n          note: Some text\n"
+            ),
+        }
+    )
     assert errors(root) == []
 
 
 def test_pain_point_and_verbatim_schema_errors(portfolio):
-    root = portfolio({"maps/buy.yaml": _step(
-        "        pain_points:\n          - text: No price\n            severity: 6\n          - [a list]\n"
-        "        verbatims:\n          - quote: I gave up.\n            date: 2026-13-01\n          - persona: pat\n")})
+    root = portfolio(
+        {
+            "maps/buy.yaml": _step(
+                "        pain_points:\n          - text: No price\n            severity: 6\n          - [a list]\n"
+                "        verbatims:\n          - quote: I gave up.\n            date: 2026-13-01\n          - persona: pat\n"
+            )
+        }
+    )
     assert errors(root) == [
         "journeys/maps/buy.yaml:19:23: error: phases[0].steps[0].pain_points[0].severity: "
         "expected less than or equal to 5, got 6",
@@ -48,10 +62,16 @@ def test_pain_point_and_verbatim_schema_errors(portfolio):
 
 
 def test_references_in_pain_points_verbatims_and_lanes(portfolio):
-    root = portfolio({"catalogue.yaml": CATALOGUE + LANES, "maps/buy.yaml": _step(
-        "        pain_points:\n          - text: No price\n            insight: slwo\n"
-        "        verbatims:\n          - quote: I gave up.\n            persona: patt\n"
-        "        lanes:\n          rule: [one]\n          note: [a, b]\n          rules: one\n")})
+    root = portfolio(
+        {
+            "catalogue.yaml": CATALOGUE + LANES,
+            "maps/buy.yaml": _step(
+                "        pain_points:\n          - text: No price\n            insight: slwo\n"
+                "        verbatims:\n          - quote: I gave up.\n            persona: patt\n"
+                "        lanes:\n          rule: [one]\n          note: [a, b]\n          rules: one\n"
+            ),
+        }
+    )
     assert errors(root) == [
         "journeys/maps/buy.yaml:19:22: error: phases[0].steps[0].pain_points[0].insight: unknown insight 'slwo' "
         "[did you mean 'slow'?; or define it in a catalogue file under `insights:`]",
@@ -67,9 +87,13 @@ def test_references_in_pain_points_verbatims_and_lanes(portfolio):
 
 
 def test_lane_declarations(portfolio):
-    root = portfolio({"catalogue.yaml": CATALOGUE + "lanes:\n  does:\n    name: D\n  law:\n    name: Law\n"
-                      "    kind: table\n    after: pains\n",
-                      "maps/buy.yaml": _step("        lanes:\n          any: x\n")})
+    root = portfolio(
+        {
+            "catalogue.yaml": CATALOGUE + "lanes:\n  does:\n    name: D\n  law:\n    name: Law\n"
+            "    kind: table\n    after: pains\n",
+            "maps/buy.yaml": _step("        lanes:\n          any: x\n"),
+        }
+    )
     assert errors(root) == [
         "journeys/catalogue.yaml:40:3: error: lanes.does: lane id 'does' is the name of a built-in field "
         "[choose another id, e.g. `does-notes`]",
@@ -85,9 +109,11 @@ def test_lane_declarations(portfolio):
 
 
 def test_links_accept_only_web_addresses(portfolio):
-    links = ("    links:\n      - url: javascript:alert(1)\n        kind: jira\n"
-             "      - url: https://x.atlassian.net/browse/A-1\n        kind: jiar\n"
-             "      - {url: ftp://x, title: t}\n      - url: ' https://x.example'\n")
+    links = (
+        "    links:\n      - url: javascript:alert(1)\n        kind: jira\n"
+        "      - url: https://x.atlassian.net/browse/A-1\n        kind: jiar\n"
+        "      - {url: ftp://x, title: t}\n      - url: ' https://x.example'\n"
+    )
     root = portfolio({"catalogue.yaml": CATALOGUE.replace("    insights: [slow]\n", "    insights: [slow]\n" + links)})
     assert errors(root) == [
         "journeys/catalogue.yaml:35:14: error: opportunities.faster.links[0].url: "
@@ -102,16 +128,18 @@ def test_links_accept_only_web_addresses(portfolio):
 
 
 def test_replaces_pairs_a_to_be_journey_with_an_as_is_one(portfolio):
-    root = portfolio({
-        "maps/a.yaml": _linked("A", "status: to-be\nreplaces: b\n"),
-        "maps/b.yaml": _linked("B", "status: to-be\nreplaces: a\n"),
-        "maps/c.yaml": _linked("C", "replaces: d\n"),
-        "maps/d.yaml": _linked("D", ""),
-        "maps/e.yaml": _linked("E", "status: to-be\nreplaces: e\n"),
-        "maps/f.yaml": _linked("F", "status: to-be\nreplaces: d\n"),
-        "maps/g.yaml": _linked("G", "status: to-be\nreplaces: d\n"),
-        "maps/h.yaml": _linked("H", "status: to-be\nreplaces: dd\n"),
-    })
+    root = portfolio(
+        {
+            "maps/a.yaml": _linked("A", "status: to-be\nreplaces: b\n"),
+            "maps/b.yaml": _linked("B", "status: to-be\nreplaces: a\n"),
+            "maps/c.yaml": _linked("C", "replaces: d\n"),
+            "maps/d.yaml": _linked("D", ""),
+            "maps/e.yaml": _linked("E", "status: to-be\nreplaces: e\n"),
+            "maps/f.yaml": _linked("F", "status: to-be\nreplaces: d\n"),
+            "maps/g.yaml": _linked("G", "status: to-be\nreplaces: d\n"),
+            "maps/h.yaml": _linked("H", "status: to-be\nreplaces: dd\n"),
+        }
+    )
     assert errors(root) == [
         "journeys/maps/a.yaml:5:11: error: replaces: journey 'b' is 'to-be', not as-is "
         "[a to-be journey replaces an as-is journey: point `replaces:` at one]",

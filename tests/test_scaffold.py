@@ -51,7 +51,7 @@ def test_each_skeleton_passes_check_in_the_example_portfolio(example, kind):
         new_lines = after[target].splitlines(keepends=True)
         added = len(new_lines) - len(before[target].splitlines(keepends=True))
         assert new_lines[line - 1] == f"  {ident}:\n"
-        assert "".join(new_lines[: line - 1] + new_lines[line - 1 + added:]) == before[target]
+        assert "".join(new_lines[: line - 1] + new_lines[line - 1 + added :]) == before[target]
     check = run_cli("check", cwd=example)
     assert check.returncode == 0, check.stdout
     # a new opportunity no step references yet is the only warning any skeleton gives
@@ -102,8 +102,10 @@ def test_collection_added_at_the_end_of_its_file_when_that_file_holds_other_coll
 def test_entry_goes_before_comments_that_introduce_the_next_collection_and_crlf_is_kept(tmp_path):
     root = tmp_path / "journeys"
     root.mkdir()
-    text = ("departments:\r\n  sales:\r\n    name: Sales\r\n\r\n# Channels we sell through\r\n"
-            "channels:\r\n  web: {name: Web, digital: true}\r\n")
+    text = (
+        "departments:\r\n  sales:\r\n    name: Sales\r\n\r\n# Channels we sell through\r\n"
+        "channels:\r\n  web: {name: Web, digital: true}\r\n"
+    )
     (root / "catalogue.yaml").write_bytes(text.encode())
     result = run_cli("new", "department", "support", cwd=tmp_path)
     assert result.stdout == "added to journeys/catalogue.yaml:4: department 'support'\n"
@@ -119,20 +121,24 @@ def test_existing_ids_are_refused(example):
     before = _files(example)
     result = run_cli("new", "persona", "first-time-buyer", cwd=example)
     assert result.returncode == 1
-    assert result.stderr == ("journeys new: error: persona 'first-time-buyer' already exists "
-                             "(journeys/personas.yaml:3)\n")
+    assert result.stderr == (
+        "journeys new: error: persona 'first-time-buyer' already exists (journeys/personas.yaml:3)\n"
+    )
     result = run_cli("new", "journey", "make-a-claim", cwd=example)
     assert result.returncode == 1
-    assert result.stderr == ("journeys new: error: journey 'make-a-claim' already exists "
-                             "(journeys/maps/make-a-claim.yaml)\n")
+    assert result.stderr == (
+        "journeys new: error: journey 'make-a-claim' already exists (journeys/maps/make-a-claim.yaml)\n"
+    )
     assert _files(example) == before
 
 
 def test_bad_ids_are_refused_with_a_slug(example):
     result = run_cli("new", "journey", "I Move House!", cwd=example)
     assert result.returncode == 1
-    assert result.stderr == ("journeys new: error: 'I Move House!' is not a valid id [try 'i-move-house': "
-                             "lowercase letters, digits and dashes]\n")
+    assert result.stderr == (
+        "journeys new: error: 'I Move House!' is not a valid id [try 'i-move-house': "
+        "lowercase letters, digits and dashes]\n"
+    )
 
 
 def test_flow_style_collection_is_refused(tmp_path):
@@ -141,8 +147,10 @@ def test_flow_style_collection_is_refused(tmp_path):
     (root / "c.yaml").write_text("departments: {sales: {name: Sales}}\n", encoding="utf-8")
     result = run_cli("new", "department", "support", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == ("journeys new: error: journeys/c.yaml:1: `departments:` is written in flow style "
-                             "({...}) or is not a mapping: add the entry by hand\n")
+    assert result.stderr == (
+        "journeys new: error: journeys/c.yaml:1: `departments:` is written in flow style "
+        "({...}) or is not a mapping: add the entry by hand\n"
+    )
 
 
 def test_missing_portfolio_folder_is_a_usage_error(tmp_path):
@@ -169,8 +177,10 @@ def test_new_journey_offers_the_custom_lanes_and_new_lane_declares_one(portfolio
     result = run_cli("new", "journey", "renew", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     journey = (root / "maps/renew.yaml").read_text(encoding="utf-8")
-    assert "        lanes:                  # the portfolio's custom lanes\n          regulation: ''    # Regulation\n" \
+    assert (
+        "        lanes:                  # the portfolio's custom lanes\n          regulation: ''    # Regulation\n"
         in journey
+    )
     assert "        verbatims: []" in journey and "# replaces: the-as-is-journey" in journey
     check = run_cli("check", "journeys", cwd=tmp_path)
     assert check.returncode == 0 and " 0 errors, 0 warnings" in check.stdout, check.stdout

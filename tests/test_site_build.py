@@ -75,7 +75,7 @@ def test_journey_pages_give_the_search_index_their_steps_and_facets(example_site
     # the map (row by row) is not indexed; each step is, as a hidden heading and its column's text
     scroll = re.search(r'<div [^>]*class="jm-scroll"[^>]*>', page)
     assert scroll and 'data-pagefind-ignore="index"' in scroll.group(0)
-    extra = page[page.index('<div class="jm-search-extra" hidden>'):]
+    extra = page[page.index('<div class="jm-search-extra" hidden>') :]
     for step in j.steps():
         m = re.search(rf'<h3 id="search-step-{step.id}">(.*?)</h3><p>(.*?)</p>', extra)
         assert m and html_unescape(m.group(1)) == step.name, step.id
@@ -86,8 +86,12 @@ def test_journey_pages_give_the_search_index_their_steps_and_facets(example_site
             assert tp.name in text
         for system in step.systems:
             assert system in text
-    for name, value in [("kind", "journey"), ("kind", "step"), ("department", "Claims"),
-                        ("persona", example.personas[j.personas[0]].name)]:
+    for name, value in [
+        ("kind", "journey"),
+        ("kind", "step"),
+        ("department", "Claims"),
+        ("persona", example.personas[j.personas[0]].name),
+    ]:
         assert f'data-pagefind-filter="{name}:{html.escape(value)}"' in extra, (name, value)
     assert re.search(r'data-pagefind-filter="health:(on target|at risk|off target|no data)"', extra)
     # verbatims and custom lanes are searched like built-in lanes
@@ -151,8 +155,9 @@ def test_a_pagefind_failure_stops_the_build_and_keeps_the_old_site(tmp_path):
 def test_material_search_plugin_alongside_is_refused(tmp_path):
     project = make_project(tmp_path / "p")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - tags\n", "  - search\n  - tags\n"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - tags\n", "  - search\n  - tags\n"), encoding="utf-8"
+    )
     result = run_mkdocs("build", "--strict", cwd=project)
     assert result.returncode == 1
     assert "remove `search` (Material's search) from `plugins:`" in result.stderr and "Traceback" not in result.stderr
@@ -193,8 +198,9 @@ def test_invalid_portfolio_stops_mkdocs_build_with_file_line(tmp_path):
     result = run_mkdocs("build", cwd=project)
     out = result.stdout + result.stderr
     assert result.returncode != 0
-    assert ("journeys/maps/buy.yaml:17:9: error: phases[0].steps[0]: unknown key 'emotoin' "
-            "[did you mean 'emotion'?]") in out
+    assert (
+        "journeys/maps/buy.yaml:17:9: error: phases[0].steps[0]: unknown key 'emotoin' [did you mean 'emotion'?]"
+    ) in out
     assert "Traceback" not in out
     assert not (project / "site").exists()
 
@@ -202,8 +208,10 @@ def test_invalid_portfolio_stops_mkdocs_build_with_file_line(tmp_path):
 def test_failed_build_leaves_the_old_site_intact(tmp_path):
     project = make_project(tmp_path / "p")
     yml = project / "mkdocs.yml"  # the project's own pages in the site, so that a broken one fails the build
-    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      guide: section\n"),
-                   encoding="utf-8")
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("  - journeys\n", "  - journeys:\n      guide: section\n"),
+        encoding="utf-8",
+    )
     assert run_cli("build", cwd=project).returncode == 0
     before = tree_digest(project / "site")
     (project / "docs" / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n", encoding="utf-8")
@@ -230,10 +238,11 @@ def test_build_usage_errors(tmp_path):
 
 def test_user_text_cannot_inject_html(tmp_path):
     buy = (ROOT / "tests" / "golden" / "buy" / "input" / "maps" / "buy.yaml").read_text(encoding="utf-8")
-    evil = {"maps/buy.yaml": buy
-            .replace("title: I buy a thing", "title: 'I buy x</title><script>alert(3)</script>'")
-            .replace("name: Browse the shop", "name: 'Browse <script>alert(1)</script> {{ x }}'")
-            .replace("does: ", "does: '<img src=x onerror=alert(1)> {: onclick=\"alert(2)\" }' #")}
+    evil = {
+        "maps/buy.yaml": buy.replace("title: I buy a thing", "title: 'I buy x</title><script>alert(3)</script>'")
+        .replace("name: Browse the shop", "name: 'Browse <script>alert(1)</script> {{ x }}'")
+        .replace("does: ", "does: '<img src=x onerror=alert(1)> {: onclick=\"alert(2)\" }' #")
+    }
     project = make_project(tmp_path / "p", evil)
     result = run_cli("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -272,14 +281,18 @@ def test_serve_watches_the_portfolio_and_templates(tmp_path):
 
 def _with_guide(project: Path, mode: str) -> None:
     yml = project / "mkdocs.yml"
-    yml.write_text(yml.read_text(encoding="utf-8").replace("  - journeys\n", f"  - journeys:\n      guide: {mode}\n"),
-                   encoding="utf-8")
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace("  - journeys\n", f"  - journeys:\n      guide: {mode}\n"),
+        encoding="utf-8",
+    )
     (project / "docs" / "guide").mkdir()
     (project / "docs" / "guide.md").unlink()
-    (project / "docs" / "guide" / "other.md").write_text("# Other\n\nSee the [journeys](../journeys/index.md).\n",
-                                                         encoding="utf-8")
-    (project / "docs" / "guide" / "index.md").write_text("# Our guide\n\nRead the [other page](other.md).\n",
-                                                         encoding="utf-8")
+    (project / "docs" / "guide" / "other.md").write_text(
+        "# Other\n\nSee the [journeys](../journeys/index.md).\n", encoding="utf-8"
+    )
+    (project / "docs" / "guide" / "index.md").write_text(
+        "# Our guide\n\nRead the [other page](other.md).\n", encoding="utf-8"
+    )
 
 
 def test_the_projects_own_pages_are_out_of_the_staff_site_by_default(tmp_path):
@@ -327,8 +340,11 @@ def test_a_docs_page_in_the_way_of_a_generated_one_is_an_error(tmp_path):
 def test_no_page_shows_markup_as_text(example_site):
     """Line breaks the templates put between items (several pain points, several steps) are tags, not
     `&lt;br&gt;` shown to the reader (autoescape escapes a "<br>" string expression)."""
-    shown = [p.relative_to(example_site).as_posix() for p in sorted(example_site.rglob("*.html"))
-             if "&lt;br&gt;" in re.sub(r"<code>.*?</code>", "", p.read_text(encoding="utf-8"), flags=re.S)]
+    shown = [
+        p.relative_to(example_site).as_posix()
+        for p in sorted(example_site.rglob("*.html"))
+        if "&lt;br&gt;" in re.sub(r"<code>.*?</code>", "", p.read_text(encoding="utf-8"), flags=re.S)
+    ]
     assert shown == []
 
 
@@ -358,8 +374,12 @@ def test_comparison_page_shows_both_curves_and_the_step_matches(example_site, ex
     # searched as an overview page (the journeys' own pages carry the steps): indexed, at half weight
     assert text.count("data-pagefind-body") == 1 and 'data-pagefind-weight="0.5"' in text
     assert 'data-pagefind-filter="kind:overview"' in text
-    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>"
-                      r"\s*<td[^>]*>(.*?)</td>\s*</tr>", text[text.index('id="step-by-step"'):], re.S)
+    rows = re.findall(
+        r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>"
+        r"\s*<td[^>]*>(.*?)</td>\s*</tr>",
+        text[text.index('id="step-by-step"') :],
+        re.S,
+    )
     chase = next(r for r in rows if "Chase my claim for an update" in r[0])
     assert "Follow my claim on the tracker timeline" in chase[2] and chase[1] == "1" and chase[3] == "4"
     assert chase[4] == "+3"
@@ -368,7 +388,8 @@ def test_comparison_page_shows_both_curves_and_the_step_matches(example_site, ex
     for jid in ("make-a-claim", "report-a-claim-in-the-app"):
         journey = (example_site / "journeys" / jid / "index.html").read_text(encoding="utf-8")
         assert "compare as-is and to-be" in journey and "report-a-claim-in-the-app/compare/" in journey.replace(
-            'href="compare/', 'href="../report-a-claim-in-the-app/compare/')
+            'href="compare/', 'href="../report-a-claim-in-the-app/compare/'
+        )
 
 
 def test_steps_are_matched_by_name_when_ids_differ():
@@ -376,14 +397,23 @@ def test_steps_are_matched_by_name_when_ids_differ():
     from generator.model.entities import Journey
 
     def journey(steps):
-        return Journey.model_validate({"title": "t", "description": "d", "owner": {"person": "a", "department": "x"},
-                                       "phases": [{"id": "p", "name": "P",
-                                                   "steps": [{"id": i, "name": n} for i, n in steps]}]})
+        return Journey.model_validate(
+            {
+                "title": "t",
+                "description": "d",
+                "owner": {"person": "a", "department": "x"},
+                "phases": [{"id": "p", "name": "P", "steps": [{"id": i, "name": n} for i, n in steps]}],
+            }
+        )
 
     old = journey([("a", "Call us"), ("b", "Wait"), ("c", "Get paid")])
     new = journey([("x", "call  US"), ("c", "Paid at once"), ("y", "Rate us")])
     assert [(a and a.id, b and b.id, how) for a, b, how in match_steps(old, new)] == [
-        ("a", "x", "name"), ("b", None, "removed"), ("c", "c", "id"), (None, "y", "added")]
+        ("a", "x", "name"),
+        ("b", None, "removed"),
+        ("c", "c", "id"),
+        (None, "y", "added"),
+    ]
 
 
 def test_each_journey_offers_its_spreadsheets(example_site, example):
@@ -395,15 +425,19 @@ def test_each_journey_offers_its_spreadsheets(example_site, example):
     for jid in example.journeys:
         assert (example_site / "journeys" / jid / f"{jid}.csv").read_bytes().startswith("\ufeffPhase id,".encode())
     book = openpyxl.load_workbook(example_site / "journeys/make-a-claim/make-a-claim.xlsx")
-    assert book.sheetnames == ["Map", "Journey"] and book["Map"].max_row == 1 + len(example.journeys["make-a-claim"].steps())
+    assert book.sheetnames == ["Map", "Journey"] and book["Map"].max_row == 1 + len(
+        example.journeys["make-a-claim"].steps()
+    )
 
 
 def test_the_guide_index_links_every_page_of_the_guide():
     docs = ROOT / "docs"
     index = (docs / "guide" / "index.md").read_text(encoding="utf-8")
     linked = {(docs / "guide" / target).resolve() for target in re.findall(r"\]\(([^)#]+\.md)\)", index)}
-    pages = {p.resolve() for p in docs.rglob("*.md")} - {(docs / "guide" / "index.md").resolve(),
-                                                        (docs / "reference.md").resolve()}
+    pages = {p.resolve() for p in docs.rglob("*.md")} - {
+        (docs / "guide" / "index.md").resolve(),
+        (docs / "reference.md").resolve(),
+    }
     assert sorted(p.relative_to(docs).as_posix() for p in pages - linked) == []
 
 
@@ -423,9 +457,15 @@ def test_mkdocs_serve_reindexes_after_each_rebuild(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                            cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}/tiny/"
 
     def words() -> str | None:
@@ -454,9 +494,12 @@ def test_mkdocs_serve_reindexes_after_each_rebuild(tmp_path):
         urlopen(base + f"pagefind/pagefind.{first}.pf_meta", timeout=5).read()
         journey = project / "journeys" / "maps" / "buy.yaml"
         text = journey.read_text(encoding="utf-8")
-        journey.write_text(text.replace("      - id: pay\n        name: Pay\n", "      - id: checkout\n        name: Check out\n"),
-                           encoding="utf-8")
+        journey.write_text(
+            text.replace("      - id: pay\n        name: Pay\n", "      - id: checkout\n        name: Check out\n"),
+            encoding="utf-8",
+        )
         wait(lambda: (words() or "").split() == ["browse", "ask", "checkout"], "the rebuilt page")
+
         # the index answering now is a new one (its metadata file, named by its hash, changed) and is served
         def reindexed() -> bool:
             try:
@@ -466,6 +509,7 @@ def test_mkdocs_serve_reindexes_after_each_rebuild(tmp_path):
             except (URLError, OSError, ValueError, KeyError):
                 return False
             return meta != first
+
         wait(reindexed, "the rebuilt index")
     finally:
         os.killpg(proc.pid, 15)

@@ -54,7 +54,9 @@ def test_journey_map_has_a_health_lane_with_step_badges(example_site, example): 
 
 def test_needs_attention_page_is_ranked_by_distance(example_site, example):  # noqa: F811
     html = (example_site / "attention" / "index.html").read_text(encoding="utf-8")
-    distances = [float(d) for d in re.findall(r'</span></td>\s*<td [^>]*style="text-align: right;"[^>]*>([0-9.]+)</td>', html)]
+    distances = [
+        float(d) for d in re.findall(r'</span></td>\s*<td [^>]*style="text-align: right;"[^>]*>([0-9.]+)</td>', html)
+    ]
     expected = compute(example).health.attention()
     assert len(distances) == len(expected) > 3
     assert distances == sorted(distances, reverse=True)
@@ -67,9 +69,11 @@ def test_home_department_and_persona_pages_show_health(example_site):  # noqa: F
     assert "Needs attention" in home and 'href="attention/"' in home
     assert home.count("jm-health--off-target") + home.count("jm-health--at-risk") >= 5
     claims = (example_site / "departments" / "claims" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"Metric health:</strong> <span class=\"jm-badge jm-health "
-                     r"jm-health--(off-target|at-risk|on-target)\"",
-                     claims)
+    assert re.search(
+        r"Metric health:</strong> <span class=\"jm-badge jm-health "
+        r"jm-health--(off-target|at-risk|on-target)\"",
+        claims,
+    )
     persona = next((example_site / "personas").glob("*/index.html"))
     assert "Metric health across their journeys" in persona.read_text(encoding="utf-8")
 

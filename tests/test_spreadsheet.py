@@ -9,8 +9,8 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from conftest import CATALOGUE, EXAMPLE, JOURNEY, run_cli
+
 from generator.authoring.spreadsheet import cell_ref, read_rows, to_journey
 from generator.load.check import check
 from generator.site import sheets
@@ -44,26 +44,30 @@ def test_the_layout_one_row_per_step_one_column_per_lane():
     assert rows[0] == [h for _, h in sheets.COLUMNS] + ["Regulation"]
     assert len(rows) == 1 + len(journey.steps())
     chase = next(r for r in rows if r[3] == "chase-the-claim-for-an-update")
-    column = dict(zip(rows[0], chase))
+    column = dict(zip(rows[0], chase, strict=False))
     assert column["Pain points"].startswith("Contact centre advisers can see that a claim exists but not its stage")
-    assert column["Pain points"].endswith("| severity: 5 | evidence: 38% of calls to the claims line are status "
-                                          "enquiries; 62% end as a message for the handler. | insight: "
-                                          "silence-after-assessment")
-    assert column["Verbatims"].splitlines()[1] == ("I don't mind waiting. I mind not knowing. | persona: "
-                                                   "retired-homeowner | source: Claims interview 3 | date: 2026-03-05")
+    assert column["Pain points"].endswith(
+        "| severity: 5 | evidence: 38% of calls to the claims line are status "
+        "enquiries; 62% end as a message for the handler. | insight: "
+        "silence-after-assessment"
+    )
+    assert column["Verbatims"].splitlines()[1] == (
+        "I don't mind waiting. I mind not knowing. | persona: "
+        "retired-homeowner | source: Claims interview 3 | date: 2026-03-05"
+    )
     assert column["Regulation"] == "Consumer Duty: keep the customer informed at every stage of the claim"
     assert column["Emotion"] == "1" and column["Owner"] == "customer-contact"
 
 
 def test_xlsx_bytes_are_deterministic_and_cells_are_never_formulas(tmp_path):
-    sheet = sheets.Sheet("Map", [["Step", "Does"], ["=HYPERLINK(\"http://x\")", "+1"]])
+    sheet = sheets.Sheet("Map", [["Step", "Does"], ['=HYPERLINK("http://x")', "+1"]])
     first = sheets.to_xlsx([sheet])
     assert sheets.to_xlsx([sheet]) == first
     assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zipfile.ZipFile(io.BytesIO(first)).infolist())
     (tmp_path / "x.xlsx").write_bytes(first)
     ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["Map"]
-    assert ws["A2"].data_type == "s" and ws["A2"].value == "=HYPERLINK(\"http://x\")"
-    assert sheets.to_csv(sheet).decode("utf-8-sig").splitlines()[1] == "\"'=HYPERLINK(\"\"http://x\"\")\",'+1"
+    assert ws["A2"].data_type == "s" and ws["A2"].value == '=HYPERLINK("http://x")'
+    assert sheets.to_csv(sheet).decode("utf-8-sig").splitlines()[1] == '"\'=HYPERLINK(""http://x"")",\'+1'
 
 
 def test_backlog_export_ranks_opportunities_with_their_links():
@@ -72,8 +76,9 @@ def test_backlog_export_ranks_opportunities_with_their_links():
     scores = [float(r[3]) for r in rows[1:]]
     assert scores == sorted(scores, reverse=True) and len(rows) == 1 + len(PORTFOLIO.opportunities)
     tracker = next(r for r in rows if r[1] == "claim-progress-tracker")
-    assert tracker[-1] == ("https://harbour.atlassian.net/browse/CLM-142 | title: CLM-142 Claim progress tracker "
-                           "(epic) | kind: jira")
+    assert tracker[-1] == (
+        "https://harbour.atlassian.net/browse/CLM-142 | title: CLM-142 Claim progress tracker (epic) | kind: jira"
+    )
 
 
 def test_cell_references():
@@ -91,8 +96,9 @@ Slow page | severity: 4,Browse the shop,Look,4,Scrolls,
 def _portfolio(tmp_path):
     root = tmp_path / "journeys"
     (root / "maps").mkdir(parents=True)
-    (root / "catalogue.yaml").write_text(CATALOGUE + "lanes:\n  regulation: {name: Regulation, kind: list}\n",
-                                         encoding="utf-8")
+    (root / "catalogue.yaml").write_text(
+        CATALOGUE + "lanes:\n  regulation: {name: Regulation, kind: list}\n", encoding="utf-8"
+    )
     (root / "maps/buy.yaml").write_text(JOURNEY, encoding="utf-8")
     return root
 
@@ -120,12 +126,15 @@ def test_bad_headers_and_cells_are_reported_at_row_and_column_with_the_excel_cel
     assert result.returncode == 1
     assert result.stdout == (
         "bad.csv:1:2: error: B1 (Emotoin): unknown column 'Emotoin' [did you mean 'Emotion'?; or declare a "
-        "custom lane with this name under `lanes:`]\n✗ not imported: 1 error\n")
+        "custom lane with this name under `lanes:`]\n✗ not imported: 1 error\n"
+    )
     (tmp_path / "bad.csv").write_text(
         "Phase,Step,Emotion,Owner,Pain points,Touchpoints,Moment of truth\n"
         "Look,Browse,high,sales,Slow | severty: 4,Home page | channel: webb,\n"
         ",,,,,,yes\n"
-        ",Ask,6,sale,Slow | severity: 9,Home page,maybe\n", encoding="utf-8")
+        ",Ask,6,sale,Slow | severity: 9,Home page,maybe\n",
+        encoding="utf-8",
+    )
     result = run_cli("import", "csv", "bad.csv", "--id", "bad", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [

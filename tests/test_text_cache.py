@@ -41,9 +41,13 @@ def test_pages_are_the_same_with_the_cache_and_only_used_texts_are_kept(tmp_path
 def test_a_planted_entry_is_still_sanitised(tmp_path):
     portfolio, _ = check(EXAMPLE)
     description = portfolio.journeys["make-a-claim"].description.strip()
-    planted = {"version": text_cache.VERSION,
-               "texts": {"b" + description: '<p>Planted<script>alert(1)</script><a href="javascript:alert(2)" '
-                                             'onclick="alert(3)">x</a></p>'}}
+    planted = {
+        "version": text_cache.VERSION,
+        "texts": {
+            "b" + description: '<p>Planted<script>alert(1)</script><a href="javascript:alert(2)" '
+            'onclick="alert(3)">x</a></p>'
+        },
+    }
     (tmp_path / "converted.json").write_text(json.dumps(planted), encoding="utf-8")
     with text_cache.kept(tmp_path) as texts:
         page = pages(portfolio, texts)["journeys/make-a-claim/index.md"]

@@ -27,9 +27,12 @@ def test_the_pattern_finds_the_old_keys():
 
 
 def test_no_string_keys_left_in_the_generator():
-    found = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
-             for path in _sources() for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if STRING_KEY.search(line)]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in _sources()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if STRING_KEY.search(line)
+    ]
     assert found == []
 
 
@@ -44,10 +47,14 @@ def test_ids_are_values():
 
 def test_standings_look_up_by_typed_id_and_default_to_no_data():
     risk, off = Badge(Health.at_risk, Trend.worse), Badge(Health.off_target)
-    s = Standings(journeys={JourneyId("buy"): off}, steps={StepId(JourneyId("buy"), "ask"): risk},
-                  departments={DepartmentId("sales"): risk}, personas={PersonaId("pat"): off},
-                  metrics={MetricAt(MetricId("nps")): risk, MetricAt(MetricId("nps"), JourneyId("buy")): off},
-                  latest={MetricAt(MetricId("nps"), JourneyId("buy")): "42 (2026-10)"})
+    s = Standings(
+        journeys={JourneyId("buy"): off},
+        steps={StepId(JourneyId("buy"), "ask"): risk},
+        departments={DepartmentId("sales"): risk},
+        personas={PersonaId("pat"): off},
+        metrics={MetricAt(MetricId("nps")): risk, MetricAt(MetricId("nps"), JourneyId("buy")): off},
+        latest={MetricAt(MetricId("nps"), JourneyId("buy")): "42 (2026-10)"},
+    )
     assert s.journey("buy") is off and s.step("buy", "ask") is risk and s.step("sell", "ask") is NO_DATA
     # a journey, a department and a persona may share an id: each has its own map
     assert s.department("sales") is risk and s.journey("sales") is NO_DATA and s.persona("pat") is off
@@ -60,17 +67,25 @@ def test_standings_look_up_by_typed_id_and_default_to_no_data():
 def test_the_words_for_each_state():
     assert [health_words(h) for h in Health] == ["on target", "at risk", "off target", "no data"]
     assert [health_label(h) for h in Health] == ["On target", "At risk", "Off target", "No data"]
-    assert [(trend_arrow(t), trend_word(t)) for t in Trend] == [("↑", "better"), ("↓", "worse"), ("→", "steady"),
-                                                                ("", "")]
+    assert [(trend_arrow(t), trend_word(t)) for t in Trend] == [
+        ("↑", "better"),
+        ("↓", "worse"),
+        ("→", "steady"),
+        ("", ""),
+    ]
     assert trend_title(Trend.steady) == "steady since the previous period"
 
 
 def test_no_health_words_outside_the_wording_module():
     """The words are spelt out only in `metrics/wording.py` (docstrings, comments and template prose aside)."""
     quoted = re.compile(r"""["'](?:[Oo]n target|[Aa]t risk|[Oo]ff target|[Nn]o data|better than|worse than)""")
-    found = [f"{path.relative_to(ROOT)}:{n}" for path in sorted(GENERATOR.rglob("*.py"))
-             if path.name != "wording.py"
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if quoted.search(line)]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted(GENERATOR.rglob("*.py"))
+        if path.name != "wording.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if quoted.search(line)
+    ]
     assert found == []
 
 
@@ -87,5 +102,6 @@ def test_a_copied_template_with_an_old_string_key_gets_a_message_saying_what_to_
         render_site(portfolio, template_dirs=[tmp_path])
     (tmp_path / "persona.md.j2").write_text(head + "{{ m.badge(status.persona(ident)) }}\n", encoding="utf-8")
     page = render_site(portfolio, template_dirs=[tmp_path]).pages["personas/pat.md"].content
-    assert page == ('# Pat <span class="jm-badge jm-health jm-health--no-data" title="Metric health: no data">'
-                    'no data</span>\n')
+    assert page == (
+        '# Pat <span class="jm-badge jm-health jm-health--no-data" title="Metric health: no data">no data</span>\n'
+    )

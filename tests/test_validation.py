@@ -43,9 +43,7 @@ def test_duplicate_key(portfolio):
 
 def test_unknown_key_with_did_you_mean(portfolio):
     root = portfolio({"maps/buy.yaml": JOURNEY.replace("personas: [pat]", "persona: [pat]")})
-    assert errors(root) == [
-        "journeys/maps/buy.yaml:7:1: error: unknown key 'persona' [did you mean 'personas'?]"
-    ]
+    assert errors(root) == ["journeys/maps/buy.yaml:7:1: error: unknown key 'persona' [did you mean 'personas'?]"]
 
 
 def test_unknown_key_without_close_match_lists_allowed_keys(portfolio):
@@ -95,9 +93,11 @@ def test_bad_journey_file_name(portfolio):
 
 
 def test_unknown_references_with_did_you_mean(portfolio):
-    text = (JOURNEY.replace("personas: [pat]", "personas: [patt]")
-            .replace("channel: web", "channel: webb")
-            .replace("opportunities: [faster]", "opportunities: [faster, zebra]"))
+    text = (
+        JOURNEY.replace("personas: [pat]", "personas: [patt]")
+        .replace("channel: web", "channel: webb")
+        .replace("opportunities: [faster]", "opportunities: [faster, zebra]")
+    )
     assert errors(portfolio({"maps/buy.yaml": text})) == [
         "journeys/maps/buy.yaml:7:12: error: personas[0]: unknown persona 'patt' "
         "[did you mean 'pat'?; or define it in a catalogue file under `personas:`]",
@@ -137,16 +137,20 @@ def test_duplicate_step_and_phase_ids(portfolio):
 
 
 def _linked(title: str, extra: str) -> str:
-    return (f"title: {title}\ndescription: d\nowner: {{person: A, department: sales}}\n{extra}"
-            "phases:\n  - id: p\n    name: P\n    steps:\n      - id: s\n        name: S\n        owner: sales\n")
+    return (
+        f"title: {title}\ndescription: d\nowner: {{person: A, department: sales}}\n{extra}"
+        "phases:\n  - id: p\n    name: P\n    steps:\n      - id: s\n        name: S\n        owner: sales\n"
+    )
 
 
 def test_next_cycle_is_reported_once(portfolio):
-    root = portfolio({
-        "maps/a.yaml": _linked("A", "next: b\n"),
-        "maps/b.yaml": _linked("B", "next: c\n"),
-        "maps/c.yaml": _linked("C", "next: a\n"),
-    })
+    root = portfolio(
+        {
+            "maps/a.yaml": _linked("A", "next: b\n"),
+            "maps/b.yaml": _linked("B", "next: c\n"),
+            "maps/c.yaml": _linked("C", "next: a\n"),
+        }
+    )
     assert errors(root) == [
         "journeys/maps/a.yaml:4:7: error: next: next links form a cycle: a -> b -> c -> a "
         "[remove or change one `next:` so the chain ends]"
@@ -154,11 +158,13 @@ def test_next_cycle_is_reported_once(portfolio):
 
 
 def test_parent_links_cycle_and_unknown_parent_step(portfolio):
-    root = portfolio({
-        "maps/a.yaml": _linked("A", "parent: {journey: b, step: s}\n"),
-        "maps/b.yaml": _linked("B", "parent: {journey: a, step: s}\n"),
-        "maps/c.yaml": _linked("C", "parent: {journey: a, step: x}\n"),
-    })
+    root = portfolio(
+        {
+            "maps/a.yaml": _linked("A", "parent: {journey: b, step: s}\n"),
+            "maps/b.yaml": _linked("B", "parent: {journey: a, step: s}\n"),
+            "maps/c.yaml": _linked("C", "parent: {journey: a, step: x}\n"),
+        }
+    )
     assert errors(root) == [
         "journeys/maps/a.yaml:4:19: error: parent.journey: parent links form a cycle: a -> b -> a "
         "[remove or change one `parent:` so the chain ends]",
@@ -196,8 +202,9 @@ def test_empty_file(portfolio):
 
 
 def test_bad_date(portfolio):
-    text = CATALOGUE.replace("statement: People wait too long.",
-                             "statement: People wait too long.\n    date: 2024-13-01")
+    text = CATALOGUE.replace(
+        "statement: People wait too long.", "statement: People wait too long.\n    date: 2024-13-01"
+    )
     assert errors(portfolio({"catalogue.yaml": text})) == [
         "journeys/catalogue.yaml:27:11: error: insights.slow.date: expected a valid date or datetime, month value "
         "is outside expected range of 1-12, got '2024-13-01' [write the date as YYYY-MM-DD]"
@@ -213,8 +220,9 @@ def test_metric_warning_on_the_wrong_side_of_target(portfolio):
 
 
 def test_governance_warnings(portfolio):
-    text = JOURNEY.replace("metrics: [nps]\n", "").replace("        owner: sales\n        emotion: 4\n",
-                                                            "        emotion: 4\n")
+    text = JOURNEY.replace("metrics: [nps]\n", "").replace(
+        "        owner: sales\n        emotion: 4\n", "        emotion: 4\n"
+    )
     text = text.replace("            department: sales\n", "")
     assert errors(portfolio({"maps/buy.yaml": text})) == [
         "journeys/maps/buy.yaml:3:12: warning: lifecycle: live journey 'buy' has no metric "
@@ -227,13 +235,19 @@ def test_governance_warnings(portfolio):
 @pytest.mark.parametrize("text", ["- a list\n", "just text\n", "42\n"])
 def test_a_journey_file_that_is_not_a_mapping(portfolio, text):
     [line] = [e for e in errors(portfolio({"maps/buy.yaml": text})) if "error" in e]
-    assert line.startswith("journeys/maps/buy.yaml:1:1: error: expected a journey mapping (title, description, "
-                           "phases...)")
+    assert line.startswith(
+        "journeys/maps/buy.yaml:1:1: error: expected a journey mapping (title, description, phases...)"
+    )
 
 
 def test_step_personas_must_exist(portfolio):
-    root = portfolio({"maps/buy.yaml": JOURNEY.replace("        emotion: 4\n",
-                                                       "        emotion: 4\n        personas: [pat, patt]\n")})
+    root = portfolio(
+        {
+            "maps/buy.yaml": JOURNEY.replace(
+                "        emotion: 4\n", "        emotion: 4\n        personas: [pat, patt]\n"
+            )
+        }
+    )
     assert errors(root) == [
         "journeys/maps/buy.yaml:17:25: error: phases[0].steps[0].personas[1]: unknown persona 'patt' "
         "[did you mean 'pat'?; or define it in a catalogue file under `personas:`]"
@@ -241,8 +255,9 @@ def test_step_personas_must_exist(portfolio):
 
 
 def test_schema_errors_and_reference_errors_of_one_file_come_together(portfolio):
-    text = JOURNEY.replace("lifecycle: live", "lifecycle: lvie").replace("department: sales\npersonas",
-                                                                         "department: sale\npersonas")
+    text = JOURNEY.replace("lifecycle: live", "lifecycle: lvie").replace(
+        "department: sales\npersonas", "department: sale\npersonas"
+    )
     assert errors(portfolio({"maps/buy.yaml": text})) == [
         "journeys/maps/buy.yaml:3:12: error: lifecycle: expected one of 'draft', 'live', 'retired', got 'lvie' "
         "[did you mean 'live'?]",

@@ -57,8 +57,9 @@ def test_actionlint_passes_on_every_workflow():
 
 
 def test_actionlint_would_catch_a_broken_workflow(tmp_path):
-    broken = (PR.read_text(encoding="utf-8").replace("runs-on:", "runs_on:")
-              .replace("github.base_ref", "github.base_reff"))
+    broken = (
+        PR.read_text(encoding="utf-8").replace("runs-on:", "runs_on:").replace("github.base_ref", "github.base_reff")
+    )
     (tmp_path / ".github/workflows").mkdir(parents=True)
     target = tmp_path / ".github/workflows/broken.yml"
     target.write_text(broken, encoding="utf-8")

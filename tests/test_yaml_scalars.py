@@ -12,10 +12,47 @@ from hypothesis import strategies as st
 
 from generator.load.yaml_source import parse_yaml
 
-TRICKY = ["yes", "no", "on", "off", "y", "n", "true", "False", "NULL", "~", "null", "1", "-1", "+1", "1.5", "-.5",
-          "1e3", "0x1f", "0o17", "017", "1_000", "1:30", ".inf", "-.inf", ".nan", "2024-01-31",
-          "2024-01-31 10:00:00", "plain text", "Yes please", "o'clock", "-dash", "'1'", '"yes"', "'2024-01-31'",
-          "a:b", "!!str 12", "!!int '7'", "!!float 3", "x #not a comment"]
+TRICKY = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "true",
+    "False",
+    "NULL",
+    "~",
+    "null",
+    "1",
+    "-1",
+    "+1",
+    "1.5",
+    "-.5",
+    "1e3",
+    "0x1f",
+    "0o17",
+    "017",
+    "1_000",
+    "1:30",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "2024-01-31",
+    "2024-01-31 10:00:00",
+    "plain text",
+    "Yes please",
+    "o'clock",
+    "-dash",
+    "'1'",
+    '"yes"',
+    "'2024-01-31'",
+    "a:b",
+    "!!str 12",
+    "!!int '7'",
+    "!!float 3",
+    "x #not a comment",
+]
 
 
 def _loaded(text: str):
@@ -33,8 +70,12 @@ def _same(a, b) -> bool:
 @pytest.mark.parametrize("scalar", TRICKY)
 def test_scalars_read_as_safe_load_reads_them(scalar):
     plain = ":" not in scalar and "#" not in scalar
-    for text in (f"k: {scalar}\n", f"- {scalar}\n", f"k: [{scalar}]\n" if plain else "k: 1\n",
-                 f"k: {{a: {scalar}}}\n" if plain else "k: 1\n"):
+    for text in (
+        f"k: {scalar}\n",
+        f"- {scalar}\n",
+        f"k: [{scalar}]\n" if plain else "k: 1\n",
+        f"k: {{a: {scalar}}}\n" if plain else "k: 1\n",
+    ):
         ours, theirs = _loaded(text), yaml.safe_load(text)
         assert repr(ours) == repr(theirs) or _same(ours, theirs), text
 

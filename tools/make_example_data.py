@@ -93,8 +93,13 @@ def answers(rng: random.Random, kind: MetricKind, target_value: float, count: in
         out = []
         for _ in range(count):
             r = rng.random()
-            out.append(rng.choice((9, 10, 10)) if r < promoter else rng.choice((0, 2, 4, 5, 5, 6, 6, 6))
-                       if r < promoter + detractor else rng.choice((7, 8, 8)))
+            out.append(
+                rng.choice((9, 10, 10))
+                if r < promoter
+                else rng.choice((0, 2, 4, 5, 5, 6, 6, 6))
+                if r < promoter + detractor
+                else rng.choice((7, 8, 8))
+            )
         return out
     if kind is MetricKind.csat:
         p = clamp(target_value, 5, 99) / 100
@@ -129,8 +134,12 @@ def main(argv: list[str]) -> int:
                     day = month + dt.timedelta(days=rng.randrange(days))
                     raw.append((day.isoformat(), mid, jid, step, answer))
             continue
-        low, high = {MetricKind.nps: (-100, 100), MetricKind.csat: (0, 100), MetricKind.rate: (0, 100),
-                     MetricKind.ces: (1, 7)}.get(definition.kind, (0, math.inf))
+        low, high = {
+            MetricKind.nps: (-100, 100),
+            MetricKind.csat: (0, 100),
+            MetricKind.rate: (0, 100),
+            MetricKind.ces: (1, 7),
+        }.get(definition.kind, (0, math.inf))
         waves = [m for m in periods if m.month in (3, 9)] if mid in AGENCY else periods
         for month, value in zip(periods, values, strict=True):
             if month not in waves:

@@ -29,8 +29,10 @@ PAGES = {  # name -> (path, what to scroll into view first, or None)
     "home": ("", None),
     "journey": ("journeys/make-a-claim/", "#journey-map"),
     # the same map zoomed out to one screen, with a few lanes expanded (a linkable view)
-    "journey-overview": ("journeys/make-a-claim/?lanes=description,feels,emotion,pain_points,opportunities"
-                         "&view=overview", "#journey-map"),
+    "journey-overview": (
+        "journeys/make-a-claim/?lanes=description,feels,emotion,pain_points,opportunities&view=overview",
+        "#journey-map",
+    ),
     "department": ("departments/claims/", None),
     "backlog": ("backlog/", None),
 }
@@ -41,7 +43,7 @@ def serve(site: Path, prefix: str) -> tuple[http.server.ThreadingHTTPServer, str
     class Handler(http.server.SimpleHTTPRequestHandler):
         def translate_path(self, path):
             clean = path.split("?", 1)[0].split("#", 1)[0]
-            return super().translate_path("/" + clean[len(prefix):] if clean.startswith(prefix) else "/\0")
+            return super().translate_path("/" + clean[len(prefix) :] if clean.startswith(prefix) else "/\0")
 
         def log_message(self, *args):
             pass
@@ -65,23 +67,34 @@ def main() -> int:
         if site is None:
             site = Path(tmp) / "site"
             env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
-            subprocess.run([sys.executable, "-m", "generator", "build", "--site-dir", str(site)], cwd=ROOT,
-                           env=env, check=True)
+            subprocess.run(
+                [sys.executable, "-m", "generator", "build", "--site-dir", str(site)], cwd=ROOT, env=env, check=True
+            )
         httpd, base = serve(site.resolve(), prefix)
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium"),
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                              "--disable-component-update", "--disable-sync", "--no-first-run"])
+            browser = p.chromium.launch(
+                executable_path=os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium"),
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
             for device, (width, height) in VIEWPORTS.items():
-                context = browser.new_context(viewport={"width": width, "height": height},
-                                              color_scheme=args.scheme, reduced_motion="reduce")
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, color_scheme=args.scheme, reduced_motion="reduce"
+                )
                 page = context.new_page()
                 for name, (path, anchor) in PAGES.items():
                     page.goto(base + path, wait_until="networkidle")
                     if anchor:
-                        page.locator(anchor).evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top"
-                                                      " + scrollY - 80)")
+                        page.locator(anchor).evaluate(
+                            "e => window.scrollTo(0, e.getBoundingClientRect().top + scrollY - 80)"
+                        )
                         page.wait_for_timeout(200)
                     target = OUT / f"{device}-{name}.png"
                     page.screenshot(path=str(target))

@@ -148,8 +148,13 @@ def _lower_priority() -> None:
 class Drawing:
     """Charts being drawn, possibly in the background (`start`): `wait()` for them and get the counts."""
 
-    def __init__(self, stats: RenderStats, todo: list[tuple[ChartData, str]], pool: ProcessPoolExecutor | None = None,
-                 results=None):
+    def __init__(
+        self,
+        stats: RenderStats,
+        todo: list[tuple[ChartData, str]],
+        pool: ProcessPoolExecutor | None = None,
+        results=None,
+    ):
         self.stats, self._todo, self._pool, self._results = stats, todo, pool, results
 
     def wait(self) -> RenderStats:
@@ -179,8 +184,9 @@ class Drawing:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def start(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
-          in_process_below: int = IN_PROCESS_BELOW) -> Drawing:
+def start(
+    charts: Iterable[Chart], cache: Path, *, workers: int | None = None, in_process_below: int = IN_PROCESS_BELOW
+) -> Drawing:
     """Start drawing every chart that has no valid file in `cache`, and return at once.
 
     A few missing charts are drawn here and now; more go to a pool of worker processes that runs while
@@ -218,8 +224,7 @@ def start(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
         return Drawing(stats, todo)
     context = multiprocessing.get_context("spawn")
     try:
-        pool = ProcessPoolExecutor(max_workers=min(count, len(todo)), mp_context=context,
-                                   initializer=_lower_priority)
+        pool = ProcessPoolExecutor(max_workers=min(count, len(todo)), mp_context=context, initializer=_lower_priority)
         # big chunks: each task is ~50 ms, the round trip to a worker is not free
         results = pool.map(_render_to, todo, chunksize=max(1, len(todo) // (count * 4)))
     except (BrokenProcessPool, OSError) as exc:
@@ -230,8 +235,9 @@ def start(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
     return Drawing(stats, todo, pool, results)
 
 
-def ensure(charts: Iterable[Chart], cache: Path, *, workers: int | None = None,
-           in_process_below: int = IN_PROCESS_BELOW) -> RenderStats:
+def ensure(
+    charts: Iterable[Chart], cache: Path, *, workers: int | None = None, in_process_below: int = IN_PROCESS_BELOW
+) -> RenderStats:
     """Make sure every chart has a valid file in `cache`; draw only what is missing or damaged."""
     return start(charts, cache, workers=workers, in_process_below=in_process_below).wait()
 

@@ -27,13 +27,26 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from generator.charts.specs import (ChartData, ComparisonData, EmotionData, ImportanceData, MultiplesData,
-                                    OpportunitiesData, Panel, TrendData)
+from generator.charts.specs import (
+    ChartData,
+    ComparisonData,
+    EmotionData,
+    ImportanceData,
+    MultiplesData,
+    OpportunitiesData,
+    Panel,
+    TrendData,
+)
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
-    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
 }
 GREY = "#808080"  # axes, grid, markers of no data: 3.9:1 on the white card
 INK = "#404040"  # every text: 10:1 on the white card
@@ -42,8 +55,12 @@ LINE = "#2F86C9"  # the data line: between Okabe-Ito blue and sky blue, 3.9:1 on
 TARGET = OKABE_ITO["green"]  # 3.4:1 on white, 4.7:1 on slate
 WARNING = OKABE_ITO["vermillion"]  # the warning line and its label: 3.9:1 / 4.2:1
 BAND = OKABE_ITO["orange"]  # the at-risk band, a light fill behind the data
-HEALTH_COLOURS = {"on-target": OKABE_ITO["green"], "at-risk": OKABE_ITO["orange"],
-                  "off-target": OKABE_ITO["vermillion"], "no-data": GREY}
+HEALTH_COLOURS = {
+    "on-target": OKABE_ITO["green"],
+    "at-risk": OKABE_ITO["orange"],
+    "off-target": OKABE_ITO["vermillion"],
+    "no-data": GREY,
+}
 # the same shapes as the health symbols on the pages (● ▲ ■ ○): health reads without colour
 HEALTH_MARKERS = {"on-target": "o", "at-risk": "^", "off-target": "s", "no-data": "o"}
 
@@ -54,12 +71,24 @@ RC = {
     "font.family": ["sans-serif"],
     "font.sans-serif": ["DejaVu Sans"],  # only metrics come from it: the browser draws the text
     "font.size": 9.0,
-    "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": GREY,
-    "xtick.color": GREY, "ytick.color": GREY, "xtick.labelcolor": INK, "ytick.labelcolor": INK,
-    "grid.color": GREY, "grid.alpha": 0.35, "grid.linewidth": 0.6,
-    "axes.facecolor": "none", "figure.facecolor": "none", "savefig.facecolor": "none",
-    "savefig.transparent": True, "axes.spines.top": False, "axes.spines.right": False,
-    "path.simplify": True, "axes.unicode_minus": False,
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": GREY,
+    "xtick.color": GREY,
+    "ytick.color": GREY,
+    "xtick.labelcolor": INK,
+    "ytick.labelcolor": INK,
+    "grid.color": GREY,
+    "grid.alpha": 0.35,
+    "grid.linewidth": 0.6,
+    "axes.facecolor": "none",
+    "figure.facecolor": "none",
+    "savefig.facecolor": "none",
+    "savefig.transparent": True,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "path.simplify": True,
+    "axes.unicode_minus": False,
 }
 METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 DPI = 72  # 1 inch = 72 SVG points: sizes below are in inches
@@ -253,7 +282,7 @@ def _setup_trend(fig, d: TrendData, w: float, h: float) -> list[Any]:
 
 def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     _inches_margins(fig, w, h, **TREND_MARGINS)
-    ax, = axes
+    (ax,) = axes
     labels = [p.period for p in d.points]
     xs = [i for i, p in enumerate(d.points) if p.value is not None]
     ys = [p.value for p in d.points if p.value is not None]
@@ -267,10 +296,26 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     right = len(labels) - 0.5
     # long units ("complaints") are on the y axis already: the labels in the margin stay short
     short_unit = d.unit if len(d.unit) <= 3 else ""
-    ax.annotate(f"target {fmt(target, short_unit)}", (right, target), xytext=(4, 0), textcoords="offset points",
-                va="center", fontsize=SMALL, color=TARGET, annotation_clip=False)
-    ax.annotate(f"warning {fmt(warning, short_unit)}", (right, warning), xytext=(4, 0), textcoords="offset points",
-                va="center", fontsize=SMALL, color=WARNING, annotation_clip=False)
+    ax.annotate(
+        f"target {fmt(target, short_unit)}",
+        (right, target),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=SMALL,
+        color=TARGET,
+        annotation_clip=False,
+    )
+    ax.annotate(
+        f"warning {fmt(warning, short_unit)}",
+        (right, warning),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=SMALL,
+        color=WARNING,
+        annotation_clip=False,
+    )
     # segments of the line break where a period has no value
     run_x: list[int] = []
     run_y: list[float] = []
@@ -284,14 +329,36 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
             run_y.append(value)
     few = [i for i, p in enumerate(d.points) if p.value is None]
     if few:
-        ax.plot(few, [lo + 0.04 * (hi - lo)] * len(few), linestyle="none", marker="x", markersize=4,
-                color=GREY, markeredgewidth=1.0)
+        ax.plot(
+            few,
+            [lo + 0.04 * (hi - lo)] * len(few),
+            linestyle="none",
+            marker="x",
+            markersize=4,
+            color=GREY,
+            markeredgewidth=1.0,
+        )
     if xs:
         x, y = xs[-1], ys[-1]
-        ax.plot([x], [y], marker=HEALTH_MARKERS[d.health.value], markersize=7, color=HEALTH_COLOURS[d.health.value],
-                markeredgecolor=GREY, markeredgewidth=0.6, zorder=5)
-        ax.annotate(fmt(y, short_unit), (x, y), xytext=(0, 8), textcoords="offset points", ha="center",
-                    fontsize=9, fontweight="bold")
+        ax.plot(
+            [x],
+            [y],
+            marker=HEALTH_MARKERS[d.health.value],
+            markersize=7,
+            color=HEALTH_COLOURS[d.health.value],
+            markeredgecolor=GREY,
+            markeredgewidth=0.6,
+            zorder=5,
+        )
+        ax.annotate(
+            fmt(y, short_unit),
+            (x, y),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+            fontweight="bold",
+        )
     _period_ticks(ax, labels)
     ax.set_ylabel(d.unit)  # "" draws nothing
 
@@ -319,7 +386,7 @@ def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
 
 def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> None:
     _emotion_margins(fig, d, w, h)
-    ax, = axes
+    (ax,) = axes
     steps = d.steps
     ax.set_xlim(-0.5, len(steps) - 0.5)
     for n, phase in enumerate(d.phases):
@@ -328,12 +395,27 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
             ax.axvspan(start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
         # wrapped to its steps' width (about 13 characters an inch at 8.5 pt bold)
         width = max(8, int((end - start + 1) * EMOTION_STEP * 13))
-        ax.text((start + end) / 2, 5.55, "\n".join(wrap_all(phase.name, width)), ha="center", va="bottom", fontsize=SMALL, fontweight="bold")
+        ax.text(
+            (start + end) / 2,
+            5.55,
+            "\n".join(wrap_all(phase.name, width)),
+            ha="center",
+            va="bottom",
+            fontsize=SMALL,
+            fontweight="bold",
+        )
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     if any(s.moment_of_truth for s in steps):
-        star, = ax.plot([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
-        legend = fig.legend([star], ["moment of truth"], loc="lower right", bbox_to_anchor=(1.0, 0.0),
-                            frameon=False, fontsize=SMALL, handletextpad=0.2)
+        (star,) = ax.plot([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
+        legend = fig.legend(
+            [star],
+            ["moment of truth"],
+            loc="lower right",
+            bbox_to_anchor=(1.0, 0.0),
+            frameon=False,
+            fontsize=SMALL,
+            handletextpad=0.2,
+        )
         legend.get_texts()[0].set_color(INK)
     xs = [i for i, s in enumerate(steps) if s.emotion is not None]
     ys = [s.emotion for s in steps if s.emotion is not None]
@@ -341,14 +423,27 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
         ax.plot(xs, ys, color=LINE, linewidth=2.0, marker="o", markersize=5)
     truth = [(i, s.emotion) for i, s in enumerate(steps) if s.moment_of_truth and s.emotion is not None]
     if truth:
-        ax.plot([t[0] for t in truth], [t[1] for t in truth], linestyle="none", marker="*", markersize=13,
-                color=OKABE_ITO["vermillion"], zorder=5)
+        ax.plot(
+            [t[0] for t in truth],
+            [t[1] for t in truth],
+            linestyle="none",
+            marker="*",
+            markersize=13,
+            color=OKABE_ITO["vermillion"],
+            zorder=5,
+        )
     unknown = [i for i, s in enumerate(steps) if s.emotion is None]
     if unknown:
         ax.plot(unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
     # whole step names, wrapped under their point: never shortened, never tilted
-    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps], rotation=0,
-                  ha="center", va="top", fontsize=SMALL)
+    ax.set_xticks(
+        range(len(steps)),
+        ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps],
+        rotation=0,
+        ha="center",
+        va="top",
+        fontsize=SMALL,
+    )
 
 
 def _multiples_margins(fig, d: MultiplesData, w: float, h: float) -> None:
@@ -357,8 +452,7 @@ def _multiples_margins(fig, d: MultiplesData, w: float, h: float) -> None:
     title = _title_lines(d) * LINE_IN
     gap = title + 0.3  # the period labels of the panel above, then this panel's title
     height = (h - 0.3 - title - 0.05 - (rows - 1) * gap) / rows
-    _inches_margins(fig, w, h, left=0.45, right=0.15, top=title + 0.05, bottom=0.3, wspace=0.4,
-                    hspace=gap / height)
+    _inches_margins(fig, w, h, left=0.45, right=0.15, top=title + 0.05, bottom=0.3, wspace=0.4, hspace=gap / height)
 
 
 def _setup_multiples(fig, d: MultiplesData, w: float, h: float) -> list[Any]:
@@ -376,25 +470,34 @@ def _setup_multiples(fig, d: MultiplesData, w: float, h: float) -> list[Any]:
 
 def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) -> None:
     _multiples_margins(fig, d, w, h)
-    for ax, panel in zip(axes, d.panels):
+    for ax, panel in zip(axes, d.panels, strict=True):
         pts = panel.points
         xs = [i for i, p in enumerate(pts) if p is not None]
         ys = [p for p in pts if p is not None]
         lo, hi = _band_limits(ys, panel.target, panel.warning, pad=0.1)
         ax.set_ylim(lo, hi)
         ax.set_xlim(-0.5, len(pts) - 0.5)
-        ax.axhspan(min(panel.target, panel.warning), max(panel.target, panel.warning),
-                   color=BAND, alpha=0.2, linewidth=0)
+        ax.axhspan(
+            min(panel.target, panel.warning), max(panel.target, panel.warning), color=BAND, alpha=0.2, linewidth=0
+        )
         ax.axhline(panel.target, color=TARGET, linewidth=1.1, linestyle=(0, (5, 2)))
         if xs:
             ax.plot(xs, ys, color=LINE, linewidth=1.4)
-            ax.plot([xs[-1]], [ys[-1]], marker=HEALTH_MARKERS[panel.health.value], markersize=5,
-                    color=HEALTH_COLOURS[panel.health.value], markeredgecolor=GREY, markeredgewidth=0.5)
+            ax.plot(
+                [xs[-1]],
+                [ys[-1]],
+                marker=HEALTH_MARKERS[panel.health.value],
+                markersize=5,
+                color=HEALTH_COLOURS[panel.health.value],
+                markeredgecolor=GREY,
+                markeredgewidth=0.5,
+            )
         lines = _panel_title(panel)
         lines[-1] += f": {fmt(ys[-1] if ys else None, panel.unit)}"
         ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK)
-        ax.set_xticks([0, len(pts) - 1] if len(pts) > 1 else [0], [d.first, d.last] if len(pts) > 1 else [d.last],
-                      fontsize=SMALL)
+        ax.set_xticks(
+            [0, len(pts) - 1] if len(pts) > 1 else [0], [d.first, d.last] if len(pts) > 1 else [d.last], fontsize=SMALL
+        )
         # the first period's label starts at its tick, the last ends at it: neither runs past the panel (set on
         # every label every time: the figure is reused, and a lone label is centred)
         ticks = ax.get_xticklabels()
@@ -426,7 +529,7 @@ def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
 
 def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
     _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
-    ax, = axes
+    (ax,) = axes
     rows = d.rows
     n = len(rows)
     ax.set_ylim(n - 0.5, -0.5)
@@ -435,16 +538,40 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
         if assumed is not None and validated is not None and assumed != validated:
             ax.plot([assumed, validated], [i, i], color=GREY, linewidth=1.4, zorder=1)
         if assumed is not None:
-            ax.plot([assumed], [i], marker="o", markersize=7, color=WARNING, linestyle="none", zorder=3,
-                    markerfacecolor="none", markeredgewidth=1.8)
+            ax.plot(
+                [assumed],
+                [i],
+                marker="o",
+                markersize=7,
+                color=WARNING,
+                linestyle="none",
+                zorder=3,
+                markerfacecolor="none",
+                markeredgewidth=1.8,
+            )
         if validated is not None:
             ax.plot([validated], [i], marker="D", markersize=6, color=LINE, linestyle="none", zorder=4)
     ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
-    ax.plot([], [], marker="o", color=WARNING, markerfacecolor="none", markeredgewidth=1.8,
-            linestyle="none", label="assumed (inside-out)")
+    ax.plot(
+        [],
+        [],
+        marker="o",
+        color=WARNING,
+        markerfacecolor="none",
+        markeredgewidth=1.8,
+        linestyle="none",
+        label="assumed (inside-out)",
+    )
     ax.plot([], [], marker="D", color=LINE, linestyle="none", label="validated (outside-in)")
-    legend = ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=SMALL,
-                       borderaxespad=0.2, handletextpad=0.3)
+    legend = ax.legend(
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncols=2,
+        frameon=False,
+        fontsize=SMALL,
+        borderaxespad=0.2,
+        handletextpad=0.3,
+    )
     for text in legend.get_texts():
         text.set_color(INK)
 
@@ -468,7 +595,7 @@ def _setup_opportunities(fig, d: OpportunitiesData, w: float, h: float) -> list[
 
 
 def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h: float) -> None:
-    ax, = axes
+    (ax,) = axes
     ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     ax.text(0.6, 5.4, "quick wins", va="top", fontsize=SMALL, fontstyle="italic")
@@ -483,44 +610,88 @@ def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h:
         x, y = effort + dx, impact + dy
         size = 30 + 40 * reach
         ax.scatter([x], [y], s=size, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
-        offset = size ** 0.5 / 2 + 1.5
-        ax.annotate(str(n + 1), (x, y), xytext=(offset * 0.75, offset * 0.75), textcoords="offset points",
-                    ha="left", va="bottom", fontsize=9, fontweight="bold", zorder=4)
+        offset = size**0.5 / 2 + 1.5
+        ax.annotate(
+            str(n + 1),
+            (x, y),
+            xytext=(offset * 0.75, offset * 0.75),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+            zorder=4,
+        )
 
 
-SPREAD = [(0.0, 0.0), (0.3, 0.0), (-0.3, 0.0), (0.0, -0.3), (0.3, -0.3), (-0.3, -0.3), (0.0, 0.3), (0.3, 0.3),
-          (-0.3, 0.3)]
+SPREAD = [
+    (0.0, 0.0),
+    (0.3, 0.0),
+    (-0.3, 0.0),
+    (0.0, -0.3),
+    (0.3, -0.3),
+    (-0.3, -0.3),
+    (0.0, 0.3),
+    (0.3, 0.3),
+    (-0.3, 0.3),
+]
 
 
 def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float) -> None:
     """The as-is curve dashed with circles, the to-be curve solid with squares: told apart without colour.
     A step only one journey has is a point on that journey's curve only; the lines join the points they have."""
     _emotion_margins(fig, d, w, h)
-    ax, = axes
+    (ax,) = axes
     steps = d.steps
     ax.set_xlim(-0.5, len(steps) - 0.5)
     ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     handles = []
-    for column, color, style, marker, label in (("as_is", GREY, (0, (4, 2)), "o", "as-is: " + d.labels[0]),
-                                                ("to_be", LINE, "-", "s", "to-be: " + d.labels[1])):
+    for column, color, style, marker, label in (
+        ("as_is", GREY, (0, (4, 2)), "o", "as-is: " + d.labels[0]),
+        ("to_be", LINE, "-", "s", "to-be: " + d.labels[1]),
+    ):
         xs = [i for i, s in enumerate(steps) if getattr(s, column) is not None]
         ys = [getattr(steps[i], column) for i in xs]
-        line, = ax.plot(xs, ys, color=color, linewidth=2.0, linestyle=style, marker=marker, markersize=5)
+        (line,) = ax.plot(xs, ys, color=color, linewidth=2.0, linestyle=style, marker=marker, markersize=5)
         handles.append((line, "\n".join(wrap_all(label, 60))))
-    legend = fig.legend([h_ for h_, _ in handles], [t for _, t in handles], loc="upper left",
-                        bbox_to_anchor=(0.0, 1.0), frameon=False, fontsize=SMALL, ncols=2, handlelength=3)
+    legend = fig.legend(
+        [h_ for h_, _ in handles],
+        [t for _, t in handles],
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        frameon=False,
+        fontsize=SMALL,
+        ncols=2,
+        handlelength=3,
+    )
     for text in legend.get_texts():
         text.set_color(INK)
-    ax.set_xticks(range(len(steps)), ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps], rotation=0,
-                  ha="center", va="top", fontsize=SMALL)
+    ax.set_xticks(
+        range(len(steps)),
+        ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps],
+        rotation=0,
+        ha="center",
+        va="top",
+        fontsize=SMALL,
+    )
 
 
 # each function takes its own kind of data, which `render` picks by `data.kind`: the table cannot say so
 Setup = Callable[..., list[Any]]  # (fig, data, w, h) -> the axes
 Draw = Callable[..., None]  # (fig, axes, data, w, h)
-SETUP: dict[str, Setup] = {"trend": _setup_trend, "emotion": _setup_emotion, "multiples": _setup_multiples,
-                           "importance": _setup_importance, "opportunities": _setup_opportunities,
-                           "comparison": _setup_emotion}
-DRAW: dict[str, Draw] = {"trend": _draw_trend, "emotion": _draw_emotion, "multiples": _draw_multiples,
-                         "importance": _draw_importance, "opportunities": _draw_opportunities,
-                         "comparison": _draw_comparison}
+SETUP: dict[str, Setup] = {
+    "trend": _setup_trend,
+    "emotion": _setup_emotion,
+    "multiples": _setup_multiples,
+    "importance": _setup_importance,
+    "opportunities": _setup_opportunities,
+    "comparison": _setup_emotion,
+}
+DRAW: dict[str, Draw] = {
+    "trend": _draw_trend,
+    "emotion": _draw_emotion,
+    "multiples": _draw_multiples,
+    "importance": _draw_importance,
+    "opportunities": _draw_opportunities,
+    "comparison": _draw_comparison,
+}

@@ -12,13 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.charts.draw import fmt, short
-from generator.charts.specs import (Chart, ComparedStep, ComparisonData, EmotionData, EmotionStep, ImportanceData,
-                                    ImportanceRow, MultiplesData, OpportunitiesData, OpportunityPoint, Panel, PhaseSpan, Table, TrendData, TrendPoint)
+from generator.charts.specs import (
+    Chart,
+    ComparedStep,
+    ComparisonData,
+    EmotionData,
+    EmotionStep,
+    ImportanceData,
+    ImportanceRow,
+    MultiplesData,
+    OpportunitiesData,
+    OpportunityPoint,
+    Panel,
+    PhaseSpan,
+    Table,
+    TrendData,
+    TrendPoint,
+)
 from generator.metrics.health import Health, HealthIndex, MetricStatus
-from generator.model.metric_data import SeriesKey
 from generator.metrics.series import Series, period_label
 from generator.metrics.wording import direction_words, health_label, health_words
 from generator.model.entities import Journey, Step
+from generator.model.metric_data import SeriesKey
 from generator.model.portfolio import Portfolio
 
 EMOTION_WORDS = {1: "very negative", 2: "negative", 3: "neutral", 4: "positive", 5: "very positive"}
@@ -32,29 +47,45 @@ def trend_chart(portfolio: Portfolio, status: MetricStatus, *, where: str, segme
     size = portfolio.organisation.period
     definition, series, key = status.definition, status.series, status.key
     unit = definition.unit
-    points = tuple(TrendPoint(period_label(p.period, size), None if p.value is None else round(p.value, 4), p.responses)
-                   for p in series.points)
+    points = tuple(
+        TrendPoint(period_label(p.period, size), None if p.value is None else round(p.value, 4), p.responses)
+        for p in series.points
+    )
     data = TrendData(points, definition.target, definition.warning, unit, definition.direction, status.health)
     few = sum(1 for p in series.points if p.value is None)
-    latest = (f"latest {period_label(status.period, size)}: {fmt(status.value, unit)}, {health_words(status.health)}"
-              if status.period else "no period has enough responses yet")
-    alt = (f"Line chart of {definition.name} for {where}, by {size} from {points[0].period} to {points[-1].period}; "
-           f"{latest}; target {fmt(definition.target, unit)}, warning {fmt(definition.warning, unit)} "
-           f"({direction_words(definition.direction)})"
-           + (f"; {few} period{'s' if few != 1 else ''} with too few responses" if few else "") + ".")
+    latest = (
+        f"latest {period_label(status.period, size)}: {fmt(status.value, unit)}, {health_words(status.health)}"
+        if status.period
+        else "no period has enough responses yet"
+    )
+    alt = (
+        f"Line chart of {definition.name} for {where}, by {size} from {points[0].period} to {points[-1].period}; "
+        f"{latest}; target {fmt(definition.target, unit)}, warning {fmt(definition.warning, unit)} "
+        f"({direction_words(definition.direction)})"
+        + (f"; {few} period{'s' if few != 1 else ''} with too few responses" if few else "")
+        + "."
+    )
     survey = series.source == "survey"
     segments = sorted(segments, key=lambda s: s.key.segment)
-    headers = (("Period", definition.name) + (("Responses",) if survey else ())
-               + tuple(f"{definition.name}, {s.key.segment}" for s in segments))
+    headers = (
+        ("Period", definition.name)
+        + (("Responses",) if survey else ())
+        + tuple(f"{definition.name}, {s.key.segment}" for s in segments)
+    )
     rows = []
     for p in series.points:
-        shown = (f"too few responses (fewer than {portfolio.organisation.min_responses})" if p.value is None
-                 else fmt(p.value, unit))
-        rows.append((period_label(p.period, size), shown) + ((str(p.responses),) if survey else ())
-                    + tuple(fmt(s.at(p.period), unit) for s in segments))
+        shown = (
+            f"too few responses (fewer than {portfolio.organisation.min_responses})"
+            if p.value is None
+            else fmt(p.value, unit)
+        )
+        rows.append(
+            (period_label(p.period, size), shown)
+            + ((str(p.responses),) if survey else ())
+            + tuple(fmt(s.at(p.period), unit) for s in segments)
+        )
     name = f"{key.journey}-trend-{key.metric}" + (f"-{key.step}" if key.step else "")
-    return Chart(name, f"{definition.name}: trend against target", alt, data,
-                 Table(headers, tuple(rows)), key.journey)
+    return Chart(name, f"{definition.name}: trend against target", alt, data, Table(headers, tuple(rows)), key.journey)
 
 
 def emotion_chart(jid: str, journey: Journey) -> Chart | None:
@@ -70,18 +101,33 @@ def emotion_chart(jid: str, journey: Journey) -> Chart | None:
     low, low_emotion = min(known, key=lambda k: k[1])
     high, high_emotion = max(known, key=lambda k: k[1])
     truths = sum(1 for s in steps if s.moment_of_truth)
-    alt = (f"Emotion curve of the journey '{journey.title}' across its {len(steps)} steps in "
-           f"{len(phases)} phases, from 1 (very negative) to 5 (very positive); lowest at "
-           f"'{short(low.name, 60)}' ({EMOTION_WORDS[low_emotion]}), highest at '{short(high.name, 60)}' "
-           f"({EMOTION_WORDS[high_emotion]})"
-           + (f"; {truths} moment{'s' if truths != 1 else ''} of truth starred" if truths else "") + ".")
+    alt = (
+        f"Emotion curve of the journey '{journey.title}' across its {len(steps)} steps in "
+        f"{len(phases)} phases, from 1 (very negative) to 5 (very positive); lowest at "
+        f"'{short(low.name, 60)}' ({EMOTION_WORDS[low_emotion]}), highest at '{short(high.name, 60)}' "
+        f"({EMOTION_WORDS[high_emotion]})"
+        + (f"; {truths} moment{'s' if truths != 1 else ''} of truth starred" if truths else "")
+        + "."
+    )
     rows = []
     for span in phases:
-        for s in steps[span.first:span.last + 1]:
-            rows.append((span.name, s.name, "–" if s.emotion is None else f"{s.emotion} ({EMOTION_WORDS[s.emotion]})",
-                         "yes" if s.moment_of_truth else ""))
-    return Chart(f"{jid}-emotion", "Emotion curve", alt, EmotionData(tuple(steps), tuple(phases)),
-                 Table(("Phase", "Step", "Emotion", "Moment of truth"), tuple(rows)), jid)
+        for s in steps[span.first : span.last + 1]:
+            rows.append(
+                (
+                    span.name,
+                    s.name,
+                    "–" if s.emotion is None else f"{s.emotion} ({EMOTION_WORDS[s.emotion]})",
+                    "yes" if s.moment_of_truth else "",
+                )
+            )
+    return Chart(
+        f"{jid}-emotion",
+        "Emotion curve",
+        alt,
+        EmotionData(tuple(steps), tuple(phases)),
+        Table(("Phase", "Step", "Emotion", "Moment of truth"), tuple(rows)),
+        jid,
+    )
 
 
 def match_steps(as_is: Journey, to_be: Journey) -> list[tuple[Step | None, Step | None, str]]:
@@ -91,6 +137,7 @@ def match_steps(as_is: Journey, to_be: Journey) -> list[tuple[Step | None, Step 
     `how` is `id`, `name`, `added` (to-be only) or `removed` (as-is only). In the to-be journey's order, each
     removed step placed after the as-is step it followed.
     """
+
     def key(name: str) -> str:
         return " ".join(name.lower().split())
 
@@ -135,50 +182,96 @@ def comparison_chart(as_is_id: str, as_is: Journey, to_be_id: str, to_be: Journe
         a = old.emotion if old is not None else None
         b = new.emotion if new is not None else None
         steps.append(ComparedStep(name, a, b, how))
-        rows.append((name, "–" if a is None else str(a), "–" if b is None else str(b),
-                     {"id": "same step", "name": "same name", "added": "added in the to-be journey",
-                      "removed": "removed in the to-be journey"}[how]))
+        rows.append(
+            (
+                name,
+                "–" if a is None else str(a),
+                "–" if b is None else str(b),
+                {
+                    "id": "same step",
+                    "name": "same name",
+                    "added": "added in the to-be journey",
+                    "removed": "removed in the to-be journey",
+                }[how],
+            )
+        )
     if not any(s.as_is is not None or s.to_be is not None for s in steps):
         return None
 
     def mean(values: list[int]) -> str:
         return f"{sum(values) / len(values):.1f}" if values else "not recorded"
+
     before = [s.as_is for s in steps if s.as_is is not None]
     after = [s.to_be for s in steps if s.to_be is not None]
     counts = {how: sum(1 for s in steps if s.match == how) for how in ("id", "name", "added", "removed")}
-    alt = (f"Two emotion curves on one chart, from 1 (very negative) to 5 (very positive): the as-is journey "
-           f"'{as_is.title}' (dashed, average {mean(before)}) and the to-be journey '{to_be.title}' (solid, "
-           f"average {mean(after)}), across {len(steps)} steps: {counts['id'] + counts['name']} in both, "
-           f"{counts['added']} added, {counts['removed']} removed.")
+    alt = (
+        f"Two emotion curves on one chart, from 1 (very negative) to 5 (very positive): the as-is journey "
+        f"'{as_is.title}' (dashed, average {mean(before)}) and the to-be journey '{to_be.title}' (solid, "
+        f"average {mean(after)}), across {len(steps)} steps: {counts['id'] + counts['name']} in both, "
+        f"{counts['added']} added, {counts['removed']} removed."
+    )
     data = ComparisonData(tuple(steps), (short(as_is.title, 60), short(to_be.title, 60)))
-    return Chart(f"{to_be_id}-comparison", "Emotion: as-is and to-be", alt, data,
-                 Table(("Step", "As-is emotion", "To-be emotion", "Match"), tuple(rows)), to_be_id)
+    return Chart(
+        f"{to_be_id}-comparison",
+        "Emotion: as-is and to-be",
+        alt,
+        data,
+        Table(("Step", "As-is emotion", "To-be emotion", "Match"), tuple(rows)),
+        to_be_id,
+    )
 
 
 def multiples_chart(portfolio: Portfolio, jid: str, journey: Journey, statuses: list[MetricStatus]) -> Chart | None:
     size = portfolio.organisation.period
     step_names = {s.id: s.name for s in journey.steps()}
     order = {s.id: n for n, s in enumerate(journey.steps())}
-    steps = sorted((m for m in statuses if m.key.step and m.period is not None),
-                   key=lambda m: (order.get(m.key.step, 0), m.key.metric))
+    steps = sorted(
+        (m for m in statuses if m.key.step and m.period is not None),
+        key=lambda m: (order.get(m.key.step, 0), m.key.metric),
+    )
     if not steps:
         return None
     periods = sorted({p.period for m in steps for p in m.series.points})
     panels, rows = [], []
     for m in steps:
         values = {p.period: p.value for p in m.series.points}
-        panels.append(Panel(step_names[m.key.step], m.definition.name, m.definition.unit,
-                            tuple(None if (v := values.get(p)) is None else round(v, 4) for p in periods),
-                            m.definition.target, m.definition.warning, m.health))
-        rows.append((step_names[m.key.step], m.definition.name, fmt(m.value, m.definition.unit),
-                     period_label(m.period, size), fmt(m.definition.target, m.definition.unit), health_label(m.health)))
+        panels.append(
+            Panel(
+                step_names[m.key.step],
+                m.definition.name,
+                m.definition.unit,
+                tuple(None if (v := values.get(p)) is None else round(v, 4) for p in periods),
+                m.definition.target,
+                m.definition.warning,
+                m.health,
+            )
+        )
+        rows.append(
+            (
+                step_names[m.key.step],
+                m.definition.name,
+                fmt(m.value, m.definition.unit),
+                period_label(m.period, size),
+                fmt(m.definition.target, m.definition.unit),
+                health_label(m.health),
+            )
+        )
     first, last = period_label(periods[0], size), period_label(periods[-1], size)
     counts = {h: sum(1 for m in steps if m.health is h) for h in (Health.on_target, Health.at_risk, Health.off_target)}
-    alt = (f"Small multiples: {len(panels)} step metric{'s' if len(panels) != 1 else ''} of the journey "
-           f"'{journey.title}', each a line from {first} to {last} with its target; "
-           + ", ".join(f"{n} {health_words(h)}" for h, n in counts.items() if n) + ".")
-    return Chart(f"{jid}-multiples", "Step metrics", alt, MultiplesData(tuple(panels), first, last),
-                 Table(("Step", "Metric", "Latest", "Period", "Target", "Health"), tuple(rows)), jid)
+    alt = (
+        f"Small multiples: {len(panels)} step metric{'s' if len(panels) != 1 else ''} of the journey "
+        f"'{journey.title}', each a line from {first} to {last} with its target; "
+        + ", ".join(f"{n} {health_words(h)}" for h, n in counts.items() if n)
+        + "."
+    )
+    return Chart(
+        f"{jid}-multiples",
+        "Step metrics",
+        alt,
+        MultiplesData(tuple(panels), first, last),
+        Table(("Step", "Metric", "Latest", "Period", "Target", "Health"), tuple(rows)),
+        jid,
+    )
 
 
 def importance_chart(jid: str, journey: Journey) -> Chart | None:
@@ -189,44 +282,75 @@ def importance_chart(jid: str, journey: Journey) -> Chart | None:
                 continue
             a, v = t.assumed_importance, t.validated_importance
             rows.append(ImportanceRow(t.name, a, v))
-            table_rows.append((t.name, step.name, "–" if a is None else str(a), "–" if v is None else str(v),
-                               "–" if a is None or v is None else f"{v - a:+d}"))
+            table_rows.append(
+                (
+                    t.name,
+                    step.name,
+                    "–" if a is None else str(a),
+                    "–" if v is None else str(v),
+                    "–" if a is None or v is None else f"{v - a:+d}",
+                )
+            )
     if not rows:
         return None
     # the rows rated both ways and differing, each with its gap (validated - assumed)
-    gaps = [(r, r.validated - r.assumed) for r in rows
-            if r.assumed is not None and r.validated is not None and r.assumed != r.validated]
+    gaps = [
+        (r, r.validated - r.assumed)
+        for r in rows
+        if r.assumed is not None and r.validated is not None and r.assumed != r.validated
+    ]
     under = sum(1 for _, gap in gaps if gap > 0)
     over = len(gaps) - under
     biggest = max(gaps, key=lambda g: abs(g[1]), default=(None, 0))[0]
-    alt = (f"Dot plot of {len(rows)} touchpoint{'s' if len(rows) != 1 else ''} of the journey '{journey.title}': "
-           f"the importance the company assumes against the importance customers gave in research, 1 to 5; "
-           f"customers rate {under} higher and {over} lower than assumed"
-           + (f"; the biggest gap is '{short(biggest.touchpoint, 60)}' (assumed {biggest.assumed}, "
-              f"validated {biggest.validated})"
-              if biggest else "") + ".")
+    alt = (
+        f"Dot plot of {len(rows)} touchpoint{'s' if len(rows) != 1 else ''} of the journey '{journey.title}': "
+        f"the importance the company assumes against the importance customers gave in research, 1 to 5; "
+        f"customers rate {under} higher and {over} lower than assumed"
+        + (
+            f"; the biggest gap is '{short(biggest.touchpoint, 60)}' (assumed {biggest.assumed}, "
+            f"validated {biggest.validated})"
+            if biggest
+            else ""
+        )
+        + "."
+    )
     table = Table(("Touchpoint", "Step", "Assumed (inside-out)", "Validated (outside-in)", "Gap"), tuple(table_rows))
-    return Chart(f"{jid}-importance", "Inside-out against outside-in: touchpoint importance", alt,
-                 ImportanceData(tuple(rows)), table, jid)
+    return Chart(
+        f"{jid}-importance",
+        "Inside-out against outside-in: touchpoint importance",
+        alt,
+        ImportanceData(tuple(rows)),
+        table,
+        jid,
+    )
 
 
-def opportunity_chart(portfolio: Portfolio, ids: list[str], *, name: str, where: str,
-                      journey: str = "") -> Chart | None:
+def opportunity_chart(
+    portfolio: Portfolio, ids: list[str], *, name: str, where: str, journey: str = ""
+) -> Chart | None:
     # numbered in backlog order (priority = impact x reach / effort, highest first, ties by id), as the tables
     # beside the chart (the journey's opportunities, the backlog) number them
-    items = sorted(((i, portfolio.opportunities[i]) for i in ids if i in portfolio.opportunities),
-                   key=lambda item: (-item[1].impact * item[1].reach / item[1].effort, item[0]))
+    items = sorted(
+        ((i, portfolio.opportunities[i]) for i in ids if i in portfolio.opportunities),
+        key=lambda item: (-item[1].impact * item[1].reach / item[1].effort, item[0]),
+    )
     if not items:
         return None
     points = tuple(OpportunityPoint(o.title, o.impact, o.effort, o.reach) for _, o in items)
     quick = sum(1 for o in points if o.impact >= 3 and o.effort <= 3)
-    alt = (f"Opportunity matrix of {len(points)} opportunit{'ies' if len(points) != 1 else 'y'} {where}: "
-           f"impact (1 to 5) against effort (1 to 5), circle size by reach, numbered by priority as in the "
-           f"tables; "
-           f"{quick} in the quick-win corner (impact 3 or more, effort 3 or less).")
-    table = Table(("#", "Opportunity", "Impact", "Effort", "Reach", "Status"),
-                  tuple((str(n + 1), o.title, str(o.impact), str(o.effort), str(o.reach), o.status.value)
-                        for n, (_, o) in enumerate(items)))
+    alt = (
+        f"Opportunity matrix of {len(points)} opportunit{'ies' if len(points) != 1 else 'y'} {where}: "
+        f"impact (1 to 5) against effort (1 to 5), circle size by reach, numbered by priority as in the "
+        f"tables; "
+        f"{quick} in the quick-win corner (impact 3 or more, effort 3 or less)."
+    )
+    table = Table(
+        ("#", "Opportunity", "Impact", "Effort", "Reach", "Status"),
+        tuple(
+            (str(n + 1), o.title, str(o.impact), str(o.effort), str(o.reach), o.status.value)
+            for n, (_, o) in enumerate(items)
+        ),
+    )
     return Chart(name, "Opportunity matrix: impact against effort", alt, OpportunitiesData(points), table, journey)
 
 
@@ -273,8 +397,9 @@ def _segment_index(series: dict[SeriesKey, Series]) -> dict[tuple[str, str, str]
     return _INDEXED[1]
 
 
-def journey_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
-                   series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
+def journey_charts(
+    portfolio: Portfolio, health: HealthIndex, jid: str, series: dict[SeriesKey, Series] | None = None
+) -> list[Chart]:
     """Every chart of one journey's page, in page order. `series` adds segment columns to trend tables."""
     journey = portfolio.journeys[jid]
     statuses = _journey_statuses(health).get(jid, [])
@@ -282,18 +407,29 @@ def journey_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
     for mid in journey.metrics:
         status = health.metrics.get(SeriesKey(mid, jid))
         if status is not None:
-            charts.append(trend_chart(portfolio, status, where=f"the journey '{journey.title}'",
-                                      segments=_segments(series, status.key)))
+            charts.append(
+                trend_chart(
+                    portfolio, status, where=f"the journey '{journey.title}'", segments=_segments(series, status.key)
+                )
+            )
     charts.append(emotion_chart(jid, journey))
     charts.append(multiples_chart(portfolio, jid, journey, statuses))
     charts.append(importance_chart(jid, journey))
-    charts.append(opportunity_chart(portfolio, journey_opportunities(journey), name=f"{jid}-opportunities",
-                                    where=f"for the journey '{journey.title}'", journey=jid))
+    charts.append(
+        opportunity_chart(
+            portfolio,
+            journey_opportunities(journey),
+            name=f"{jid}-opportunities",
+            where=f"for the journey '{journey.title}'",
+            journey=jid,
+        )
+    )
     return [c for c in charts if c is not None]
 
 
-def step_trend_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
-                      series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
+def step_trend_charts(
+    portfolio: Portfolio, health: HealthIndex, jid: str, series: dict[SeriesKey, Series] | None = None
+) -> list[Chart]:
     """A full trend chart per step metric (for step detail sections), in step order."""
     journey = portfolio.journeys[jid]
     out = []
@@ -301,18 +437,26 @@ def step_trend_charts(portfolio: Portfolio, health: HealthIndex, jid: str,
         for mid in step.metrics:
             status = health.metrics.get(SeriesKey(mid, jid, step.id))
             if status is not None:
-                out.append(trend_chart(portfolio, status, where=f"the step '{step.name}' of '{journey.title}'",
-                                       segments=_segments(series, status.key)))
+                out.append(
+                    trend_chart(
+                        portfolio,
+                        status,
+                        where=f"the step '{step.name}' of '{journey.title}'",
+                        segments=_segments(series, status.key),
+                    )
+                )
     return out
 
 
 def portfolio_opportunity_chart(portfolio: Portfolio) -> Chart | None:
-    return opportunity_chart(portfolio, sorted(portfolio.opportunities), name="portfolio-opportunities",
-                             where="in the portfolio")
+    return opportunity_chart(
+        portfolio, sorted(portfolio.opportunities), name="portfolio-opportunities", where="in the portfolio"
+    )
 
 
-def all_charts(portfolio: Portfolio, health: HealthIndex, *, steps: bool = False,
-               series: dict[SeriesKey, Series] | None = None) -> list[Chart]:
+def all_charts(
+    portfolio: Portfolio, health: HealthIndex, *, steps: bool = False, series: dict[SeriesKey, Series] | None = None
+) -> list[Chart]:
     """Every chart of the site: each journey's, then the portfolio-wide ones."""
     charts: list[Chart] = []
     for jid in sorted(portfolio.journeys):
@@ -323,4 +467,3 @@ def all_charts(portfolio: Portfolio, health: HealthIndex, *, steps: bool = False
     if overall is not None:
         charts.append(overall)
     return charts
-

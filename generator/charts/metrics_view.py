@@ -31,8 +31,9 @@ class MetricsView:
 
 def compute(portfolio: Portfolio, data: MetricData | None = None) -> MetricsView:
     """Series, health and chart specs of a checked portfolio (`check()` sets `portfolio.metric_data`)."""
-    data = data or portfolio.metric_data or MetricData(portfolio.organisation.period,
-                                                       portfolio.organisation.min_responses)
+    data = (
+        data or portfolio.metric_data or MetricData(portfolio.organisation.period, portfolio.organisation.min_responses)
+    )
     series = build_series(portfolio, data)
     health = assess(portfolio, series)
     view = MetricsView(portfolio, data, series, health)
@@ -42,8 +43,11 @@ def compute(portfolio: Portfolio, data: MetricData | None = None) -> MetricsView
         to_be = portfolio.journeys[jid]
         as_is = portfolio.journeys.get(to_be.replaces or "")
         # `as_is` is found only when `replaces` names a journey: testing `replaces` too only narrows its type
-        chart = (comparison_chart(to_be.replaces, as_is, jid, to_be)
-                 if as_is and to_be.replaces and to_be.replaces != jid else None)
+        chart = (
+            comparison_chart(to_be.replaces, as_is, jid, to_be)
+            if as_is and to_be.replaces and to_be.replaces != jid
+            else None
+        )
         if chart is not None:
             view.charts[f"compare:{jid}"] = [chart]
     overall = portfolio_opportunity_chart(portfolio)

@@ -52,9 +52,14 @@ class TrendData:
     health: Health  # of the latest value: the shape and colour of its marker
 
     def payload(self) -> dict[str, Any]:
-        return {"points": [[p.period, p.value, p.responses] for p in self.points], "target": self.target,
-                "warning": self.warning, "unit": self.unit, "direction": self.direction.value,
-                "health": self.health.value}
+        return {
+            "points": [[p.period, p.value, p.responses] for p in self.points],
+            "target": self.target,
+            "warning": self.warning,
+            "unit": self.unit,
+            "direction": self.direction.value,
+            "health": self.health.value,
+        }
 
 
 # ------------------------------------------------------------------ emotion
@@ -83,8 +88,10 @@ class EmotionData:
     phases: tuple[PhaseSpan, ...]
 
     def payload(self) -> dict[str, Any]:
-        return {"steps": [[s.name, s.emotion, s.moment_of_truth] for s in self.steps],
-                "phases": [[p.name, p.first, p.last] for p in self.phases]}
+        return {
+            "steps": [[s.name, s.emotion, s.moment_of_truth] for s in self.steps],
+            "phases": [[p.name, p.first, p.last] for p in self.phases],
+        }
 
 
 # ------------------------------------------------------------------ small multiples
@@ -103,8 +110,15 @@ class Panel:
     health: Health
 
     def payload(self) -> dict[str, Any]:
-        return {"step": self.step, "metric": self.metric, "unit": self.unit, "points": list(self.points),
-                "target": self.target, "warning": self.warning, "health": self.health.value}
+        return {
+            "step": self.step,
+            "metric": self.metric,
+            "unit": self.unit,
+            "points": list(self.points),
+            "target": self.target,
+            "warning": self.warning,
+            "health": self.health.value,
+        }
 
 
 @dataclass(frozen=True)
@@ -209,8 +223,11 @@ class Chart:
 
     @functools.cached_property  # the file name is asked for often; data never changes after creation
     def digest(self) -> str:
-        payload = json.dumps({"kind": self.kind, "data": self.data.payload(), "style": STYLE_VERSION,
-                              "matplotlib": _mpl_version()}, sort_keys=True, separators=(",", ":"))
+        payload = json.dumps(
+            {"kind": self.kind, "data": self.data.payload(), "style": STYLE_VERSION, "matplotlib": _mpl_version()},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
     @property

@@ -36,10 +36,13 @@ PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="check the portfolio and build the site (strict MkDocs build)",
-                       description="Check the portfolio, then build the site with MkDocs in strict mode. The new "
-                                   "site replaces the old one only when the build is complete. "
-                                   "Exit 0 built, 1 invalid portfolio or failed build, 2 usage error.")
+    p = sub.add_parser(
+        "build",
+        help="check the portfolio and build the site (strict MkDocs build)",
+        description="Check the portfolio, then build the site with MkDocs in strict mode. The new "
+        "site replaces the old one only when the build is complete. "
+        "Exit 0 built, 1 invalid portfolio or failed build, 2 usage error.",
+    )
     p.add_argument("--site-dir", default=None, help="where the site goes (default: site_dir of mkdocs.yml, or site)")
     p.add_argument("--config-file", "-f", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
     p.add_argument("--verbose", "-v", action="store_true", help="show every line MkDocs prints")
@@ -56,8 +59,9 @@ def source_date_epoch(where: Path) -> str:
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=where, capture_output=True, text=True,
-                             timeout=30)
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=where, capture_output=True, text=True, timeout=30
+        )
         if out.returncode == 0 and out.stdout.strip().isdigit():
             return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -132,8 +136,11 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     started = time.monotonic()
     config = Path(args.config_file)
     if not config.is_file():
-        print(f"journeys build: error: '{args.config_file}' not found (run it from your project, "
-              f"or pass the MkDocs configuration: journeys build -f path/to/mkdocs.yml)", file=sys.stderr)
+        print(
+            f"journeys build: error: '{args.config_file}' not found (run it from your project, "
+            f"or pass the MkDocs configuration: journeys build -f path/to/mkdocs.yml)",
+            file=sys.stderr,
+        )
         return 2
     project = config.resolve().parent
     settings = settings_of(config, "journeys build")
@@ -155,15 +162,20 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     target = Path(args.site_dir) if args.site_dir else project / settings.site_dir
     target = Path(os.path.abspath(target))
     if target.is_symlink():
-        print(f"journeys build: error: '{display_path(target)}' is a symbolic link; the site is built into a real "
-              f"folder only (remove the link, or pass --site-dir)", file=sys.stderr)
+        print(
+            f"journeys build: error: '{display_path(target)}' is a symbolic link; the site is built into a real "
+            f"folder only (remove the link, or pass --site-dir)",
+            file=sys.stderr,
+        )
         return 2
     if target.exists() and not target.is_dir():
         print(f"journeys build: error: '{target}' exists and is not a folder", file=sys.stderr)
         return 2
     if target == project or target in project.parents or (target / "mkdocs.yml").exists():
-        print(f"journeys build: error: the site folder '{display_path(target)}' would replace the project itself",
-              file=sys.stderr)
+        print(
+            f"journeys build: error: the site folder '{display_path(target)}' would replace the project itself",
+            file=sys.stderr,
+        )
         return 2
     state.target = target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -171,20 +183,45 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     staging = state.staging
     epoch = source_date_epoch(project)
     if epoch == "0" and os.environ.get("SOURCE_DATE_EPOCH") != "0":
-        print("journeys build: note: not a git repository and SOURCE_DATE_EPOCH is not set: the sitemap dates "
-              "are 1970-01-01 (set SOURCE_DATE_EPOCH to a Unix time to date the build)", file=sys.stderr)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1",
-           "JOURNEYS_MAX_FILE_SIZE": str(limit),
-           "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
+        print(
+            "journeys build: note: not a git repository and SOURCE_DATE_EPOCH is not set: the sitemap dates "
+            "are 1970-01-01 (set SOURCE_DATE_EPOCH to a Unix time to date the build)",
+            file=sys.stderr,
+        )
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": epoch,
+        "NO_MKDOCS_2_WARNING": "1",
+        "JOURNEYS_MAX_FILE_SIZE": str(limit),
+        "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT)] + [p for p in [os.environ.get("PYTHONPATH")] if p]),
+    }
     if args.chart_cache:
         env["JOURNEYS_CHART_CACHE"] = args.chart_cache
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config.resolve()),
-           "-d", str(staging)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--clean",
+        "-f",
+        str(config.resolve()),
+        "-d",
+        str(staging),
+    ]
     try:
         # its own session: a Ctrl-C in the terminal reaches this process only, which stops MkDocs in order
-        state.proc = subprocess.Popen(cmd, cwd=os.getcwd(), env=env, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
-                                      start_new_session=True)
+        state.proc = subprocess.Popen(
+            cmd,
+            cwd=os.getcwd(),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,
+        )
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"journeys build: error: cannot run MkDocs: {exc}", file=sys.stderr)
@@ -212,8 +249,7 @@ def _build(args: argparse.Namespace, state: _State) -> int:
     if code != 0:
         shutil.rmtree(staging, ignore_errors=True)
         state.staging = None
-        print(f"journeys build: MkDocs failed (exit {code}); the site in {target} was left as it was",
-              file=sys.stderr)
+        print(f"journeys build: MkDocs failed (exit {code}); the site in {target} was left as it was", file=sys.stderr)
         return 1
     _swap(staging, target, state)
     pages = sum(1 for p in target.rglob("index.html"))

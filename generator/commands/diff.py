@@ -14,17 +14,20 @@ from generator.model.portfolio import Portfolio
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("diff", help="summarise, for reviewers, how the portfolio changed between two revisions",
-                       description="Compare the portfolio at git revision BASE with HEAD (default: the working "
-                                   "tree as it is on disk, uncommitted and untracked files included) and print "
-                                   "a Markdown summary: journeys, phases and steps added, removed, renamed or "
-                                   "moved; emotions, owners, touchpoints, pain points; metric targets; "
-                                   "opportunities and solutions. A side with errors is still summarised, "
-                                   "leaving out what did not load, followed by how many errors there are. "
-                                   f"Exit {OK} summary printed, new side valid; {NEW_INVALID} summary printed, "
-                                   f"the new side is invalid (run journeys check); {FAILED} no summary (the "
-                                   f"folder is missing at a revision... ) or the old side alone is invalid; "
-                                   f"{USAGE} usage error (unknown revision, not a git repository).")
+    p = sub.add_parser(
+        "diff",
+        help="summarise, for reviewers, how the portfolio changed between two revisions",
+        description="Compare the portfolio at git revision BASE with HEAD (default: the working "
+        "tree as it is on disk, uncommitted and untracked files included) and print "
+        "a Markdown summary: journeys, phases and steps added, removed, renamed or "
+        "moved; emotions, owners, touchpoints, pain points; metric targets; "
+        "opportunities and solutions. A side with errors is still summarised, "
+        "leaving out what did not load, followed by how many errors there are. "
+        f"Exit {OK} summary printed, new side valid; {NEW_INVALID} summary printed, "
+        f"the new side is invalid (run journeys check); {FAILED} no summary (the "
+        f"folder is missing at a revision... ) or the old side alone is invalid; "
+        f"{USAGE} usage error (unknown revision, not a git repository).",
+    )
     p.add_argument("base", help="the revision to compare from, e.g. origin/main")
     p.add_argument("head", nargs="?", help="the revision to compare to (default: the working tree)")
     p.add_argument("--dir", default="journeys", help="the portfolio folder (default: journeys)")
@@ -47,8 +50,13 @@ def _errors(report: Report, label: str, how: str) -> list[str]:
     for g in errors:
         per_file[g.first.file] = per_file.get(g.first.file, 0) + g.count
     total = len(report.errors)
-    lines = [(f"The portfolio at {label} has **{plural(total, 'error')}** "
-             f"({plural(len(errors), 'distinct problem')}); {how} to see them:"), ""]
+    lines = [
+        (
+            f"The portfolio at {label} has **{plural(total, 'error')}** "
+            f"({plural(len(errors), 'distinct problem')}); {how} to see them:"
+        ),
+        "",
+    ]
     lines += [f"- {md(f, limit=200)}: {plural(n, 'error')}" for f, n in sorted(per_file.items())]
     return lines
 
@@ -102,8 +110,11 @@ def run(args: argparse.Namespace) -> int:
     print(render(old, new, labels[0], labels[1], errors), end="")
     for label, (_, report) in zip(labels, reports, strict=True):
         if report.errors:
-            print(f"journeys diff: error: the portfolio at {label} is invalid ({plural(len(report.errors), 'error')}): "
-                  "the summary leaves out what did not load", file=sys.stderr)
+            print(
+                f"journeys diff: error: the portfolio at {label} is invalid ({plural(len(report.errors), 'error')}): "
+                "the summary leaves out what did not load",
+                file=sys.stderr,
+            )
     if new_report.errors:
         return NEW_INVALID
     return FAILED if old_report.errors else OK

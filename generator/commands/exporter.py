@@ -12,27 +12,38 @@ from generator.load.check import check
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write a journey in another format",
-                       description="Export a journey. Exit 0 written, 1 invalid portfolio or unknown journey, "
-                                   "2 usage error.")
+    p = sub.add_parser(
+        "export",
+        help="write a journey in another format",
+        description="Export a journey. Exit 0 written, 1 invalid portfolio or unknown journey, 2 usage error.",
+    )
     kinds = p.add_subparsers(dest="kind", metavar="KIND")
     kinds.required = True
-    m = kinds.add_parser("mermaid", help="a Mermaid `journey` diagram, printed",
-                         description="Print the journey as a Mermaid journey diagram: phases as sections, steps "
-                                     "as tasks, emotions as scores, persona names as actors.")
+    m = kinds.add_parser(
+        "mermaid",
+        help="a Mermaid `journey` diagram, printed",
+        description="Print the journey as a Mermaid journey diagram: phases as sections, steps "
+        "as tasks, emotions as scores, persona names as actors.",
+    )
     m.add_argument("journey", help="the journey's id")
     m.add_argument("--dir", default="journeys", help="the portfolio folder (default: journeys)")
     m.set_defaults(run=run)
     for kind, what in (("csv", "CSV (UTF-8), printed or written with --out"), ("xlsx", "an Excel workbook")):
         workbook = " The workbook also has a Journey sheet with the journey's own fields." if kind == "xlsx" else ""
-        s = kinds.add_parser(kind, help=f"a journey or the backlog as {what}",
-                             description="One row per step and one column per lane, the layout `journeys import` "
-                                         "reads back (docs/guide/authoring.md, Spreadsheets); `backlog` for the "
-                                         "opportunities, highest priority first." + workbook)
+        s = kinds.add_parser(
+            kind,
+            help=f"a journey or the backlog as {what}",
+            description="One row per step and one column per lane, the layout `journeys import` "
+            "reads back (docs/guide/authoring.md, Spreadsheets); `backlog` for the "
+            "opportunities, highest priority first." + workbook,
+        )
         s.add_argument("journey", help="the journey's id, or `backlog`")
         s.add_argument("--dir", default="journeys", help="the portfolio folder (default: journeys)")
-        s.add_argument("--out", help="the file to write" + (" (default: print)" if kind == "csv" else
-                                                             " (default: JOURNEY.xlsx in the current folder)"))
+        s.add_argument(
+            "--out",
+            help="the file to write"
+            + (" (default: print)" if kind == "csv" else " (default: JOURNEY.xlsx in the current folder)"),
+        )
         s.set_defaults(run=run)
 
 
@@ -46,8 +57,9 @@ def run(args: argparse.Namespace) -> int:
         for group in report.grouped():
             if group.severity == "error":
                 print(group.text(), file=sys.stderr)
-        print("journeys export: error: the portfolio is invalid: fix the errors above (journeys check)",
-              file=sys.stderr)
+        print(
+            "journeys export: error: the portfolio is invalid: fix the errors above (journeys check)", file=sys.stderr
+        )
         return 1
     if args.kind in ("csv", "xlsx"):
         return _spreadsheet(args, portfolio)

@@ -23,10 +23,13 @@ MANIFEST = ".journeys-files"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("generate", help="write the site's Markdown pages and assets to a folder",
-                       description="Check the portfolio, then write the generated Markdown pages and assets "
-                                   "into DIR: only files that changed, deleting those no longer produced. "
-                                   "Exit 0 written, 1 invalid portfolio, 2 usage error.")
+    p = sub.add_parser(
+        "generate",
+        help="write the site's Markdown pages and assets to a folder",
+        description="Check the portfolio, then write the generated Markdown pages and assets "
+        "into DIR: only files that changed, deleting those no longer produced. "
+        "Exit 0 written, 1 invalid portfolio, 2 usage error.",
+    )
     p.add_argument("dir", help="the output folder")
     add_flags(p, "portfolio", "templates", "strict", "max_file_size", "chart_cache")
     p.set_defaults(run=run)
@@ -95,8 +98,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     pipeline = pipeline_for(settings, args, root=Path())
     if not pipeline.portfolio_dir.is_dir():
-        print(f"journeys generate: error: the portfolio folder '{pipeline.portfolio_dir}' does not exist "
-              f"(pass it with --portfolio)", file=sys.stderr)
+        print(
+            f"journeys generate: error: the portfolio folder '{pipeline.portfolio_dir}' does not exist "
+            f"(pass it with --portfolio)",
+            file=sys.stderr,
+        )
         return 2
     out = Path(args.dir)
     if out.exists() and not out.is_dir():
@@ -114,6 +120,5 @@ def run(args: argparse.Namespace) -> int:
     except UnsafeOutput as exc:
         print(f"journeys generate: error: {exc}", file=sys.stderr)
         return 1
-    print(f"✓ generated {len(files)} files in {args.dir}: {written} written, {unchanged} unchanged, "
-          f"{deleted} deleted")
+    print(f"✓ generated {len(files)} files in {args.dir}: {written} written, {unchanged} unchanged, {deleted} deleted")
     return 0

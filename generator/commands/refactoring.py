@@ -18,23 +18,29 @@ OK, REFUSED, USAGE = 0, 1, 2
 
 def register(sub: argparse._SubParsersAction) -> None:
     kinds = ", ".join(KINDS)
-    r = sub.add_parser("rename", help="rename an id everywhere: its definition, every reference, the metric data",
-                       description=f"Rename a {kinds} (a step as JOURNEY/STEP) and every reference to it, in the "
-                                   "YAML files and the metric data CSV files; a journey's file is renamed (with "
-                                   "`git mv` in a git repository). Comments, key order and every untouched line "
-                                   "stay as they were. Exit 0 renamed, 1 refused (unknown id, clash, the portfolio "
-                                   "would be invalid; nothing written), 2 usage error.")
+    r = sub.add_parser(
+        "rename",
+        help="rename an id everywhere: its definition, every reference, the metric data",
+        description=f"Rename a {kinds} (a step as JOURNEY/STEP) and every reference to it, in the "
+        "YAML files and the metric data CSV files; a journey's file is renamed (with "
+        "`git mv` in a git repository). Comments, key order and every untouched line "
+        "stay as they were. Exit 0 renamed, 1 refused (unknown id, clash, the portfolio "
+        "would be invalid; nothing written), 2 usage error.",
+    )
     r.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of: {kinds}")
     r.add_argument("old", help="the id to rename (a step: JOURNEY/STEP)")
     r.add_argument("new", help="the new id")
     _common(r)
     r.set_defaults(run=run_rename)
-    m = sub.add_parser("remove", help="remove an entity; with --cascade, also what only it used",
-                       description=f"Remove a {kinds} (a step as JOURNEY/STEP). Without --cascade, when anything "
-                                   "uses it, list what would break and change nothing; with --cascade, also remove "
-                                   "the references to it (list items, optional links, touchpoints in a removed "
-                                   "channel) and its metric data rows. Exit 0 removed, 1 refused (nothing "
-                                   "written), 2 usage error.")
+    m = sub.add_parser(
+        "remove",
+        help="remove an entity; with --cascade, also what only it used",
+        description=f"Remove a {kinds} (a step as JOURNEY/STEP). Without --cascade, when anything "
+        "uses it, list what would break and change nothing; with --cascade, also remove "
+        "the references to it (list items, optional links, touchpoints in a removed "
+        "channel) and its metric data rows. Exit 0 removed, 1 refused (nothing "
+        "written), 2 usage error.",
+    )
     m.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of: {kinds}")
     m.add_argument("id", help="the id to remove (a step: JOURNEY/STEP)")
     m.add_argument("--cascade", action="store_true", help="also remove the references to it and its data rows")
@@ -50,15 +56,23 @@ def _common(p: argparse.ArgumentParser) -> None:
 def run_rename(args: argparse.Namespace) -> int:
     from generator.authoring.refactor import rename
 
-    return _run(args, "rename", lambda p: rename(p, args.kind, args.old, args.new),
-                f"renamed {args.kind} '{args.old}' → '{args.new}'")
+    return _run(
+        args,
+        "rename",
+        lambda p: rename(p, args.kind, args.old, args.new),
+        f"renamed {args.kind} '{args.old}' → '{args.new}'",
+    )
 
 
 def run_remove(args: argparse.Namespace) -> int:
     from generator.authoring.refactor import remove
 
-    return _run(args, "remove", lambda p: remove(p, args.kind, args.id, cascade=args.cascade),
-                f"removed {args.kind} '{args.id}'")
+    return _run(
+        args,
+        "remove",
+        lambda p: remove(p, args.kind, args.id, cascade=args.cascade),
+        f"removed {args.kind} '{args.id}'",
+    )
 
 
 def _run(args: argparse.Namespace, name: str, plan, done: str) -> int:
@@ -69,8 +83,10 @@ def _run(args: argparse.Namespace, name: str, plan, done: str) -> int:
 
     root = Path(args.dir)
     if not root.is_dir():
-        print(f"journeys {name}: error: '{args.dir}' is not a folder [run it from your project, or pass --dir]",
-              file=sys.stderr)
+        print(
+            f"journeys {name}: error: '{args.dir}' is not a folder [run it from your project, or pass --dir]",
+            file=sys.stderr,
+        )
         return USAGE
     portfolio, before = check(root)
     try:
@@ -84,9 +100,12 @@ def _run(args: argparse.Namespace, name: str, plan, done: str) -> int:
             if group.severity == "error":
                 print(group.text(), file=sys.stderr)
         there = len(before.errors)
-        why = (f" ({plural(there, 'error')} already there before: fix them first, journeys check)" if there else "")
-        print(f"journeys {name}: error: refused, nothing written: the portfolio would have "
-              f"{plural(len(after.errors), 'error')}{why}", file=sys.stderr)
+        why = f" ({plural(there, 'error')} already there before: fix them first, journeys check)" if there else ""
+        print(
+            f"journeys {name}: error: refused, nothing written: the portfolio would have "
+            f"{plural(len(after.errors), 'error')}{why}",
+            file=sys.stderr,
+        )
         return REFUSED
     # with --dry-run, stdout is exactly the patch (`> change.patch`, then `git apply`); what it does goes to stderr
     report = sys.stderr if args.dry_run else sys.stdout

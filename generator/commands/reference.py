@@ -6,10 +6,13 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("reference", help="print the portfolio reference (every model and field) as Markdown",
-                       description="Print the portfolio reference generated from the models: every model, "
-                                   "field, type, allowed value, default and description, with examples. "
-                                   "The repository ships it as docs/reference.md.")
+    p = sub.add_parser(
+        "reference",
+        help="print the portfolio reference (every model and field) as Markdown",
+        description="Print the portfolio reference generated from the models: every model, "
+        "field, type, allowed value, default and description, with examples. "
+        "The repository ships it as docs/reference.md.",
+    )
     p.set_defaults(run=run)
 
 

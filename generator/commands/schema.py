@@ -20,11 +20,19 @@ def schema_text(kind: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schema", help="print the JSON Schema of journey or catalogue files",
-                       description="Print the JSON Schema generated from the models. The repository ships "
-                                   "them in schemas/ for the yaml-language-server line of each file.")
-    p.add_argument("kind", nargs="?", choices=sorted(SCHEMAS), default="journey",
-                   help="journey (maps/*.yaml, the default) or catalogue (the other *.yaml files)")
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of journey or catalogue files",
+        description="Print the JSON Schema generated from the models. The repository ships "
+        "them in schemas/ for the yaml-language-server line of each file.",
+    )
+    p.add_argument(
+        "kind",
+        nargs="?",
+        choices=sorted(SCHEMAS),
+        default="journey",
+        help="journey (maps/*.yaml, the default) or catalogue (the other *.yaml files)",
+    )
     p.set_defaults(run=run)
 
 

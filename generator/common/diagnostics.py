@@ -49,8 +49,7 @@ class Diagnostic:
         body = _gh_escape(f"{where}{self.message}{hint}")
         title = _gh_escape_prop(f"journeys {self.code}")
         return (
-            f"::{self.severity} file={_gh_escape_prop(self.file)},line={self.line},col={self.col},"
-            f"title={title}::{body}"
+            f"::{self.severity} file={_gh_escape_prop(self.file)},line={self.line},col={self.col},title={title}::{body}"
         )
 
 
@@ -91,7 +90,6 @@ class Report:
 
     def as_json(self) -> str:
         return json.dumps([asdict(d) for d in self.sorted()], indent=2, ensure_ascii=False)
-
 
     def grouped(self) -> list[Group]:
         """The diagnostics grouped by file and cause, in the order of their first position."""
@@ -136,11 +134,22 @@ class Group:
         noun = "rows" if d.file.endswith(".csv") else "places"
         shown = ", ".join(f"{n:,}" for n in lines[:SHOWN_LINES])
         more = len(lines) - SHOWN_LINES
-        where = f"lines {shown} and {more:,} more" if more > 0 else (
-            f"line {shown}" if len(lines) == 1 else f"lines {_and(shown)}")
+        where = (
+            f"lines {shown} and {more:,} more"
+            if more > 0
+            else (f"line {shown}" if len(lines) == 1 else f"lines {_and(shown)}")
+        )
         paths = {m.path for m in self.members}
-        return Diagnostic(d.file, d.line, d.col, d.severity, f"{d.message} in {self.count:,} {noun} ({where})",
-                          d.code, d.path if len(paths) == 1 else "", d.hint)
+        return Diagnostic(
+            d.file,
+            d.line,
+            d.col,
+            d.severity,
+            f"{d.message} in {self.count:,} {noun} ({where})",
+            d.code,
+            d.path if len(paths) == 1 else "",
+            d.hint,
+        )
 
     def text(self) -> str:
         return self.diagnostic().text()
@@ -150,8 +159,11 @@ class Group:
 
     def as_dict(self) -> dict[str, Any]:
         """The first diagnostic's fields, the count, and every position (JSON keeps them all)."""
-        return {**asdict(self.first), "count": self.count,
-                "positions": [{"line": m.line, "col": m.col, "path": m.path} for m in self.members]}
+        return {
+            **asdict(self.first),
+            "count": self.count,
+            "positions": [{"line": m.line, "col": m.col, "path": m.path} for m in self.members],
+        }
 
 
 def _and(shown: str) -> str:
@@ -169,10 +181,12 @@ def github_lines(groups: list[Group], limit: int = ANNOTATION_LIMIT) -> list[str
     ranked = worst_first(groups)
     if len(ranked) <= limit:
         return [g.github() for g in ranked]
-    shown, rest = ranked[: limit - 1], ranked[limit - 1:]
+    shown, rest = ranked[: limit - 1], ranked[limit - 1 :]
     errors = sum(1 for g in rest if g.severity == "error")
-    note = (f"::notice title=journeys::{len(rest):,} more problems ({errors:,} errors) are not annotated: "
-            f"GitHub shows at most {limit} annotations; the job summary lists them all")
+    note = (
+        f"::notice title=journeys::{len(rest):,} more problems ({errors:,} errors) are not annotated: "
+        f"GitHub shows at most {limit} annotations; the job summary lists them all"
+    )
     return [g.github() for g in shown] + [note] + [g.text() for g in rest]
 
 
@@ -193,11 +207,15 @@ def step_summary(groups: list[Group], headline: str, limit: int = SUMMARY_LIMIT)
     for i, g in enumerate(ranked):
         d = g.diagnostic()
         where = f"{d.path}: " if d.path else ""
-        row = (f"| {'❌' if d.severity == 'error' else '⚠️'} {d.severity} | {_md_cell(d.file)} "
-               f"| {d.line} | {g.count:,} | {_md_cell(where + d.message)} | {_md_cell(d.hint)} |")
+        row = (
+            f"| {'❌' if d.severity == 'error' else '⚠️'} {d.severity} | {_md_cell(d.file)} "
+            f"| {d.line} | {g.count:,} | {_md_cell(where + d.message)} | {_md_cell(d.hint)} |"
+        )
         if size + len(row.encode()) + 200 > limit:
-            out.append(f"\n{len(ranked) - i:,} more not shown (the summary is limited to 1 MiB): "
-                       f"run `journeys check` to see them all.")
+            out.append(
+                f"\n{len(ranked) - i:,} more not shown (the summary is limited to 1 MiB): "
+                f"run `journeys check` to see them all."
+            )
             break
         out.append(row)
         size += len(row.encode()) + 1

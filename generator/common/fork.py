@@ -25,9 +25,12 @@ def allowed() -> bool:
     fork), only the main thread alive (a thread holding a lock at the fork leaves the child deadlocked;
     `mkdocs serve` runs a watcher thread), and a second core to run the child on."""
     threading = sys.modules.get("threading")  # not imported: no thread was ever started
-    return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and (threading is None or threading.active_count() == 1)
-            and (os.cpu_count() or 1) >= 2)
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and (threading is None or threading.active_count() == 1)
+        and (os.cpu_count() or 1) >= 2
+    )
 
 
 class Child(Generic[T]):

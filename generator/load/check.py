@@ -14,8 +14,14 @@ from generator.load.yaml_source import MAX_BYTES
 from generator.model.portfolio import Portfolio
 
 
-def check(root: Path | str, *, strict: bool = False, base: Path | None = None,
-          max_bytes: int = MAX_BYTES, cache_dir: Path | str | None = None) -> tuple[Portfolio, Report]:
+def check(
+    root: Path | str,
+    *,
+    strict: bool = False,
+    base: Path | None = None,
+    max_bytes: int = MAX_BYTES,
+    cache_dir: Path | str | None = None,
+) -> tuple[Portfolio, Report]:
     """Load, validate and cross-check a portfolio folder; every problem is in the report.
 
     With `cache_dir`, files parsed by an earlier run are not parsed again (`parse_cache`): same report.
@@ -32,8 +38,9 @@ def check(root: Path | str, *, strict: bool = False, base: Path | None = None,
             gc.enable()
 
 
-def _check(root: Path | str, *, strict: bool, base: Path | None, max_bytes: int,
-           cache_dir: Path | str | None) -> tuple[Portfolio, Report]:
+def _check(
+    root: Path | str, *, strict: bool, base: Path | None, max_bytes: int, cache_dir: Path | str | None
+) -> tuple[Portfolio, Report]:
     cache = ParseCache(cache_dir) if cache_dir is not None else None
     portfolio, errors = load_portfolio(root, base=base, max_bytes=max_bytes, cache=cache)
     report = Report(list(errors))
@@ -53,6 +60,7 @@ def summary_line(portfolio: Portfolio, report: Report) -> str:
     read = max(portfolio.journeys_read, len(portfolio.journeys))
     invalid = read - len(portfolio.journeys)
     journeys = plural(read, "journey") + (f" ({invalid:,} invalid)" if invalid else "")
-    summary = (f"{journeys}, {plural(portfolio.step_count, 'step')}: "
-               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    summary = (
+        f"{journeys}, {plural(portfolio.step_count, 'step')}: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    )
     return ("✓ " if not errors else "✗ ") + summary

@@ -38,8 +38,13 @@ class History:
 
 def _git(args: list[str], cwd: Path) -> str | None:
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False,
-                                env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+        result = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
     except (FileNotFoundError, NotADirectoryError):
         return None
     return result.stdout.decode("utf-8", errors="replace") if result.returncode == 0 else None
@@ -58,8 +63,7 @@ def history(portfolio: Portfolio, recent: int = RECENT) -> History:
             by_path[Path(display).resolve().relative_to(top_path).as_posix()] = jid
         except ValueError:
             continue
-    log = _git(["log", "--no-renames", "--format=%x1e%H%x00%h%x00%cs%x00%an%x00%s", "--name-only", "--", "."],
-               folder)
+    log = _git(["log", "--no-renames", "--format=%x1e%H%x00%h%x00%cs%x00%an%x00%s", "--name-only", "--", "."], folder)
     if not log:
         return History()
     last: dict[str, Change] = {}

@@ -33,16 +33,30 @@ _BULK_MIN = 8  # rows of one series below which checking them one by one costs n
 class FileReader(RowChecks):
     """One CSV file: the header decides the shape; every row is checked and counted in."""
 
-    def __init__(self, portfolio: Portfolio, data: MetricData, display: str, text: str,
-                 first_rows: dict[tuple, tuple[str, int]], shared: dict | None = None, *, fast: bool = True):
+    def __init__(
+        self,
+        portfolio: Portfolio,
+        data: MetricData,
+        display: str,
+        text: str,
+        first_rows: dict[tuple, tuple[str, int]],
+        shared: dict | None = None,
+        *,
+        fast: bool = True,
+    ):
         super().__init__(portfolio, data, display, text, first_rows, shared)
         self.fast = fast
 
     def read(self) -> None:
         if not self.text.strip():
-            self.error(1, 1, "the file is empty", Code.EMPTY,
-                       hint="add a header row (`date,metric,journey,step,value` or `date,metric,journey,step,score`) "
-                            "and data, or delete the file")
+            self.error(
+                1,
+                1,
+                "the file is empty",
+                Code.EMPTY,
+                hint="add a header row (`date,metric,journey,step,value` or `date,metric,journey,step,score`) "
+                "and data, or delete the file",
+            )
             return
         rows, lines, failure = split_rows(self.text)
         if not rows:
@@ -103,7 +117,7 @@ class FileReader(RowChecks):
         for _, group in groupby(rows, key):
             block = list(group)
             size = len(block)
-            block_lines = lines[at:at + size]
+            block_lines = lines[at : at + size]
             at += size
             if size < _BULK_MIN or not self.fast:
                 self.each(block, block_lines)
@@ -131,8 +145,11 @@ class FileReader(RowChecks):
             values = list(map(float, texts))
             low, high = value_limits(self.p.metrics[ids[0]].kind)
             where = entry[1]
-            if not (low <= min(values) and max(values) <= high) or len(set(days)) != len(days) \
-                    or not where.keys().isdisjoint(days):
+            if (
+                not (low <= min(values) and max(values) <= high)
+                or len(set(days)) != len(days)
+                or not where.keys().isdisjoint(days)
+            ):
                 return False
             where.update(zip(days, zip(repeat(self.file), lines, strict=False), strict=True))
             entry[0].update(zip(days, values, strict=True))

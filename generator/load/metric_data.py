@@ -57,10 +57,17 @@ class _Reading:
             try:
                 path.resolve().relative_to(self.root.resolve())
             except ValueError:
-                self.errors.append(Diagnostic(display, 1, 1, "error",
-                                              "the file is a link to a place outside the portfolio folder",
-                                              Code.OUTSIDE,
-                                              hint="copy the file into the portfolio instead of linking to it"))
+                self.errors.append(
+                    Diagnostic(
+                        display,
+                        1,
+                        1,
+                        "error",
+                        "the file is a link to a place outside the portfolio folder",
+                        Code.OUTSIDE,
+                        hint="copy the file into the portfolio instead of linking to it",
+                    )
+                )
                 continue
             text, problems = read_text(path, display, self.max_bytes)
             self.errors.extend(problems)
@@ -80,8 +87,10 @@ class _Reading:
 
     def result(self) -> tuple:
         """What the parent needs of a worker's reading, compact: dates as ordinals, values as doubles."""
-        values = {key: (array("l", map(_dt.date.toordinal, by_day)).tobytes(), array("d", by_day.values()).tobytes())
-                  for key, by_day in self.data.values.items()}
+        values = {
+            key: (array("l", map(_dt.date.toordinal, by_day)).tobytes(), array("d", by_day.values()).tobytes())
+            for key, by_day in self.data.values.items()
+        }
         return self.errors, values, self.data.responses, self.data.rows, self.data.files, self.touched()
 
     def merge(self, result: tuple) -> None:
@@ -111,8 +120,9 @@ def _read_in_worker(reading: _Reading, paths: list[Path]) -> tuple:
     return reading.result()
 
 
-def load_metric_data(portfolio: Portfolio, *, base: Path | None = None,
-                     max_bytes: int = CSV_MAX_BYTES, fast: bool = True) -> tuple[MetricData, list[Diagnostic]]:
+def load_metric_data(
+    portfolio: Portfolio, *, base: Path | None = None, max_bytes: int = CSV_MAX_BYTES, fast: bool = True
+) -> tuple[MetricData, list[Diagnostic]]:
     """Read and check every data file of the portfolio; the data holds every valid row.
 
     `fast=False` checks every row by the full path, one at a time: the same result, slower; the reference

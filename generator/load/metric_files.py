@@ -21,7 +21,6 @@ def data_files(root: Path) -> list[Path]:
     return found
 
 
-
 def halfway(paths: list[Path]) -> int:
     """The index that splits the files into two halves of about the same size in bytes."""
     sizes = []
@@ -36,4 +35,3 @@ def halfway(paths: list[Path]) -> int:
             return index
         running += size
     return len(paths)
-

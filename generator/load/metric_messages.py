@@ -24,7 +24,6 @@ def field_column(raw_line: str, index: int) -> int:
     return len(raw_line.rstrip("\r\n")) + 1 if field_no == index else 1
 
 
-
 def range_hint(kind: MetricKind) -> str:
     return {
         MetricKind.nps: "NPS is % promoters minus % detractors, from -100 to 100",
@@ -42,7 +41,6 @@ def scale_hint(kind: MetricKind) -> str:
     }.get(kind, "")
 
 
-
 def first_written(first: tuple[str, int], file: str) -> str:
     """Where a row was first written, said from `file`: its line there, or another file and line."""
     return f"line {first[1]}" if first[0] == file else f"{first[0]}:{first[1]}"
@@ -51,6 +49,8 @@ def first_written(first: tuple[str, int], file: str) -> str:
 def csv_syntax(message: str) -> tuple[str, str]:
     """The message and hint for a CSV syntax error that the csv module reported as `message`."""
     if "unexpected end of data" in message or "EOF" in message:
-        return ("a quoted field is not closed before the end of the file",
-                'close the quote; a quote inside a quoted field is written twice: ""')
+        return (
+            "a quoted field is not closed before the end of the file",
+            'close the quote; a quote inside a quoted field is written twice: ""',
+        )
     return f"the row cannot be read as CSV: {message}", 'quote fields that hold commas or quotes, e.g. "a, b"'

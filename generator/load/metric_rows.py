@@ -63,8 +63,15 @@ def real_date(text: str) -> _dt.date | None:
 class RowChecks:
     """One CSV file's rows checked one at a time by the full path, and what the files read so far share."""
 
-    def __init__(self, portfolio: Portfolio, data: MetricData, display: str, text: str,
-                 first_rows: dict[tuple, tuple[str, int]], shared: dict | None = None):
+    def __init__(
+        self,
+        portfolio: Portfolio,
+        data: MetricData,
+        display: str,
+        text: str,
+        first_rows: dict[tuple, tuple[str, int]],
+        shared: dict | None = None,
+    ):
         self.p = portfolio
         self.data = data
         self.file = display
@@ -77,8 +84,9 @@ class RowChecks:
         shared = shared if shared is not None else {}
         if "step_ids" not in shared:
             # a journey file with schema errors is salvaged for cross-checks: its rows are checked, not kept
-            shared["step_ids"] = {jid: {s.id for s in j.steps()}
-                                  for jid, j in {**portfolio.salvaged, **portfolio.journeys}.items()}
+            shared["step_ids"] = {
+                jid: {s.id for s in j.steps()} for jid, j in {**portfolio.salvaged, **portfolio.journeys}.items()
+            }
         self.step_ids = shared["step_ids"]
         # date text -> its date (None if not a date); and only the dates in range, for the fast paths
         self.dates: dict[str, _dt.date | None] = shared.setdefault("dates", {})
@@ -107,22 +115,32 @@ class RowChecks:
         raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         self.error(line, field_column(raw, index), message, code, hint, severity)
 
-
     def header(self, row: list[str], line: int) -> tuple[str, dict[str, int]]:
         names = [name.strip().lower() for name in row]
         if "value" in names and "score" in names:
-            self.at_field(line, names.index("score"), "the header has both `value` and `score` columns",
-                          Code.CSV_HEADER, hint="aggregated values and survey responses go in separate files")
+            self.at_field(
+                line,
+                names.index("score"),
+                "the header has both `value` and `score` columns",
+                Code.CSV_HEADER,
+                hint="aggregated values and survey responses go in separate files",
+            )
             return "", {}
         shape = "aggregated" if "value" in names else "raw" if "score" in names else ""
-        allowed = (AGGREGATED_COLUMNS if shape == "aggregated" else RAW_COLUMNS if shape
-                   else AGGREGATED_COLUMNS + RAW_COLUMNS)
+        allowed = (
+            AGGREGATED_COLUMNS if shape == "aggregated" else RAW_COLUMNS if shape else AGGREGATED_COLUMNS + RAW_COLUMNS
+        )
         ok = bool(shape)
         seen: dict[str, int] = {}
         for index, name in enumerate(names):
             if name in seen:
-                self.at_field(line, index, f"the column '{name}' appears twice in the header", Code.CSV_HEADER,
-                              hint="keep one of them")
+                self.at_field(
+                    line,
+                    index,
+                    f"the column '{name}' appears twice in the header",
+                    Code.CSV_HEADER,
+                    hint="keep one of them",
+                )
                 ok = False
             elif name not in allowed:
                 hint = did_you_mean(name, allowed) or "the columns are " + ", ".join(allowed)
@@ -130,21 +148,34 @@ class RowChecks:
                 ok = False
             seen.setdefault(name, index)
         if not shape:
-            self.error(line, 1, "the header has neither a `value` nor a `score` column", Code.CSV_HEADER,
-                       hint="start the file with `date,metric,journey,step,value` (aggregated values) "
-                            "or `date,metric,journey,step,score` (survey responses)")
+            self.error(
+                line,
+                1,
+                "the header has neither a `value` nor a `score` column",
+                Code.CSV_HEADER,
+                hint="start the file with `date,metric,journey,step,value` (aggregated values) "
+                "or `date,metric,journey,step,score` (survey responses)",
+            )
             return "", {}
         for name in REQUIRED[shape]:
             if name not in seen:
-                self.error(line, 1, f"the header lacks the column '{name}'", Code.CSV_HEADER,
-                           hint="the columns are " + ", ".join(allowed))
+                self.error(
+                    line,
+                    1,
+                    f"the header lacks the column '{name}'",
+                    Code.CSV_HEADER,
+                    hint="the columns are " + ", ".join(allowed),
+                )
                 ok = False
         return (shape, seen) if ok else ("", {})
 
     def ragged(self, row: list[str], width: int, line: int, header: list[str]) -> None:
         got = len(row)
-        hint = ("a decimal comma? write numbers with a point (12.5), or quote fields that hold commas" if got > width
-                else "every row needs a field for each column of the header; leave a field empty with ,,")
+        hint = (
+            "a decimal comma? write numbers with a point (12.5), or quote fields that hold commas"
+            if got > width
+            else "every row needs a field for each column of the header; leave a field empty with ,,"
+        )
         index = min(width, got) if got > width else 0
         self.at_field(line, index, f"expected {width} fields as in the header, got {got}", Code.CSV_ROW, hint=hint)
 
@@ -158,16 +189,32 @@ class RowChecks:
             return day
         if day is not None:
             # a typo (0205 for 2025) or a placeholder (9999-12-31): charts would span centuries
-            self.at_field(line, index, f"the date {text} is out of range", Code.BAD_DATE,
-                          hint=f"metric data dates run from {FIRST_DATE} to {LAST_DATE}; check the year")
+            self.at_field(
+                line,
+                index,
+                f"the date {text} is out of range",
+                Code.BAD_DATE,
+                hint=f"metric data dates run from {FIRST_DATE} to {LAST_DATE}; check the year",
+            )
             return None
         if _DATE.match(text):
-            self.at_field(line, index, f"'{shown(text)}' is not a real date", Code.BAD_DATE,
-                          hint="check the month (01-12) and the day of the month")
+            self.at_field(
+                line,
+                index,
+                f"'{shown(text)}' is not a real date",
+                Code.BAD_DATE,
+                hint="check the month (01-12) and the day of the month",
+            )
         else:
-            self.at_field(line, index, f"expected a date as YYYY-MM-DD, got '{shown(text)}'" if text
-                          else "expected a date as YYYY-MM-DD, got nothing", Code.BAD_DATE,
-                          hint="write dates as YYYY-MM-DD, e.g. 2025-03-01")
+            self.at_field(
+                line,
+                index,
+                f"expected a date as YYYY-MM-DD, got '{shown(text)}'"
+                if text
+                else "expected a date as YYYY-MM-DD, got nothing",
+                Code.BAD_DATE,
+                hint="write dates as YYYY-MM-DD, e.g. 2025-03-01",
+            )
         return None
 
     def ids(self, row: list[str], columns: dict[str, int], line: int) -> tuple[str, str, str] | None:
@@ -178,19 +225,34 @@ class RowChecks:
         if metric not in self.p.metrics:
             if ("metrics", metric) not in self.p.broken and "catalogue" not in self.p.unreadable:
                 hint = did_you_mean(metric, self.p.metrics) or known(self.p.metrics)
-                self.at_field(line, columns["metric"], f"unknown metric '{shown(metric)}'", Code.UNKNOWN_REFERENCE,
-                              hint=f"{hint}; or define it in a catalogue file under `metrics:`")
+                self.at_field(
+                    line,
+                    columns["metric"],
+                    f"unknown metric '{shown(metric)}'",
+                    Code.UNKNOWN_REFERENCE,
+                    hint=f"{hint}; or define it in a catalogue file under `metrics:`",
+                )
             ok = False
         if journey not in self.step_ids:
             if ("journeys", journey) not in self.p.broken and "journeys" not in self.p.unreadable:
                 hint = did_you_mean(journey, self.p.journeys) or known(self.p.journeys)
-                self.at_field(line, columns["journey"], f"unknown journey '{shown(journey)}'", Code.UNKNOWN_REFERENCE,
-                              hint=f"{hint}; journey ids are the file names in maps/")
+                self.at_field(
+                    line,
+                    columns["journey"],
+                    f"unknown journey '{shown(journey)}'",
+                    Code.UNKNOWN_REFERENCE,
+                    hint=f"{hint}; journey ids are the file names in maps/",
+                )
             return None
         if step and step not in self.step_ids[journey]:
             hint = did_you_mean(step, self.step_ids[journey]) or known(self.step_ids[journey])
-            self.at_field(line, columns["step"], f"unknown step '{shown(step)}' in journey '{shown(journey)}'",
-                          Code.UNKNOWN_REFERENCE, hint=f"{hint}; leave the step empty for the whole journey")
+            self.at_field(
+                line,
+                columns["step"],
+                f"unknown step '{shown(step)}' in journey '{shown(journey)}'",
+                Code.UNKNOWN_REFERENCE,
+                hint=f"{hint}; leave the step empty for the whole journey",
+            )
             ok = False
         return (metric, journey, step) if ok and journey in self.p.journeys else None
 
@@ -212,8 +274,14 @@ class RowChecks:
                 return
             fix = f"add '{shown(metric)}' to the journey's `metrics:` in {file}"
             what = f"journey '{shown(journey)}'"
-        self.at_field(line, index, f"metric '{shown(metric)}' is not listed for {what}, so its data is not shown",
-                      Code.UNLISTED_METRIC, hint=fix, severity="warning")
+        self.at_field(
+            line,
+            index,
+            f"metric '{shown(metric)}' is not listed for {what}, so its data is not shown",
+            Code.UNLISTED_METRIC,
+            hint=fix,
+            severity="warning",
+        )
 
     # ------------------------------------------------------------------ rows
     def aggregated(self, row: list[str], columns: dict[str, int], line: int) -> None:
@@ -225,16 +293,31 @@ class RowChecks:
         if _NUMBER.match(text):
             value = float(text)
             if not math.isfinite(value):
-                self.at_field(line, index, f"expected a finite number, got '{shown(text)}'", Code.BAD_NUMBER,
-                              hint="leave out rows without a value")
+                self.at_field(
+                    line,
+                    index,
+                    f"expected a finite number, got '{shown(text)}'",
+                    Code.BAD_NUMBER,
+                    hint="leave out rows without a value",
+                )
                 value = None
         elif _NON_FINITE.match(text):
-            self.at_field(line, index, f"expected a finite number, got '{shown(text)}'", Code.BAD_NUMBER,
-                          hint="leave out rows without a value; NaN and infinity are not data")
+            self.at_field(
+                line,
+                index,
+                f"expected a finite number, got '{shown(text)}'",
+                Code.BAD_NUMBER,
+                hint="leave out rows without a value; NaN and infinity are not data",
+            )
         else:
             got = f"'{shown(text)}'" if text else "nothing"
-            self.at_field(line, index, f"expected a number, got {got}", Code.BAD_NUMBER,
-                          hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5")
+            self.at_field(
+                line,
+                index,
+                f"expected a number, got {got}",
+                Code.BAD_NUMBER,
+                hint="write numbers with a point and no unit or thousands separator, e.g. 1234.5",
+            )
         if ids is None or day is None or value is None:
             return
         metric, journey, step = ids
@@ -242,9 +325,13 @@ class RowChecks:
         kind = definition.kind
         low_high = VALUE_RANGES.get(kind)
         if low_high and not low_high[0] <= value <= low_high[1]:
-            self.at_field(line, index, f"a {kind.value} value must be from {low_high[0]:g} to {low_high[1]:g}, "
-                                       f"got {value:g}", Code.OUT_OF_RANGE,
-                          hint=range_hint(kind))
+            self.at_field(
+                line,
+                index,
+                f"a {kind.value} value must be from {low_high[0]:g} to {low_high[1]:g}, got {value:g}",
+                Code.OUT_OF_RANGE,
+                hint=range_hint(kind),
+            )
             return
         if kind in NON_NEGATIVE and value < 0:
             self.at_field(line, index, f"a {kind.value} cannot be negative, got {value:g}", Code.OUT_OF_RANGE)
@@ -256,11 +343,19 @@ class RowChecks:
         where = entry[1]
         first = where.get(day)
         if first is not None:
-            what = (f"{day.isoformat()}, {metric}, {journey}" + (f", {step}" if step else "")
-                    + (f", {segment}" if segment else ""))
+            what = (
+                f"{day.isoformat()}, {metric}, {journey}"
+                + (f", {step}" if step else "")
+                + (f", {segment}" if segment else "")
+            )
             at = first_written(first, self.file)
-            self.error(line, 1, f"duplicate row: {shown(what)} (first written at {at})", Code.DUPLICATE_ROW,
-                       hint="keep one row per date, metric, journey, step and segment")
+            self.error(
+                line,
+                1,
+                f"duplicate row: {shown(what)} (first written at {at})",
+                Code.DUPLICATE_ROW,
+                hint="keep one row per date, metric, journey, step and segment",
+            )
             return
         where[day] = (self.file, line)
         values = entry[0]
@@ -284,31 +379,55 @@ class RowChecks:
         if _INTEGER.match(text):
             score = int(text)
         elif _NON_FINITE.match(text):
-            self.at_field(line, index, f"expected a whole-number score, got '{shown(text)}'", Code.BAD_NUMBER,
-                          hint="leave out responses without a score; NaN and infinity are not scores")
+            self.at_field(
+                line,
+                index,
+                f"expected a whole-number score, got '{shown(text)}'",
+                Code.BAD_NUMBER,
+                hint="leave out responses without a score; NaN and infinity are not scores",
+            )
         elif _NUMBER.match(text):
-            self.at_field(line, index, f"expected a whole-number score, got '{shown(text)}'", Code.BAD_NUMBER,
-                          hint="survey scores are whole numbers, e.g. 9")
+            self.at_field(
+                line,
+                index,
+                f"expected a whole-number score, got '{shown(text)}'",
+                Code.BAD_NUMBER,
+                hint="survey scores are whole numbers, e.g. 9",
+            )
         else:
-            self.at_field(line, index, f"expected a whole-number score, got '{shown(text)}'" if text
-                          else "expected a whole-number score, got nothing", Code.BAD_NUMBER,
-                          hint="survey scores are whole numbers, e.g. 9; leave out unanswered responses")
+            self.at_field(
+                line,
+                index,
+                f"expected a whole-number score, got '{shown(text)}'"
+                if text
+                else "expected a whole-number score, got nothing",
+                Code.BAD_NUMBER,
+                hint="survey scores are whole numbers, e.g. 9; leave out unanswered responses",
+            )
         if ids is None:
             return
         metric, journey, step = ids
         kind = self.p.metrics[metric].kind
         scale = SCALES.get(kind)
         if scale is None:
-            self.at_field(line, columns["metric"],
-                          "survey responses need an nps, csat or ces metric; "
-                          f"'{shown(metric)}' is a {kind.value} metric",
-                          Code.WRONG_KIND, hint="put its values in an aggregated file (a `value` column)")
+            self.at_field(
+                line,
+                columns["metric"],
+                f"survey responses need an nps, csat or ces metric; '{shown(metric)}' is a {kind.value} metric",
+                Code.WRONG_KIND,
+                hint="put its values in an aggregated file (a `value` column)",
+            )
             return
         if score is None or day is None:
             return
         if not scale[0] <= score <= scale[1]:
-            self.at_field(line, index, f"a {kind.value} score must be from {scale[0]} to {scale[1]}, got {score}",
-                          Code.OUT_OF_RANGE, hint=scale_hint(kind))
+            self.at_field(
+                line,
+                index,
+                f"a {kind.value} score must be from {scale[0]} to {scale[1]}, got {score}",
+                Code.OUT_OF_RANGE,
+                hint=scale_hint(kind),
+            )
             return
         periods = self.surveys.get((metric, journey, step))
         if periods is None:
@@ -337,8 +456,12 @@ class RowChecks:
         if flag in self.first_rows:
             return True  # said once per series is enough
         self.first_rows[flag] = (self.file, line)
-        self.error(line, 1, f"{this} for metric '{key.metric}', journey '{key.journey}'{step}, which already has "
-                            f"{other} (first at {where})", Code.MIXED_DATA,
-                   hint="give a series either survey responses or aggregated values, not both")
+        self.error(
+            line,
+            1,
+            f"{this} for metric '{key.metric}', journey '{key.journey}'{step}, which already has "
+            f"{other} (first at {where})",
+            Code.MIXED_DATA,
+            hint="give a series either survey responses or aggregated values, not both",
+        )
         return True
-

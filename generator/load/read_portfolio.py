@@ -60,9 +60,17 @@ def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
     kept_c, kept_j = [], []
     for path in catalogues + journeys:
         if not _inside(path, root):
-            errors.append(Diagnostic(display_path(path, base), 1, 1, "error",
-                                     "the file is a link to a place outside the portfolio folder", Code.OUTSIDE,
-                                     hint="copy the file into the portfolio instead of linking to it"))
+            errors.append(
+                Diagnostic(
+                    display_path(path, base),
+                    1,
+                    1,
+                    "error",
+                    "the file is a link to a place outside the portfolio folder",
+                    Code.OUTSIDE,
+                    hint="copy the file into the portfolio instead of linking to it",
+                )
+            )
         elif path in catalogues:
             kept_c.append(path)
         else:
@@ -87,8 +95,9 @@ def _read(path: Path, display: str, max_bytes: int, cache: ParseCache | None):
     return source, errors
 
 
-def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int = MAX_BYTES,
-                   cache: ParseCache | None = None) -> tuple[Portfolio, list[Diagnostic]]:
+def load_portfolio(
+    root: Path | str, *, base: Path | None = None, max_bytes: int = MAX_BYTES, cache: ParseCache | None = None
+) -> tuple[Portfolio, list[Diagnostic]]:
     """Parse and validate every file; the portfolio holds every model that validated."""
     root = Path(root)
     base = base or Path.cwd()  # once: Path.cwd() per file is a system call each
@@ -108,10 +117,17 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
         if not isinstance(source.data, dict):
             portfolio.unreadable.add("catalogue")
             portfolio.unloaded.add(display)
-            errors.append(Diagnostic(display, 1, 1, "error",
-                                     f"expected a mapping of collections ({', '.join(COLLECTIONS)}), "
-                                     f"got a {type(source.data).__name__}",
-                                     Code.INVALID_VALUE, hint="start the file with e.g. `personas:`"))
+            errors.append(
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "error",
+                    f"expected a mapping of collections ({', '.join(COLLECTIONS)}), got a {type(source.data).__name__}",
+                    Code.INVALID_VALUE,
+                    hint="start the file with e.g. `personas:`",
+                )
+            )
             continue
         try:
             catalogue = Catalogue.model_validate(source.data)
@@ -121,8 +137,18 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
         if catalogue.organisation is not None:
             if org_origin is not None:
                 line, col = source.position(("organisation",), key=True)
-                errors.append(Diagnostic(display, line, col, "error", "the organisation is defined twice",
-                                         Code.DUPLICATE_ID, "organisation", hint=f"keep only the one in {org_origin}"))
+                errors.append(
+                    Diagnostic(
+                        display,
+                        line,
+                        col,
+                        "error",
+                        "the organisation is defined twice",
+                        Code.DUPLICATE_ID,
+                        "organisation",
+                        hint=f"keep only the one in {org_origin}",
+                    )
+                )
             else:
                 org_origin = display
                 portfolio.organisation = catalogue.organisation
@@ -133,10 +159,18 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
                 if ident in target:
                     f, line, _ = portfolio.position(name, ident)
                     l2, c2 = source.position((name, ident), key=True)
-                    errors.append(Diagnostic(display, l2, c2, "error",
-                                             f"duplicate id '{ident}' in {name} (first defined at {f}:{line})",
-                                             Code.DUPLICATE_ID, f"{name}.{ident}",
-                                             hint="ids must be unique across the portfolio: rename or remove one"))
+                    errors.append(
+                        Diagnostic(
+                            display,
+                            l2,
+                            c2,
+                            "error",
+                            f"duplicate id '{ident}' in {name} (first defined at {f}:{line})",
+                            Code.DUPLICATE_ID,
+                            f"{name}.{ident}",
+                            hint="ids must be unique across the portfolio: rename or remove one",
+                        )
+                    )
                     continue
                 target[ident] = entry
                 portfolio.origins[(name, ident)] = (display, (name, ident))
@@ -154,26 +188,47 @@ def load_portfolio(root: Path | str, *, base: Path | None = None, max_bytes: int
         portfolio.sources[display] = source
         if not re.match(ID_PATTERN, ident):
             slug = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
-            errors.append(Diagnostic(display, 1, 1, "error",
-                                     f"the file name '{path.name}' is not a valid journey id",
-                                     Code.BAD_ID,
-                                     hint=f"rename it to '{slug}{path.suffix}': lowercase letters, digits and dashes"))
+            errors.append(
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "error",
+                    f"the file name '{path.name}' is not a valid journey id",
+                    Code.BAD_ID,
+                    hint=f"rename it to '{slug}{path.suffix}': lowercase letters, digits and dashes",
+                )
+            )
             continue
         if ident in seen_journeys:
-            errors.append(Diagnostic(display, 1, 1, "error",
-                                     f"duplicate journey id '{ident}' (also {seen_journeys[ident]})",
-                                     Code.DUPLICATE_ID,
-                                     hint="journey ids come from file names: rename one of the files"))
+            errors.append(
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "error",
+                    f"duplicate journey id '{ident}' (also {seen_journeys[ident]})",
+                    Code.DUPLICATE_ID,
+                    hint="journey ids come from file names: rename one of the files",
+                )
+            )
             continue
         seen_journeys[ident] = display
         portfolio.journey_files[ident] = display
         if not isinstance(source.data, dict):
             portfolio.unreadable.add("journeys")
             portfolio.unloaded.add(display)
-            errors.append(Diagnostic(display, 1, 1, "error",
-                                     "expected a journey mapping (title, description, phases...), "
-                                     f"got a {type(source.data).__name__}",
-                                     Code.INVALID_VALUE, hint="start the file with `title:` and `description:`"))
+            errors.append(
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "error",
+                    f"expected a journey mapping (title, description, phases...), got a {type(source.data).__name__}",
+                    Code.INVALID_VALUE,
+                    hint="start the file with `title:` and `description:`",
+                )
+            )
             continue
         try:
             journey = Journey.model_validate(source.data)
@@ -243,4 +298,5 @@ def _salvage_catalogue(source: Source, broken: set) -> Catalogue:
         kept[key] = good
     fields = Catalogue.model_fields
     return Catalogue.model_construct(
-        **{k: kept.get(k, fields[k].get_default(call_default_factory=True)) for k in fields})
+        **{k: kept.get(k, fields[k].get_default(call_default_factory=True)) for k in fields}
+    )

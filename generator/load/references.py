@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
-from generator.model.explore_query import check_query
 from generator.common.suggest import did_you_mean, known
 from generator.load.schema_errors import format_path
 from generator.load.yaml_source import Loc
-from generator.model.entities import (COLLECTIONS, BuiltinLane, Journey, JourneyLevel, JourneyStatus, JourneyType, LaneKind,
-                                      Lifecycle, Step)
+from generator.model.entities import (
+    COLLECTIONS,
+    BuiltinLane,
+    Journey,
+    JourneyLevel,
+    JourneyStatus,
+    JourneyType,
+    LaneKind,
+    Lifecycle,
+    Step,
+)
+from generator.model.explore_query import check_query
 from generator.model.portfolio import Portfolio
 from generator.model.refs import reference_fields, references_of
 
@@ -32,12 +41,18 @@ SINGULAR = {
 
 # A journey linking to itself: (message, hint) by field; a longer loop is found by `cycles`.
 SELF_LINKS = {
-    "next": ("journey '{ident}' names itself as its next journey",
-             "point `next:` at the journey that follows this one, or remove it"),
-    "parent.journey": ("journey '{ident}' names itself as its parent",
-                       "point `parent:` at a step of a higher-level journey"),
-    "replaces": ("journey '{ident}' names itself as the journey it replaces",
-                 "point `replaces:` at the as-is journey this to-be journey replaces, or remove it"),
+    "next": (
+        "journey '{ident}' names itself as its next journey",
+        "point `next:` at the journey that follows this one, or remove it",
+    ),
+    "parent.journey": (
+        "journey '{ident}' names itself as its parent",
+        "point `parent:` at a step of a higher-level journey",
+    ),
+    "replaces": (
+        "journey '{ident}' names itself as the journey it replaces",
+        "point `replaces:` at the as-is journey this to-be journey replaces, or remove it",
+    ),
 }
 
 
@@ -47,8 +62,9 @@ class _Checker:
         self.out: list[Diagnostic] = []
         self.used: set[tuple[str, str]] = set()  # (kind, id) referenced from a journey
 
-    def at(self, file: str, loc: Loc, message: str, code: Code, hint: str = "", severity: str = "error",
-           key: bool = False) -> None:
+    def at(
+        self, file: str, loc: Loc, message: str, code: Code, hint: str = "", severity: str = "error", key: bool = False
+    ) -> None:
         line, col = self.p.sources[file].position(loc, key=key)
         self.out.append(Diagnostic(file, line, col, severity, message, code, format_path(loc), hint))  # type: ignore[arg-type]
 
@@ -62,8 +78,9 @@ class _Checker:
         pool = self.p.collection(kind)
         hint = did_you_mean(ident, pool) or known(pool)
         where = "a journey file in maps/" if kind == "journeys" else f"a catalogue file under `{kind}:`"
-        self.at(file, loc, f"unknown {SINGULAR[kind]} '{ident}'", Code.UNKNOWN_REFERENCE,
-                f"{hint}; or define it in {where}")
+        self.at(
+            file, loc, f"unknown {SINGULAR[kind]} '{ident}'", Code.UNKNOWN_REFERENCE, f"{hint}; or define it in {where}"
+        )
         return False
 
     def references(self, kind: str, ident: str, entity) -> None:
@@ -96,8 +113,12 @@ class _Checker:
         file, loc = origin
         ids = {kind: set(self.p.collection(kind)) for kind in ("personas", "departments", "channels")}
         ids["tags"] = {t for j in self.p.journeys.values() for t in j.tags}
-        fixed = {"type": tuple(v.value for v in JourneyType), "level": tuple(v.value for v in JourneyLevel),
-                 "status": tuple(v.value for v in JourneyStatus), "lifecycle": tuple(v.value for v in Lifecycle)}
+        fixed = {
+            "type": tuple(v.value for v in JourneyType),
+            "level": tuple(v.value for v in JourneyLevel),
+            "status": tuple(v.value for v in JourneyStatus),
+            "lifecycle": tuple(v.value for v in Lifecycle),
+        }
         for n, view in enumerate(self.p.organisation.views):
             for message, hint in check_query(view.query, ids, fixed):
                 self.at(file, loc + ("views", n, "query"), f"view '{view.name}': {message}", Code.INVALID_VIEW, hint)
@@ -118,28 +139,47 @@ class _Checker:
         for pi, phase in enumerate(j.phases):
             ploc: Loc = ("phases", pi)
             if phase.id in phase_ids:
-                self.at(file, ploc + ("id",), f"duplicate phase id '{phase.id}' (also phases[{phase_ids[phase.id]}])",
-                        Code.DUPLICATE_ID, "phase ids must be unique within the journey: rename one")
+                self.at(
+                    file,
+                    ploc + ("id",),
+                    f"duplicate phase id '{phase.id}' (also phases[{phase_ids[phase.id]}])",
+                    Code.DUPLICATE_ID,
+                    "phase ids must be unique within the journey: rename one",
+                )
             phase_ids.setdefault(phase.id, pi)
             for si, step in enumerate(phase.steps):
                 sloc: Loc = ploc + ("steps", si)
                 if step.id in step_ids:
                     a, b = step_ids[step.id]
-                    self.at(file, sloc + ("id",),
-                            f"duplicate step id '{step.id}' (also phases[{a}].steps[{b}])", Code.DUPLICATE_ID,
-                            "step ids must be unique within the journey: rename one")
+                    self.at(
+                        file,
+                        sloc + ("id",),
+                        f"duplicate step id '{step.id}' (also phases[{a}].steps[{b}])",
+                        Code.DUPLICATE_ID,
+                        "step ids must be unique within the journey: rename one",
+                    )
                 step_ids.setdefault(step.id, (pi, si))
                 measured = measured or bool(step.metrics)
                 if step.owner is None and not any(tp.department for tp in step.touchpoints):
-                    self.at(file, sloc, f"step '{step.id}' has no owning department", Code.NO_OWNER,
-                            "add `owner: <department-id>` to the step, or a department to one of its touchpoints",
-                            severity="warning")
+                    self.at(
+                        file,
+                        sloc,
+                        f"step '{step.id}' has no owning department",
+                        Code.NO_OWNER,
+                        "add `owner: <department-id>` to the step, or a department to one of its touchpoints",
+                        severity="warning",
+                    )
                 self.lanes(file, sloc, step)
         self.pairing(file, jid, j)
         if j.lifecycle is Lifecycle.live and not measured:
-            self.at(file, ("lifecycle",), f"live journey '{jid}' has no metric", Code.NO_METRIC,
-                    "add `metrics:` to the journey or to one of its steps; what is live should be measured",
-                    severity="warning")
+            self.at(
+                file,
+                ("lifecycle",),
+                f"live journey '{jid}' has no metric",
+                Code.NO_METRIC,
+                "add `metrics:` to the journey or to one of its steps; what is live should be measured",
+                severity="warning",
+            )
 
     def lanes(self, file: str, sloc: Loc, step: Step) -> None:
         """A step fills only lanes the portfolio declares, each with the kind of value it declares."""
@@ -149,16 +189,33 @@ class _Checker:
             if declared is None:
                 if "catalogue" in self.p.unreadable or ("lanes", lane) in self.p.broken:
                     continue
-                hint = did_you_mean(lane, self.p.lanes) or (known(self.p.lanes) if self.p.lanes else
-                                                            "no custom lanes are declared")
-                self.at(file, loc, f"unknown lane '{lane}'", Code.UNKNOWN_REFERENCE,
-                        f"{hint}; or declare it in a catalogue file under `lanes:`", key=True)
+                hint = did_you_mean(lane, self.p.lanes) or (
+                    known(self.p.lanes) if self.p.lanes else "no custom lanes are declared"
+                )
+                self.at(
+                    file,
+                    loc,
+                    f"unknown lane '{lane}'",
+                    Code.UNKNOWN_REFERENCE,
+                    f"{hint}; or declare it in a catalogue file under `lanes:`",
+                    key=True,
+                )
             elif declared.kind is LaneKind.list and not isinstance(value, list):
-                self.at(file, loc, f"lane '{lane}' is a list lane, got text", Code.INVALID_VALUE,
-                        "write a list, one `- item` per line")
+                self.at(
+                    file,
+                    loc,
+                    f"lane '{lane}' is a list lane, got text",
+                    Code.INVALID_VALUE,
+                    "write a list, one `- item` per line",
+                )
             elif declared.kind is LaneKind.text and isinstance(value, list):
-                self.at(file, loc, f"lane '{lane}' is a text lane, got a list", Code.INVALID_VALUE,
-                        "write one paragraph of text, or declare the lane with `kind: list`")
+                self.at(
+                    file,
+                    loc,
+                    f"lane '{lane}' is a text lane, got a list",
+                    Code.INVALID_VALUE,
+                    "write one paragraph of text, or declare the lane with `kind: list`",
+                )
 
     def pairing(self, file: str, jid: str, j: Journey) -> None:
         """`replaces:` pairs a to-be journey with the as-is journey it replaces."""
@@ -166,26 +223,52 @@ class _Checker:
         if target is None or j.replaces == jid:
             return  # an unknown journey or a self-link is reported by the reference check
         if j.status is not JourneyStatus.to_be:
-            self.at(file, ("replaces",), f"journey '{jid}' replaces '{j.replaces}' but its status is "
-                    f"'{j.status.value}'", Code.INVALID_VALUE,
-                    "only a to-be journey replaces another: set `status: to-be`, or remove `replaces:`")
+            self.at(
+                file,
+                ("replaces",),
+                f"journey '{jid}' replaces '{j.replaces}' but its status is '{j.status.value}'",
+                Code.INVALID_VALUE,
+                "only a to-be journey replaces another: set `status: to-be`, or remove `replaces:`",
+            )
         elif target.status is not JourneyStatus.as_is:
-            self.at(file, ("replaces",), f"journey '{j.replaces}' is '{target.status.value}', not as-is",
-                    Code.INVALID_VALUE, "a to-be journey replaces an as-is journey: point `replaces:` at one")
+            self.at(
+                file,
+                ("replaces",),
+                f"journey '{j.replaces}' is '{target.status.value}', not as-is",
+                Code.INVALID_VALUE,
+                "a to-be journey replaces an as-is journey: point `replaces:` at one",
+            )
         else:
-            other = next((i for i, o in sorted(self.p.journeys.items())
-                          if i != jid and o.replaces == j.replaces and o.status is JourneyStatus.to_be), None)
+            other = next(
+                (
+                    i
+                    for i, o in sorted(self.p.journeys.items())
+                    if i != jid and o.replaces == j.replaces and o.status is JourneyStatus.to_be
+                ),
+                None,
+            )
             if other is not None and other < jid:
-                self.at(file, ("replaces",), f"journey '{j.replaces}' is already replaced by '{other}'",
-                        Code.DUPLICATE_ID, "an as-is journey has one to-be journey: remove one `replaces:`")
+                self.at(
+                    file,
+                    ("replaces",),
+                    f"journey '{j.replaces}' is already replaced by '{other}'",
+                    Code.DUPLICATE_ID,
+                    "an as-is journey has one to-be journey: remove one `replaces:`",
+                )
 
     def lane_definitions(self) -> None:
         """A custom lane must not take the id of a step field, or its spreadsheet column would be ambiguous."""
         for lane in self.p.lanes:
             if lane.replace("-", "_") in Step.model_fields or lane in {b.value for b in BuiltinLane}:
                 file, loc = self.p.origins[("lanes", lane)]
-                self.at(file, loc, f"lane id '{lane}' is the name of a built-in field", Code.DUPLICATE_ID,
-                        "choose another id, e.g. `" + lane + "-notes`", key=True)
+                self.at(
+                    file,
+                    loc,
+                    f"lane id '{lane}' is the name of a built-in field",
+                    Code.DUPLICATE_ID,
+                    "choose another id, e.g. `" + lane + "-notes`",
+                    key=True,
+                )
 
     def cycles(self) -> None:
         """Each field linking a journey to another (`next`, `parent.journey`) must not loop."""
@@ -203,7 +286,7 @@ class _Checker:
                 current = link(self.p.journeys[current])
             if current is None or current not in path:
                 continue
-            cycle = path[path.index(current):]
+            cycle = path[path.index(current) :]
             members = frozenset(cycle)
             if len(cycle) < 2 or members in reported:
                 continue  # a self-link is reported by the journey check
@@ -212,8 +295,13 @@ class _Checker:
             i = cycle.index(first)
             ordered = cycle[i:] + cycle[:i] + [first]
             file, _ = self.p.origins[("journeys", first)]
-            self.at(file, loc, f"{what} links form a cycle: {' -> '.join(ordered)}", Code.CYCLE,
-                    f"remove or change one `{what}:` so the chain ends")
+            self.at(
+                file,
+                loc,
+                f"{what} links form a cycle: {' -> '.join(ordered)}",
+                Code.CYCLE,
+                f"remove or change one `{what}:` so the chain ends",
+            )
 
     def unused_opportunities(self) -> None:
         if "journeys" in self.p.unreadable:
@@ -227,8 +315,15 @@ class _Checker:
         for ident in self.p.opportunities:
             if ident not in used:
                 file, loc = self.p.origins[("opportunities", ident)]
-                self.at(file, loc, f"opportunity '{ident}' is not referenced by any step", Code.UNUSED_OPPORTUNITY,
-                        "list it under `opportunities:` of the step it improves", severity="warning", key=True)
+                self.at(
+                    file,
+                    loc,
+                    f"opportunity '{ident}' is not referenced by any step",
+                    Code.UNUSED_OPPORTUNITY,
+                    "list it under `opportunities:` of the step it improves",
+                    severity="warning",
+                    key=True,
+                )
 
 
 def _follow(journey: Journey, path: tuple[str, ...]) -> str | None:

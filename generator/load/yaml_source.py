@@ -28,6 +28,7 @@ MAX_BYTES = 2_000_000  # a journey file is a few KB; anything this big is a mist
 MAX_NODES = 200_000  # values after alias expansion ("billion laughs" stops here)
 MAX_DEPTH = 64
 
+
 def max_bytes_from_env(default: int | None = None) -> int:
     """The file size limit: $JOURNEYS_MAX_FILE_SIZE when set to a number, else `default`, else MAX_BYTES.
 
@@ -63,8 +64,7 @@ _CACHE_MAX_LEN = 40  # short plain values (ids, numbers, dates) repeat a lot; lo
 _plain_cache: dict[str, Any] = {}
 
 
-_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq",
-                                                      "map")}
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
 def _check_tag(event: Any) -> None:
@@ -73,9 +73,12 @@ def _check_tag(event: Any) -> None:
     tag = event.tag
     if tag in (None, "!") or tag in _STANDARD_TAGS:
         return
-    raise _Invalid(*_mark(event), f"unsupported YAML tag {tag}",
-                   "remove the tag: portfolio files hold plain text, numbers, dates, lists and mappings",
-                   code=Code.BAD_VALUE)
+    raise _Invalid(
+        *_mark(event),
+        f"unsupported YAML tag {tag}",
+        "remove the tag: portfolio files hold plain text, numbers, dates, lists and mappings",
+        code=Code.BAD_VALUE,
+    )
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -143,9 +146,12 @@ class _Builder:
     def _budget(self, event: Any, size: int = 1) -> None:
         self.count += size
         if self.count > MAX_NODES:
-            raise _Invalid(*_mark(event), f"the document expands to more than {MAX_NODES:,} values",
-                           "YAML aliases (*name) that repeat large anchors multiply; write the values out",
-                           code=Code.TOO_LARGE)
+            raise _Invalid(
+                *_mark(event),
+                f"the document expands to more than {MAX_NODES:,} values",
+                "YAML aliases (*name) that repeat large anchors multiply; write the values out",
+                code=Code.TOO_LARGE,
+            )
 
     def _place(self, event: Any, value: Any, *, is_collection: bool) -> Loc | None:
         """Put a value where the parser is: as a key, a mapping value, a list item, or the root."""
@@ -159,18 +165,34 @@ class _Builder:
             frame.container.append(value)
         elif frame.key is _NO_KEY:  # this value is a key
             if is_collection:
-                raise _Invalid(*_mark(event), "a key must be a plain name, not a list or mapping",
-                               "write keys as `name: value`", code=Code.BAD_KEY)
+                raise _Invalid(
+                    *_mark(event),
+                    "a key must be a plain name, not a list or mapping",
+                    "write keys as `name: value`",
+                    code=Code.BAD_KEY,
+                )
             if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.implicit[0]:
-                raise _Invalid(*_mark(event), "merge keys (`<<`) are not supported", "write the keys out in full",
-                               code=Code.BAD_KEY)
+                raise _Invalid(
+                    *_mark(event),
+                    "merge keys (`<<`) are not supported",
+                    "write the keys out in full",
+                    code=Code.BAD_KEY,
+                )
             if value is None or not isinstance(value, (str, int, float, bool)):
-                raise _Invalid(*_mark(event), f"a key must be a name, got {value!r}", "write keys as `name: value`",
-                               code=Code.BAD_KEY)
+                raise _Invalid(
+                    *_mark(event),
+                    f"a key must be a name, got {value!r}",
+                    "write keys as `name: value`",
+                    code=Code.BAD_KEY,
+                )
             key = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
             if key in frame.keys:
-                raise _Invalid(*_mark(event), f"duplicate key '{key}' (first written at line {frame.keys[key][0]})",
-                               "remove one of the two; YAML keeps only the last, silently", code=Code.DUPLICATE_KEY)
+                raise _Invalid(
+                    *_mark(event),
+                    f"duplicate key '{key}' (first written at line {frame.keys[key][0]})",
+                    "remove one of the two; YAML keeps only the last, silently",
+                    code=Code.DUPLICATE_KEY,
+                )
             frame.keys[key] = _mark(event)
             self.keys[frame.loc + (key,)] = _mark(event)
             frame.key = key
@@ -212,8 +234,12 @@ class _Builder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                raise _Invalid(*_mark(event), "the file holds more than one YAML document",
-                               "remove the `---` separator; one file holds one document", code=Code.YAML)
+                raise _Invalid(
+                    *_mark(event),
+                    "the file holds more than one YAML document",
+                    "remove the `---` separator; one file holds one document",
+                    code=Code.YAML,
+                )
         elif isinstance(event, yaml.ScalarEvent):
             self._budget(event)
             value = _scalar(event)
@@ -222,16 +248,24 @@ class _Builder:
                 self.anchors[event.anchor] = (value, 1)
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
-                raise _Invalid(*_mark(event), f"the alias *{event.anchor} refers to no finished anchor",
-                               "an alias cannot refer to the structure it is inside", code=Code.YAML)
+                raise _Invalid(
+                    *_mark(event),
+                    f"the alias *{event.anchor} refers to no finished anchor",
+                    "an alias cannot refer to the structure it is inside",
+                    code=Code.YAML,
+                )
             value, size = self.anchors[event.anchor]
             self._budget(event, size)
             self._place(event, value, is_collection=isinstance(value, (dict, list)))
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             _check_tag(event)
             if len(self.stack) >= MAX_DEPTH:
-                raise _Invalid(*_mark(event), f"the document nests deeper than {MAX_DEPTH} levels",
-                               "flatten the structure; a portfolio needs only a few levels", code=Code.TOO_DEEP)
+                raise _Invalid(
+                    *_mark(event),
+                    f"the document nests deeper than {MAX_DEPTH} levels",
+                    "flatten the structure; a portfolio needs only a few levels",
+                    code=Code.TOO_DEEP,
+                )
             self._budget(event)
             opened: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
             loc = self._place(event, opened, is_collection=True)
@@ -248,13 +282,30 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[str
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
             # a FIFO or a device would block the read or never end
-            return None, [Diagnostic(display, 1, 1, "error", "not a regular file (a pipe, a device or a socket)",
-                                     Code.IO, hint="portfolio files are plain files")]
+            return None, [
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "error",
+                    "not a regular file (a pipe, a device or a socket)",
+                    Code.IO,
+                    hint="portfolio files are plain files",
+                )
+            ]
         size = st.st_size
         if size > max_bytes:
-            return None, [Diagnostic(display, 1, 1, "error",
-                                     f"the file is {size:,} bytes, more than the limit of {max_bytes:,}",
-                                     Code.TOO_LARGE, hint="split it into smaller files, or raise the size limit")]
+            return None, [
+                Diagnostic(
+                    display,
+                    1,
+                    1,
+                    "error",
+                    f"the file is {size:,} bytes, more than the limit of {max_bytes:,}",
+                    Code.TOO_LARGE,
+                    hint="split it into smaller files, or raise the size limit",
+                )
+            ]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(display, 1, 1, "error", f"cannot read the file: {exc.strerror}", Code.IO)]
@@ -265,9 +316,17 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> tuple[str
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Diagnostic(display, line, col, "error",
-                                 f"the byte 0x{raw[exc.start]:02x} is not valid UTF-8", Code.ENCODING,
-                                 hint="save the file as UTF-8")]
+        return None, [
+            Diagnostic(
+                display,
+                line,
+                col,
+                "error",
+                f"the byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                Code.ENCODING,
+                hint="save the file as UTF-8",
+            )
+        ]
 
 
 def parse_yaml(text: str, display: str) -> tuple[Source | None, list[Diagnostic]]:
@@ -287,25 +346,46 @@ def parse_yaml(text: str, display: str) -> tuple[Source | None, list[Diagnostic]
         tab = "\t" in at_line[:col] or "tab" in problem
         if tab:
             problem = "a tab character where YAML expects spaces"
-        hint = ("YAML indents with spaces, never tabs: replace the tab with spaces" if tab
-                else "check the indentation and quoting around this line")
+        hint = (
+            "YAML indents with spaces, never tabs: replace the tab with spaces"
+            if tab
+            else "check the indentation and quoting around this line"
+        )
         context = f" ({exc.context})" if exc.context and not tab else ""
-        return None, [Diagnostic(display, line, col, "error", f"invalid YAML: {problem}{context}", Code.YAML,
-                                 hint=hint)]
+        return None, [
+            Diagnostic(display, line, col, "error", f"invalid YAML: {problem}{context}", Code.YAML, hint=hint)
+        ]
     except yaml.reader.ReaderError as exc:
         # a character YAML does not allow (NUL, other control characters): say where, on one line
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        return None, [Diagnostic(display, line, col, "error",
-                                 f"the character U+{ord(char):04X} is not allowed in YAML", Code.YAML,
-                                 hint="remove it; control characters cannot be written in a YAML file")]
+        return None, [
+            Diagnostic(
+                display,
+                line,
+                col,
+                "error",
+                f"the character U+{ord(char):04X} is not allowed in YAML",
+                Code.YAML,
+                hint="remove it; control characters cannot be written in a YAML file",
+            )
+        ]
     except yaml.YAMLError as exc:
         message = " ".join(str(exc).split())
         return None, [Diagnostic(display, 1, 1, "error", f"invalid YAML: {message}", Code.YAML)]
     if builder.root is _NO_KEY or builder.root is None:
-        return None, [Diagnostic(display, 1, 1, "error", "the file is empty", Code.EMPTY,
-                                 hint="add the file's content, or delete the file")]
+        return None, [
+            Diagnostic(
+                display,
+                1,
+                1,
+                "error",
+                "the file is empty",
+                Code.EMPTY,
+                hint="add the file's content, or delete the file",
+            )
+        ]
     return Source(display, builder.root, builder.values, builder.keys), []
 
 

@@ -142,15 +142,24 @@ class HealthIndex:
 def metric_status(series: Series, definition: MetricDefinition, size: str) -> MetricStatus:
     latest = series.latest()
     if latest is None:
-        return MetricStatus(series.key, definition, series, None, None, Health.no_data, None, None, None,
-                            Trend.unknown, Trend.unknown)
+        return MetricStatus(
+            series.key, definition, series, None, None, Health.no_data, None, None, None, Trend.unknown, Trend.unknown
+        )
     value = latest.value
     assert value is not None, "latest() returns only a point with a value"
     previous = series.at(shift(latest.period, size, -1))
     year_ago = series.at(year_before(latest.period))
     d = distance(value, definition)
     return MetricStatus(
-        series.key, definition, series, latest.period, value, classify(value, definition), d, previous, year_ago,
+        series.key,
+        definition,
+        series,
+        latest.period,
+        value,
+        classify(value, definition),
+        d,
+        previous,
+        year_ago,
         trend_of(d, None if previous is None else distance(previous, definition)),
         trend_of(d, None if year_ago is None else distance(year_ago, definition)),
     )
@@ -193,8 +202,9 @@ def assess(portfolio: Portfolio, series: dict[SeriesKey, Series]) -> HealthIndex
         if key.segment or key.metric not in portfolio.metrics or key.journey not in portfolio.journeys:
             continue  # segments are shown beside the overall series, not rolled up
         journey = portfolio.journeys[key.journey]
-        listed = (journey.metrics if not key.step else
-                  next((st.metrics for st in journey.steps() if st.id == key.step), []))
+        listed = (
+            journey.metrics if not key.step else next((st.metrics for st in journey.steps() if st.id == key.step), [])
+        )
         if key.metric not in listed:
             continue  # `journeys check` warns about data for an unlisted metric; it is not shown
         index.metrics[key] = metric_status(s, portfolio.metrics[key.metric], size)

@@ -23,8 +23,12 @@ HEALTH_WORDS: dict[Health, str] = {
     Health.off_target: "off target",
     Health.no_data: "no data",
 }
-TREND_WORDS: dict[Trend, str] = {Trend.better: "better", Trend.worse: "worse", Trend.steady: "steady",
-                                 Trend.unknown: ""}
+TREND_WORDS: dict[Trend, str] = {
+    Trend.better: "better",
+    Trend.worse: "worse",
+    Trend.steady: "steady",
+    Trend.unknown: "",
+}
 TREND_ARROWS: dict[Trend, str] = {Trend.better: "↑", Trend.worse: "↓", Trend.steady: "→", Trend.unknown: ""}
 TREND_TITLES: dict[Trend, str] = {
     Trend.better: "better than the previous period",
@@ -76,8 +80,11 @@ def value_trend(trend: Trend, direction: Direction) -> tuple[str, str, str]:
     if trend in (Trend.better, Trend.worse):
         rose = (trend is Trend.better) == (direction is Direction.higher)
         moved = "rose" if rose else "fell"
-        return ("↑" if rose else "↓", f"{moved}, {TREND_WORDS[trend]}",
-                f"{moved} since the previous period, which is {TREND_WORDS[trend]}: {DIRECTION_WORDS[direction]}")
+        return (
+            "↑" if rose else "↓",
+            f"{moved}, {TREND_WORDS[trend]}",
+            f"{moved} since the previous period, which is {TREND_WORDS[trend]}: {DIRECTION_WORDS[direction]}",
+        )
     return TREND_ARROWS[trend], TREND_WORDS[trend], TREND_TITLES[trend]
 
 

@@ -18,9 +18,9 @@ def _config_option(spec: Spec) -> c.BaseConfigOption[Any]:
 
 
 # `base.Config` reads its schema from the class attributes when the class is made
-JourneysConfig: type[base.Config] = type("JourneysConfig", (base.Config,), {
-    spec.name: _config_option(spec) for spec in specs()
-})
+JourneysConfig: type[base.Config] = type(
+    "JourneysConfig", (base.Config,), {spec.name: _config_option(spec) for spec in specs()}
+)
 
 
 def options_of(config: base.Config) -> Options:

@@ -39,9 +39,9 @@ from generator.mkdocs_plugin.config import JourneysConfig, options_of
 from generator.model.portfolio import Portfolio
 from generator.options import Options
 from generator.pipeline import Pipeline
+from generator.site import search_markup
 from generator.site.markdown_ext import CaptionExtension
 from generator.site.render import PATHS, Site
-from generator.site import search_markup
 from generator.site.search_index import BUNDLE, SearchIndexError, build_index
 from generator.site.standing import Standings
 
@@ -112,8 +112,10 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
         if not pipeline.portfolio_dir.is_dir():
-            raise PluginError(f"journeys: the portfolio folder '{self.options.portfolio}' does not exist "
-                              f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})")
+            raise PluginError(
+                f"journeys: the portfolio folder '{self.options.portfolio}' does not exist "
+                f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})"
+            )
         checked = pipeline.check(shown_from=Path.cwd(), folder=pipeline.portfolio_dir.resolve())
         if not checked.ok:
             lines = [g.text() for g in checked.report.grouped()]
@@ -143,9 +145,11 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         for name in ("search", "material/search"):
             if name in config.plugins:
                 where = config.config_file_path or "mkdocs.yml"
-                raise PluginError(f"journeys: remove `search` (Material's search) from `plugins:` in {where}: "
-                                  f"the journeys plugin builds the site search itself (Pagefind); or set "
-                                  f"`search: false` for the journeys plugin to keep Material's")
+                raise PluginError(
+                    f"journeys: remove `search` (Material's search) from `plugins:` in {where}: "
+                    f"the journeys plugin builds the site search itself (Pagefind); or set "
+                    f"`search: false` for the journeys plugin to keep Material's"
+                )
         # the header's search box and dialog: before Material's templates, after the project's own theme
         at = 1 if config.theme.custom_dir else 0
         if str(THEME) not in config.theme.dirs:
@@ -174,8 +178,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         reference, docs/reference.md, which this repository ships)."""
         docs = Path(config.docs_dir)
         listed = set(PATHS.values())
-        return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
-                      if p.relative_to(docs).as_posix() not in listed)
+        return sorted(
+            p.relative_to(docs).as_posix() for p in docs.rglob("*.md") if p.relative_to(docs).as_posix() not in listed
+        )
 
     def _guide(self, config: MkDocsConfig) -> list:
         pages = self._guide_pages(config)
@@ -200,8 +205,10 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
                 continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
             if files.get_file_from_path(path) is not None:
-                raise PluginError(f"journeys: {config.docs_dir}/{path} is in the way of the generated page "
-                                  f"'{path}': rename or remove it (the journeys plugin generates it)")
+                raise PluginError(
+                    f"journeys: {config.docs_dir}/{path} is in the way of the generated page "
+                    f"'{path}': rename or remove it (the journeys plugin generates it)"
+                )
             files.append(File.generated(config, path, content=content))
         for path in self._charts:
             files.append(_LateChart.generated(config, path, content=b""))
@@ -211,8 +218,12 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         return files
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
-        if self.options.guide == "link" and self.site is not None and page.file.src_uri not in self.site.pages \
-                and page.file.src_uri not in OVERRIDABLE:
+        if (
+            self.options.guide == "link"
+            and self.site is not None
+            and page.file.src_uri not in self.site.pages
+            and page.file.src_uri not in OVERRIDABLE
+        ):
             page.meta["search"] = {"exclude": True}  # staff search for their portfolio, not for this guide
         return markdown
 
@@ -263,9 +274,11 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             try:
                 stats = build_index(Path(config.site_dir))
             except SearchIndexError as exc:
-                raise PluginError(f"journeys: the site search could not be built: {exc}\n"
-                                  f"The build stopped (set `search: false` for the journeys plugin to build "
-                                  f"without search).") from exc
+                raise PluginError(
+                    f"journeys: the site search could not be built: {exc}\n"
+                    f"The build stopped (set `search: false` for the journeys plugin to build "
+                    f"without search)."
+                ) from exc
             log.info(stats.summary())
 
     def on_build_error(self, *, error: Exception) -> None:

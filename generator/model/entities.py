@@ -21,8 +21,16 @@ import re
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_serializer,
-                      model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from generator.model.refs import Ref
 
@@ -172,15 +180,16 @@ class MetricDefinition(_Model):
     """
 
     name: str = Field(description="The metric's name, e.g. `Onboarding NPS`.")
-    kind: MetricKind = Field(description="What is measured: `nps`, `csat`, `ces`, `rate`, `count`, `duration` or `custom`.")
+    kind: MetricKind = Field(
+        description="What is measured: `nps`, `csat`, `ces`, `rate`, `count`, `duration` or `custom`."
+    )
     unit: str = Field("", description="The unit shown after values, e.g. `%`, `min`, `pts`.")
     direction: Direction = Field(
-        Direction.higher, description="Whether higher values are better (`higher-is-better`) or worse (`lower-is-better`)."
+        Direction.higher,
+        description="Whether higher values are better (`higher-is-better`) or worse (`lower-is-better`).",
     )
     target: float = Field(description="The value the metric should reach.")
-    warning: float = Field(
-        description="The threshold between at risk and off target; on the bad side of `target`."
-    )
+    warning: float = Field(description="The threshold between at risk and off target; on the bad side of `target`.")
     description: Text = Field("", description="What the metric measures and how it is collected.")
 
     @field_validator("warning")
@@ -234,7 +243,9 @@ class Opportunity(_Model):
     status: OpportunityStatus = Field(
         OpportunityStatus.new, description="`new`, `exploring`, `committed`, `done` or `parked`."
     )
-    insights: list[Annotated[Id, Ref("insights")]] = Field(default_factory=list, description="Ids of the insights behind it.")
+    insights: list[Annotated[Id, Ref("insights")]] = Field(
+        default_factory=list, description="Ids of the insights behind it."
+    )
     links: list[Link] = Field(default_factory=list, description="Tickets, epics or issues where the work is tracked.")
 
 
@@ -244,9 +255,7 @@ class Solution(_Model):
     title: str = Field(description="The solution's name.")
     description: Text = Field("", description="What will change.")
     owner: Annotated[Id, Ref("departments")] = Field(description="Id of the department or team that delivers it.")
-    status: SolutionStatus = Field(
-        SolutionStatus.idea, description="`idea`, `planned`, `in-progress` or `shipped`."
-    )
+    status: SolutionStatus = Field(SolutionStatus.idea, description="`idea`, `planned`, `in-progress` or `shipped`.")
     opportunities: list[Annotated[Id, Ref("opportunities")]] = Field(
         default_factory=list, description="Ids of the opportunities it addresses."
     )
@@ -261,7 +270,7 @@ class GlossaryEntry(_Model):
     synonyms: list[str] = Field(
         default_factory=list,
         description="Other words people use for it (abbreviations, older or everyday names): the site's search "
-                    "finds the pages that use the term by any of them.",
+        "finds the pages that use the term by any of them.",
     )
 
 
@@ -359,8 +368,9 @@ def _pain_point_schema(schema: dict) -> None:
     """A pain point is written as plain text or as a mapping: the schema says both."""
     obj = dict(schema)
     schema.clear()
-    schema.update(title=obj.pop("title", "PainPoint"), description=obj.pop("description", ""),
-                  anyOf=[{"type": "string"}, obj])
+    schema.update(
+        title=obj.pop("title", "PainPoint"), description=obj.pop("description", ""), anyOf=[{"type": "string"}, obj]
+    )
 
 
 class PainPoint(_Model):

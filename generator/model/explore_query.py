@@ -7,7 +7,7 @@ for the names; `check_query` takes the ids a reference may name.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
 from generator.common.suggest import did_you_mean, known
@@ -45,9 +45,19 @@ def check_query(query: str, ids: Mapping[str, set[str]], fixed: Mapping[str, tup
     try:
         pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
     except ValueError:
-        return [(f"'{query}' is not a URL query", "write it as name=value pairs joined by &, e.g. kind=step&health=off-target")]
+        return [
+            (
+                f"'{query}' is not a URL query",
+                "write it as name=value pairs joined by &, e.g. kind=step&health=off-target",
+            )
+        ]
     allowed: dict[str, tuple[str, ...] | set[str] | None] = {
-        "kind": KINDS, "health": HEALTH, "moment": ("true",), "sort": SORTS, "q": None, "page": None,
+        "kind": KINDS,
+        "health": HEALTH,
+        "moment": ("true",),
+        "sort": SORTS,
+        "q": None,
+        "page": None,
         **{name: ids.get(coll, set()) for name, coll in FACETS.items() if coll},
         "tag": ids.get("tags", set()),
         **fixed,
@@ -56,8 +66,9 @@ def check_query(query: str, ids: Mapping[str, set[str]], fixed: Mapping[str, tup
     seen: set[str] = set()
     for name, value in pairs:
         if name not in allowed:
-            problems.append((f"unknown explore parameter '{name}'",
-                             did_you_mean(name, PARAMETERS) or known(PARAMETERS)))
+            problems.append(
+                (f"unknown explore parameter '{name}'", did_you_mean(name, PARAMETERS) or known(PARAMETERS))
+            )
             continue
         if name in singles and name in seen:
             problems.append((f"'{name}' is given more than once", "keep one value"))
@@ -68,6 +79,10 @@ def check_query(query: str, ids: Mapping[str, set[str]], fixed: Mapping[str, tup
                 problems.append((f"page must be a whole number from 1, got '{value}'", "e.g. page=2"))
         elif values is not None and value not in values:
             what = "tag" if name == "tag" else name
-            problems.append((f"unknown {what} '{value}' in the explore query",
-                             did_you_mean(value, sorted(values)) or known(sorted(values))))
+            problems.append(
+                (
+                    f"unknown {what} '{value}' in the explore query",
+                    did_you_mean(value, sorted(values)) or known(sorted(values)),
+                )
+            )
     return problems

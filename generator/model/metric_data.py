@@ -20,7 +20,9 @@ LAST_DATE = _dt.date(2100, 12, 31)
 SCALES: dict[MetricKind, tuple[int, int]] = {MetricKind.nps: (0, 10), MetricKind.csat: (1, 5), MetricKind.ces: (1, 7)}
 # The range an aggregated value of these kinds can take (NPS in points, CSAT in %, CES on its scale).
 VALUE_RANGES: dict[MetricKind, tuple[float, float]] = {
-    MetricKind.nps: (-100.0, 100.0), MetricKind.csat: (0.0, 100.0), MetricKind.ces: (1.0, 7.0),
+    MetricKind.nps: (-100.0, 100.0),
+    MetricKind.csat: (0.0, 100.0),
+    MetricKind.ces: (1.0, 7.0),
     MetricKind.rate: (0.0, 100.0),
 }
 NON_NEGATIVE = (MetricKind.count, MetricKind.duration)
@@ -63,4 +65,3 @@ def value_limits(kind: MetricKind) -> tuple[float, float]:
     if kind in VALUE_RANGES:
         return VALUE_RANGES[kind]
     return (0.0, _INF) if kind in NON_NEGATIVE else (-_INF, _INF)
-

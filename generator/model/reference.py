@@ -42,8 +42,8 @@ from generator.model.entities import (
     Step,
     StepRef,
     Touchpoint,
-    View,
     Verbatim,
+    View,
 )
 from generator.model.refs import reference_fields
 
@@ -427,8 +427,12 @@ def references_markdown() -> list[str]:
 
 def undocumented_fields() -> list[str]:
     """`Model.field` for every field without a description (a test keeps this empty)."""
-    return [f"{m.__name__}.{name}" for m in model_classes() for name, f in m.model_fields.items()
-            if not (f.description or "").strip()]
+    return [
+        f"{m.__name__}.{name}"
+        for m in model_classes()
+        for name, f in m.model_fields.items()
+        if not (f.description or "").strip()
+    ]
 
 
 # ----------------------------------------------------------------------------- for templates (the site's page)
@@ -459,9 +463,16 @@ def models() -> list[ModelDoc]:
         fields = []
         for name, field in model.model_fields.items():
             default = "" if field.is_required() else default_text(field)
-            fields.append(FieldDoc(name, _cell(type_text(field.annotation, field.metadata) + _is_list_min(field)),
-                                   field.is_required(), "" if default == "none" else default,
-                                   _cell(field.description or "")))
-        out.append(ModelDoc(model.__name__, _anchor(model), " ".join(_doc(model).split()), tuple(fields),
-                            EXAMPLES[model]))
+            fields.append(
+                FieldDoc(
+                    name,
+                    _cell(type_text(field.annotation, field.metadata) + _is_list_min(field)),
+                    field.is_required(),
+                    "" if default == "none" else default,
+                    _cell(field.description or ""),
+                )
+            )
+        out.append(
+            ModelDoc(model.__name__, _anchor(model), " ".join(_doc(model).split()), tuple(fields), EXAMPLES[model])
+        )
     return out

@@ -35,7 +35,15 @@ if TYPE_CHECKING:  # the portfolio module imports the models, which import this 
 Loc = tuple[Any, ...]  # the same shape as `load.yaml_source.Loc`: keys and list indexes
 
 TARGET_KINDS: tuple[str, ...] = (
-    "personas", "departments", "channels", "metrics", "insights", "opportunities", "solutions", "journeys", "steps",
+    "personas",
+    "departments",
+    "channels",
+    "metrics",
+    "insights",
+    "opportunities",
+    "solutions",
+    "journeys",
+    "steps",
 )
 
 
@@ -128,8 +136,14 @@ def _walk(model: type[BaseModel], prefix: tuple[str, ...], seen: tuple[type[Base
         yield from _walk_type(model, info.annotation, list(info.metadata), prefix + (name,), False, seen)
 
 
-def _walk_type(model: type[BaseModel], annotation: object, metadata: list[object], path: tuple[str, ...],
-               in_list: bool, seen: tuple[type[BaseModel], ...]) -> Iterator[RefField]:
+def _walk_type(
+    model: type[BaseModel],
+    annotation: object,
+    metadata: list[object],
+    path: tuple[str, ...],
+    in_list: bool,
+    seen: tuple[type[BaseModel], ...],
+) -> Iterator[RefField]:
     annotation, inner = _unwrap(annotation)
     marks = [m for m in metadata + inner if isinstance(m, Ref)]
     if marks:
@@ -182,6 +196,7 @@ def _fields(model: type[BaseModel]) -> tuple[RefField, ...]:
 #             a4 = ('phases', i4)
 #             ...
 
+
 @functools.cache
 def _walk_of(model: type[BaseModel]) -> Callable[[str, str, BaseModel, list[Reference]], None]:
     lines = ["def walk(kind, ident, v0, out):"]
@@ -195,8 +210,15 @@ def _walk_of(model: type[BaseModel]) -> Callable[[str, str, BaseModel, list[Refe
     return namespace["walk"]
 
 
-def _emit(model: type[BaseModel], var: str, at: str, shape: tuple[str, ...], indent: str, lines: list[str],
-          constants: dict[str, Any]) -> None:
+def _emit(
+    model: type[BaseModel],
+    var: str,
+    at: str,
+    shape: tuple[str, ...],
+    indent: str,
+    lines: list[str],
+    constants: dict[str, Any],
+) -> None:
     """Append the statements collecting the references of `model`, held in `var` at `at` of the entity."""
     fields = _fields(model)
     own = {f.path[0]: f for f in fields if f.model is model}
@@ -209,8 +231,10 @@ def _emit(model: type[BaseModel], var: str, at: str, shape: tuple[str, ...], ind
         if name in own:
             mark = own[name]
             if mark.path not in ((name,), (name, "[]")):
-                raise TypeError(f"{model.__name__}.{name}: a mark must be on an id or a list of ids, not inside "
-                                f"another container ({mark})")
+                raise TypeError(
+                    f"{model.__name__}.{name}: a mark must be on an id or a list of ids, not inside "
+                    f"another container ({mark})"
+                )
             constants[f"F{n}"] = RefField(mark.model, shape + mark.path, mark.kind, mark.within, mark.many)
             journey = f"{var}.{mark.within}" if mark.within else "None"
             lines.append(f"{indent}{value} = {var}.{name}")
@@ -227,16 +251,23 @@ def _emit(model: type[BaseModel], var: str, at: str, shape: tuple[str, ...], ind
         inner, container = _container(info.annotation)
         inside = indent + "    "
         if container == "model":
-            lines += [f"{indent}{value} = {var}.{name}", f"{indent}if {value} is not None:",
-                      f"{inside}a{n} = {at} + ({name!r},)"]
+            lines += [
+                f"{indent}{value} = {var}.{name}",
+                f"{indent}if {value} is not None:",
+                f"{inside}a{n} = {at} + ({name!r},)",
+            ]
             _emit(inner, value, f"a{n}", shape + (name,), inside, lines, constants)
         elif container == "list":
-            lines += [f"{indent}for i{n}, {value} in enumerate({var}.{name} or ()):",
-                      f"{inside}a{n} = {at} + ({name!r}, i{n})"]
+            lines += [
+                f"{indent}for i{n}, {value} in enumerate({var}.{name} or ()):",
+                f"{inside}a{n} = {at} + ({name!r}, i{n})",
+            ]
             _emit(inner, value, f"a{n}", shape + (name, "[]"), inside, lines, constants)
         else:
-            lines += [f"{indent}for k{n}, {value} in ({var}.{name} or {{}}).items():",
-                      f"{inside}a{n} = {at} + ({name!r}, k{n})"]
+            lines += [
+                f"{indent}for k{n}, {value} in ({var}.{name} or {{}}).items():",
+                f"{inside}a{n} = {at} + ({name!r}, k{n})",
+            ]
             _emit(inner, value, f"a{n}", shape + (name, "{}"), inside, lines, constants)
 
 
@@ -254,8 +285,10 @@ def _container(annotation: object) -> tuple[type[BaseModel], str]:
         return _unwrap(args[1])[0], "dict"  # type: ignore[return-value]
     elif _is_model(annotation):
         return annotation, "model"  # type: ignore[return-value]
-    raise TypeError(f"references inside {annotation!r}: only a model, an optional model, a list or a mapping "
-                    "of models can hold marked fields")
+    raise TypeError(
+        f"references inside {annotation!r}: only a model, an optional model, a list or a mapping "
+        "of models can hold marked fields"
+    )
 
 
 def _is_model(annotation: object) -> bool:

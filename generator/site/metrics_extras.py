@@ -11,23 +11,23 @@ background while MkDocs renders the pages. Both publish the same pages. MkDocs-f
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, TypeVar
+from typing import TypeVar
 
 from markupsafe import Markup
 
 from generator.charts.cache import RenderStats, ensure, read_chart
 from generator.charts.draw import fmt
-from generator.site.chart_tables import table_html
-from generator.charts.specs import Chart
-from generator.metrics.health import GroupStatus, HealthIndex, MetricStatus, metric_places
-from generator.metrics.wording import decided_words
-
-from generator.load.history import History
 from generator.charts.metrics_view import MetricsView, compute
+from generator.charts.specs import Chart
+from generator.load.history import History
+from generator.metrics.health import GroupStatus, HealthIndex, MetricStatus, metric_places
 from generator.metrics.series import period_label
+from generator.metrics.wording import decided_words
 from generator.model.ids import JourneyId, MetricAt, MetricId, StepId
 from generator.model.portfolio import Portfolio
+from generator.site.chart_tables import table_html
 from generator.site.render import Extras, PageChart
 from generator.site.standing import Attention, Badge, Standings
 

@@ -20,8 +20,8 @@ import datetime as _dt
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from generator.model.entities import Journey, LaneKind, Step
 from generator.model.portfolio import Portfolio
