@@ -143,9 +143,9 @@ class _Reader:
     # ---- the header row
     def header(self, row: list[str]) -> None:
         names: dict[str, str] = {}
-        for key, label in COLUMNS:
-            names[_norm(label)] = key
-            names[_norm(key)] = key
+        for column, label in COLUMNS:
+            names[_norm(label)] = column
+            names[_norm(column)] = column
         for lane, d in (self.p.lanes.items() if self.p else ()):
             names[_norm(d.name)] = f"lane:{lane}"
             names[_norm(lane)] = f"lane:{lane}"
@@ -252,8 +252,8 @@ class _Reader:
             elif key == "touchpoints":
                 step[key] = [self._touchpoint(row, col, t) for t in self.items(row, col, key, value)]
             elif key == "pain_points":
-                found = [{k: v for k, v in t.items() if v is not None} for t in self.items(row, col, key, value)]
-                step[key] = [t["text"] if set(t) == {"text"} else t for t in found]
+                pains = [{k: v for k, v in t.items() if v is not None} for t in self.items(row, col, key, value)]
+                step[key] = [t["text"] if set(t) == {"text"} else t for t in pains]
             elif key == "verbatims":
                 step[key] = [{("quote" if k == "text" else k): v for k, v in t.items() if v is not None}
                              for t in self.items(row, col, key, value)]
@@ -325,11 +325,10 @@ def parse(rows: list[list[str]], file: str, portfolio: Portfolio | None) -> tupl
                 phases.append(phase)
         else:
             key = phase_id or slugify(phase_name, "phase")
-            phase = by_name.get(key)
-            if phase is None:
-                phase = {"id": key, "name": phase_name or phase_id, "steps": []}
-                by_name[key] = phase
-                phases.append(phase)
+            if key not in by_name:
+                by_name[key] = {"id": key, "name": phase_name or phase_id, "steps": []}
+                phases.append(by_name[key])
+            phase = by_name[key]
         description = cells.get("phase_description", (0, ""))[1].strip()
         if description and "description" not in phase:
             phase["description"] = description

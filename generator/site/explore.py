@@ -90,6 +90,7 @@ def explore_data(p: Portfolio, extras: "Extras", ix: "Index") -> dict:
         "health": _Dictionary((h, h) for h in HEALTH),
         "trend": _Dictionary((t, t) for t in TRENDS),
     }
+    steps: list[list[object]]
     journeys, steps, touchpoints, pains = [], [], [], []
     step_index: dict[tuple[str, str], int] = {}
     order = sorted(p.journeys, key=lambda jid: (p.journeys[jid].title.lower(), jid))

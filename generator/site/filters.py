@@ -75,7 +75,7 @@ def _clean_input(value: object) -> str:
     return s.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
-def _markdown(block: bool) -> markdown.Markdown:
+def _new_markdown(block: bool) -> markdown.Markdown:
     """Python-Markdown without raw HTML (it becomes text); for inline use, without block syntax."""
     md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     md.preprocessors.deregister("html_block")
@@ -87,7 +87,7 @@ def _markdown(block: bool) -> markdown.Markdown:
     return md
 
 
-_MD = {True: _markdown(True), False: _markdown(False)}
+_MD = {True: _new_markdown(True), False: _new_markdown(False)}
 
 
 class _Writer(HTMLParser):

@@ -247,23 +247,22 @@ class Index:
         }
         for collection in COLLECTIONS:
             for ident, entry in p.collection(collection).items():
-                for r in dict.fromkeys(_targets(references_of(collection, ident, entry))):
-                    kind, target = r
+                for kind, target in dict.fromkeys(_targets(references_of(collection, ident, entry))):
                     if collection == "solutions" and kind == "departments":
                         self.solutions_by_owner.setdefault(target, []).append((ident, entry))
                     elif (collection, kind) in catalogue_fields:
                         catalogue_fields[collection, kind].setdefault(target, []).append(ident)
 
-    def pain_points_of_persona(self, persona: str) -> list[tuple[StepAt, object]]:
+    def pain_points_of_persona(self, persona: str) -> list[tuple[StepAt, PainPoint]]:
         """The rated pain points at the steps a persona takes, most severe first (then in journey order)."""
-        found = []
+        found: list[tuple[StepAt, PainPoint]] = []
         for jid in self.journeys_by_persona.get(persona, []):
             for phase in self.p.journeys[jid].phases:
                 for step in phase.steps:
                     if step.personas is not None and persona not in step.personas:
                         continue
                     found += [(StepAt(jid, phase.id, step), pp) for pp in step.pain_points if pp.severity]
-        return sorted(found, key=lambda f: -f[1].severity)
+        return sorted(found, key=lambda f: -(f[1].severity or 0))  # all rated (`if pp.severity`): `or 0` never applies
 
     def solutions_addressing(self, opportunities) -> list[str]:
         """Solutions addressing any of these opportunities, in the catalogue's order."""
@@ -299,7 +298,8 @@ class Index:
                     and not self._parent_cycle(jid))
 
     def _parent_cycle(self, jid: str) -> bool:
-        seen, current = set(), jid
+        seen: set[str] = set()
+        current: str | None = jid
         while current is not None and current in self.p.journeys:
             if current in seen:
                 return True
@@ -526,7 +526,7 @@ def _title(item) -> str:
 
 
 def _catalogue_file(p: Portfolio, kind: str) -> str | None:
-    files = sorted({p.source_file(kind, i) for i in p.collection(kind)} - {None})
+    files = sorted({f for i in p.collection(kind) if (f := p.source_file(kind, i)) is not None})
     return files[0] if len(files) == 1 else None
 
 

@@ -28,6 +28,17 @@ class TouchpointAt:
         """Validated minus assumed importance: > 0 customers care more than the company thinks."""
         return (self.touchpoint.validated_importance or 0) - (self.touchpoint.assumed_importance or 0)
 
+    @property
+    def validated(self) -> int:
+        # importance_gap only collects touchpoints rated both ways, so neither importance is None there
+        assert self.touchpoint.validated_importance is not None
+        return self.touchpoint.validated_importance
+
+    @property
+    def assumed(self) -> int:
+        assert self.touchpoint.assumed_importance is not None  # rated both ways: see `validated`
+        return self.touchpoint.assumed_importance
+
 
 @dataclass(frozen=True)
 class ImportanceGap:
@@ -65,12 +76,11 @@ def importance_gap(p: Portfolio) -> ImportanceGap:
     largest = sorted((t for t in rated if t.gap), key=lambda t: (-abs(t.gap), -t.gap, t.order))[:GAP_ROWS]
     if not rated:
         return ImportanceGap(rated, largest, [], [])
-    by_validated = sorted((t.touchpoint.validated_importance for t in rated), reverse=True)
-    by_assumed = sorted((t.touchpoint.assumed_importance for t in rated), reverse=True)
+    by_validated = sorted((t.validated for t in rated), reverse=True)
+    by_assumed = sorted((t.assumed for t in rated), reverse=True)
     v_cut, a_cut = by_validated[min(TOP, len(rated)) - 1], by_assumed[min(TOP, len(rated)) - 1]
-    top = sorted((t for t in rated if t.touchpoint.validated_importance >= v_cut),
-                 key=lambda t: (-t.touchpoint.validated_importance, t.order))
-    guessed = [t for t in top if t.touchpoint.assumed_importance >= a_cut]
+    top = sorted((t for t in rated if t.validated >= v_cut), key=lambda t: (-t.validated, t.order))
+    guessed = [t for t in top if t.assumed >= a_cut]
     return ImportanceGap(rated, largest, top, guessed)
 
 
