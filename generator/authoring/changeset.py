@@ -83,9 +83,14 @@ def unified_diff(changes: Changeset) -> str:
             out.append("deleted file mode 100644\n")
         if path in changes.moves:
             out += [f"rename from {a}\n", f"rename to {b}\n"]
-        body = list(difflib.unified_diff((old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True),
-                                         f"a/{a}" if old is not None else "/dev/null",
-                                         f"b/{b}" if new is not None else "/dev/null"))
+        body = list(
+            difflib.unified_diff(
+                (old or "").splitlines(keepends=True),
+                (new or "").splitlines(keepends=True),
+                f"a/{a}" if old is not None else "/dev/null",
+                f"b/{b}" if new is not None else "/dev/null",
+            )
+        )
         for line in body:
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
@@ -93,6 +98,7 @@ def unified_diff(changes: Changeset) -> str:
 
 def _apply(changes: Changeset, root: Path, into: Path) -> None:
     """Write the changes for the folder `root` as if it were `into` (a copy, or itself)."""
+
     def there(path: Path) -> Path:
         return into / Path(path).resolve().relative_to(root.resolve())
 
@@ -127,16 +133,27 @@ def verify(changes: Changeset) -> tuple[Portfolio, Report]:
 
 def _in_git(path: Path) -> Path | None:
     try:
-        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True,
-                                check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+        result = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=path,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
     except FileNotFoundError:
         return None
     return Path(result.stdout.strip()) if result.returncode == 0 else None
 
 
 def _tracked(path: Path, top: Path) -> bool:
-    result = subprocess.run(["git", "ls-files", "--error-unmatch", "--", str(path.resolve())], cwd=top,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["git", "ls-files", "--error-unmatch", "--", str(path.resolve())],
+        cwd=top,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return result.returncode == 0
 
 
@@ -147,8 +164,13 @@ def write(changes: Changeset) -> None:
     for old, new in changes.moves.items():
         if top is not None and _tracked(old, top):
             new.parent.mkdir(parents=True, exist_ok=True)
-            moved = subprocess.run(["git", "mv", "--", str(old.resolve()), str(new.resolve())], cwd=top,
-                                   capture_output=True, text=True, check=False)
+            moved = subprocess.run(
+                ["git", "mv", "--", str(old.resolve()), str(new.resolve())],
+                cwd=top,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if moved.returncode == 0:
                 continue
         new.parent.mkdir(parents=True, exist_ok=True)

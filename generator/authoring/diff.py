@@ -42,11 +42,24 @@ RENAME_THRESHOLD = 0.5  # share of steps in common above which a removed + added
 NO_CHANGES = "No changes to the portfolio."
 
 SINGULAR = {
-    "personas": "persona", "departments": "department", "channels": "channel", "metrics": "metric",
-    "insights": "insight", "opportunities": "opportunity", "solutions": "solution", "glossary": "glossary term",
-    "pain_points": "pain point", "highlights": "highlight", "backstage": "backstage process",
-    "systems": "system", "tags": "tag", "goals": "goal", "frustrations": "frustration",
-    "touchpoints": "touchpoint", "verbatims": "verbatim", "links": "link",
+    "personas": "persona",
+    "departments": "department",
+    "channels": "channel",
+    "metrics": "metric",
+    "insights": "insight",
+    "opportunities": "opportunity",
+    "solutions": "solution",
+    "glossary": "glossary term",
+    "pain_points": "pain point",
+    "highlights": "highlight",
+    "backstage": "backstage process",
+    "systems": "system",
+    "tags": "tag",
+    "goals": "goal",
+    "frustrations": "frustration",
+    "touchpoints": "touchpoint",
+    "verbatims": "verbatim",
+    "links": "link",
 }
 # list items that are mappings, matched across versions by one field (pain points by text, links by url)
 ITEM_KEYS = {"pain_points": "text", "verbatims": "quote", "links": "url"}
@@ -237,11 +250,14 @@ def journey_changes(a: Journey, b: Journey) -> list[str]:
                 continue
             old_phase, old_step = old_steps[step.id]
             if old_phase.id != phase.id:
-                out.append(f"Step moved: {_named(step.name, step.id)} from *{md(old_phase.name)}* "
-                           f"to *{md(phase.name)}*")
+                out.append(
+                    f"Step moved: {_named(step.name, step.id)} from *{md(old_phase.name)}* to *{md(phase.name)}*"
+                )
             elif step.id not in stable:
-                out.append(f"Step reordered: {_named(step.name, step.id)} in *{md(phase.name)}*, "
-                           f"now step {index + 1} of {len(phase.steps)}")
+                out.append(
+                    f"Step reordered: {_named(step.name, step.id)} in *{md(phase.name)}*, "
+                    f"now step {index + 1} of {len(phase.steps)}"
+                )
             details = step_changes(old_step, step)
             if details:
                 out.append(f"Step {_named(step.name, step.id)}: " + "; ".join(details))
@@ -279,8 +295,10 @@ def renames(old: Portfolio, new: Portfolio) -> list[tuple[str, str]]:
 
 def _steps(journey: Journey) -> str:
     n_steps = len(journey.steps())
-    return (f"{len(journey.phases)} phase{'s' if len(journey.phases) != 1 else ''}, "
-            f"{n_steps} step{'s' if n_steps != 1 else ''}")
+    return (
+        f"{len(journey.phases)} phase{'s' if len(journey.phases) != 1 else ''}, "
+        f"{n_steps} step{'s' if n_steps != 1 else ''}"
+    )
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -351,8 +369,9 @@ def health_changes(old: Portfolio, new: Portfolio) -> list[str]:
         before = a.journeys[jid].health if jid in a.journeys else Health.no_data
         after = b.journeys[jid].health if jid in b.journeys else Health.no_data
         if before != after:
-            lines.append(f"- Journey {_named(new.journeys[jid].title, jid)}: "
-                         f"{health_label(before)} → {health_label(after)}")
+            lines.append(
+                f"- Journey {_named(new.journeys[jid].title, jid)}: {health_label(before)} → {health_label(after)}"
+            )
     for key in sorted(set(a.metrics) | set(b.metrics)):
         if key.journey not in old.journeys or key.journey not in new.journeys:
             continue
@@ -407,8 +426,10 @@ def not_compared(old: Portfolio, new: Portfolio) -> list[str]:
         for j in sorted(_unloaded_journeys(p)):
             out.append(f"- Journey `{md(j)}`: not compared, it has errors on the {side} side")
         for name, ident in sorted(_unloaded_entries(p, other) | {k for k in p.broken if k[0] != "journeys"}):
-            out.append(f"- {SINGULAR.get(name, name).capitalize()} `{md(ident)}`: not compared, it has errors "
-                       f"on the {side} side")
+            out.append(
+                f"- {SINGULAR.get(name, name).capitalize()} `{md(ident)}`: not compared, it has errors "
+                f"on the {side} side"
+            )
         for f in sorted(p.unloaded):
             if "maps" not in PurePosixPath(f).parts:
                 out.append(f"- File {md(f)}: not compared, it cannot be read on the {side} side")
@@ -434,11 +455,14 @@ def summary(old: Portfolio, new: Portfolio) -> list[str]:
 
     section("Journeys added", [f"- {_named(new.journeys[j].title, j)}: {_steps(new.journeys[j])}" for j in added])
     section("Journeys removed", [f"- {_named(old.journeys[j].title, j)}: {_steps(old.journeys[j])}" for j in removed])
-    section("Journeys renamed", [
-        f"- `{r}` → `{a}`: {md(new.journeys[a].title)} "
-        f"({round(similarity(old.journeys[r], new.journeys[a]) * 100)}% of the steps the same)"
-        for r, a in pairs
-    ])
+    section(
+        "Journeys renamed",
+        [
+            f"- `{r}` → `{a}`: {md(new.journeys[a].title)} "
+            f"({round(similarity(old.journeys[r], new.journeys[a]) * 100)}% of the steps the same)"
+            for r, a in pairs
+        ],
+    )
     changed_blocks: list[str] = []
     pairs_all = [(j, j) for j in sorted(set(old.journeys) & set(new.journeys))] + pairs
     changed = 0
@@ -451,10 +475,16 @@ def summary(old: Portfolio, new: Portfolio) -> list[str]:
             changed_blocks += [f"- {line}" for line in lines]
     section("Journey changes", changed_blocks)
     section("Metric definitions", [f"- {line}" for line in catalogue_changes(old, new, "metrics")])
-    section("Opportunities and solutions",
-            [f"- {line}" for c in ("opportunities", "solutions") for line in catalogue_changes(old, new, c)])
-    others = [f"- {line}" for c in COLLECTIONS if c not in ("metrics", "opportunities", "solutions")
-              for line in catalogue_changes(old, new, c)]
+    section(
+        "Opportunities and solutions",
+        [f"- {line}" for c in ("opportunities", "solutions") for line in catalogue_changes(old, new, c)],
+    )
+    others = [
+        f"- {line}"
+        for c in COLLECTIONS
+        if c not in ("metrics", "opportunities", "solutions")
+        for line in catalogue_changes(old, new, c)
+    ]
     if old.organisation != new.organisation:
         others.insert(0, "- Organisation: " + "; ".join(field_changes(old.organisation, new.organisation)))
     section("Catalogue", others)
@@ -462,7 +492,9 @@ def summary(old: Portfolio, new: Portfolio) -> list[str]:
     if not sections:
         return []
     counts = {
-        "journey added": len(added), "journey removed": len(removed), "journey renamed": len(pairs),
+        "journey added": len(added),
+        "journey removed": len(removed),
+        "journey renamed": len(pairs),
         "journey changed": changed,
     }
     parts = []
@@ -498,4 +530,3 @@ def render(old: Portfolio, new: Portfolio, base_label: str, head_label: str, err
         if skipped:
             lines += ["", "Left out of this summary:", "", *skipped]
     return "\n".join(lines) + "\n"
-

@@ -18,8 +18,14 @@ class GitError(Exception):
 
 def _git(args: list[str], cwd: Path, data: bytes | None = None) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, check=False,
-                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=data,
+            capture_output=True,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
 
@@ -37,8 +43,10 @@ def resolve(rev: str, top: Path) -> str:
         raise GitError(f"'{rev}' is not a revision")
     result = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
     if result.returncode != 0:
-        raise GitError(f"unknown revision '{rev}' (a branch, tag or commit of this repository; "
-                       f"on CI fetch the history: actions/checkout with fetch-depth: 0)")
+        raise GitError(
+            f"unknown revision '{rev}' (a branch, tag or commit of this repository; "
+            f"on CI fetch the history: actions/checkout with fetch-depth: 0)"
+        )
     return result.stdout.decode().strip()
 
 
@@ -66,7 +74,7 @@ def materialise(top: Path, commit: str, folder: str, dest: Path) -> bool:
     for _sha, path in blobs:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
-        content = out[header_end + 1: header_end + 1 + size]
+        content = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1  # the content is followed by a newline
         target = dest / path
         target.parent.mkdir(parents=True, exist_ok=True)

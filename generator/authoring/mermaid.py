@@ -90,7 +90,7 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
             error(i, 1, "the front matter is not closed", "end it with a line `---`")
             return None, errors
         try:
-            front = yaml.safe_load("\n".join(lines[i + 1:end])) or {}
+            front = yaml.safe_load("\n".join(lines[i + 1 : end])) or {}
         except yaml.YAMLError:
             front = {}
         if isinstance(front, dict) and isinstance(front.get("title"), str):
@@ -115,8 +115,12 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
             continue
         if not started:
             if stripped.lower() != "journey":
-                error(n, col, f"expected a Mermaid journey diagram starting with `journey`, got '{stripped[:40]}'",
-                      "only `journey` diagrams can be imported: start the diagram with the line `journey`")
+                error(
+                    n,
+                    col,
+                    f"expected a Mermaid journey diagram starting with `journey`, got '{stripped[:40]}'",
+                    "only `journey` diagrams can be imported: start the diagram with the line `journey`",
+                )
                 return None, errors
             started = True
             continue
@@ -137,8 +141,12 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
             continue
         body = _COMMENT.sub("", stripped).rstrip()
         if ";" in body:
-            error(n, col + stripped.index(";"), "Mermaid does not allow ';' in a journey diagram",
-                  "remove the ';' or write the text without it")
+            error(
+                n,
+                col + stripped.index(";"),
+                "Mermaid does not allow ';' in a journey diagram",
+                "remove the ';' or write the text without it",
+            )
             continue
         keyword = re.match(r"(?i)(title|section)(\s+(.*))?$", body)
         if keyword and (keyword.group(2) or ":" not in body):
@@ -158,8 +166,12 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
         if current is not None:
             current.attempted += 1
         if ":" not in body:
-            error(n, col, f"expected a task `Task name: score: actors`, got '{body[:40]}'",
-                  "write each task as `Task name: 3: Actor`; or start a section with `section <name>`")
+            error(
+                n,
+                col,
+                f"expected a task `Task name: score: actors`, got '{body[:40]}'",
+                "write each task as `Task name: 3: Actor`; or start a section with `section <name>`",
+            )
             continue
         name, _, data = body.partition(":")
         pieces = data.split(":")
@@ -169,8 +181,12 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
             continue
         if not re.fullmatch(r"[0-9]+", score_text) or int(score_text) not in SCORE_RANGE:
             score_col = col + len(name) + 1 + len(data) - len(data.lstrip())
-            error(n, score_col, f"task '{name.strip()}': expected a score from 1 to 5, got '{score_text}'",
-                  "write a whole number from 1 (very negative) to 5 (very positive) after the task's name")
+            error(
+                n,
+                score_col,
+                f"task '{name.strip()}': expected a score from 1 to 5, got '{score_text}'",
+                "write a whole number from 1 (very negative) to 5 (very positive) after the task's name",
+            )
             continue
         actors = [a.strip() for a in pieces[1].split(",")] if len(pieces) > 1 else []
         if current is None:
@@ -179,15 +195,28 @@ def parse(text: str, file: str) -> tuple[Diagram | None, list[Diagnostic]]:
             diagram.sections.append(current)
         current.tasks.append(Task(name.strip(), int(score_text), [a for a in actors if a], n))
     if not started:
-        errors.append(Diagnostic(file, 1, 1, "error", "no Mermaid journey diagram found", code=Code.MERMAID,
-                                 hint="the file must start with the line `journey` (or hold a ```mermaid block)"))
+        errors.append(
+            Diagnostic(
+                file,
+                1,
+                1,
+                "error",
+                "no Mermaid journey diagram found",
+                code=Code.MERMAID,
+                hint="the file must start with the line `journey` (or hold a ```mermaid block)",
+            )
+        )
         return None, errors
     if multiline_descr is not None:
         error(len(lines) - 1, 1, "the `accDescr {` block is not closed", "close it with `}`")
     for section in diagram.sections:
         if not section.attempted:
-            error(section.line, section.col, f"section '{section.name}' has no tasks",
-                  "a phase needs at least one step: add a task under the section, or remove it")
+            error(
+                section.line,
+                section.col,
+                f"section '{section.name}' has no tasks",
+                "a phase needs at least one step: add a task under the section, or remove it",
+            )
     if not any(s.tasks for s in diagram.sections) and not errors:
         error(len(lines) - 1, 1, "the diagram has no tasks", "add tasks: `Task name: 3: Actor`")
     errors.sort(key=lambda d: (d.line, d.col))
@@ -200,7 +229,7 @@ def _markdown_block(lines: list[str]) -> tuple[int, list[str]] | None:
         if re.match(r"\s*(```|~~~)\s*mermaid", line):
             fence = line.strip()[:3]
             end = next((m for m in range(k + 1, len(lines)) if lines[m].strip().startswith(fence)), len(lines))
-            body = lines[k + 1:end]
+            body = lines[k + 1 : end]
             if any(b.strip().lower() == "journey" for b in body):
                 return k + 1, body
     return None
@@ -229,6 +258,7 @@ def match_personas(actors: list[str], personas: dict[str, str]) -> dict[str, str
     """Each actor's persona id: an existing persona (`personas`: id -> name) whose name matches (letter case
     and spacing aside; or its part before a comma: `Maya` is `Maya, first-time buyer`) or whose id is the
     actor's slug; else a new id slugified from the name, unique among the personas."""
+
     def norm(text: str) -> str:
         return " ".join(text.casefold().split())
 
@@ -254,8 +284,15 @@ def match_personas(actors: list[str], personas: dict[str, str]) -> dict[str, str
     return out
 
 
-def to_journey(diagram: Diagram, *, source: str, schema: str, department: str,
-               person: str = "To be assigned", persona_ids: dict[str, str] | None = None) -> Imported:
+def to_journey(
+    diagram: Diagram,
+    *,
+    source: str,
+    schema: str,
+    department: str,
+    person: str = "To be assigned",
+    persona_ids: dict[str, str] | None = None,
+) -> Imported:
     """The journey file for a diagram: commented YAML text, and the validated model it holds.
 
     `persona_ids`: actor name -> persona id (`match_personas`); by default ids slugified from the names.
@@ -284,13 +321,17 @@ def to_journey(diagram: Diagram, *, source: str, schema: str, department: str,
     phase_ids: set[str] = set()
     step_ids: set[str] = set()
     for section in diagram.sections:
-        out += [f"  - id: {scalar(_unique(slugify(section.name, 'phase'), phase_ids))}",
-                f"    name: {scalar(section.name)}",
-                "    steps:"]
+        out += [
+            f"  - id: {scalar(_unique(slugify(section.name, 'phase'), phase_ids))}",
+            f"    name: {scalar(section.name)}",
+            "    steps:",
+        ]
         for task in section.tasks:
-            out += [f"      - id: {scalar(_unique(slugify(task.name, 'step'), step_ids))}",
-                    f"        name: {scalar(task.name)}",
-                    f"        emotion: {task.score}"]
+            out += [
+                f"      - id: {scalar(_unique(slugify(task.name, 'step'), step_ids))}",
+                f"        name: {scalar(task.name)}",
+                f"        emotion: {task.score}",
+            ]
             own: list[str] = []
             for actor in task.actors:
                 if persona_ids[actor] not in own:

@@ -37,8 +37,14 @@ from generator.model.refs import Reference, iter_references
 
 # the command's KIND -> the portfolio's collection (or `journeys` / `steps`)
 KINDS: dict[str, str] = {
-    "journey": "journeys", "step": "steps", "persona": "personas", "department": "departments",
-    "channel": "channels", "metric": "metrics", "insight": "insights", "opportunity": "opportunities",
+    "journey": "journeys",
+    "step": "steps",
+    "persona": "personas",
+    "department": "departments",
+    "channel": "channels",
+    "metric": "metrics",
+    "insight": "insights",
+    "opportunity": "opportunities",
     "solution": "solutions",
 }
 CSV_COLUMN = {"journeys": "journey", "steps": "step", "metrics": "metric"}
@@ -104,8 +110,11 @@ def resolve(portfolio: Portfolio, kind_word: str, ident: str) -> Target:
         return Target("steps", sid, jid)
     pool = portfolio.journeys if kind == "journeys" else portfolio.collection(kind)
     if ident not in pool:
-        broken = ("journeys", ident) in portfolio.broken or (kind, ident) in portfolio.broken \
+        broken = (
+            ("journeys", ident) in portfolio.broken
+            or (kind, ident) in portfolio.broken
             or (kind == "journeys" and ident in portfolio.journey_files)
+        )
         if broken:
             raise Refused(f"{kind_word} '{ident}' has errors: fix them first (journeys check)")
         raise Refused(f"unknown {kind_word} '{ident}' [{_hint(ident, pool)}]")
@@ -167,8 +176,11 @@ def _csv_rows(root: Path, target: Target) -> dict[Path, list[int]]:
         rows = []
         for k, line in enumerate(lines[1:], 1):
             fields = _fields(line)
-            if len(fields) > c and fields[c].strip() == target.ident and (
-                    target.kind != "steps" or (len(fields) > j and fields[j].strip() == target.journey)):
+            if (
+                len(fields) > c
+                and fields[c].strip() == target.ident
+                and (target.kind != "steps" or (len(fields) > j and fields[j].strip() == target.journey))
+            ):
                 rows.append(k)
         if rows:
             found[path] = rows
@@ -183,7 +195,7 @@ def _fields(line: str) -> list[str]:
 
 
 def _set_field(line: str, index: int, value: str) -> str:
-    ending = line[len(line.rstrip("\r\n")):]
+    ending = line[len(line.rstrip("\r\n")) :]
     fields = _fields(line)
     fields[index] = value
     if '"' not in line:
@@ -209,11 +221,15 @@ def rename(portfolio: Portfolio, kind_word: str, old: str, new: str) -> Changese
     target = resolve(portfolio, kind_word, old)
     new_id = new.split("/", 1)[1] if target.kind == "steps" and "/" in new else new
     if target.kind == "steps" and "/" in new and new.split("/", 1)[0] != target.journey:
-        raise Refused(f"a step is renamed within its journey: give NEW as '{target.journey}/{new_id}' or '{new_id}' "
-                      "(moving a step to another journey is an edit of both files)")
+        raise Refused(
+            f"a step is renamed within its journey: give NEW as '{target.journey}/{new_id}' or '{new_id}' "
+            "(moving a step to another journey is an edit of both files)"
+        )
     if not re.match(ID_PATTERN, new_id):
-        raise Refused(f"'{new_id}' is not a valid id [lowercase letters, digits and dashes, e.g. "
-                      f"'{re.sub(r'[^a-z0-9]+', '-', new_id.lower()).strip('-') or 'my-id'}']")
+        raise Refused(
+            f"'{new_id}' is not a valid id [lowercase letters, digits and dashes, e.g. "
+            f"'{re.sub(r'[^a-z0-9]+', '-', new_id.lower()).strip('-') or 'my-id'}']"
+        )
     if new_id == target.ident:
         raise Refused(f"'{old}' is already called that")
     _refuse_clash(portfolio, target, new_id)
@@ -281,8 +297,10 @@ def _refuse_clash(portfolio: Portfolio, target: Target, new_id: str) -> None:
         return
     if new_id in portfolio.collection(target.kind) or (target.kind, new_id) in portfolio.broken:
         file = portfolio.source_file(target.kind, new_id)
-        raise Refused(f"{word} '{new_id}' already exists{f' ({file})' if file else ''}: choose another id, "
-                      f"or remove one of them first")
+        raise Refused(
+            f"{word} '{new_id}' already exists{f' ({file})' if file else ''}: choose another id, "
+            f"or remove one of them first"
+        )
 
 
 def _step_loc(journey: Journey, sid: str) -> tuple:
@@ -320,8 +338,13 @@ def uses(portfolio: Portfolio, target: Target) -> tuple[list[Use], dict[Path, li
     """What refers to the target (YAML references), and the metric data rows naming it."""
     out = []
     for r in _references(portfolio, target):
-        out.append(Use(f"{r.file}:{r.line}", f"{_word(r.source_kind)} '{r.source_id}', {_path_text(r.path)}",
-                       _cascade_action(r)))
+        out.append(
+            Use(
+                f"{r.file}:{r.line}",
+                f"{_word(r.source_kind)} '{r.source_id}', {_path_text(r.path)}",
+                _cascade_action(r),
+            )
+        )
     return out, _csv_rows(portfolio.root, target)
 
 
@@ -356,15 +379,24 @@ def remove(portfolio: Portfolio, kind_word: str, ident: str, *, cascade: bool) -
         lines = [f"  {u.where}: {u.what}" for u in found]
         lines += [f"  {_shown(p)}: {plural(len(r), 'metric data row')}" for p, r in rows.items()]
         if target.dangling:
-            raise Refused(f"{kind_word} '{ident}' is not defined any more, but still named here:\n" + "\n".join(lines)
-                          + "\nnothing changed [with --cascade these go too]")
-        raise Refused(f"{kind_word} '{ident}' is still used; removing it would break:\n" + "\n".join(lines)
-                      + "\nnothing changed [with --cascade these go too; or change them first]")
+            raise Refused(
+                f"{kind_word} '{ident}' is not defined any more, but still named here:\n"
+                + "\n".join(lines)
+                + "\nnothing changed [with --cascade these go too]"
+            )
+        raise Refused(
+            f"{kind_word} '{ident}' is still used; removing it would break:\n"
+            + "\n".join(lines)
+            + "\nnothing changed [with --cascade these go too; or change them first]"
+        )
     blocked = [u for u in found if not u.action]
     if blocked:
         lines = [f"  {u.where}: {u.what}" for u in blocked]
-        raise Refused(f"{kind_word} '{ident}' is required where it is used, so --cascade cannot remove it there:\n"
-                      + "\n".join(lines) + f"\nnothing changed [give them another {kind_word} first]")
+        raise Refused(
+            f"{kind_word} '{ident}' is required where it is used, so --cascade cannot remove it there:\n"
+            + "\n".join(lines)
+            + f"\nnothing changed [give them another {kind_word} first]"
+        )
     root = portfolio.root
     changes = Changeset(root)
     files = _Files(portfolio)
@@ -380,8 +412,10 @@ def remove(portfolio: Portfolio, kind_word: str, ident: str, *, cascade: bool) -
             file = portfolio.journey_files[target.step_journey]
             loc = _step_loc(portfolio.journeys[target.step_journey], target.ident)
             if len(portfolio.journeys[target.step_journey].phases[loc[1]].steps) == 1:
-                raise Refused(f"step '{ident}' is the only step of its phase: remove the phase in {file} "
-                              "instead (a phase needs a step)")
+                raise Refused(
+                    f"step '{ident}' is the only step of its phase: remove the phase in {file} "
+                    "instead (a phase needs a step)"
+                )
             remove_list_items(files.of(file), files.source(file), loc[:-1], {loc[-1]})
             said.append(f"{file}:{files.source(file).position(loc)[0]}: the step")
         else:

@@ -141,7 +141,8 @@ def journey_text(ident: str, path: Path, root: Path, portfolio: Portfolio) -> st
     if portfolio.lanes:  # the portfolio's own lanes, one line each, to fill or delete
         lanes = "        lanes:                  # the portfolio's custom lanes\n" + "".join(
             f"          {scalar(lane)}: {'[]' if d.kind.value == 'list' else scalar('')}{' ' * 4}# {d.name}\n"
-            for lane, d in portfolio.lanes.items())
+            for lane, d in portfolio.lanes.items()
+        )
     text = f"""\
 {schema_line(path, "journey", root)}
 # A new journey. Every field is described in docs/reference.md; `journeys check` validates the file.
@@ -208,8 +209,9 @@ def new(kind: str, ident: str, root: Path) -> Written:
     if kind not in KINDS:
         raise ScaffoldError(f"unknown kind '{kind}' (one of: {', '.join(KINDS)})")
     if not is_id(ident):
-        raise ScaffoldError(f"'{ident}' is not a valid id [try '{slugify(ident, 'new-' + kind)}': "
-                            f"lowercase letters, digits and dashes]")
+        raise ScaffoldError(
+            f"'{ident}' is not a valid id [try '{slugify(ident, 'new-' + kind)}': lowercase letters, digits and dashes]"
+        )
     portfolio, _ = load_portfolio(root, base=Path.cwd())  # origins are then paths from the cwd
     if kind == "journey":
         path = root / MAPS_DIR / f"{ident}.yaml"
@@ -262,8 +264,10 @@ def _insert(path: Path, collection: str, ident: str, portfolio: Portfolio) -> in
     value_line, _ = source.values[(collection,)]
     entries = source.data[collection]
     if value_line == key_line or not isinstance(entries, dict):
-        raise ScaffoldError(f"{path.as_posix()}:{key_line}: `{collection}:` is written in flow style "
-                            f"({{...}}) or is not a mapping: add the entry by hand")
+        raise ScaffoldError(
+            f"{path.as_posix()}:{key_line}: `{collection}:` is written in flow style "
+            f"({{...}}) or is not a mapping: add the entry by hand"
+        )
     first_entry = (collection, next(iter(entries))) if entries else None
     indent = " " * (source.keys[first_entry][1] - 1) if first_entry else "  "
     # the collection ends where the next top-level key starts; comments just above that key belong to it

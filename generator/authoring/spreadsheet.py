@@ -19,21 +19,38 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from generator.authoring.yamltext import slugify
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.common.suggest import did_you_mean, known
 from generator.model.entities import Journey, LaneKind
 from generator.model.portfolio import Portfolio
-from generator.authoring.yamltext import slugify
-from generator.site.sheets import (ATTRIBUTES, COLUMNS, FORMULA_START, JOURNEY_FIELDS, LIST_FIELDS, NO_PERSONA,
-                                   TEXT_FIELDS)
+from generator.site.sheets import (
+    ATTRIBUTES,
+    COLUMNS,
+    FORMULA_START,
+    JOURNEY_FIELDS,
+    LIST_FIELDS,
+    NO_PERSONA,
+    TEXT_FIELDS,
+)
 
 MAX_ROWS = 5000  # a journey map, not a data dump: a larger sheet is almost certainly the wrong file
 # which catalogue collection each id column (or item attribute) names
-ID_COLUMNS = {"owner": "departments", "personas": "personas", "insights": "insights",
-              "opportunities": "opportunities", "solutions": "solutions", "metrics": "metrics"}
-ID_ATTRIBUTES = {("touchpoints", "channel"): "channels", ("touchpoints", "department"): "departments",
-                 ("pain_points", "insight"): "insights", ("verbatims", "persona"): "personas"}
+ID_COLUMNS = {
+    "owner": "departments",
+    "personas": "personas",
+    "insights": "insights",
+    "opportunities": "opportunities",
+    "solutions": "solutions",
+    "metrics": "metrics",
+}
+ID_ATTRIBUTES = {
+    ("touchpoints", "channel"): "channels",
+    ("touchpoints", "department"): "departments",
+    ("pain_points", "insight"): "insights",
+    ("verbatims", "persona"): "personas",
+}
 
 
 class SheetError(Exception):
@@ -86,11 +103,13 @@ def read_rows(path: Path) -> tuple[list[list[str]], dict[str, str]]:
         if suffix == ".xlsx":
             return _read_xlsx(path)
     except UnicodeDecodeError:
-        raise SheetError(f"{path.as_posix()}: not UTF-8 text [save the CSV as UTF-8, e.g. 'CSV UTF-8' in Excel]")
+        raise SheetError(
+            f"{path.as_posix()}: not UTF-8 text [save the CSV as UTF-8, e.g. 'CSV UTF-8' in Excel]"
+        ) from None
     except csv.Error as exc:
-        raise SheetError(f"{path.as_posix()}: not a readable CSV file: {exc}")
+        raise SheetError(f"{path.as_posix()}: not a readable CSV file: {exc}") from None
     except OSError as exc:
-        raise SheetError(f"{path.as_posix()}: cannot read it: {exc.strerror or exc}")
+        raise SheetError(f"{path.as_posix()}: cannot read it: {exc.strerror or exc}") from None
     raise SheetError(f"{path.as_posix()}: expected a .csv or .xlsx file [save the sheet as CSV UTF-8 or Excel]")
 
 
@@ -102,7 +121,7 @@ def _read_xlsx(path: Path) -> tuple[list[list[str]], dict[str, str]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SheetError(f"{path.as_posix()}: not an Excel workbook ({exc}) [save it as .xlsx]")
+        raise SheetError(f"{path.as_posix()}: not an Excel workbook ({exc}) [save it as .xlsx]") from None
     try:
         ws = wb["Map"] if "Map" in wb.sheetnames else wb.worksheets[0]
         rows = [[_text(v) for v in row] for row in ws.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
@@ -146,7 +165,7 @@ class _Reader:
         for column, label in COLUMNS:
             names[_norm(label)] = column
             names[_norm(column)] = column
-        for lane, d in (self.p.lanes.items() if self.p else ()):
+        for lane, d in self.p.lanes.items() if self.p else ():
             names[_norm(d.name)] = f"lane:{lane}"
             names[_norm(lane)] = f"lane:{lane}"
         seen: dict[str, int] = {}
@@ -158,12 +177,20 @@ class _Reader:
             if key is None:
                 labels = [label for _, label in COLUMNS] + ([d.name for d in self.p.lanes.values()] if self.p else [])
                 hint = did_you_mean(raw.strip(), labels) or ("columns: " + ", ".join(labels))
-                self.error(1, col, f"unknown column '{raw.strip()}'",
-                           hint + "; or declare a custom lane with this name under `lanes:`")
+                self.error(
+                    1,
+                    col,
+                    f"unknown column '{raw.strip()}'",
+                    hint + "; or declare a custom lane with this name under `lanes:`",
+                )
                 continue
             if key in seen:
-                self.error(1, col, f"column '{raw.strip()}' appears twice (also {cell_ref(1, seen[key] + 1)})",
-                           "keep one of the two")
+                self.error(
+                    1,
+                    col,
+                    f"column '{raw.strip()}' appears twice (also {cell_ref(1, seen[key] + 1)})",
+                    "keep one of the two",
+                )
                 continue
             seen[key] = col
             self.columns[col] = key
@@ -178,8 +205,12 @@ class _Reader:
                 self.error(row, col, f"'{ident}' is not an id", f"write '{slugify(ident, 'an-id')}'")
             elif self.p is not None and ident not in self.p.collection(collection):
                 pool = self.p.collection(collection)
-                self.error(row, col, f"unknown {collection[:-1] if collection != 'opportunities' else 'opportunity'}"
-                           f" '{ident}'", did_you_mean(ident, pool) or known(pool))
+                self.error(
+                    row,
+                    col,
+                    f"unknown {collection[:-1] if collection != 'opportunities' else 'opportunity'} '{ident}'",
+                    did_you_mean(ident, pool) or known(pool),
+                )
             else:
                 out.append(ident)
         return out
@@ -193,8 +224,12 @@ class _Reader:
             while len(parts) > 1 and re.fullmatch(r"[a-z][a-z ]{0,20}: .*", parts[-1], flags=re.S):
                 name, _, v = parts.pop().partition(": ")
                 if name not in allowed:
-                    self.error(row, col, f"unknown attribute '{name}' in “{line[:40]}”",
-                               did_you_mean(name, allowed) or "allowed: " + ", ".join(allowed))
+                    self.error(
+                        row,
+                        col,
+                        f"unknown attribute '{name}' in “{line[:40]}”",
+                        did_you_mean(name, allowed) or "allowed: " + ", ".join(allowed),
+                    )
                 attrs[name] = v.strip()
             item: dict = {"text": " | ".join(parts).strip()}
             for name, v in attrs.items():
@@ -204,8 +239,9 @@ class _Reader:
                 elif name in ("severity", "assumed", "validated"):
                     number = _score(v)
                     if number is None:
-                        self.error(row, col, f"{name} '{v}' is not a whole number from 1 to 5",
-                                   f"write e.g. `{name}: 3`")
+                        self.error(
+                            row, col, f"{name} '{v}' is not a whole number from 1 to 5", f"write e.g. `{name}: 3`"
+                        )
                     else:
                         item[name] = number
                 elif name == "date":
@@ -239,8 +275,12 @@ class _Reader:
             elif key == "emotion":
                 number = _score(value)
                 if number is None:
-                    self.error(row, col, f"emotion '{value.strip()}' is not a whole number from 1 to 5",
-                               "write 1 (very negative) to 5 (very positive), 3 for neutral, or leave it empty")
+                    self.error(
+                        row,
+                        col,
+                        f"emotion '{value.strip()}' is not a whole number from 1 to 5",
+                        "write 1 (very negative) to 5 (very positive), 3 for neutral, or leave it empty",
+                    )
                 else:
                     step[key] = number
             elif key == "moment_of_truth":
@@ -255,8 +295,10 @@ class _Reader:
                 pains = [{k: v for k, v in t.items() if v is not None} for t in self.items(row, col, key, value)]
                 step[key] = [t["text"] if set(t) == {"text"} else t for t in pains]
             elif key == "verbatims":
-                step[key] = [{("quote" if k == "text" else k): v for k, v in t.items() if v is not None}
-                             for t in self.items(row, col, key, value)]
+                step[key] = [
+                    {("quote" if k == "text" else k): v for k, v in t.items() if v is not None}
+                    for t in self.items(row, col, key, value)
+                ]
             elif key.startswith("lane:"):
                 lane = key[5:]
                 kind = self.p.lanes[lane].kind if self.p else LaneKind.text
@@ -266,10 +308,18 @@ class _Reader:
     def _touchpoint(self, row: int, col: int, item: dict) -> dict:
         out = {"name": item["text"]}
         if "channel" not in item:
-            self.error(row, col, f"touchpoint “{item['text'][:40]}” has no channel",
-                       "add ` | channel: <channel id>` after its name")
-        for name, target in (("channel", "channel"), ("department", "department"),
-                             ("assumed", "assumed_importance"), ("validated", "validated_importance")):
+            self.error(
+                row,
+                col,
+                f"touchpoint “{item['text'][:40]}” has no channel",
+                "add ` | channel: <channel id>` after its name",
+            )
+        for name, target in (
+            ("channel", "channel"),
+            ("department", "department"),
+            ("assumed", "assumed_importance"),
+            ("validated", "validated_importance"),
+        ):
             if item.get(name) is not None:
                 out[target] = item[name]
         return out
@@ -288,13 +338,32 @@ def parse(rows: list[list[str]], file: str, portfolio: Portfolio | None) -> tupl
     """The phases (as YAML data) of a sheet's rows, or the problems found in its cells."""
     reader = _Reader(file, portfolio)
     if not rows or not any(c.strip() for c in rows[0]):
-        reader.problems.append(Diagnostic(file, 1, 1, "error", "the first row must name the columns",
-                                          Code.SPREADSHEET, "A1", "put `Phase`, `Step` and the lane names in row 1"))
+        reader.problems.append(
+            Diagnostic(
+                file,
+                1,
+                1,
+                "error",
+                "the first row must name the columns",
+                Code.SPREADSHEET,
+                "A1",
+                "put `Phase`, `Step` and the lane names in row 1",
+            )
+        )
         return [], reader.problems
     if len(rows) > MAX_ROWS + 1:
-        reader.problems.append(Diagnostic(file, MAX_ROWS + 2, 1, "error", f"more than {MAX_ROWS} steps",
-                                          Code.SPREADSHEET, cell_ref(MAX_ROWS + 2, 1),
-                                          "split the journey into several journeys"))
+        reader.problems.append(
+            Diagnostic(
+                file,
+                MAX_ROWS + 2,
+                1,
+                "error",
+                f"more than {MAX_ROWS} steps",
+                Code.SPREADSHEET,
+                cell_ref(MAX_ROWS + 2, 1),
+                "split the journey into several journeys",
+            )
+        )
         return [], reader.problems
     reader.header(rows[0])
     if reader.problems:
@@ -309,8 +378,12 @@ def parse(rows: list[list[str]], file: str, portfolio: Portfolio | None) -> tupl
             continue
         name = cells.get("step", (0, ""))[1].strip()
         if not name:
-            reader.error(index, col_of["step"], "this row has content but no step name",
-                         "write the step's name, in the person's words, or empty the row")
+            reader.error(
+                index,
+                col_of["step"],
+                "this row has content but no step name",
+                "write the step's name, in the person's words, or empty the row",
+            )
             continue
         phase_name = cells.get("phase", (0, ""))[1].strip()
         phase_id = cells.get("phase_id", (0, ""))[1].strip()
@@ -348,8 +421,18 @@ def parse(rows: list[list[str]], file: str, portfolio: Portfolio | None) -> tupl
         step = {"id": step_id, "name": name, **reader.step(index, cells)}
         phase["steps"].append(step)
     if not phases and not reader.problems:
-        reader.problems.append(Diagnostic(file, 2, 1, "error", "no steps: every row under the header is empty",
-                                          Code.SPREADSHEET, "A2", "one row per step"))
+        reader.problems.append(
+            Diagnostic(
+                file,
+                2,
+                1,
+                "error",
+                "no steps: every row under the header is empty",
+                Code.SPREADSHEET,
+                "A2",
+                "one row per step",
+            )
+        )
     for phase in phases:  # keys in the order of a journey file
         steps = phase.pop("steps")
         phase["steps"] = steps
@@ -359,11 +442,14 @@ def parse(rows: list[list[str]], file: str, portfolio: Portfolio | None) -> tupl
 # ----------------------------------------------------------------------------------------------- the journey
 
 
-def journey_data(jid: str, phases: list[dict], facts: dict[str, str], *, source: str, department: str | None,
-                 title: str | None) -> dict:
+def journey_data(
+    jid: str, phases: list[dict], facts: dict[str, str], *, source: str, department: str | None, title: str | None
+) -> dict:
     """The whole journey file's data: the sheet's phases, the `Journey` sheet's fields, placeholders otherwise."""
-    data: dict = {"title": title or facts.get("title") or jid.replace("-", " ").capitalize(),
-                  "description": facts.get("description") or f"Imported from {source}: say where it starts and ends."}
+    data: dict = {
+        "title": title or facts.get("title") or jid.replace("-", " ").capitalize(),
+        "description": facts.get("description") or f"Imported from {source}: say where it starts and ends.",
+    }
     for name in JOURNEY_FIELDS:
         value = facts.get(name, "")
         if not value or name in ("title", "description"):
@@ -394,9 +480,17 @@ def _yaml(data: dict) -> str:
     return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
 
 
-def to_journey(jid: str, rows: list[list[str]], facts: dict[str, str], *, file: str, portfolio: Portfolio | None,
-               department: str | None = None, title: str | None = None,
-               schema: str = "") -> Imported | list[Diagnostic]:
+def to_journey(
+    jid: str,
+    rows: list[list[str]],
+    facts: dict[str, str],
+    *,
+    file: str,
+    portfolio: Portfolio | None,
+    department: str | None = None,
+    title: str | None = None,
+    schema: str = "",
+) -> Imported | list[Diagnostic]:
     """The imported journey and its file text, or every problem found in the sheet.
 
     The owner's department: `department`, else the `Journey` sheet's, else the one owning most steps, else
@@ -407,15 +501,31 @@ def to_journey(jid: str, rows: list[list[str]], facts: dict[str, str], *, file: 
         return problems
     if department is None and not facts.get("owner.department"):
         owners = [s["owner"] for p in phases for s in p["steps"] if "owner" in s]
-        department = (max(sorted(set(owners)), key=owners.count) if owners
-                      else next(iter(portfolio.departments), "unassigned") if portfolio else "unassigned")
+        department = (
+            max(sorted(set(owners)), key=owners.count)
+            if owners
+            else next(iter(portfolio.departments), "unassigned")
+            if portfolio
+            else "unassigned"
+        )
     if department is not None:
         facts = {**facts, "owner.department": department}
     data = journey_data(jid, phases, facts, source=Path(file).name, department=department, title=title)
     try:
         journey = Journey.model_validate(data)
     except ValidationError as exc:  # a journey field of the `Journey` sheet (the map's cells are checked above)
-        return [Diagnostic(file, 1, 1, "error", f"{'.'.join(map(str, e['loc']))}: {e['msg']}", Code.SPREADSHEET,
-                           "Journey sheet", "correct the value in the Journey sheet") for e in exc.errors()]
+        return [
+            Diagnostic(
+                file,
+                1,
+                1,
+                "error",
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
+                Code.SPREADSHEET,
+                "Journey sheet",
+                "correct the value in the Journey sheet",
+            )
+            for e in exc.errors()
+        ]
     header = (schema + "\n" if schema else "") + f"# Imported from {Path(file).name} by `journeys import`.\n"
     return Imported(journey, header + _yaml(data))

@@ -143,7 +143,7 @@ def remove_list_items(edits: Edits, source: Source, parent: Loc, indices: set[in
         items = items[part]
     seq_line, seq_col = source.position(parent)
     text = lines[seq_line - 1]
-    if text[seq_col - 1:seq_col] == "[":
+    if text[seq_col - 1 : seq_col] == "[":
         kept = []
         for i in range(len(items)):
             line, col = source.position(parent + (i,))
@@ -192,11 +192,12 @@ def _empty_list(edits: Edits, source: Source, parent: Loc) -> None:
     key_line, key_col = source.position(parent, key=True)
     key_text = lines[key_line - 1]
     colon = key_text.index(":", key_col - 1)
-    rest = key_text[colon + 1:]
-    comment = rest[rest.index("#"):].rstrip("\r\n") if "#" in rest else ""
+    rest = key_text[colon + 1 :]
+    comment = rest[rest.index("#") :].rstrip("\r\n") if "#" in rest else ""
     newline = "\n" if key_text.endswith("\n") else ""
-    edits.replacements.append((key_line - 1, 0, len(key_text),
-                               key_text[:colon + 1] + " []" + (" " + comment if comment else "") + newline))
+    edits.replacements.append(
+        (key_line - 1, 0, len(key_text), key_text[: colon + 1] + " []" + (" " + comment if comment else "") + newline)
+    )
 
 
 def remove_key(edits: Edits, source: Source, loc: Loc) -> None:
@@ -204,9 +205,9 @@ def remove_key(edits: Edits, source: Source, loc: Loc) -> None:
     lines = edits.lines
     line, col = source.position(loc, key=True)
     text = lines[line - 1]
-    if text[:col - 1].strip() not in ("", "-"):
+    if text[: col - 1].strip() not in ("", "-"):
         raise EditError("a mapping entry that is not on a line of its own")
-    if text[:col - 1].strip() == "-":
+    if text[: col - 1].strip() == "-":
         raise EditError("the first key of a list item")
     edits.delete_lines(line - 1, block_end(lines, line - 1, col - 1))
 
@@ -230,8 +231,11 @@ def append_entries(text: str, source: Source | None, collection: str, entry_line
         if first_key_line == line:
             raise EditError(f"`{collection}` is written as a flow mapping on one line")
         indent = first_key_col - 1
-        shifted = [(" " * (indent - 2) + entry) if entry.strip() else entry for entry in entry_lines] \
-            if indent >= 2 else entry_lines
+        shifted = (
+            [(" " * (indent - 2) + entry) if entry.strip() else entry for entry in entry_lines]
+            if indent >= 2
+            else entry_lines
+        )
         end = block_end(lines, line - 1, col - 1)
         edits.insert(end, shifted)
         return edits.apply()

@@ -13,8 +13,8 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from generator.model.entities import JourneyLevel, JourneyStatus, JourneyType, Lifecycle
 from generator.metrics.health import Trend
+from generator.model.entities import JourneyLevel, JourneyStatus, JourneyType, Lifecycle
 from generator.model.explore_query import HEALTH
 from generator.model.ids import JourneyId, StepId
 from generator.model.portfolio import Portfolio
@@ -35,12 +35,12 @@ def _state(badge: Badge) -> tuple[str, str]:
     return badge.health.value, badge.trend.value
 
 
-def _computed(extras: "Extras", badge: Badge, where: JourneyId | StepId) -> dict:
+def _computed(extras: Extras, badge: Badge, where: JourneyId | StepId) -> dict:
     health, trend = _state(badge)
     return {"health": health, "trend": trend, "latest": [dict(m) for m in extras.measures.get(where, ())]}
 
 
-def with_computed(entry: dict, extras: "Extras") -> dict:
+def with_computed(entry: dict, extras: Extras) -> dict:
     """A journey's export (`model_dump` plus id) with `computed` on the journey and on each of its steps."""
     jid = JourneyId(entry["id"])
     entry["computed"] = _computed(extras, extras.standings.journey(jid), jid)
@@ -74,7 +74,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def explore_data(p: Portfolio, extras: "Extras", ix: "Index") -> dict:
+def explore_data(p: Portfolio, extras: Extras, ix: Index) -> dict:
     """The explore page's records, every facet value numbered once (`d`), records as arrays (docs/site.md)."""
     from generator.site.render import journey_path, score, url_of
 
@@ -97,49 +97,88 @@ def explore_data(p: Portfolio, extras: "Extras", ix: "Index") -> dict:
     for jn, jid in enumerate(order):
         j = p.journeys[jid]
         health, trend = _state(extras.standings.journey(jid))
-        journeys.append([
-            jid, _one_line(j.title), url_of(journey_path(jid)), d["type"](j.type.value), d["level"](j.level.value),
-            d["status"](j.status.value), d["lifecycle"](j.lifecycle.value), [d["persona"](x) for x in j.personas],
-            [d["tag"](t) for t in j.tags], d["department"](j.owner.department), _one_line(j.owner.person),
-            d["health"](health), d["trend"](trend),
-        ])
+        journeys.append(
+            [
+                jid,
+                _one_line(j.title),
+                url_of(journey_path(jid)),
+                d["type"](j.type.value),
+                d["level"](j.level.value),
+                d["status"](j.status.value),
+                d["lifecycle"](j.lifecycle.value),
+                [d["persona"](x) for x in j.personas],
+                [d["tag"](t) for t in j.tags],
+                d["department"](j.owner.department),
+                _one_line(j.owner.person),
+                d["health"](health),
+                d["trend"](trend),
+            ]
+        )
         for phase in j.phases:
             for step in phase.steps:
                 sn = len(steps)
                 step_index[(jid, step.id)] = sn
                 personas = step.personas if step.personas is not None else j.personas
-                departments = dict.fromkeys(([step.owner] if step.owner else [])
-                                            + [t.department for t in step.touchpoints if t.department])
+                departments = dict.fromkeys(
+                    ([step.owner] if step.owner else []) + [t.department for t in step.touchpoints if t.department]
+                )
                 channels = dict.fromkeys(t.channel for t in step.touchpoints)
                 health, trend = _state(extras.standings.step(jid, step.id))
-                steps.append([
-                    jn, step.id, _one_line(step.name), _one_line(phase.name), [d["persona"](x) for x in personas],
-                    [d["department"](x) for x in departments], [d["channel"](x) for x in channels],
-                    step.emotion, 1 if step.moment_of_truth else 0, d["health"](health), d["trend"](trend),
-                    d["department"](step.owner),
-                ])
+                steps.append(
+                    [
+                        jn,
+                        step.id,
+                        _one_line(step.name),
+                        _one_line(phase.name),
+                        [d["persona"](x) for x in personas],
+                        [d["department"](x) for x in departments],
+                        [d["channel"](x) for x in channels],
+                        step.emotion,
+                        1 if step.moment_of_truth else 0,
+                        d["health"](health),
+                        d["trend"](trend),
+                        d["department"](step.owner),
+                    ]
+                )
                 for tp in step.touchpoints:
-                    touchpoints.append([sn, _one_line(tp.name), d["channel"](tp.channel), d["department"](tp.department),
-                                        tp.assumed_importance, tp.validated_importance])
+                    touchpoints.append(
+                        [
+                            sn,
+                            _one_line(tp.name),
+                            d["channel"](tp.channel),
+                            d["department"](tp.department),
+                            tp.assumed_importance,
+                            tp.validated_importance,
+                        ]
+                    )
                 for pain in step.pain_points:
                     pains.append([sn, _one_line(pain.text)])
     opportunities = []
     for oid, opp in p.opportunities.items():
         at = [step_index[(s.journey, s.step.id)] for s in ix.steps_using.get(("opportunities", oid), ())]
-        solutions = [[_one_line(p.solutions[s].title), d["department"](p.solutions[s].owner), p.solutions[s].status.value]
-                     for s in ix.solutions_by_opportunity.get(oid, ())]
+        solutions = [
+            [_one_line(p.solutions[s].title), d["department"](p.solutions[s].owner), p.solutions[s].status.value]
+            for s in ix.solutions_by_opportunity.get(oid, ())
+        ]
         opportunities.append([oid, _one_line(opp.title), round(score(opp), 2), opp.status.value, at, solutions])
     return {
         "format": EXPLORE_FORMAT,
         "d": {name: dictionary.values for name, dictionary in d.items()},
-        "j": journeys, "s": steps, "t": touchpoints, "p": pains, "o": opportunities,
+        "j": journeys,
+        "s": steps,
+        "t": touchpoints,
+        "p": pains,
+        "o": opportunities,
     }
 
 
-def explore_json(p: Portfolio, extras: "Extras", ix: "Index") -> str:
+def explore_json(p: Portfolio, extras: Extras, ix: Index) -> str:
     # one record a line: small (no indent) yet diffable
     data = explore_data(p, extras, ix)
-    parts = [f'"format":{json.dumps(data["format"])}', f'"d":{json.dumps(data["d"], ensure_ascii=False, separators=(",", ":"))}']
+    parts = [
+        f'"format":{json.dumps(data["format"])}',
+        f'"d":{json.dumps(data["d"], ensure_ascii=False, separators=(",", ":"))}',
+    ]
     for key in ("j", "s", "t", "p", "o"):
         rows = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in data[key])
         parts.append(f'"{key}":[\n{rows}\n]')
@@ -150,6 +189,6 @@ def explore_script() -> bytes:
     return resources.files("generator.site").joinpath("assets/explore.js").read_bytes()
 
 
-def explore_assets(p: Portfolio, extras: "Extras", ix: "Index") -> dict[str, bytes]:
+def explore_assets(p: Portfolio, extras: Extras, ix: Index) -> dict[str, bytes]:
     """`api/explore.json` and the explore page's script."""
     return {EXPLORE_JSON: explore_json(p, extras, ix).encode("utf-8"), EXPLORE_JS: explore_script()}

@@ -34,9 +34,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from html import escape as _html_escape
 from html.parser import HTMLParser
-from typing import Callable
 
 import markdown
 import nh3
@@ -45,8 +45,29 @@ from markupsafe import Markup
 from generator.site.text_cache import TextCache
 
 # What ordinary Markdown produces; anything else (raw HTML is off, so only via a bug) is dropped.
-BLOCK_TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "a", "img", "ul", "ol", "li", "blockquote",
-                        "h1", "h2", "h3", "h4", "h5", "h6", "hr"})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "a",
+        "img",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+    }
+)
 INLINE_TAGS = frozenset({"br", "em", "strong", "code", "a", "img"})
 LABEL_TAGS = frozenset({"br", "em", "strong", "code"})
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
@@ -121,8 +142,11 @@ class _Writer(HTMLParser):
     def _tag(tag: str, attrs) -> str:
         # nh3 already dropped unsafe schemes; this second look also refuses what only a lax reader would
         # take for one (`java script:` with a space or control character inside)
-        parts = [tag] + [f'{name}="{(value or "").translate(_ATTR_ENCODE)}"' for name, value in attrs
-                         if not (name in ("href", "src") and _LOOKS_ACTIVE.match(_NOISE.sub("", value or "")))]
+        parts = [tag] + [
+            f'{name}="{(value or "").translate(_ATTR_ENCODE)}"'
+            for name, value in attrs
+            if not (name in ("href", "src") and _LOOKS_ACTIVE.match(_NOISE.sub("", value or "")))
+        ]
         return "<" + " ".join(parts) + ">"
 
 
@@ -135,9 +159,15 @@ def _serialise(html: str) -> str:
 
 def _sanitise(html: str, tags: frozenset) -> str:
     attributes = {t: a for t, a in ATTRIBUTES.items() if t in tags}
-    return nh3.clean(html, tags=set(tags), attributes=attributes, url_schemes=set(URL_SCHEMES),
-                     clean_content_tags={"script", "style"}, link_rel="noopener noreferrer",
-                     strip_comments=True)
+    return nh3.clean(
+        html,
+        tags=set(tags),
+        attributes=attributes,
+        url_schemes=set(URL_SCHEMES),
+        clean_content_tags={"script", "style"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
 
 
 # What a line may not start with: headings, lists, quotes, rules, definitions, admonitions, blocks,
@@ -235,12 +265,11 @@ class Glossary:
                 return m.group(0)
             linked.add(key)
             gid, title = entries[key]
-            return (f'<a class="jm-term" href="{GLOSSARY_HREF}#term-{gid}" title="{attr(title)}">'
-                    f"{m.group(0)}</a>")
+            return f'<a class="jm-term" href="{GLOSSARY_HREF}#term-{gid}" title="{attr(title)}">{m.group(0)}</a>'
 
         position = 0
         for tag in _TAG.finditer(html):
-            chunk = html[position:tag.start()]
+            chunk = html[position : tag.start()]
             out.append(pattern.sub(link, chunk) if chunk and not inside else chunk)
             if tag.group(2) in _NO_LINK_INSIDE:
                 inside = max(0, inside + (-1 if tag.group(1) else 1))
@@ -293,8 +322,15 @@ class Filters:
 
     def mapping(self) -> dict[str, Callable[[object], object]]:
         """The filters by the names templates use."""
-        return {"text": self.text, "inline": self.inline, "label": self.label, "plain": plain, "attr": attr,
-                "yaml": yaml, "url": url}
+        return {
+            "text": self.text,
+            "inline": self.inline,
+            "label": self.label,
+            "plain": plain,
+            "attr": attr,
+            "yaml": yaml,
+            "url": url,
+        }
 
 
 _WITHOUT_CACHE = Filters()  # holds no state: without a text cache, `render` is the pure `_render`; no glossary

@@ -49,8 +49,9 @@ def _badge(group: GroupStatus, p: Portfolio | None = None, *, metric: bool = Fal
     worst = group.worst
     decided = ""
     if len(group.members) > 1 and worst is not None:
-        decided = decided_words(len(group.members), _where(p, worst, journey),
-                                None if metric else worst.definition.name)
+        decided = decided_words(
+            len(group.members), _where(p, worst, journey), None if metric else worst.definition.name
+        )
     return Badge(group.health, group.trend, decided)
 
 
@@ -73,11 +74,19 @@ def standings(h: HealthIndex, p: Portfolio | None = None) -> Standings:
         return {key: _badge(group, p, journey=journey) for key, group in groups.items() if group.members}
 
     # a metric across the portfolio names the journey of its worst place; in one journey, only the step
-    metrics = {place: _badge(group, p, metric=True, journey=place.journey is None)
-               for place, group in places.items() if group.members}
-    return Standings(journeys=badges(h.journeys, False), steps=badges(h.steps, False),
-                     departments=badges(h.departments, True), personas=badges(h.personas, True),
-                     metrics=metrics, latest=latest)
+    metrics = {
+        place: _badge(group, p, metric=True, journey=place.journey is None)
+        for place, group in places.items()
+        if group.members
+    }
+    return Standings(
+        journeys=badges(h.journeys, False),
+        steps=badges(h.steps, False),
+        departments=badges(h.departments, True),
+        personas=badges(h.personas, True),
+        metrics=metrics,
+        latest=latest,
+    )
 
 
 def attention(p: Portfolio, h: HealthIndex) -> list[Attention]:
@@ -88,13 +97,21 @@ def attention(p: Portfolio, h: HealthIndex) -> list[Attention]:
         journey = p.journeys[m.key.journey]
         step = next((s.name for s in journey.steps() if s.id == m.key.step), m.key.step) if m.key.step else ""
         unit = m.definition.unit
-        out.append(Attention(
-            journey=JourneyId(m.key.journey), step=m.key.step, step_name=step, metric=MetricId(m.key.metric),
-            health=m.health, distance=f"{m.distance:.2f}",
-            latest=f"{fmt(m.value, unit)} ({period_label(m.period, size)})",
-            target=fmt(m.definition.target, unit), warning=fmt(m.definition.warning, unit),
-            trend=m.trend, trend_year=m.trend_year,
-        ))
+        out.append(
+            Attention(
+                journey=JourneyId(m.key.journey),
+                step=m.key.step,
+                step_name=step,
+                metric=MetricId(m.key.metric),
+                health=m.health,
+                distance=f"{m.distance:.2f}",
+                latest=f"{fmt(m.value, unit)} ({period_label(m.period, size)})",
+                target=fmt(m.definition.target, unit),
+                warning=fmt(m.definition.warning, unit),
+                trend=m.trend,
+                trend_year=m.trend_year,
+            )
+        )
     return out
 
 
@@ -102,15 +119,21 @@ def measures(h: HealthIndex) -> dict[JourneyId | StepId, list[dict]]:
     """The latest value of each series by where it is measured (its step, else its journey), for
     api/portfolio.json: dicts of metric, segment, value (number), period (`2026-10`), health and trend."""
     out: dict[JourneyId | StepId, list[dict]] = {}
-    for key, status in sorted(h.metrics.items(), key=lambda kv: (kv[0].journey, kv[0].step, kv[0].metric,
-                                                                  kv[0].segment)):
+    for key, status in sorted(
+        h.metrics.items(), key=lambda kv: (kv[0].journey, kv[0].step, kv[0].metric, kv[0].segment)
+    ):
         jid = JourneyId(key.journey)
         where: JourneyId | StepId = StepId(jid, key.step) if key.step else jid
-        out.setdefault(where, []).append({
-            "metric": key.metric, "segment": key.segment or None, "value": status.value,
-            "period": period_label(status.period, h.period_size) if status.period else None,
-            "health": status.health.value, "trend": status.trend.value,
-        })
+        out.setdefault(where, []).append(
+            {
+                "metric": key.metric,
+                "segment": key.segment or None,
+                "value": status.value,
+                "period": period_label(status.period, h.period_size) if status.period else None,
+                "health": status.health.value,
+                "trend": status.trend.value,
+            }
+        )
     return out
 
 
@@ -132,17 +155,26 @@ def extras_from(view: MetricsView, cache: Path, *, chart_bytes: bool = True) -> 
                 assets[path] = read_chart(cache, c)
             if owner:
                 charts.setdefault(owner, []).append(
-                    PageChart(path, c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind))
+                    PageChart(path, c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind)
+                )
     overall = view.charts.get("", [])
-    portfolio_charts = [PageChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)),
-                                  kind=c.kind) for c in overall]
-    return Extras(standings=standings(view.health, p), charts=charts, assets=dict(sorted(assets.items())),
-                  attention=attention(p, view.health), portfolio_charts=portfolio_charts,
-                  measures=measures(view.health))
+    portfolio_charts = [
+        PageChart(f"{CHART_DIR}/{c.filename}", c.alt, c.title, table=Markup(table_html(c.table)), kind=c.kind)
+        for c in overall
+    ]
+    return Extras(
+        standings=standings(view.health, p),
+        charts=charts,
+        assets=dict(sorted(assets.items())),
+        attention=attention(p, view.health),
+        portfolio_charts=portfolio_charts,
+        measures=measures(view.health),
+    )
 
 
-def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None,
-                history: History | None = None) -> tuple[Extras, RenderStats]:
+def site_extras(
+    portfolio: Portfolio, *, cache: Path, workers: int | None = None, history: History | None = None
+) -> tuple[Extras, RenderStats]:
     """Compute the metrics, draw the missing charts into `cache`, and return the site's extras."""
     view = compute(portfolio)
     stats = ensure(view.all_charts(), cache, workers=workers)
@@ -152,8 +184,9 @@ def site_extras(portfolio: Portfolio, *, cache: Path, workers: int | None = None
     return extras, stats
 
 
-def site_extras_without_charts(portfolio: Portfolio, *, cache: Path, history: History | None = None
-                               ) -> tuple[Extras, dict[str, Chart]]:
+def site_extras_without_charts(
+    portfolio: Portfolio, *, cache: Path, history: History | None = None
+) -> tuple[Extras, dict[str, Chart]]:
     """`site_extras` without drawing: the extras (pages) are ready at once, without the chart files; those
     are the returned paths, for the caller to draw (`chart_cache.start`) while it does other work, then read
     from `cache` (`read_chart`). The MkDocs plugin renders its pages meanwhile."""

@@ -19,29 +19,40 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import jinja2
 
 from generator.charts.draw import fmt
 from generator.charts.journey_charts import match_steps
-from generator.site import filters, sheets
 from generator.common.diagnostics import Diagnostic
 from generator.load.history import History
 from generator.metrics import wording
-from generator.model.entities import (COLLECTIONS, Journey, JourneyLevel, OpportunityStatus, Owner, PainPoint,
-                                      SolutionStatus, Step, Touchpoint, Verbatim)
+from generator.model.entities import (
+    COLLECTIONS,
+    Journey,
+    JourneyLevel,
+    OpportunityStatus,
+    Owner,
+    PainPoint,
+    SolutionStatus,
+    Step,
+    Touchpoint,
+    Verbatim,
+)
 from generator.model.ids import JourneyId, StepId
-from generator.model.refs import Reference, references_of
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
+from generator.model.refs import Reference, references_of
+from generator.site import filters, sheets
 from generator.site.render_pool import render_pages
-from generator.site.text_cache import TextCache
 from generator.site.standing import Attention, Standings, as_badge
+from generator.site.text_cache import TextCache
 
 TEMPLATES = Path(__file__).parent / "templates"
+
 
 @dataclass(frozen=True)
 class PageChart:
@@ -203,14 +214,20 @@ class Index:
         # persona -> (step, verbatim) for the quotes they said, in journey and step order
         self.verbatims_by_persona: dict[str, list[tuple[StepAt, object]]] = {}
         journey_fields = {
-            "personas": self.journeys_by_persona, "owner.department": self.journeys_by_dept,
-            "metrics": self.journeys_using_metric, "next": self.previous, "replaces": self.replaced_by,
+            "personas": self.journeys_by_persona,
+            "owner.department": self.journeys_by_dept,
+            "metrics": self.journeys_using_metric,
+            "next": self.previous,
+            "replaces": self.replaced_by,
         }
         touchpoint_fields = {"department": self.touchpoints_by_dept, "channel": self.touchpoints_by_channel}
         for jid in sorted(p.journeys):
             j = p.journeys[jid]
-            steps = {(pi, si): StepAt(jid, phase.id, step)
-                     for pi, phase in enumerate(j.phases) for si, step in enumerate(phase.steps)}
+            steps = {
+                (pi, si): StepAt(jid, phase.id, step)
+                for pi, phase in enumerate(j.phases)
+                for si, step in enumerate(phase.steps)
+            }
             for r in references_of("journeys", jid, j):
                 model, name = r.field.model, r.field.name
                 if r.kind == "steps":  # this journey details a step of another one
@@ -289,13 +306,21 @@ class Index:
     def roots(self) -> list[str]:
         """Journeys with no (resolvable) parent: macro journeys first, then by title."""
         roots = [jid for jid in self.p.journeys if not self._has_parent(jid)]
-        return sorted(roots, key=lambda j: (self.p.journeys[j].level is not JourneyLevel.macro,
-                                            self.chain_position(j), self.p.journeys[j].title.lower(), j))
+        return sorted(
+            roots,
+            key=lambda j: (
+                self.p.journeys[j].level is not JourneyLevel.macro,
+                self.chain_position(j),
+                self.p.journeys[j].title.lower(),
+                j,
+            ),
+        )
 
     def _has_parent(self, jid: str) -> bool:
         j = self.p.journeys[jid]
-        return bool(j.parent and j.parent.journey in self.p.journeys and j.parent.journey != jid
-                    and not self._parent_cycle(jid))
+        return bool(
+            j.parent and j.parent.journey in self.p.journeys and j.parent.journey != jid and not self._parent_cycle(jid)
+        )
 
     def _parent_cycle(self, jid: str) -> bool:
         seen: set[str] = set()
@@ -325,8 +350,10 @@ class Index:
 
 # ------------------------------------------------------------------------------------------ rendering
 
-def environment(template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None,
-                glossary: filters.Glossary | None = None) -> jinja2.Environment:
+
+def environment(
+    template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None, glossary: filters.Glossary | None = None
+) -> jinja2.Environment:
     """The templates' environment: project overrides first, then the package defaults; autoescaped; user
     Markdown converted through `texts` when given; the `glossary`'s terms linked in block text."""
     loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
@@ -345,8 +372,14 @@ def environment(template_dirs: Iterable[Path | str] = (), texts: TextCache | Non
 
 
 class _Renderer:
-    def __init__(self, portfolio: Portfolio, report_warnings: list[Diagnostic], extras: Extras,
-                 env: jinja2.Environment, texts: TextCache | None = None):
+    def __init__(
+        self,
+        portfolio: Portfolio,
+        report_warnings: list[Diagnostic],
+        extras: Extras,
+        env: jinja2.Environment,
+        texts: TextCache | None = None,
+    ):
         self.p = portfolio
         self.ix = Index(portfolio)
         self.warnings = report_warnings
@@ -447,22 +480,34 @@ class _Renderer:
     def jobs(self) -> list[tuple[str, str, str | None, dict]]:
         """Every page to render: (path, template, source file, extra context)."""
         p = self.p
-        jobs: list[tuple[str, str, str | None, dict]] = [(PATHS["home"], "home.md.j2", None, {}),
-                                                         (PATHS["journeys"], "journeys.md.j2", None, {})]
+        jobs: list[tuple[str, str, str | None, dict]] = [
+            (PATHS["home"], "home.md.j2", None, {}),
+            (PATHS["journeys"], "journeys.md.j2", None, {}),
+        ]
         from generator.site.rollups import rollup_jobs  # roll-up pages: their own module, built on this one
 
         jobs.extend(rollup_jobs(p))
         for jid, j in sorted(p.journeys.items()):
             jobs.append((journey_path(jid), "journey.md.j2", p.journey_files.get(jid), {"jid": jid, "j": j}))
         for jid, as_is in self.pairs():
-            jobs.append((compare_path(jid), "compare.md.j2", p.journey_files.get(jid),
-                         {"as_is": as_is, "to_be": jid, "pairs": match_steps(p.journeys[as_is], p.journeys[jid])}))
-        for kind, one, many in (("personas", "persona", "personas"), ("departments", "department", "departments"),
-                                ("channels", "channel", "channels")):
+            jobs.append(
+                (
+                    compare_path(jid),
+                    "compare.md.j2",
+                    p.journey_files.get(jid),
+                    {"as_is": as_is, "to_be": jid, "pairs": match_steps(p.journeys[as_is], p.journeys[jid])},
+                )
+            )
+        for kind, one, many in (
+            ("personas", "persona", "personas"),
+            ("departments", "department", "departments"),
+            ("channels", "channel", "channels"),
+        ):
             jobs.append((PATHS[kind], f"{many}.md.j2", _catalogue_file(p, kind), {}))
             for ident, item in p.collection(kind).items():
-                jobs.append((f"{kind}/{ident}.md", f"{one}.md.j2", p.source_file(kind, ident),
-                             {"ident": ident, "item": item}))
+                jobs.append(
+                    (f"{kind}/{ident}.md", f"{one}.md.j2", p.source_file(kind, ident), {"ident": ident, "item": item})
+                )
         for kind in ("backlog", "solutions", "insights", "metrics", "glossary"):
             coll = "opportunities" if kind == "backlog" else kind
             jobs.append((PATHS[kind], f"{kind}.md.j2", _catalogue_file(p, coll), {}))
@@ -473,8 +518,11 @@ class _Renderer:
 
     def pairs(self) -> list[tuple[str, str]]:
         """(to-be journey, the as-is journey it replaces) for every pair whose both journeys are published."""
-        return [(jid, j.replaces) for jid, j in sorted(self.p.journeys.items())
-                if j.replaces in self.p.journeys and j.replaces != jid]
+        return [
+            (jid, j.replaces)
+            for jid, j in sorted(self.p.journeys.items())
+            if j.replaces in self.p.journeys and j.replaces != jid
+        ]
 
     def site(self) -> Site:
         p = self.p
@@ -511,10 +559,26 @@ class _Renderer:
             {"Personas": catalogue("personas")},
             {"Departments": catalogue("departments")},
             {"Channels": catalogue("channels")},
-            {"Improve": [PATHS["attention"], PATHS["backlog"], PATHS["solutions"], PATHS["insights"],
-                         PATHS["importance"], PATHS["systems"]]},
-            {"Reference": [PATHS["metrics"], PATHS["glossary"], PATHS["governance"], PATHS["tags"],
-                           PATHS["changes"], PATHS["reference"]]},
+            {
+                "Improve": [
+                    PATHS["attention"],
+                    PATHS["backlog"],
+                    PATHS["solutions"],
+                    PATHS["insights"],
+                    PATHS["importance"],
+                    PATHS["systems"],
+                ]
+            },
+            {
+                "Reference": [
+                    PATHS["metrics"],
+                    PATHS["glossary"],
+                    PATHS["governance"],
+                    PATHS["tags"],
+                    PATHS["changes"],
+                    PATHS["reference"],
+                ]
+            },
         ]
 
 
@@ -562,8 +626,17 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None) -> str:
 
     journeys = []
     for jid, j in sorted(p.journeys.items()):
-        journeys.append(with_computed({"id": jid, "url": url_of(journey_path(jid)), **j.model_dump(mode="json"),
-                                       "source": p.journey_files.get(jid)}, extras or Extras()))
+        journeys.append(
+            with_computed(
+                {
+                    "id": jid,
+                    "url": url_of(journey_path(jid)),
+                    **j.model_dump(mode="json"),
+                    "source": p.journey_files.get(jid),
+                },
+                extras or Extras(),
+            )
+        )
     opportunities = entries("opportunities")
     for entry in opportunities:
         entry["score"] = round(score(p.opportunities[entry["id"]]), 4)
@@ -592,9 +665,15 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def render_site(portfolio: Portfolio, *, warnings: Sequence[Diagnostic] = (), extras: Extras | None = None,
-                template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None,
-                downloads: bool = True) -> Site:
+def render_site(
+    portfolio: Portfolio,
+    *,
+    warnings: Sequence[Diagnostic] = (),
+    extras: Extras | None = None,
+    template_dirs: Iterable[Path | str] = (),
+    texts: TextCache | None = None,
+    downloads: bool = True,
+) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the

@@ -36,8 +36,9 @@ def can_fork() -> bool:
     return fork.allowed() and os.environ.get(ENV, "") != "1"
 
 
-def _render_share(renderer: Renderer, jobs: list[tuple[str, str, str | None, dict]],
-                  texts: TextCache | None) -> tuple[dict, dict]:
+def _render_share(
+    renderer: Renderer, jobs: list[tuple[str, str, str | None, dict]], texts: TextCache | None
+) -> tuple[dict, dict]:
     """The child's part: its pages, and the conversions it added to the text cache (sent back so the cache
     saved after the build holds them too)."""
     before = set(texts.used) if texts is not None else set()
@@ -48,8 +49,13 @@ def _render_share(renderer: Renderer, jobs: list[tuple[str, str, str | None, dic
     return pages, converted
 
 
-def render_pages(renderer: Renderer, jobs: list[tuple[str, str, str | None, dict]], *,
-                 texts: TextCache | None = None, parallel_from: int | None = None) -> int:
+def render_pages(
+    renderer: Renderer,
+    jobs: list[tuple[str, str, str | None, dict]],
+    *,
+    texts: TextCache | None = None,
+    parallel_from: int | None = None,
+) -> int:
     """Render every job into `renderer.pages`, on two processes when that is safe and worth it; `texts` is
     the text cache the renderer's filters use. Returns how many pages the child rendered (0: no child, or
     it failed and its pages were rendered here)."""

@@ -22,8 +22,15 @@ BUNDLE = "pagefind"
 TIMEOUT_S = 900
 # Pagefind's own search interfaces, written into every bundle: the site's dialog uses the search API
 # (pagefind.js) only, so these ~420 KB are removed rather than published unused
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
 
 
 class SearchIndexError(Exception):
@@ -38,8 +45,9 @@ class IndexStats:
     files: int
 
     def summary(self) -> str:
-        return (f"search index: {self.pages} pages, {self.files} files, {self.bytes / 1e6:.2f} MB "
-                f"in {self.seconds:.1f} s")
+        return (
+            f"search index: {self.pages} pages, {self.files} files, {self.bytes / 1e6:.2f} MB in {self.seconds:.1f} s"
+        )
 
 
 def executable() -> Path:
@@ -47,12 +55,16 @@ def executable() -> Path:
     try:
         from pagefind.service import get_executable
     except ImportError as exc:
-        raise SearchIndexError("the `pagefind` package is not installed: pip install 'pagefind[extended]' "
-                               "(or set `search: false` for the journeys plugin)") from exc
+        raise SearchIndexError(
+            "the `pagefind` package is not installed: pip install 'pagefind[extended]' "
+            "(or set `search: false` for the journeys plugin)"
+        ) from exc
     found = get_executable()
     if found is None or not Path(found).is_file():
-        raise SearchIndexError(f"the Pagefind binary was not found ({found or 'none'}): reinstall it with "
-                               f"pip install 'pagefind[extended]', or set `search: false` for the journeys plugin")
+        raise SearchIndexError(
+            f"the Pagefind binary was not found ({found or 'none'}): reinstall it with "
+            f"pip install 'pagefind[extended]', or set `search: false` for the journeys plugin"
+        )
     return Path(found)
 
 
@@ -63,9 +75,15 @@ def build_index(site: Path, *, timeout: float = TIMEOUT_S) -> IndexStats:
     shutil.rmtree(bundle, ignore_errors=True)
     started = time.monotonic()
     try:
-        run = subprocess.run([str(binary), "--site", str(site), "--output-subdir", BUNDLE],
-                             capture_output=True, text=True, encoding="utf-8", errors="replace",
-                             timeout=timeout, env={**os.environ, "NO_COLOR": "1"})
+        run = subprocess.run(
+            [str(binary), "--site", str(site), "--output-subdir", BUNDLE],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
     except subprocess.TimeoutExpired as exc:
         raise SearchIndexError(f"Pagefind did not finish indexing within {timeout:.0f} s") from exc
     except OSError as exc:

@@ -35,13 +35,29 @@ from generator.site.standing import Standings
 # anchor prefix of the hidden step sections; the map's own column ids are `step-<id>`
 STEP_ANCHOR = "search-step-"
 
-KINDS = ("journey", "step", "persona", "department", "channel", "insight", "opportunity", "solution",
-         "metric", "glossary", "overview")
+KINDS = (
+    "journey",
+    "step",
+    "persona",
+    "department",
+    "channel",
+    "insight",
+    "opportunity",
+    "solution",
+    "metric",
+    "glossary",
+    "overview",
+)
 FILTERS = ("kind", "persona", "department", "channel", "health")
 
 # page path -> kind, for the catalogue pages rendered once (render.PATHS); the rest are overview pages
-_LIST_KINDS = {"insights.md": "insight", "backlog.md": "opportunity", "solutions.md": "solution",
-               "metric-catalogue.md": "metric", "glossary.md": "glossary"}
+_LIST_KINDS = {
+    "insights.md": "insight",
+    "backlog.md": "opportunity",
+    "solutions.md": "solution",
+    "metric-catalogue.md": "metric",
+    "glossary.md": "glossary",
+}
 # pages not indexed: the format reference is for editors, not for the staff who search the site; the explore
 # page is a filtering tool whose rows come from api/explore.json in the browser (its HTML holds no content)
 NOT_INDEXED = {"reference.md", "explore.md"}
@@ -83,13 +99,23 @@ def step_text(p: Portfolio, step: Step) -> str:
     lane("Does", [step.does])
     lane("Thinks", [step.thinks])
     lane("Feels", [step.feels])
-    lane("Touchpoints", [" · ".join([tp.name] + _names(p.channels, [tp.channel])
-                                    + _names(p.departments, [tp.department] if tp.department else []))
-                         for tp in step.touchpoints])
+    lane(
+        "Touchpoints",
+        [
+            " · ".join(
+                [tp.name]
+                + _names(p.channels, [tp.channel])
+                + _names(p.departments, [tp.department] if tp.department else [])
+            )
+            for tp in step.touchpoints
+        ],
+    )
     lane("Owner", _names(p.departments, [step.owner] if step.owner else []))
     lane("Pain points", [pain.text for pain in step.pain_points])
-    lane("Verbatims", [" — ".join([v.quote] + _names(p.personas, [v.persona] if v.persona else []))
-                       for v in step.verbatims])
+    lane(
+        "Verbatims",
+        [" — ".join([v.quote] + _names(p.personas, [v.persona] if v.persona else [])) for v in step.verbatims],
+    )
     lane("Highlights", step.highlights)
     lane("Backstage", step.backstage)
     lane("Systems", step.systems)
@@ -108,18 +134,24 @@ def page_search(p: Portfolio, standings: Standings | None = None) -> dict[str, P
     out: dict[str, PageSearch] = {}
     for jid, j in p.journeys.items():
         steps = j.steps()
-        depts = [j.owner.department] + [s.owner for s in steps if s.owner] + \
-            [tp.department for s in steps for tp in s.touchpoints if tp.department]
+        depts = (
+            [j.owner.department]
+            + [s.owner for s in steps if s.owner]
+            + [tp.department for s in steps for tp in s.touchpoints if tp.department]
+        )
         personas = list(j.personas) + [i for s in steps for i in (s.personas or [])]
         state = standings.journey(jid).health
         out[f"journeys/{jid}/index.md"] = PageSearch(
             kind="journey",
-            filters={"kind": ["journey", "step"],
-                     "persona": _names(p.personas, personas),
-                     "department": _names(p.departments, depts),
-                     "channel": _names(p.channels, [tp.channel for s in steps for tp in s.touchpoints]),
-                     "health": [health_words(state)]},
-            steps=[StepText(s.id, s.name, step_text(p, s)) for s in steps])
+            filters={
+                "kind": ["journey", "step"],
+                "persona": _names(p.personas, personas),
+                "department": _names(p.departments, depts),
+                "channel": _names(p.channels, [tp.channel for s in steps for tp in s.touchpoints]),
+                "health": [health_words(state)],
+            },
+            steps=[StepText(s.id, s.name, step_text(p, s)) for s in steps],
+        )
     for coll, kind in (("personas", "persona"), ("departments", "department"), ("channels", "channel")):
         for ident, item in p.collection(coll).items():
             out[f"{coll}/{ident}.md"] = PageSearch(kind=kind, filters={"kind": [kind], kind: [item.name]})
@@ -151,8 +183,9 @@ class Glossary:
                     self._names.setdefault(name.strip().lower(), [])
                     self._names[name.strip().lower()] = list(dict.fromkeys(self._names[name.strip().lower()] + names))
         words = sorted(self._names, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I) \
-            if words else None
+        self._pattern = (
+            re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I) if words else None
+        )
 
     def synonyms(self, page_text: str) -> list[str]:
         """Every name of every term the text uses, in order of first use."""
@@ -176,20 +209,24 @@ def wrap(page_html: str, info: PageSearch, glossary: Glossary | None = None) -> 
     """The page's rendered content inside the element Pagefind indexes, with its filters, step sections and
     synonyms. The result is the page's content for MkDocs (`on_page_content`)."""
     weight = f' data-pagefind-weight="{info.weight:g}"' if info.weight is not None else ""
-    out = [f'<div class="jm-search-body" data-pagefind-body{weight} '
-           f'data-pagefind-meta="kind:{_attr(info.kind)}">', page_html]
+    out = [
+        f'<div class="jm-search-body" data-pagefind-body{weight} data-pagefind-meta="kind:{_attr(info.kind)}">',
+        page_html,
+    ]
     hidden: list[str] = []
     for name, values in info.filters.items():
         for value in dict.fromkeys(values):
             hidden.append(f'<span data-pagefind-filter="{_attr(name)}:{_attr(value)}"></span>')
     if glossary is not None and info.kind == "journey":
-        names = glossary.synonyms(html.unescape(_TAG.sub(" ", page_html)) + " " +
-                                  " ".join(f"{s.name} {s.text}" for s in info.steps))
+        names = glossary.synonyms(
+            html.unescape(_TAG.sub(" ", page_html)) + " " + " ".join(f"{s.name} {s.text}" for s in info.steps)
+        )
         if names:
             hidden.append(f'<p data-pagefind-weight="2">{html.escape(", ".join(names))}</p>')
     for step in info.steps:
-        hidden.append(f'<h3 id="{STEP_ANCHOR}{_attr(step.id)}">{html.escape(step.name)}</h3>'
-                      f'<p>{html.escape(step.text)}</p>')
+        hidden.append(
+            f'<h3 id="{STEP_ANCHOR}{_attr(step.id)}">{html.escape(step.name)}</h3><p>{html.escape(step.text)}</p>'
+        )
     if hidden:
         # the step sections come last: a sub-result runs from its anchor to the next one
         out.append('<div class="jm-search-extra" hidden>' + "".join(hidden) + "</div>")

@@ -64,9 +64,24 @@ ATTRIBUTES = {
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIME = _dt.datetime(2000, 1, 1)  # workbook created/modified: the bytes depend on the content only
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-JOURNEY_FIELDS = ("title", "description", "goal", "type", "level", "status", "lifecycle", "owner.person",
-                  "owner.department", "personas", "tags", "parent.journey", "parent.step", "next", "replaces",
-                  "metrics")
+JOURNEY_FIELDS = (
+    "title",
+    "description",
+    "goal",
+    "type",
+    "level",
+    "status",
+    "lifecycle",
+    "owner.person",
+    "owner.department",
+    "personas",
+    "tags",
+    "parent.journey",
+    "parent.step",
+    "next",
+    "replaces",
+    "metrics",
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +91,7 @@ class Sheet:
 
 
 def _item(text: str, attrs: Iterable[tuple[str, object]]) -> str:
-    parts = [" ".join(text.split())] + [f"{k}: {' '.join(str(v).split())}" for k, v in attrs
-                                        if v not in (None, "")]
+    parts = [" ".join(text.split())] + [f"{k}: {' '.join(str(v).split())}" for k, v in attrs if v not in (None, "")]
     return " | ".join(parts)
 
 
@@ -95,13 +109,24 @@ def step_cells(step: Step) -> dict[str, str]:
     cells["owner"] = step.owner or ""
     cells["personas"] = "" if step.personas is None else (_lines(step.personas) or NO_PERSONA)
     cells["touchpoints"] = "\n".join(
-        _item(t.name, [("channel", t.channel), ("department", t.department), ("assumed", t.assumed_importance),
-                       ("validated", t.validated_importance)]) for t in step.touchpoints)
+        _item(
+            t.name,
+            [
+                ("channel", t.channel),
+                ("department", t.department),
+                ("assumed", t.assumed_importance),
+                ("validated", t.validated_importance),
+            ],
+        )
+        for t in step.touchpoints
+    )
     cells["pain_points"] = "\n".join(
         _item(p.text, [("severity", p.severity), ("evidence", p.evidence), ("insight", p.insight)])
-        for p in step.pain_points)
+        for p in step.pain_points
+    )
     cells["verbatims"] = "\n".join(
-        _item(v.quote, [("persona", v.persona), ("source", v.source), ("date", v.date)]) for v in step.verbatims)
+        _item(v.quote, [("persona", v.persona), ("source", v.source), ("date", v.date)]) for v in step.verbatims
+    )
     return cells
 
 
@@ -124,6 +149,7 @@ def journey_sheet(journey: Journey, portfolio: Portfolio) -> Sheet:
 
 def journey_facts(jid: str, journey: Journey) -> Sheet:
     """The journey's own fields (XLSX only), one `field | value` row each, so an import keeps them."""
+
     def value(field: str) -> str:
         current: object = journey
         for part in field.split("."):
@@ -131,6 +157,7 @@ def journey_facts(jid: str, journey: Journey) -> Sheet:
         if isinstance(current, list):
             return _lines(current)
         return "" if current is None else str(getattr(current, "value", current))
+
     return Sheet("Journey", [["Field", "Value"], ["id", jid]] + [[f, value(f)] for f in JOURNEY_FIELDS])
 
 
@@ -149,13 +176,41 @@ def backlog_sheet(portfolio: Portfolio, steps_using: dict[str, list[str]] | None
             for step in portfolio.journeys[jid].steps():
                 for oid in step.opportunities:
                     steps_using.setdefault(oid, []).append(f"{jid}/{step.id}")
-    rows = [["Rank", "Id", "Opportunity", "Priority", "Impact", "Reach", "Effort", "Status", "Description",
-             "Insights", "Steps", "Solutions", "Links"]]
+    rows = [
+        [
+            "Rank",
+            "Id",
+            "Opportunity",
+            "Priority",
+            "Impact",
+            "Reach",
+            "Effort",
+            "Status",
+            "Description",
+            "Insights",
+            "Steps",
+            "Solutions",
+            "Links",
+        ]
+    ]
     for rank, (oid, o) in enumerate(ranked, 1):
-        rows.append([str(rank), oid, o.title, f"{score(o):.1f}", str(o.impact), str(o.reach), str(o.effort),
-                     o.status.value, o.description, _lines(o.insights), _lines(steps_using.get(oid, [])),
-                     _lines(solutions.get(oid, [])),
-                     "\n".join(_item(link.url, [("title", link.title), ("kind", link.kind.value)]) for link in o.links)])
+        rows.append(
+            [
+                str(rank),
+                oid,
+                o.title,
+                f"{score(o):.1f}",
+                str(o.impact),
+                str(o.reach),
+                str(o.effort),
+                o.status.value,
+                o.description,
+                _lines(o.insights),
+                _lines(steps_using.get(oid, [])),
+                _lines(solutions.get(oid, [])),
+                "\n".join(_item(link.url, [("title", link.title), ("kind", link.kind.value)]) for link in o.links),
+            ]
+        )
     return Sheet("Backlog", rows)
 
 

@@ -35,8 +35,10 @@ def as_badge(value: object) -> Badge:
     typed look-ups) is refused with a message saying what to write instead."""
     if isinstance(value, Badge):
         return value
-    raise TypeError(f"m.badge() takes a badge such as status.journey(jid) or status.step(jid, step_id), "
-                    f"not {value!r}: update the template (see 'Changing how pages look' in docs/site.md)")
+    raise TypeError(
+        f"m.badge() takes a badge such as status.journey(jid) or status.step(jid, step_id), "
+        f"not {value!r}: update the template (see 'Changing how pages look' in docs/site.md)"
+    )
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,11 @@ class TextCache:
             stored = json.loads((self.folder / FILE_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return 0
-        if (not isinstance(stored, dict) or stored.get("version") != VERSION
-                or not isinstance(stored.get("texts"), dict)):
+        if (
+            not isinstance(stored, dict)
+            or stored.get("version") != VERSION
+            or not isinstance(stored.get("texts"), dict)
+        ):
             return 0
         self.stored = {k: v for k, v in stored["texts"].items() if isinstance(k, str) and isinstance(v, str)}
         return len(self.stored)
