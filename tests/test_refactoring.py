@@ -374,6 +374,10 @@ def test_rename_reaches_verbatims_and_pain_points(repo):
     assert_clean(repo)
     portfolio, report = check(repo / "journeys", base=repo)
     assert not report.errors
+    # the explore page's named view of that persona follows it too
+    assert [v.query for v in portfolio.organisation.views if "persona=" in v.query] == [
+        "kind=pain-point&persona=retiree"
+    ]
     steps = portfolio.journeys["make-a-claim"].steps()
     said = {v.persona for s in steps for v in s.verbatims}
     assert "retiree" in said and "retired-homeowner" not in said

@@ -265,6 +265,8 @@ def rename(portfolio: Portfolio, kind_word: str, old: str, new: str) -> Changese
         by_file.setdefault(rfile, []).append(r.line)
     for file, ref_lines in sorted(by_file.items()):
         said.append(f"{file}:{_lines(ref_lines)}: {plural(len(ref_lines), 'reference')}")
+    # the explore page's named views, whose queries name personas, departments and channels
+    said += _rename_in_views(portfolio, files, target, new_id)
     # the metric data
     column = CSV_COLUMN.get(target.kind)
     for path, rows in _csv_rows(root, target).items():
@@ -280,6 +282,29 @@ def rename(portfolio: Portfolio, kind_word: str, old: str, new: str) -> Changese
         changes.write(Path(file), edits.apply())
     changes.said = said
     return changes
+
+
+VIEW_PARAMETERS = {"personas": "persona", "departments": "department", "channels": "channel"}
+
+
+def _rename_in_views(portfolio: Portfolio, files: _Files, target: Target, new_id: str) -> list[str]:
+    """The named views' queries that name the renamed id (`persona=OLD`) get the new one; the rest of each query
+    stays as written."""
+    parameter = VIEW_PARAMETERS.get(target.kind)
+    origin = portfolio.origins.get(("organisation", ""))
+    if parameter is None or origin is None:
+        return []
+    file, loc = origin
+    said = []
+    for n, view in enumerate(portfolio.organisation.views):
+        parts = view.query.split("&")
+        renamed = [f"{parameter}={new_id}" if part == f"{parameter}={target.ident}" else part for part in parts]
+        if renamed == parts:
+            continue
+        line, col = files.source(file).position((*loc, "views", n, "query"))
+        files.of(file).replace_text_value(line, col, "&".join(renamed))
+        said.append(f"{file}:{line}: the query of the view '{view.name}'")
+    return said
 
 
 def _refuse_clash(portfolio: Portfolio, target: Target, new_id: str) -> None:

@@ -12,6 +12,7 @@ positions of earlier edits stay true. Positions are 1-based lines and columns, a
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -97,6 +98,18 @@ class Edits:
         text = self.lines[line - 1]
         start, end = scalar_span(text, col)
         self.replacements.append((line - 1, start, end, new))
+
+    def replace_text_value(self, line: int, col: int, new: str) -> None:
+        """The one-line value starting at (line, col) becomes `new`, written in double quotes (it may hold `&`, `=`
+        or `#`). A quoted value ends at its closing quote, a plain one at a comment or the end of the line."""
+        text = self.lines[line - 1]
+        if text[col - 1 : col] in ("'", '"'):
+            start, end = scalar_span(text, col)
+        else:
+            start, body = col - 1, text.rstrip("\r\n")
+            comment = body.find(" #", start)
+            end = len((body if comment < 0 else body[:comment]).rstrip())
+        self.replacements.append((line - 1, start, end, json.dumps(new)))
 
     def delete_lines(self, first: int, end: int) -> None:
         self.deletions.append((first, end))
