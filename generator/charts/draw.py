@@ -296,26 +296,17 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     right = len(labels) - 0.5
     # long units ("complaints") are on the y axis already: the labels in the margin stay short
     short_unit = d.unit if len(d.unit) <= 3 else ""
-    ax.annotate(
-        f"target {fmt(target, short_unit)}",
-        (right, target),
-        xytext=(4, 0),
-        textcoords="offset points",
-        va="center",
-        fontsize=SMALL,
-        color=TARGET,
-        annotation_clip=False,
-    )
-    ax.annotate(
-        f"warning {fmt(warning, short_unit)}",
-        (right, warning),
-        xytext=(4, 0),
-        textcoords="offset points",
-        va="center",
-        fontsize=SMALL,
-        color=WARNING,
-        annotation_clip=False,
-    )
+    for label, level, colour in (("target", target, TARGET), ("warning", warning, WARNING)):
+        ax.annotate(
+            f"{label} {fmt(level, short_unit)}",
+            (right, level),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=SMALL,
+            color=colour,
+            annotation_clip=False,
+        )
     # segments of the line break where a period has no value
     run_x: list[int] = []
     run_y: list[float] = []
