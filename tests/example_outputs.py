@@ -60,20 +60,11 @@ def _git(*args: str, cwd: Path) -> None:
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=120)
 
 
-def _varies(rel: str) -> bool:
-    # Pagefind 1.5.2 writes its filter files (and the two files naming them) in a varying order: left out
-    return (
-        rel.startswith("pagefind/filter/")
-        or rel == "pagefind/pagefind-entry.json"
-        or (rel.startswith("pagefind/pagefind.") and rel.endswith(".pf_meta"))
-    )
-
-
 def _digests(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".journeys-files" and not _varies(p.relative_to(folder).as_posix())
+        if p.is_file() and p.name != ".journeys-files"
     }
 
 

@@ -101,20 +101,9 @@ def broken_links(site: Path, base_path: str = "/") -> list[str]:
     return problems
 
 
-def varies(rel: str) -> bool:
-    """Files of the search index that Pagefind 1.5.2 does not write byte-identically from one build to the
-    next: its filter files (values in varying order) and the two files naming them by hash. The rest of the
-    index (chunks, fragments, wasm, JS) is identical; docs/guarantees.md says so."""
-    return (
-        rel.startswith("pagefind/filter/")
-        or rel == "pagefind/pagefind-entry.json"
-        or (rel.startswith("pagefind/pagefind.") and rel.endswith(".pf_meta"))
-    )
-
-
 def tree_digest(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not varies(p.relative_to(folder).as_posix())
+        if p.is_file()
     }

@@ -31,9 +31,16 @@
   var FACETS = [["kind", "Kind"], ["persona", "Persona"], ["department", "Department"],
                 ["channel", "Channel"], ["health", "Health"]];
   var PAGE = 10;
+  var SOON = 5;                // results of a page drawn at once; the others after a pause in the typing
   var REBUILT = "The search index is being rebuilt or is not there: reload the page in a moment.";
 
+  // English words too common to narrow a search: not searched when the query has other words (their index
+  // chunks are the largest: the chunk holding "the" is 150 KB at 1,000 journeys, to rank almost nothing)
+  var COMMON = /^(a|an|and|are|as|at|be|by|for|from|i|in|is|it|my|of|on|or|our|that|the|this|to|we|with|you|your)$/i;
+  var english = /^en\b/i.test(document.documentElement.lang || "en");
+
   var pagefind = null, loading = null, failed = false;
+  var longPages = {};          // result id -> {url, title, kind} of the pages too long to fetch unasked
   var selected = {};           // facet -> value
   var results = [], shown = 0, generation = 0, timer = 0;
 
@@ -42,11 +49,15 @@
   function load() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (pf) {
+        // the long pages, listed by the build: a missing list only means every page is fetched in full
+        var listed = fetch(new URL("pagefind/journeys-long-pages.json", siteRoot).href).then(function (r) {
+          return r.ok ? r.json() : {};
+        }).catch(function () { return {}; });
         // pageLength lowered: a journey page is long, and a word in its map must not lose to a short list
         return pf.options({ baseUrl: siteRoot.pathname, excerptLength: 24,
                             ranking: { pageLength: 0.4 } }).then(function () {
-          return pf.init();
-        }).then(function () { pagefind = pf; return pf; });
+          return Promise.all([pf.init(), listed]);
+        }).then(function (done) { longPages = done[1] || {}; pagefind = pf; return pf; });
       }).catch(function () {
         failed = true;
         loading = null;  // a later opening tries again (after a rebuild under `mkdocs serve`)
@@ -124,11 +135,23 @@
     return (t["search.result.other"] || "# matching documents").replace("#", String(n));
   }
 
+  // the words searched for what the reader typed: without the common words, unless that leaves none
+  function terms(q) {
+    if (!english || /^\s*".*"\s*$/.test(q)) return q;
+    var words = q.split(/\s+/).filter(Boolean);
+    var kept = words.filter(function (w) { return !COMMON.test(w); });
+    return (kept.length ? kept : words).join(" ");
+  }
+
   function schedule() {
     clearTimeout(timer);
     var q = input.value.trim();
-    if (pagefind && q) pagefind.preload(q, { filters: selected });
-    timer = setTimeout(search, 80);
+    // A word's first one or two letters: the reader is probably still typing it, and its many continuations
+    // span many index chunks that the longer word no longer needs. Nothing is preloaded for it, and the search
+    // waits for a longer pause (a short word, "IT", is still searched when the reader stops).
+    var partial = /(^|\s)\S{1,2}$/.test(input.value);
+    if (pagefind && q && !partial) pagefind.preload(terms(q), { filters: selected });
+    timer = setTimeout(search, partial ? 300 : 150);
   }
 
   function search() {
@@ -143,14 +166,15 @@
     load().then(function (pf) {
       if (!pf || mine !== generation) return null;
       root.setAttribute("aria-busy", "true");
-      return pf.search(q || null, { filters: selected });
+      return pf.search(q ? terms(q) : null, { filters: selected });
     }).then(function (found) {
       if (!found || mine !== generation) return;
       results = found.results;
       shown = 0;
       list.textContent = "";
       say(count(results.length));
-      return more(mine);
+      if (!results.length) drawn(q);
+      return more(mine, q);
     }).catch(function () {
       // an index chunk went missing: the site was rebuilt under `mkdocs serve` since this page loaded
       if (mine === generation) say(REBUILT);
@@ -159,26 +183,98 @@
     });
   }
 
-  function more(mine) {
+  // the query whose first results are drawn: what the browser tests and bench/search_bench.py wait for
+  function drawn(q) { list.setAttribute("data-jm-query", q); }
+
+  // The next PAGE results, each drawn in its place as soon as its data is there. Pagefind computes a result's
+  // excerpt and sub-results from the whole page, one result at a time in its worker, so: the long pages
+  // (listed at build time) are drawn plain at once, without their data; then the first SOON results, short
+  // pages first (a page's matched words, `words`, grow with its length); the rest after a pause, so that a
+  // query the reader types on does not fetch a whole page of results; the longer pages last. Nothing is
+  // asked for once the reader has typed on: a result no longer wanted does not hold up the new query's.
+  function more(mine, q) {
     var slice = results.slice(shown, shown + PAGE);
     shown += slice.length;
-    return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
-      if (mine !== generation) return;
-      var old = list.querySelector(".jm-search__more");
-      if (old) old.remove();
-      data.forEach(function (d) { list.appendChild(item(d)); });
-      if (shown < results.length) {
-        var li = document.createElement("li");
-        li.className = "jm-search__more";
-        var b = document.createElement("button");
-        b.type = "button";
-        b.className = "md-button";
-        b.textContent = "Show more results";
-        b.addEventListener("click", function () { more(generation); });
-        li.appendChild(b);
-        list.appendChild(li);
-      }
+    var old = list.querySelector(".jm-search__more");
+    if (old) old.remove();
+    var slots = slice.map(function () {
+      var li = document.createElement("li");
+      li.className = "jm-search__pending";
+      li.hidden = true;
+      list.appendChild(li);
+      return li;
     });
+    var first = true;
+    function shownFirst() {
+      if (first && q !== undefined) drawn(q);
+      first = false;
+    }
+    var size = function (i) { return (slice[i].words || []).length; };
+    var order = slice.map(function (r, i) { return i; }).filter(function (i) {
+      var long = longPages[slice[i].id];
+      if (long && !/^\/(?!\/)/.test(String(long.url))) long = null;  // a path of this site, nothing else
+      if (long) slots[i].replaceWith(longItem(slice[i], long));
+      return !long;
+    });
+    if (order.length < slice.length) shownFirst();
+    order.sort(function (a, b) { return size(a) - size(b) || a - b; });
+    var sizes = order.map(size);
+    var limit = Math.max(200, 4 * (sizes[Math.floor(sizes.length / 2)] || 0));
+    var light = order.filter(function (i) { return size(i) <= limit && i < SOON; });
+    var later = order.filter(function (i) { return size(i) <= limit && i >= SOON; });
+    var heavy = order.filter(function (i) { return size(i) > limit; });
+    function fill(i) {
+      if (mine !== generation) return null;
+      return slice[i].data().then(function (d) {
+        if (mine !== generation) return;
+        slots[i].replaceWith(item(d));
+        shownFirst();
+      });
+    }
+    return Promise.all(light.map(fill)).then(function () {
+      if (!later.length || mine !== generation) return null;
+      return new Promise(function (done) { setTimeout(done, 250); }).then(function () {
+        return Promise.all(later.map(fill));
+      });
+    }).then(function () {
+      return heavy.reduce(function (done, i) { return done.then(function () { return fill(i); }); }, Promise.resolve());
+    }).then(function () {
+      if (mine !== generation || shown >= results.length) return;
+      var li = document.createElement("li");
+      li.className = "jm-search__more";
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "md-button";
+      b.textContent = "Show more results";
+      b.addEventListener("click", function () { more(generation); });
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+  }
+
+  // A long page (a catalogue of every insight, opportunity or solution) as a plain result: its title and how
+  // many matches it has; its matching entries, with their excerpts, only when the reader asks for them.
+  function longItem(r, page) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var url = new URL(String(page.url).replace(/^\//, ""), siteRoot).href;
+    var n = (r.words || []).length;
+    li.appendChild(link(url, "h1", page.title, "", page.kind === "overview" ? "" : page.kind));
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button jm-search__where";
+    b.textContent = "Show the " + (n === 1 ? "match" : n + " matches") + " on this page";
+    b.addEventListener("click", function () {
+      b.disabled = true;
+      r.data().then(function (d) {
+        var full = item(d);
+        li.replaceWith(full);
+        var first = full.querySelector("a");
+        if (first) first.focus();
+      }).catch(function () { say(REBUILT); });
+    });
+    li.appendChild(b);
+    return li;
   }
 
   function stepUrl(url) {
