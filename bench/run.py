@@ -16,11 +16,14 @@ folder and measures, in one run, so that the ratios compare like with like on a 
 - `site_mb`, `avg_page_kb` (mean HTML of a journey page), `largest_page_kb` (the largest HTML page of the
   whole site, and which: target <= 300 KB at N=1,000), and the counts;
 - search (Pagefind): `search_index_mb` (the `pagefind/` bundle of the cold build), `search_build_s` (Pagefind's
-  indexing time in the cold build, from the plugin's log line), and `first_query_kb`: in Chromium, the bytes
-  of every response after typing a query into the search dialog of a freshly opened journey page, until the
-  results are shown (JS, wasm, index and filter chunks, the shown results' fragments; uncompressed, as
-  Python's http.server sends them: a server that gzips the JS sends less). Skipped with a note without
-  Chromium (`/usr/bin/chromium` or $JOURNEYS_CHROMIUM) or Playwright.
+  indexing time in the cold build, from the plugin's log line), and from `bench/search_bench.py`, in Chromium
+  on a freshly opened journey page, a query typed into the search dialog as a person types:
+  `first_results_s` (median time from the last keystroke to the first results shown; target < 1 s at
+  N=1,000), `first_query_kb` (the bytes of every response of the search bundle until the first page of
+  results is complete: JS, wasm, index and filter chunks, the results' fragments; uncompressed, as Python's
+  http.server sends them; target <= 300 KB at N=1,000) and `first_query_gz_kb` (the same, as a server that
+  gzips text sends them). Skipped with a note without Chromium (`/usr/bin/chromium` or $JOURNEYS_CHROMIUM)
+  or Playwright. `--search-only` measures just these, on one cold build (N=1,000 in one build, not four).
 - `explore_download_gz_kb` (what the explore page loads beyond the theme, gzipped: target <= 1 MB at
   N=1,000) and `explore_filter_ms_median`/`_max` (applying a filter in Chromium: target < 100 ms), from
   `bench/explore_bench.py` on the files `journeys generate` wrote. `--explore-only` measures just these two,
@@ -51,6 +54,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 import explore_bench  # noqa: E402
+import search_bench  # noqa: E402
 import synth  # noqa: E402
 
 KEYS = (
@@ -70,6 +74,8 @@ KEYS = (
     "search_index_mb",
     "search_build_s",
     "first_query_kb",
+    "first_query_gz_kb",
+    "first_results_s",
     "explore_download_gz_kb",
     "explore_filter_ms_median",
     "explore_filter_ms_max",
@@ -80,6 +86,8 @@ TARGETS = {  # at N=1000, docs/performance.md
     "site_mb": ("<", 1024.0),
     "peak_rss_mb": ("<", 2048.0),
     "largest_page_kb": ("<=", 300.0),
+    "first_query_kb": ("<=", 300.0),
+    "first_results_s": ("<", 1.0),
     "explore_download_gz_kb": ("<=", 1024.0),
     "explore_filter_ms_max": ("<", 100.0),
 }
@@ -110,54 +118,6 @@ def measured(cmd: list[str], cwd: Path, extra_env: dict[str, str] | None = None)
     if proc.returncode != 0:
         raise Failed(f"{' '.join(cmd)} exited {proc.returncode}:\n{text[-3000:]}")
     return result
-
-
-class Unavailable(Exception):
-    pass
-
-
-def first_query_kb(site: Path, query: str = "claim photos") -> int:
-    """Bytes of every response after typing `query` into the search dialog of a freshly opened journey page,
-    until the results are shown and the network is idle (see the module docstring)."""
-    import functools
-    import http.server
-    import threading
-
-    chromium = os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        raise Unavailable("Playwright is not installed") from exc
-    if not Path(chromium).is_file():
-        raise Unavailable(f"no Chromium at {chromium}")
-    page_path = next(iter(sorted((site / "journeys").glob("*/index.html"))), None)
-    if page_path is None:
-        raise Unavailable("no journey page")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_context().new_page()
-            url = f"http://127.0.0.1:{httpd.server_address[1]}/{page_path.parent.relative_to(site).as_posix()}/"
-            page.goto(url, wait_until="networkidle")
-            sizes: list[int] = []
-            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
-            page.keyboard.press("/")
-            page.keyboard.type(query, delay=30)
-            page.wait_for_selector(".md-search-result__item a.md-search-result__link", timeout=60000)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)
-            browser.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    return sum(sizes)
 
 
 def journeys(*args: str) -> list[str]:
@@ -357,20 +317,7 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
         if every:
             result["largest_page_kb"] = every[-1].stat().st_size / 1024
             result["largest_page"] = str(every[-1].relative_to(site))
-        if (site / "pagefind").is_dir():
-            result["search_index_mb"] = folder_mb(site / "pagefind")
-        indexed = re.search(r"search index: (\d+) pages, .* in ([0-9.]+) s", cold["output"])
-        if indexed:
-            result["search_build_s"] = float(indexed.group(2))
-            result["search_pages"] = int(indexed.group(1))
-        try:
-            result["first_query_kb"] = first_query_kb(site) / 1024
-            log(
-                f"search: index {result.get('search_index_mb', 0):.2f} MB, built in "
-                f"{result.get('search_build_s', 0):.1f} s, first query {result['first_query_kb']:.0f} KB"
-            )
-        except Unavailable as exc:
-            notes.append(f"first_query_kb: {exc}")
+        search_measures(project, site, cold["output"], result, notes, log)
         result["html_pages"] = sum(1 for _ in site.rglob("*.html"))
         result["chart_files"] = sum(1 for _ in site.rglob("*.svg"))
     else:
@@ -443,6 +390,51 @@ def bench(n: int, work: Path, *, seed: int = 1, chart_sample: int = 60, log=prin
     return result
 
 
+def search_measures(project: Path, site: Path, build_output: str, result: dict, notes: list[str], log) -> None:
+    """The search's figures of a built site into `result`: its bundle, the indexing time the build logged and
+    the browser measures of bench/search_bench.py (null with a note when they cannot be taken)."""
+    if (site / "pagefind").is_dir():
+        result["search_index_mb"] = folder_mb(site / "pagefind")
+        result["search_index_files"] = sum(1 for p in (site / "pagefind").rglob("*") if p.is_file())
+    indexed = re.search(r"search index: (\d+) pages, .* in ([0-9.]+) s", build_output)
+    if indexed:
+        result["search_build_s"] = float(indexed.group(2))
+        result["search_pages"] = int(indexed.group(1))
+    else:
+        notes.append("search_build_s: the build logged no search index line (search off, or an older checkout)")
+    try:
+        result.update(search_bench.measure(site, search_bench.queries_for(project)))
+    except search_bench.Unavailable as exc:
+        notes.append(f"first_query_kb, first_query_gz_kb, first_results_s: {exc}")
+        return
+    index_mb, build_s = result.get("search_index_mb") or 0, result.get("search_build_s") or 0
+    log(
+        f"search: index {index_mb:.2f} MB, built in {build_s:.1f} s, first query {result['first_query_kb']:.0f} KB "
+        f"({result['first_query_gz_kb']:.0f} KB gzipped), first results {result['first_results_s']:.2f} s "
+        f"(median; max {result['first_results_s_max']:.2f} s)"
+    )
+
+
+def search_run(n: int, work: Path, *, seed: int = 1, log=print) -> dict:
+    """Only the search's measures: synthetic portfolio, one cold `journeys build`, then the index and Chromium."""
+    project = work / f"portfolio-{n}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    counts = synth.write(n, project, seed)
+    result: dict = {k: None for k in KEYS}
+    notes = ["--search-only: one cold build, no check, warm build, floor or chart timing"]
+    result.update(journeys=counts["journeys"], steps=counts["steps"], load_before=os.getloadavg())
+    log(f"synth: {counts['journeys']} journeys, {counts['steps']} steps")
+    build = measured(journeys("build"), project, {"JOURNEYS_CHART_CACHE": "", "JOURNEYS_CHART_WORKERS": ""})
+    result.update(cold_build_s=build["s"], peak_rss_mb=build["rss_mb"], load_after_build=os.getloadavg())
+    log(f"cold build: {build['s']:.1f} s, {build['rss_mb']:.0f} MB")
+    search_measures(project, project / "site", build["output"], result, notes, log)
+    result["load_after"] = os.getloadavg()
+    result["cpu_count"] = os.cpu_count()
+    result["notes"] = notes
+    return result
+
+
 def explore_run(n: int, work: Path, *, seed: int = 1) -> dict:
     """Only the explore page's measures: synthetic portfolio, its explore files, size and filter times."""
     project = work / f"portfolio-{n}"
@@ -471,6 +463,8 @@ def table(result: dict) -> str:
         ("search_index_mb", "MB"),
         ("search_build_s", "s"),
         ("first_query_kb", "KB"),
+        ("first_query_gz_kb", "KB"),
+        ("first_results_s", "s"),
         ("explore_download_gz_kb", "KB"),
         ("explore_filter_ms_median", "ms"),
         ("explore_filter_ms_max", "ms"),
@@ -508,13 +502,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure only the explore page (download size, filter time): no builds, no charts",
     )
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="measure only the search: one cold build, the index, the first query's bytes and time in Chromium",
+    )
     args = parser.parse_args(argv)
     if args.journeys < 1:
         parser.error("--journeys must be at least 1")
+    if args.explore_only and args.search_only:
+        parser.error("--explore-only and --search-only measure different things: choose one")
     work = args.work or Path(tempfile.mkdtemp(prefix="journeys-bench-"))
     try:
         if args.explore_only:
             result = explore_run(args.journeys, work.resolve(), seed=args.seed)
+        elif args.search_only:
+            result = search_run(args.journeys, work.resolve(), seed=args.seed, log=lambda s: print(s, file=sys.stderr))
         else:
             result = bench(
                 args.journeys,

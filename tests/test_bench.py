@@ -104,3 +104,45 @@ def test_run_writes_every_key(tmp_path):
         # a measurement is a number, or null with a note naming it
         assert result[key] is not None or any(key in note for note in result["notes"]), key
     assert "check_s" in out.stdout and "journeys" in out.stdout
+
+
+def test_search_only_measures_the_search_of_one_build(tmp_path):
+    from browser_support import CHROMIUM
+
+    target = tmp_path / "out.json"
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--journeys",
+            "5",
+            "--search-only",
+            "--json",
+            str(target),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(target.read_text())
+    assert set(bench_run.KEYS) <= set(result)
+    assert result["journeys"] == 5 and result["cold_build_s"] > 0
+    assert result["search_index_mb"] > 0 and result["search_build_s"] > 0 and result["search_pages"] > 5
+    assert result["check_s"] is None and result["warm_build_s"] is None  # one build, nothing else
+    if not Path(CHROMIUM).is_file():
+        assert any("first_results_s" in note for note in result["notes"])
+        return
+    queries = result["search_queries"]
+    assert [q["what"] for q in queries[:5]] == ["step name", "pain point", "system", "plural", "two words"]
+    # every query typed found results, drew them, fetched the bundle's script and wasm, and raised no error
+    for q in queries:
+        assert q["results"] > 0 and 0 < q["first_results_s"] < 30 and q["errors"] == [], q
+        assert q["kb"] > 100 and q["gz_kb"] < q["kb"], q
+    assert 0 < result["first_results_s"] <= result["first_results_s_max"]
+    assert result["first_query_kb"] == max(q["kb"] for q in queries)
+    assert result["first_query_kb_by_kind"]["code"] > 100 and result["first_query_kb_by_kind"]["fragment"] > 0
+    assert "first_results_s" in out.stdout and "first_query_gz_kb" in out.stdout
+    assert set(bench_run.TARGETS) >= {"first_query_kb", "first_results_s"}
