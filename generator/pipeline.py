@@ -97,6 +97,7 @@ class Pipeline:
         from generator.site import text_cache
         from generator.site.metrics_extras import site_extras, site_extras_without_charts
         from generator.site.render import render_site
+        from generator.site.sheet_cache import SheetCache
 
         portfolio = checked.portfolio
         cache = self.chart_cache
@@ -106,6 +107,7 @@ class Pipeline:
             charts: dict[str, Chart] = {}
         else:
             extras, charts = site_extras_without_charts(portfolio, cache=cache, history=history(portfolio))
+        workbooks = SheetCache(cache)
         with text_cache.kept(cache) as texts:
             site = render_site(
                 portfolio,
@@ -114,7 +116,9 @@ class Pipeline:
                 template_dirs=self.template_dirs,
                 texts=texts,
                 downloads=self.options.downloads,
+                workbooks=workbooks,
             )
+        workbooks.prune()
         return Rendered(site, extras, charts, stats)
 
     def start_drawing(self, rendered: Rendered) -> Drawing:

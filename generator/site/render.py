@@ -47,6 +47,7 @@ from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.model.refs import Reference, references_of
 from generator.site import filters, sheets
+from generator.site.sheet_cache import SheetCache
 from generator.site.render_pool import render_pages
 from generator.site.standing import Attention, Standings, as_badge
 from generator.site.text_cache import TextCache
@@ -394,6 +395,7 @@ class _Renderer:
 
         self._owner_of = owners(portfolio)
         self.downloads = True
+        self.workbooks: SheetCache | None = None
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
@@ -534,7 +536,8 @@ class _Renderer:
         for jid, j in p.journeys.items() if self.downloads else ():  # each journey's map, for download
             table = sheets.journey_sheet(j, p)
             assets[download_path(jid, "csv")] = sheets.to_csv(table)
-            assets[download_path(jid, "xlsx")] = sheets.to_xlsx([table, sheets.journey_facts(jid, j)])
+            workbook = [table, sheets.journey_facts(jid, j)]
+            assets[download_path(jid, "xlsx")] = self.workbooks.xlsx(workbook) if self.workbooks else sheets.to_xlsx(workbook)
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
 
@@ -673,17 +676,19 @@ def render_site(
     template_dirs: Iterable[Path | str] = (),
     texts: TextCache | None = None,
     downloads: bool = True,
+    workbooks: SheetCache | None = None,
 ) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
     metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
     the text cache (`text_cache.kept`) that user Markdown is converted through, None for none;
-    `downloads` offers each journey's map as CSV and XLSX files.
+    `downloads` offers each journey's map as CSV and XLSX files; `workbooks` keeps their XLSX between builds.
     """
     # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
     glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
     env = environment(template_dirs, texts, glossary)
     renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts)
     renderer.downloads = downloads
+    renderer.workbooks = workbooks
     return renderer.site()
