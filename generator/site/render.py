@@ -47,8 +47,8 @@ from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.model.refs import Reference, references_of
 from generator.site import filters, sheets
-from generator.site.sheet_cache import SheetCache
 from generator.site.render_pool import render_pages
+from generator.site.sheet_cache import SheetCache
 from generator.site.standing import Attention, Standings, as_badge
 from generator.site.text_cache import TextCache
 
