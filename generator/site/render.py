@@ -537,7 +537,9 @@ class _Renderer:
             table = sheets.journey_sheet(j, p)
             assets[download_path(jid, "csv")] = sheets.to_csv(table)
             workbook = [table, sheets.journey_facts(jid, j)]
-            assets[download_path(jid, "xlsx")] = self.workbooks.xlsx(workbook) if self.workbooks else sheets.to_xlsx(workbook)
+            assets[download_path(jid, "xlsx")] = (
+                self.workbooks.xlsx(workbook) if self.workbooks else sheets.to_xlsx(workbook)
+            )
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
 
