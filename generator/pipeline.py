@@ -26,6 +26,7 @@ from generator.options import Options
 if TYPE_CHECKING:
     from generator.charts.cache import Drawing, RenderStats
     from generator.charts.specs import Chart
+    from generator.site.compiled_templates import CompiledTemplates
     from generator.site.render import Extras, Reuse, Site
 
 
@@ -93,11 +94,17 @@ class Pipeline:
         return Checked(portfolio, report)
 
     def render(
-        self, checked: Checked, *, draw: bool = True, reuse: Callable[[Extras], Reuse | None] | None = None
+        self,
+        checked: Checked,
+        *,
+        draw: bool = True,
+        reuse: Callable[[Extras], Reuse | None] | None = None,
+        compiled: CompiledTemplates | None = None,
     ) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
         `start_drawing` draws them while the caller goes on (the pages only name the chart files). `reuse`, given
-        this render's metrics, says which pages of an earlier render it may keep (`Session`, the live preview)."""
+        this render's metrics, says which pages of an earlier render it may keep and `compiled` holds the templates an earlier render
+        compiled (`Session`, the live preview)."""
         # imported here: `journeys check` runs only the first stage and should not load the others
         from generator.load.history import history
         from generator.site import text_cache
@@ -125,6 +132,7 @@ class Pipeline:
                 downloads=self.options.downloads,
                 workbooks=workbooks,
                 reuse=kept,
+                compiled=compiled,
             )
             if kept is not None:  # the kept pages' texts and workbooks stay cached for the next full build
                 texts.used = {**texts.stored, **texts.used}
@@ -156,6 +164,7 @@ class Session:
     rendered: Rendered | None = None  # and its site
     key: tuple[object, ...] = ()  # what a reuse requires to be equal (options, root, templates)
     reused: int = 0  # pages the last render kept
+    compiled: CompiledTemplates | None = None  # the page templates, compiled once for the whole session
 
     def render(self, pipeline: Pipeline, checked: Checked) -> Rendered:
         """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes."""
@@ -170,7 +179,11 @@ class Session:
             fresh = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
             return None if fresh is None else Reuse(last.site.pages, last.site.assets, frozenset(fresh))
 
-        rendered = pipeline.render(checked, draw=False, reuse=reuse)
+        if self.compiled is None:
+            from generator.site.compiled_templates import CompiledTemplates
+
+            self.compiled = CompiledTemplates()
+        rendered = pipeline.render(checked, draw=False, reuse=reuse, compiled=self.compiled)
         before = last.site.pages if last is not None else {}
         self.reused = sum(1 for path, page in rendered.site.pages.items() if before.get(path) is page)
         self.checked, self.rendered, self.key = checked, rendered, key

@@ -372,10 +372,14 @@ class Index:
 
 
 def environment(
-    template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None, glossary: filters.Glossary | None = None
+    template_dirs: Iterable[Path | str] = (),
+    texts: TextCache | None = None,
+    glossary: filters.Glossary | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """The templates' environment: project overrides first, then the package defaults; autoescaped; user
-    Markdown converted through `texts` when given; the `glossary`'s terms linked in block text."""
+    Markdown converted through `texts` when given; the `glossary`'s terms linked in block text; templates
+    compiled by an earlier render taken from `compiled` (the live preview)."""
     loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     env = jinja2.Environment(
@@ -385,6 +389,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=compiled,
     )
     env.filters.update(filters.Filters(texts, glossary).mapping())
     env.tests["contains"] = lambda seq, item: item in seq
@@ -709,6 +714,7 @@ def render_site(
     downloads: bool = True,
     workbooks: SheetCache | None = None,
     reuse: Reuse | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
@@ -716,11 +722,12 @@ def render_site(
     metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
     the text cache (`text_cache.kept`) that user Markdown is converted through, None for none;
     `downloads` offers each journey's map as CSV and XLSX files; `workbooks` keeps their XLSX between builds.
-    `reuse`: the pages of an earlier render that need not be rendered again (the live preview).
+    `reuse`: the pages of an earlier render that need not be rendered again, and `compiled` the templates
+    it compiled (the live preview).
     """
     # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
     glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
-    env = environment(template_dirs, texts, glossary)
+    env = environment(template_dirs, texts, glossary, compiled)
     renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts)
     renderer.downloads = downloads
     renderer.workbooks = workbooks
