@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,26 +95,38 @@ def executable() -> Path:
     return Path(found)
 
 
-def build_index(site: Path, *, timeout: float = TIMEOUT_S) -> IndexStats:
-    """Index the built site in `site`, replacing `site/pagefind/`. Raises SearchIndexError on any failure."""
+def build_index(
+    site: Path, *, timeout: float = TIMEOUT_S, on_start: Callable[[subprocess.Popen], None] | None = None
+) -> IndexStats:
+    """Index the built site in `site`, replacing `site/pagefind/`. Raises SearchIndexError on any failure.
+    `on_start` is given the running Pagefind process (the live preview stops it when a new build starts)."""
     binary = executable()
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     started = time.monotonic()
     try:
-        run = subprocess.run(
+        process = subprocess.Popen(
             [str(binary), "--site", str(site), "--output-subdir", BUNDLE, "--exclude-selectors", EXCLUDED],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             encoding="utf-8",
             errors="replace",
-            timeout=timeout,
             env={**os.environ, "NO_COLOR": "1"},
         )
-    except subprocess.TimeoutExpired as exc:
-        raise SearchIndexError(f"Pagefind did not finish indexing within {timeout:.0f} s") from exc
     except OSError as exc:
         raise SearchIndexError(f"cannot run Pagefind ({binary}): {exc}") from exc
+    if on_start is not None:
+        on_start(process)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        process.communicate()
+        raise SearchIndexError(f"Pagefind did not finish indexing within {timeout:.0f} s") from exc
+    run = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    if run.returncode < 0:  # stopped by the caller (the live preview's next build)
+        raise SearchIndexError(f"Pagefind was stopped (signal {-run.returncode})")
     seconds = time.monotonic() - started
     output = (run.stdout + run.stderr).strip()
     if run.returncode != 0:
@@ -215,6 +228,9 @@ def settle_filters(bundle: Path) -> None:
     the rewritten files by their content, updating `pagefind-entry.json` (see the comment above)."""
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    # the old files go once the entry names the new ones: under `mkdocs serve` a reader may be searching
+    replaced: list[Path] = []
+    written: set[Path] = set()
     for language in entry["languages"].values():
         meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
         meta = _read(meta_path)
@@ -231,16 +247,20 @@ def settle_filters(bundle: Path) -> None:
             data, digest = _pack(content)
             prefix = chunk.split("_", 1)[0] + "_"
             new = prefix + digest[: len(chunk) - len(prefix)]
-            path.unlink()
             (bundle / "filter" / f"{new}.pf_filter").write_bytes(data)
+            written.add(bundle / "filter" / f"{new}.pf_filter")
             renamed.append([name, new])
+            replaced.append(path)
         meta[3] = sorted(renamed)
         data, digest = _pack(meta)
         prefix = language["hash"].split("_", 1)[0] + "_"
         language["hash"] = prefix + digest[: len(language["hash"]) - len(prefix)]
-        meta_path.unlink()
         (bundle / f"pagefind.{language['hash']}.pf_meta").write_bytes(data)
+        written.add(bundle / f"pagefind.{language['hash']}.pf_meta")
+        replaced.append(meta_path)
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    for path in set(replaced) - written:
+        path.unlink(missing_ok=True)
 
 
 def list_long_pages(bundle: Path) -> dict[str, dict[str, str]]:
