@@ -184,7 +184,11 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 f"journeys: the portfolio folder '{self.options.portfolio}' does not exist "
                 f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})"
             )
-        checked = pipeline.check(shown_from=Path.cwd(), folder=pipeline.portfolio_dir.resolve())
+        checked = pipeline.check(
+            shown_from=Path.cwd(),
+            folder=pipeline.portfolio_dir.resolve(),
+            data_memo=self._session.data_memo if self._serving else None,
+        )
         rendered: Rendered | None
         if not checked.ok:
             lines = [g.text() for g in checked.report.grouped()]
