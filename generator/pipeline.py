@@ -191,8 +191,11 @@ class Session:
 
             if last is None or last_checked is None or key != self.key:
                 return None
-            fresh = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
-            return None if fresh is None else Reuse(last.site.pages, last.site.assets, frozenset(fresh))
+            found = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
+            if found is None:
+                return None
+            fresh, entries = found
+            return Reuse(last.site.pages, last.site.assets, frozenset(fresh), frozenset(entries))
 
         if self.compiled is None:
             from generator.site.compiled_templates import CompiledTemplates
@@ -233,13 +236,16 @@ _SHARED = (
 )
 
 
-def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras) -> set[str] | None:
-    """The journeys whose pages must be rendered again after `old` became `new`; None: render everything.
+def fresh_journeys(
+    old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras
+) -> tuple[set[str], set[tuple[str, str]]] | None:
+    """The journeys whose pages must be rendered again after `old` became `new`, and the catalogue entries
+    (persona, department, channel) whose pages must; None: render everything.
 
     A journey is fresh when it was added, removed or changed, or its badges, charts or last change did; and
     with it every journey linking to it or linked from it, in either portfolio (their pages show its title,
     steps and badge). Anything beyond the journeys that changed (a catalogue entry, the metric data, a
-    portfolio-wide badge) gives None.
+    portfolio-wide badge) gives None. The entries are those a changed journey names, before or after.
     """
     if any(getattr(old, name) != getattr(new, name) for name in _SHARED):
         return None
@@ -257,7 +263,18 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
         or old_extras.charts.get(jid) != new_extras.charts.get(jid)
         or old_last.get(jid) != new_last.get(jid)
     }
-    return changed | _linked(old, changed) | _linked(new, changed)
+    from generator.model.refs import references_of
+    from generator.site.render import ENTRY_PAGES
+
+    entries = {
+        (ref.kind, ref.target)
+        for portfolio in (old, new)
+        for jid in changed
+        if jid in portfolio.journeys
+        for ref in references_of("journeys", jid, portfolio.journeys[jid])
+        if ref.kind in ENTRY_PAGES
+    }
+    return changed | _linked(old, changed) | _linked(new, changed), entries
 
 
 def _linked(portfolio: Portfolio, journeys: set[str]) -> set[str]:

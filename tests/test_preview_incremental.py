@@ -106,6 +106,9 @@ def test_a_journey_edit_renders_that_journey_and_its_neighbours_only(tmp_path):
     assert "journeys/home-insurance-lifecycle/index.md" not in kept
     # a journey with no link to it is kept as it was
     assert "journeys/make-a-claim/index.md" in kept
+    # so are the pages of the personas and departments it does not name; those it names are rendered again
+    assert "personas/retired-homeowner.md" not in kept and "departments/policy-services.md" not in kept
+    assert "personas/first-time-buyer.md" in kept
     assert after.site.pages["journeys/renew-my-policy/index.md"].content.count("Tears the envelope open") == 1
 
 
