@@ -108,12 +108,22 @@ class Reuse:
     pages: Mapping[str, Page]
     assets: Mapping[str, bytes]
     fresh: frozenset[str]
+    # the persona, department and channel pages to render again, as (collection, id): those a changed
+    # journey names (their pages list its steps); the others are kept
+    entries: frozenset[tuple[str, str]] = frozenset()
 
-    def keeps(self, ctx: Mapping[str, object]) -> bool:
-        """Whether a page job's result can be taken from the earlier render (a journey-scoped job of no
-        fresh journey)."""
+    def keeps(self, path: str, ctx: Mapping[str, object]) -> bool:
+        """Whether a page job's result can be taken from the earlier render: a journey-scoped job of no fresh
+        journey, or the page of a persona, department or channel no changed journey names."""
+        kind = path.split("/", 1)[0]
+        if kind in ENTRY_PAGES and "ident" in ctx:
+            return (kind, ctx["ident"]) not in self.entries
         scope = [ctx[k] for k in ("jid", "as_is", "to_be") if k in ctx]
         return bool(scope) and not any(j in self.fresh for j in scope)
+
+
+# the catalogue collections with a page per entry (`personas/<id>.md`...)
+ENTRY_PAGES = ("personas", "departments", "channels")
 
 
 @dataclass
@@ -555,7 +565,7 @@ class _Renderer:
         p = self.p
         jobs, reuse = self.jobs(), self.reuse
         if reuse is not None:
-            kept = [job for job in jobs if reuse.keeps(job[3]) and job[0] in reuse.pages]
+            kept = [job for job in jobs if reuse.keeps(job[0], job[3]) and job[0] in reuse.pages]
             self.pages.update((path, reuse.pages[path]) for path, *_ in kept)
             jobs = [job for job in jobs if job[0] not in self.pages]
         by_child = render_pages(self, jobs, texts=self.texts)
