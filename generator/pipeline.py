@@ -10,6 +10,7 @@ decide only how to report (print, MkDocs errors) and where the files go (MkDocs,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,9 +90,10 @@ class Pipeline:
         )
         return Checked(portfolio, report)
 
-    def render(self, checked: Checked, *, draw: bool = True) -> Rendered:
+    def render(self, checked: Checked, *, draw: bool = True, guide: Iterable[str] = ()) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
-        `start_drawing` draws them while the caller goes on (the pages only name the chart files)."""
+        `start_drawing` draws them while the caller goes on (the pages only name the chart files). `guide`: the
+        pages of the project's user guide built into the site (`docs_dir`-relative), which pages may link."""
         # imported here: `journeys check` runs only the first stage and should not load the others
         from generator.load.history import history
         from generator.site import text_cache
@@ -114,6 +116,7 @@ class Pipeline:
                 template_dirs=self.template_dirs,
                 texts=texts,
                 downloads=self.options.downloads,
+                guide=guide,
             )
         return Rendered(site, extras, charts, stats)
 
