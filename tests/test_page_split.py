@@ -196,3 +196,28 @@ def test_later_pages_of_a_list_are_searched_as_the_list(split_site):
     later = department.read_text(encoding="utf-8")
     facet = re.search(r'data-pagefind-filter="department:[^"]+"', first)
     assert facet and facet.group(0) in later and 'data-pagefind-meta="kind:department"' in later
+
+
+def test_home_names_the_landscape_and_links_into_explore(tmp_path):
+    """At 120 journeys (ten macro journeys with children) the home page shows eight of them with their trees,
+    names the others and links the journeys list and explore, instead of listing every journey."""
+    from generator.load.check import check
+    from generator.site.render import Extras, _Renderer, environment
+
+    synth.write(120, tmp_path, seed=2)
+    portfolio, report = check(tmp_path / "journeys")
+    assert portfolio is not None, report
+    renderer = _Renderer(portfolio, [], Extras(), environment())
+    sections = [j for j in renderer.ix.roots() if renderer.ix.children.get(j)]
+    assert len(sections) > 8
+    renderer.render("index.md", "home.md.j2")
+    home = renderer.pages["index.md"].content
+    landscape = home.split("## Journey landscape", 1)[1].split("\n## ", 1)[0]
+    assert landscape.count("\n### ") == 9  # eight trees and "N more top-level journeys"
+    assert f"### {len(sections) - 8} more top-level journeys" in landscape
+    assert "[journeys list](journeys/index.md)" in landscape
+    assert 'href="explore/?kind=journey&amp;level=macro"' in landscape
+    shown = set(re.findall(r"\(journeys/([^/)]+)/index\.md", landscape))
+    assert all(root in shown for root in sections)  # every macro journey named...
+    hidden = {kid for root in sections[8:] for kid in renderer.ix.children[root]}
+    assert hidden and not hidden & shown  # ...the journeys beneath the ninth and later ones are not listed
