@@ -49,6 +49,7 @@ from generator.model.reference import models as reference_models
 from generator.model.refs import Reference, references_of
 from generator.site import filters, sheets
 from generator.site.render_pool import render_pages
+from generator.site.sheet_cache import SheetCache
 from generator.site.standing import Attention, Standings, as_badge
 from generator.site.text_cache import TextCache
 
@@ -95,6 +96,25 @@ class Page:
     path: str  # virtual source path, e.g. journeys/make-a-claim/index.md
     content: str
     source: str | None = None  # the YAML file it comes from, as the portfolio displays it
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What an earlier render of the same project can give this one (the live preview): its pages and assets,
+    and the journeys to render again (`fresh`). The pages and downloads of every other journey, and the
+    comparison pages of pairs with no fresh journey, are taken as they were; every other page is rendered.
+    The caller decides `fresh` (`pipeline.Session`): a journey whose file changed and the journeys whose
+    pages show it; anything else changed (catalogue, metric data, templates) means no reuse at all."""
+
+    pages: Mapping[str, Page]
+    assets: Mapping[str, bytes]
+    fresh: frozenset[str]
+
+    def keeps(self, ctx: Mapping[str, object]) -> bool:
+        """Whether a page job's result can be taken from the earlier render (a journey-scoped job of no
+        fresh journey)."""
+        scope = [ctx[k] for k in ("jid", "as_is", "to_be") if k in ctx]
+        return bool(scope) and not any(j in self.fresh for j in scope)
 
 
 @dataclass
@@ -476,6 +496,8 @@ class _Renderer:
 
         self._owner_of = owners(portfolio)
         self.downloads = True
+        self.workbooks: SheetCache | None = None
+        self.reuse: Reuse | None = None
         self.guide: frozenset[str] = frozenset()  # the user guide's pages in the site, if any (render_site)
         # lists split into pages: the list's first page -> every page's path (for the navigation), and
         # (list's first page, anchor) -> the page holding that anchor, so that every link finds its row
@@ -671,15 +693,27 @@ class _Renderer:
 
     def site(self) -> Site:
         p = self.p
-        by_child = render_pages(self, self.jobs(), texts=self.texts)
+        jobs, reuse = self.jobs(), self.reuse
+        if reuse is not None:
+            kept = [job for job in jobs if reuse.keeps(job[3]) and job[0] in reuse.pages]
+            self.pages.update((path, reuse.pages[path]) for path, *_ in kept)
+            jobs = [job for job in jobs if job[0] not in self.pages]
+        by_child = render_pages(self, jobs, texts=self.texts)
         assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras).encode("utf-8")}
         from generator.site.explore import explore_assets  # it builds on this module's helpers
 
         assets.update(explore_assets(p, self.extras, self.ix))
         for jid, j in p.journeys.items() if self.downloads else ():  # each journey's map, for download
+            as_csv, as_xlsx = download_path(jid, "csv"), download_path(jid, "xlsx")
+            if reuse is not None and jid not in reuse.fresh and as_csv in reuse.assets and as_xlsx in reuse.assets:
+                assets[as_csv], assets[as_xlsx] = reuse.assets[as_csv], reuse.assets[as_xlsx]
+                continue
             table = sheets.journey_sheet(j, p)
             assets[download_path(jid, "csv")] = sheets.to_csv(table)
-            assets[download_path(jid, "xlsx")] = sheets.to_xlsx([table, sheets.journey_facts(jid, j)])
+            workbook = [table, sheets.journey_facts(jid, j)]
+            assets[download_path(jid, "xlsx")] = (
+                self.workbooks.xlsx(workbook) if self.workbooks else sheets.to_xlsx(workbook)
+            )
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
 
@@ -836,6 +870,8 @@ def render_site(
     template_dirs: Iterable[Path | str] = (),
     texts: TextCache | None = None,
     downloads: bool = True,
+    workbooks: SheetCache | None = None,
+    reuse: Reuse | None = None,
     guide: Iterable[str] = (),
 ) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
@@ -843,13 +879,17 @@ def render_site(
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
     metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
     the text cache (`text_cache.kept`) that user Markdown is converted through, None for none;
-    `downloads` offers each journey's map as CSV and XLSX files; `guide` lists the pages of the project's user
-    guide the site holds (`guide/explore.md`...), which pages link when there (`guide_href`).
+    `downloads` offers each journey's map as CSV and XLSX files; `workbooks` keeps their XLSX between builds.
+    `reuse`: the pages of an earlier render that need not be rendered again (the live preview). `guide` lists the
+    pages of the project's user guide the site holds (`guide/explore.md`...), which pages link when there
+    (`guide_href`).
     """
     # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
     glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
     env = environment(template_dirs, texts, glossary)
     renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts)
     renderer.downloads = downloads
+    renderer.workbooks = workbooks
+    renderer.reuse = reuse
     renderer.guide = frozenset(guide)
     return renderer.site()
