@@ -238,6 +238,11 @@ class Part:
     def last(self) -> bool:
         return self.number == len(self.paths)
 
+    @property
+    def suffix(self) -> str:
+        """What a later page adds to the list's title: ", page 2 of 5" (plain text: for the YAML title too)."""
+        return f", page {self.number} of {self.count}" if self.number > 1 else ""
+
     def ranges(self) -> list[tuple[str, int, int]]:
         """(path, first row, last row) of every page, rows counted from 1."""
         size = self.size or self.total
