@@ -11,7 +11,7 @@ decide only how to report (print, MkDocs errors) and where the files go (MkDocs,
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,11 +111,13 @@ class Pipeline:
         reuse: Callable[[Extras], Reuse | None] | None = None,
         compiled: CompiledTemplates | None = None,
         series_memo: SeriesMemo | None = None,
+        guide: Iterable[str] = (),
     ) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
         `start_drawing` draws them while the caller goes on (the pages only name the chart files). `reuse`, given
         this render's metrics, says which pages of an earlier render it may keep and `compiled` holds the templates an earlier render
-        compiled (`Session`, the live preview)."""
+        compiled (`Session`, the live preview). `guide`: the pages of the project's user guide built into the
+        site (`docs_dir`-relative), which pages may link."""
         # imported here: `journeys check` runs only the first stage and should not load the others
         from generator.load.history import history
         from generator.site import text_cache
@@ -146,6 +148,7 @@ class Pipeline:
                 workbooks=workbooks,
                 reuse=kept,
                 compiled=compiled,
+                guide=guide,
             )
             if kept is not None:  # the kept pages' texts and workbooks stay cached for the next full build
                 texts.used = {**texts.stored, **texts.used}
@@ -181,9 +184,11 @@ class Session:
     data_memo: DataMemo = field(default_factory=lambda: DataMemo())  # pass to `Pipeline.check`
     series_memo: SeriesMemo = field(default_factory=lambda: SeriesMemo())
 
-    def render(self, pipeline: Pipeline, checked: Checked) -> Rendered:
-        """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes."""
-        key = (pipeline.options, pipeline.root, pipeline.custom_dir, _template_digest(pipeline.template_dirs))
+    def render(self, pipeline: Pipeline, checked: Checked, guide: Iterable[str] = ()) -> Rendered:
+        """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes;
+        `guide` as for `Pipeline.render`."""
+        guide = tuple(guide)
+        key = (pipeline.options, pipeline.root, pipeline.custom_dir, _template_digest(pipeline.template_dirs), guide)
         last, last_checked = self.rendered, self.checked
 
         def reuse(extras: Extras) -> Reuse | None:
@@ -202,7 +207,7 @@ class Session:
 
             self.compiled = CompiledTemplates()
         rendered = pipeline.render(
-            checked, draw=False, reuse=reuse, compiled=self.compiled, series_memo=self.series_memo
+            checked, draw=False, reuse=reuse, compiled=self.compiled, series_memo=self.series_memo, guide=guide
         )
         before = last.site.pages if last is not None else {}
         self.reused = sum(1 for path, page in rendered.site.pages.items() if before.get(path) is page)

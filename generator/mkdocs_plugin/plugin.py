@@ -210,12 +210,13 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             for d in checked.report.warnings:
                 log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
             self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
+            guide = self._guide_pages(config) if self.options.guide != "off" else []
             if self._serving:
-                rendered = self._session.render(pipeline, checked)
+                rendered = self._session.render(pipeline, checked, guide)
                 if self._session.reused:
                     log.info(f"journeys: {self._session.reused} of {len(rendered.site.pages)} pages kept")
             else:
-                rendered = pipeline.render(checked, draw=False)
+                rendered = pipeline.render(checked, draw=False, guide=guide)
             # after rendering, which may fork (render_pool): the pool's threads must not exist yet
             self._drawing = pipeline.start_drawing(rendered)
         self.site, self._charts, self._chart_cache = rendered.site, rendered.charts, pipeline.chart_cache
@@ -424,7 +425,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         path = page.file.src_uri
         if not self.options.search or self.site is None or path not in self.site.pages:
             return html  # the project's own pages (docs/) are not indexed: they are the guide, not the portfolio
-        info = self._search.get(path) or search_markup.overview(path)
+        info = search_markup.for_page(self._search, path)  # a list's later pages: as its first
         return html if info is None else search_markup.wrap(html, info, self._glossary)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

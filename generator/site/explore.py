@@ -76,7 +76,7 @@ def _one_line(text: str) -> str:
 
 def explore_data(p: Portfolio, extras: Extras, ix: Index) -> dict:
     """The explore page's records, every facet value numbered once (`d`), records as arrays (docs/site.md)."""
-    from generator.site.render import journey_path, score, url_of
+    from generator.site.render import backlog_pages, journey_path, score, url_of
 
     d = {
         "persona": _Dictionary((k, _one_line(v.name)) for k, v in sorted(p.personas.items())),
@@ -154,13 +154,16 @@ def explore_data(p: Portfolio, extras: Extras, ix: Index) -> dict:
                 for pain in step.pain_points:
                     pains.append([sn, _one_line(pain.text)])
     opportunities = []
+    on_page = backlog_pages(p)  # the backlog in pages: each opportunity's row is on one of them
     for oid, opp in p.opportunities.items():
         at = [step_index[(s.journey, s.step.id)] for s in ix.steps_using.get(("opportunities", oid), ())]
         solutions = [
             [_one_line(p.solutions[s].title), d["department"](p.solutions[s].owner), p.solutions[s].status.value]
             for s in ix.solutions_by_opportunity.get(oid, ())
         ]
-        opportunities.append([oid, _one_line(opp.title), round(score(opp), 2), opp.status.value, at, solutions])
+        opportunities.append(
+            [oid, _one_line(opp.title), round(score(opp), 2), opp.status.value, at, solutions, url_of(on_page[oid])]
+        )
     return {
         "format": EXPLORE_FORMAT,
         "d": {name: dictionary.values for name, dictionary in d.items()},

@@ -16,6 +16,7 @@ journey page).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
@@ -190,6 +191,81 @@ PATHS = {
 }
 PORTFOLIO_JSON = "api/portfolio.json"
 
+# The most rows one page of a long list holds. A longer list is split into pages of this many rows, in the
+# list's own order: the first stays at the list's path, the next at `<list>/page_2.md`, `page_3.md`... (an id
+# has no underscore, so no page of a list can take the address of a journey or department). Sized so that no
+# page's HTML nears 300 KB at 1,000 journeys (docs/performance.md); the example portfolio is far below them.
+PAGE_ROWS = {
+    "journeys": 300,  # a table row a journey
+    "backlog": 50,  # a table row and a section an opportunity
+    "insights": 60,  # an insight with the steps using it
+    "solutions": 60,
+    "metrics": 30,  # a metric with the steps measuring it
+    "attention": 100,  # a table row a metric at risk or off target
+    "systems": 400,  # a step using a system
+    "department": 120,  # a step or touchpoint the department owns
+    "channel": 300,  # a touchpoint in the channel
+}
+
+
+def part_path(path: str, number: int) -> str:
+    """The page holding part `number` (from 1) of the list whose first page is `path`."""
+    if number == 1:
+        return path
+    stem = path[: -len(".md")]
+    stem = stem[: -len("/index")] if stem.endswith("/index") else stem
+    return f"{stem}/page_{number}.md"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One page of a list split into pages (`PAGE_ROWS`): its rows, where they start and every page's path."""
+
+    number: int  # from 1
+    items: Sequence
+    start: int  # rows on the pages before this one
+    total: int  # rows in the whole list
+    paths: tuple[str, ...]  # every page of the list, in order; the first is the list's own page
+    size: int = 0  # the most rows a page holds
+
+    @property
+    def count(self) -> int:
+        return len(self.paths)
+
+    @property
+    def path(self) -> str:
+        return self.paths[self.number - 1]
+
+    @property
+    def split(self) -> bool:
+        return len(self.paths) > 1
+
+    @property
+    def first(self) -> bool:
+        return self.number == 1
+
+    @property
+    def last(self) -> bool:
+        return self.number == len(self.paths)
+
+    @property
+    def suffix(self) -> str:
+        """What a later page adds to the list's title: ", page 2 of 5" (plain text: for the YAML title too)."""
+        return f", page {self.number} of {self.count}" if self.number > 1 else ""
+
+    def ranges(self) -> list[tuple[str, int, int]]:
+        """(path, first row, last row) of every page, rows counted from 1."""
+        size = self.size or self.total
+        return [(p, n * size + 1, min((n + 1) * size, self.total)) for n, p in enumerate(self.paths)]
+
+
+def split_list(path: str, items: Iterable, rows: int) -> list[Part]:
+    """The list in pages of at most `rows` rows, one `Part` each (one page, maybe empty, when it fits)."""
+    items = list(items)
+    count = max(1, -(-len(items) // rows))
+    paths = tuple(part_path(path, n) for n in range(1, count + 1))
+    return [Part(n + 1, items[n * rows : (n + 1) * rows], n * rows, len(items), paths, rows) for n in range(count)]
+
 
 def url_of(path: str) -> str:
     """The page's URL relative to the site root, with MkDocs' directory URLs: `journeys/x/`."""
@@ -199,6 +275,17 @@ def url_of(path: str) -> str:
     if stem.endswith("/index"):
         return stem[: -len("index")]
     return stem + "/"
+
+
+def ranked_opportunities(p: Portfolio) -> list[str]:
+    """The backlog's order: by priority (`score`), highest first, then by id."""
+    return sorted(p.opportunities, key=lambda i: (-score(p.opportunities[i]), i))
+
+
+def backlog_pages(p: Portfolio) -> dict[str, str]:
+    """Each opportunity's page of the backlog (which is split into pages of `PAGE_ROWS["backlog"]` rows)."""
+    parts = split_list(PATHS["backlog"], ranked_opportunities(p), PAGE_ROWS["backlog"])
+    return {oid: part.path for part in parts for oid in part.items}
 
 
 def score(opp) -> float:
@@ -422,7 +509,7 @@ class _Renderer:
         self.env = env
         self.texts = texts
         self.pages: dict[str, Page] = {}
-        self._ranked = sorted(portfolio.opportunities, key=lambda i: (-score(portfolio.opportunities[i]), i))
+        self._ranked = ranked_opportunities(portfolio)
         self._rank = {oid: n for n, oid in enumerate(self._ranked)}
         self._relpaths: dict[tuple[str, str], str] = {}
         from generator.site.rollups import owners
@@ -431,6 +518,11 @@ class _Renderer:
         self.downloads = True
         self.workbooks: SheetCache | None = None
         self.reuse: Reuse | None = None
+        self.guide: frozenset[str] = frozenset()  # the user guide's pages in the site, if any (render_site)
+        # lists split into pages: the list's first page -> every page's path (for the navigation), and
+        # (list's first page, anchor) -> the page holding that anchor, so that every link finds its row
+        self._pages_of: dict[str, tuple[str, ...]] = {}
+        self._moved: dict[tuple[str, str], str] = {}
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
@@ -438,7 +530,11 @@ class _Renderer:
 
         relpaths = self._relpaths
 
+        moved = self._moved
+
         def href(target: str, anchor: str = "") -> str:
+            if anchor:  # an anchor on a list split into pages: on the page holding it
+                target = moved.get((target, anchor), target)
             if target == path and anchor:
                 return f"#{anchor}"
             rel = relpaths.get((target, base))
@@ -480,10 +576,13 @@ class _Renderer:
             "attention": self.extras.attention,
             "has_metric_data": self.extras.standings.has_data(),
             "portfolio_charts": self.extras.portfolio_charts,
+            "without_table": lambda c: dataclasses.replace(c, table=""),
             "paths": PATHS,
             "journey_path": journey_path,
             "compare_path": compare_path,
             "downloads": self.downloads,
+            # a page of the user guide, linked when the site has it: "" when not (`journeys generate`, guide: off)
+            "guide_href": lambda page, anchor="": href(page, anchor) if page in self.guide else "",
             "download_path": download_path,
             "persona_path": lambda i: f"personas/{i}.md",
             "department_path": lambda i: f"departments/{i}.md",
@@ -514,16 +613,37 @@ class _Renderer:
             content = content.replace(f'href="{filters.GLOSSARY_HREF}', f'href="{self._glossary_url(path)}')
         self.pages[path] = Page(path, _tidy(content), source)
 
+    def paged(
+        self,
+        path: str,
+        template: str,
+        source: str | None,
+        rows: str,
+        items: Iterable,
+        anchor=None,
+        **ctx,
+    ) -> list[tuple[str, str, str | None, dict]]:
+        """The jobs of a list in pages of at most `PAGE_ROWS[rows]` rows (`split_list`), each given its `part`.
+
+        `anchor(item)` names the anchor of an item's row: links to it (`href(path, anchor)`) go to its page.
+        """
+        parts = split_list(path, items, PAGE_ROWS[rows])
+        if parts[0].split:
+            self._pages_of[path] = parts[0].paths
+            for part in parts[1:] if anchor else ():
+                for item in part.items:
+                    self._moved[(path, anchor(item))] = part.path
+        return [(part.path, template, source, {**ctx, "part": part}) for part in parts]
+
     def jobs(self) -> list[tuple[str, str, str | None, dict]]:
         """Every page to render: (path, template, source file, extra context)."""
         p = self.p
-        jobs: list[tuple[str, str, str | None, dict]] = [
-            (PATHS["home"], "home.md.j2", None, {}),
-            (PATHS["journeys"], "journeys.md.j2", None, {}),
-        ]
+        by_title = sorted(p.journeys, key=lambda i: (p.journeys[i].title.lower(), i))
+        jobs: list[tuple[str, str, str | None, dict]] = [(PATHS["home"], "home.md.j2", None, {})]
+        jobs += self.paged(PATHS["journeys"], "journeys.md.j2", None, "journeys", by_title)
         from generator.site.rollups import rollup_jobs  # roll-up pages: their own module, built on this one
 
-        jobs.extend(rollup_jobs(p))
+        jobs.extend(rollup_jobs(p, self))
         for jid, j in sorted(p.journeys.items()):
             jobs.append((journey_path(jid), "journey.md.j2", p.journey_files.get(jid), {"jid": jid, "j": j}))
         for jid, as_is in self.pairs():
@@ -542,13 +662,43 @@ class _Renderer:
         ):
             jobs.append((PATHS[kind], f"{many}.md.j2", _catalogue_file(p, kind), {}))
             for ident, item in p.collection(kind).items():
-                jobs.append(
-                    (f"{kind}/{ident}.md", f"{one}.md.j2", p.source_file(kind, ident), {"ident": ident, "item": item})
-                )
-        for kind in ("backlog", "solutions", "insights", "metrics", "glossary"):
-            coll = "opportunities" if kind == "backlog" else kind
-            jobs.append((PATHS[kind], f"{kind}.md.j2", _catalogue_file(p, coll), {}))
-        for kind in ("attention", "governance", "tags", "changes"):
+                page = (f"{kind}/{ident}.md", f"{one}.md.j2", p.source_file(kind, ident))
+                ctx = {"ident": ident, "item": item}
+                if kind == "departments":  # its steps, then its touchpoints, in pages
+                    owned: list[tuple[str, StepAt, object]] = [
+                        ("step", at, None) for at in self.ix.steps_by_owner.get(ident, [])
+                    ]
+                    owned += [("touchpoint", at, tp) for at, tp in self.ix.touchpoints_by_dept.get(ident, [])]
+                    jobs += self.paged(*page, "department", owned, **ctx)
+                elif kind == "channels":
+                    jobs += self.paged(*page, "channel", self.ix.touchpoints_by_channel.get(ident, []), **ctx)
+                else:
+                    jobs.append((*page, ctx))
+        jobs += self.paged(
+            PATHS["backlog"],
+            "backlog.md.j2",
+            _catalogue_file(p, "opportunities"),
+            "backlog",
+            self._ranked,
+            lambda o: f"opportunity-{o}",
+        )
+        statuses = [s.value for s in SolutionStatus]
+        by_status = sorted(p.solutions, key=lambda i: statuses.index(p.solutions[i].status.value))  # stable
+        jobs += self.paged(
+            PATHS["solutions"], "solutions.md.j2", _catalogue_file(p, "solutions"), "solutions", by_status,
+            lambda i: f"solution-{i}",
+        )  # fmt: skip
+        jobs += self.paged(
+            PATHS["insights"], "insights.md.j2", _catalogue_file(p, "insights"), "insights", list(p.insights),
+            lambda i: f"insight-{i}",
+        )  # fmt: skip
+        jobs += self.paged(
+            PATHS["metrics"], "metrics.md.j2", _catalogue_file(p, "metrics"), "metrics", list(p.metrics),
+            lambda i: f"metric-{i}",
+        )  # fmt: skip
+        jobs.append((PATHS["glossary"], "glossary.md.j2", _catalogue_file(p, "glossary"), {}))
+        jobs += self.paged(PATHS["attention"], "attention.md.j2", None, "attention", self.extras.attention)
+        for kind in ("governance", "tags", "changes"):
             jobs.append((PATHS[kind], f"{kind}.md.j2", None, {}))
         jobs.append((PATHS["reference"], "reference.md.j2", None, {"reference": reference_models()}))
         return jobs
@@ -597,30 +747,48 @@ class _Renderer:
                 return journey_path(jid)
             return {filters.title(self.p.journeys[jid].title): [journey_path(jid)] + extra + [entry(k) for k in kids]}
 
+        titles = {
+            PATHS["attention"]: "Needs attention",
+            PATHS["backlog"]: "Opportunity backlog",
+            PATHS["solutions"]: "Solutions",
+            PATHS["insights"]: "Insights library",
+            PATHS["systems"]: "Systems",
+            PATHS["metrics"]: "Metrics catalogue",
+        }
+
+        def listed(path: str, title: str = ""):
+            """A page, or the section of its pages when its list is split into pages."""
+            pages = self._pages_of.get(path)
+            return {title or titles[path]: list(pages)} if pages else path
+
         def catalogue(kind: str) -> list:
             coll = self.p.collection(kind)
-            return [PATHS[kind]] + [f"{kind}/{i}.md" for i in sorted(coll, key=lambda i: (_title(coll[i]).lower(), i))]
+            return [PATHS[kind]] + [
+                listed(f"{kind}/{i}.md", filters.title(_title(coll[i])))
+                for i in sorted(coll, key=lambda i: (_title(coll[i]).lower(), i))
+            ]
 
+        journeys = list(self._pages_of.get(PATHS["journeys"], [PATHS["journeys"]]))
         return [
             {"Home": PATHS["home"]},
-            {"Journeys": [PATHS["journeys"]] + [entry(j) for j in self.ix.roots()]},
+            {"Journeys": journeys + [entry(j) for j in self.ix.roots()]},
             {"Explore": PATHS["explore"]},
             {"Personas": catalogue("personas")},
             {"Departments": catalogue("departments")},
             {"Channels": catalogue("channels")},
             {
                 "Improve": [
-                    PATHS["attention"],
-                    PATHS["backlog"],
-                    PATHS["solutions"],
-                    PATHS["insights"],
+                    listed(PATHS["attention"]),
+                    listed(PATHS["backlog"]),
+                    listed(PATHS["solutions"]),
+                    listed(PATHS["insights"]),
                     PATHS["importance"],
-                    PATHS["systems"],
+                    listed(PATHS["systems"]),
                 ]
             },
             {
                 "Reference": [
-                    PATHS["metrics"],
+                    listed(PATHS["metrics"]),
                     PATHS["glossary"],
                     PATHS["governance"],
                     PATHS["tags"],
@@ -725,6 +893,7 @@ def render_site(
     workbooks: SheetCache | None = None,
     reuse: Reuse | None = None,
     compiled: jinja2.BytecodeCache | None = None,
+    guide: Iterable[str] = (),
 ) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
@@ -733,7 +902,8 @@ def render_site(
     the text cache (`text_cache.kept`) that user Markdown is converted through, None for none;
     `downloads` offers each journey's map as CSV and XLSX files; `workbooks` keeps their XLSX between builds.
     `reuse`: the pages of an earlier render that need not be rendered again, and `compiled` the templates
-    it compiled (the live preview).
+    it compiled (the live preview). `guide` lists the pages of the project's user guide the site holds
+    (`guide/explore.md`...), which pages link when there (`guide_href`).
     """
     # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
     glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
@@ -742,4 +912,5 @@ def render_site(
     renderer.downloads = downloads
     renderer.workbooks = workbooks
     renderer.reuse = reuse
+    renderer.guide = frozenset(guide)
     return renderer.site()

@@ -7,6 +7,7 @@ the helpers here through their templates. Pure functions of the validated portfo
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from generator.model.entities import JourneyType, Step, Touchpoint
@@ -114,15 +115,25 @@ def lowest_emotion(steps: list[tuple[str, Step]], n: int = 10) -> list[tuple[str
     return [at for _, at in scored[:n]]
 
 
-def rollup_jobs(p: Portfolio) -> list[tuple[str, str, str | None, dict]]:
-    """The roll-up pages to render: (path, template, source, context), as `render._Renderer.jobs`."""
+def rollup_jobs(p: Portfolio, renderer) -> list[tuple[str, str, str | None, dict]]:
+    """The roll-up pages to render: (path, template, source, context), as `render._Renderer.jobs`; the index of
+    systems in pages (`renderer.paged`) when it is long, one row a step using a system."""
     from generator.site.render import PATHS
 
+    rows = [(name, jid, step) for name, steps in systems_index(p) for jid, step in steps]
     return [
         (PATHS["explore"], "explore.md.j2", None, {}),
-        (PATHS["importance"], "importance.md.j2", None, {"gap": importance_gap(p), "top": TOP}),
-        (PATHS["systems"], "systems.md.j2", None, {"systems": systems_index(p)}),
+        (PATHS["importance"], "importance.md.j2", None, {"gap": importance_gap(p), "top": TOP, "rows": GAP_ROWS}),
+        *renderer.paged(PATHS["systems"], "systems.md.j2", None, "systems", rows, counts=_counts(rows)),
     ]
+
+
+def _counts(rows) -> dict[str, int]:
+    """Each system's number of steps, for its heading on every page it spans."""
+    out: dict[str, int] = {}
+    for name, _, _ in rows:
+        out[name] = out.get(name, 0) + 1
+    return out
 
 
 def owners(p: Portfolio):
@@ -146,5 +157,10 @@ def owners(p: Portfolio):
     return owner_of
 
 
-# what templates call: persona pages, department pages, needs attention, backlog
-HELPERS = {"persona_steps": persona_steps, "lowest_emotion": lowest_emotion}
+def runs(rows) -> list[tuple[object, list]]:
+    """Rows (key, *rest) grouped by key where consecutive: [(key, [(key, *rest)...])...], in order."""
+    return [(key, list(group)) for key, group in itertools.groupby(rows, key=lambda row: row[0])]
+
+
+# what templates call: persona pages, department pages, needs attention, backlog, systems
+HELPERS = {"persona_steps": persona_steps, "lowest_emotion": lowest_emotion, "runs": runs}

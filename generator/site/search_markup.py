@@ -160,6 +160,22 @@ def page_search(p: Portfolio, standings: Standings | None = None) -> dict[str, P
     return out
 
 
+_PART = re.compile(r"/page_[0-9]+\.md$")  # a later page of a list split into pages (render.part_path)
+
+
+def for_page(search: dict[str, PageSearch], path: str) -> PageSearch | None:
+    """What search indexes of the page at `path`: its entry in `search` (`page_search`), else that of the list
+    it is a later page of (`insights/page_2.md` is indexed as `insights.md`), else `overview(path)`."""
+    if path in search:
+        return search[path]
+    if _PART.search(path):
+        first = _PART.sub(".md", path)
+        found = search.get(first) or search.get(first[: -len(".md")] + "/index.md")
+        if found is not None:
+            return found
+    return overview(path)
+
+
 def overview(path: str) -> PageSearch | None:
     """A generated page not in `page_search` (home, indexes, lists): indexed at half weight; None for the
     pages never indexed."""

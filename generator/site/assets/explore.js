@@ -115,7 +115,7 @@
         .sort(function (a, b) { return HEALTH_RANK[a] - HEALTH_RANK[b]; })[0] || "no-data";
       recs.opportunity.push({id: r[0], f: f, text: r[1], order: n, name: r[1], health: worst, emotion: null,
         score: r[2],
-        cells: [{text: r[1], href: "backlog/#opportunity-" + r[0]}, {text: r[2].toFixed(1)}, {text: r[3]},
+        cells: [{text: r[1], href: r[6] + "#opportunity-" + r[0]}, {text: r[2].toFixed(1)}, {text: r[3]},
                 {text: steps.map(function (s) { return s.name + " (" + s.j.title + ")"; }).join("; ")},
                 {text: r[5].map(function (x) { return x[0] + " (" + name("department", x[1]) + ", " + x[2] + ")"; }).join("; ")}]});
     });
