@@ -34,20 +34,23 @@ from generator.load.metric_data import data_files
 from generator.load.yaml_source import Source
 from generator.model.entities import ID_PATTERN, Journey
 from generator.model.portfolio import Portfolio
-from generator.model.refs import Reference, iter_references
+from generator.model.refs import SINGULAR, Reference, iter_references
 
-# the command's KIND -> the portfolio's collection (or `journeys` / `steps`)
+# the command's KIND -> the portfolio's collection (or `journeys` / `steps`), in the order the help lists them
 KINDS: dict[str, str] = {
-    "journey": "journeys",
-    "step": "steps",
-    "persona": "personas",
-    "department": "departments",
-    "channel": "channels",
-    "metric": "metrics",
-    "insight": "insights",
-    "opportunity": "opportunities",
-    "solution": "solutions",
-    "lane": "lanes",
+    SINGULAR[kind]: kind
+    for kind in (
+        "journeys",
+        "steps",
+        "personas",
+        "departments",
+        "channels",
+        "metrics",
+        "insights",
+        "opportunities",
+        "solutions",
+        "lanes",
+    )
 }
 CSV_COLUMN = {"journeys": "journey", "steps": "step", "metrics": "metric"}
 
@@ -93,7 +96,7 @@ class _Files:
 
 
 def _word(kind: str) -> str:
-    return next(k for k, v in KINDS.items() if v == kind)
+    return SINGULAR[kind]
 
 
 def resolve(portfolio: Portfolio, kind_word: str, ident: str) -> Target:
