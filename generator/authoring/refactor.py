@@ -34,23 +34,12 @@ from generator.load.metric_data import data_files
 from generator.load.yaml_source import Source
 from generator.model.entities import ID_PATTERN, Journey
 from generator.model.portfolio import Portfolio
-from generator.model.refs import SINGULAR, Reference, iter_references
+from generator.model.refs import SINGULAR, TARGET_KINDS, Reference, iter_references
 
 # the command's KIND -> the portfolio's collection (or `journeys` / `steps`), in the order the help lists them
 KINDS: dict[str, str] = {
     SINGULAR[kind]: kind
-    for kind in (
-        "journeys",
-        "steps",
-        "personas",
-        "departments",
-        "channels",
-        "metrics",
-        "insights",
-        "opportunities",
-        "solutions",
-        "lanes",
-    )
+    for kind in ("journeys", "steps", *(k for k in TARGET_KINDS if k not in ("journeys", "steps")), "lanes")
 }
 CSV_COLUMN = {"journeys": "journey", "steps": "step", "metrics": "metric"}
 
