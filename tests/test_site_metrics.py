@@ -53,7 +53,9 @@ def test_journey_map_has_a_health_lane_with_step_badges(example_site, example): 
 
 
 def test_needs_attention_page_is_ranked_by_distance(example_site, example):  # noqa: F811
-    html = (example_site / "attention" / "index.html").read_text(encoding="utf-8")
+    page = (example_site / "attention" / "index.html").read_text(encoding="utf-8")
+    html = page.split('id="steps-to-fix-first"')[0]  # the metrics' table, not the steps' below it
+    assert html != page
     distances = [
         float(d) for d in re.findall(r'</span></td>\s*<td [^>]*style="text-align: right;"[^>]*>([0-9.]+)</td>', html)
     ]
@@ -61,7 +63,12 @@ def test_needs_attention_page_is_ranked_by_distance(example_site, example):  # n
     assert len(distances) == len(expected) > 3
     assert distances == sorted(distances, reverse=True)
     assert distances[0] == round(expected[0].distance, 2)
-    assert 'src="../assets/charts/opportunities-' in html  # the portfolio-wide opportunity matrix
+    assert 'src="../assets/charts/opportunities-' in page  # the portfolio-wide opportunity matrix
+    # under it, the steps to fix first: highest priority first, each with the sum behind it
+    steps = re.findall(r'<span class="jm-priority" title="priority (\d+): ([^"]+)">(\d+)</span>', page)
+    assert len(steps) == 20
+    assert [int(n) for n, _, _ in steps] == sorted((int(n) for n, _, _ in steps), reverse=True)
+    assert steps[0] == ("18", "pain points 8 + moment of truth 5 + off target 5", "18")
 
 
 def test_home_department_and_persona_pages_show_health(example_site):  # noqa: F811
@@ -140,7 +147,7 @@ def test_a_failed_build_stops_the_chart_workers_and_leaves_a_valid_cache(tmp_pat
     assert "charts: " not in result.stderr  # stopped, never waited for
     assert not (project / "site").exists()
     # whatever was drawn before the build stopped is whole; no temporary file is left behind
-    assert not [p for p in cache.iterdir() if p.suffix not in (".svg", ".json")]
+    assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix not in (".svg", ".json", ".xlsx")]
     assert all(verify(p.read_bytes()) for p in cache.glob("*.svg"))
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from generator.metrics.health import Health
+from generator.metrics.wording import health_words
 from generator.model.entities import PainPoint, Step
 
 UNRATED = 3  # the severity a pain point without one counts for
@@ -52,8 +53,8 @@ class Priority:
         if self.moment_of_truth:
             parts.append(f"moment of truth {self.moment_of_truth}")
         if self.health:
-            words = "off target" if self.health == HEALTH_POINTS[Health.off_target] else "at risk"
-            parts.append(f"{words} {self.health}")
+            health = Health.off_target if self.health == HEALTH_POINTS[Health.off_target] else Health.at_risk
+            parts.append(f"{health_words(health)} {self.health}")
         return f"priority {self.score}: " + " + ".join(parts)
 
 
