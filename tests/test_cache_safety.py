@@ -89,7 +89,7 @@ def test_an_interrupted_build_leaves_the_cache_and_the_site_as_they_were(primed,
     cmd, env = command(project, cache)
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
-    while sum(p.is_file() for p in cache.iterdir()) == len(before) and proc.poll() is None:  # drawing has begun
+    while len(cache_state(cache)) == len(before) and proc.poll() is None:  # drawing has begun
         assert time.monotonic() < deadline
         time.sleep(0.01)
     proc.send_signal(sig)

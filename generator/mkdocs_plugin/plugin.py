@@ -136,7 +136,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._digests: dict[str, str] = {}  # this build's
         self._new_dests: dict[str, str] = {}
         self._new_shape = ""
-        self._changed = True  # whether this build changed any generated file
+        self._changed = True  # whether this build changed any generated file (or must index the site again)
+        self._index_stopped = False  # this build stopped an unfinished index of the last one
         self._indexing: tuple[threading.Thread, list[subprocess.Popen]] | None = None
         self._theme_compiled = CompiledTemplates()
         self._titles: dict[str, str] = {}  # page src_uri -> its title, as the last build that read it found
@@ -177,6 +178,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 gc.freeze()
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self._serving:  # a save: the last build's index is stopped first, not left to compete for the cores
+            self._index_stopped = self._stop_indexing()
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
         if not pipeline.portfolio_dir.is_dir():
@@ -325,7 +328,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             files.append(_LateChart.generated(config, path, content=b""))
             self._new_dests[path] = path
         gone = set(self._dests) - set(self._new_dests)
-        self._changed = changed or bool(gone) or not incremental
+        self._changed = changed or bool(gone) or not incremental or self._index_stopped
         if self._serving and not incremental:
             for file in files.documentation_pages():  # the project's own pages show the navigation too
                 if not isinstance(file, _Generated) and file.abs_dest_path:
@@ -481,15 +484,19 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._indexing = (thread, running)
         thread.start()
 
-    def _stop_indexing(self) -> None:
+    def _stop_indexing(self) -> bool:
+        """Stop the background index, if any; whether it was stopped before it finished."""
         if self._indexing is None:
-            return
+            return False
         thread, running = self._indexing
         self._indexing = None
+        stopped = False
         for process in running:
             if process.poll() is None:
                 process.kill()
+                stopped = True
         thread.join()
+        return stopped
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_drawing()
