@@ -24,8 +24,9 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
+from git_support import git
+
 ROOT = Path(__file__).resolve().parent.parent
-COMMIT_DATE = "2024-05-06T10:20:30+00:00"
 # the output depends on these: a test compares digests only where they are the versions recorded
 PACKAGES = (
     "matplotlib",
@@ -43,21 +44,6 @@ CONFIG = ROOT / "tests" / "golden" / "example-mkdocs.yml"
 
 def versions() -> dict[str, str]:
     return {name: version(name) for name in PACKAGES}
-
-
-def _git(*args: str, cwd: Path) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.org",
-        "GIT_AUTHOR_DATE": COMMIT_DATE,
-        "GIT_COMMITTER_DATE": COMMIT_DATE,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(cwd),
-    }
-    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=120)
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -78,9 +64,9 @@ def outputs(code_root: Path = ROOT) -> dict[str, dict[str, str]]:
         for folder in ("theme", "journeys"):
             shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
         (project / "docs").mkdir()
-        _git("init", "-q", "-b", "main", cwd=project)
-        _git("add", "-A", cwd=project)
-        _git("commit", "-q", "-m", "The portfolio", cwd=project)
+        git("init", "-q", "-b", "main", cwd=project)
+        git("add", "-A", cwd=project)
+        git("commit", "-q", "-m", "The portfolio", cwd=project)
         env = {
             k: v
             for k, v in os.environ.items()

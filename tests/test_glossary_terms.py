@@ -110,7 +110,12 @@ def test_metric_wording_on_the_pages(tmp_path):
     assert title.endswith("lower is better")
     # a roll-up of several places says which one decided it
     csat = next(line for line in settle.splitlines() if line.startswith("| [Claim settlement time]"))
-    assert re.search(r'<span class="jm-decided">worst of \d places: [^<]+</span>', csat), csat
+    # punctuated to read as a phrase: "off target, worse (worst of 3 places: ...)"
+    assert re.search(
+        r'>(on target|at risk|off target)</span>, <span class="jm-trend[^>]*>(<span[^>]*>.</span> )?[a-z, ]+</span> '
+        r'\(<span class="jm-decided">worst of \d places: [^<]+</span>\) \|',
+        csat,
+    ), csat
     catalogue = site.pages["metric-catalogue.md"].content
     assert re.search(r'<span class="jm-decided">worst of \d+ places: [^:<]+: [^<]+</span>', catalogue)
     assert "150 complaints" in catalogue and "150complaints" not in catalogue

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CATALOGUE, ROOT, run_cli
+from conftest import CATALOGUE, JOURNEY, ROOT, run_cli
 
 from generator.authoring.mermaid import normalise, parse
 
@@ -426,3 +426,47 @@ def test_ids_yaml_would_misread_are_quoted(project):
     text = (project / "journeys/maps/odd.yaml").read_text(encoding="utf-8")
     assert "  - id: 'yes'\n" in text and "      - id: 'null'\n" in text and "      - id: '1'\n" in text
     assert run_cli("check", cwd=project).returncode == 0
+
+
+def test_export_keeps_severity_verbatims_and_lanes_as_comments(portfolio, tmp_path):
+    """Mermaid draws a task's name, score and actors only: the rest goes into `%%` lines under the task, one
+    item a line in the spreadsheet's item syntax; `%%` inside a text (a Mermaid directive) becomes `%`."""
+    lanes = "lanes:\n  rules:\n    name: Regulation\n    kind: list\n  note:\n    name: Note\n"
+    step = (
+        "        emotion: 4\n"
+        "        pain_points:\n"
+        "          - Slow page\n"
+        "          - text: 'No price %%{init: {}}%%'\n"
+        "            severity: 4\n"
+        "            evidence: |-\n              4 of 5\n              interviews\n"
+        "            insight: slow\n"
+        "        verbatims:\n"
+        "          - quote: I gave up; it took ages.\n"
+        "            persona: pat\n"
+        "            source: interview\n"
+        "            date: 2026-03-01\n"
+        "        lanes:\n"
+        "          note: Check the price\n"
+        "          rules: [ICOBS 6.1, 'Consumer Duty: price and value']\n"
+    )
+    portfolio({"more.yaml": lanes, "maps/buy.yaml": JOURNEY.replace("        emotion: 4\n", step)})
+    result = run_cli("export", "mermaid", "buy", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[4:12] == [
+        "      Browse the shop: 4: Pat",
+        "      %% pain point: Slow page",
+        "      %% pain point: No price %{init: {}}% | severity: 4 | evidence: 4 of 5 interviews | insight: slow",
+        "      %% verbatim: I gave up; it took ages. | persona: pat | source: interview | date: 2026-03-01",
+        "      %% lane rules: ICOBS 6.1",
+        "      %% lane rules: Consumer Duty: price and value",
+        "      %% lane note: Check the price",
+        "      %% ask: no emotion recorded, drawn as neutral (3)",
+    ]
+    # still a diagram Mermaid (and the importer) reads: the notes are comments
+    diagram, errors = parse(result.stdout, "again.mmd")
+    assert errors == [] and diagram is not None
+    assert [(t.name, t.score, t.actors) for s in diagram.sections for t in s.tasks] == [
+        ("Browse the shop", 4, ["Pat"]),
+        ("Ask a question", 3, ["Pat"]),
+        ("Pay", 3, ["Pat"]),
+    ]

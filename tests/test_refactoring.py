@@ -117,6 +117,7 @@ RENAMES = [
     ("insight", "jargon-at-cover-step", "jargon"),
     ("opportunity", "plain-english-cover", "plain-cover"),
     ("solution", "claim-tracker", "tracker"),
+    ("lane", "regulation", "rules"),
 ]
 
 
@@ -175,6 +176,7 @@ REMOVALS = [
     ("insight", "jargon-at-cover-step"),
     ("opportunity", "plain-english-cover"),
     ("solution", "claim-tracker"),
+    ("lane", "regulation"),
 ]
 
 
@@ -383,3 +385,52 @@ def test_rename_reaches_verbatims_and_pain_points(repo):
     assert "retiree" in said and "retired-homeowner" not in said
     insights = {p.insight for s in steps for p in s.pain_points}
     assert "written-follow-up" in insights and "phone-first-written-follow-up" not in insights
+
+
+def test_a_custom_lane_renamed_and_removed_in_the_steps_that_fill_it(repo):
+    """A lane is named by a key under a step's `lanes:`: renaming renames those keys, removing with --cascade
+    removes the entries, and `lanes:` itself from a step that fills no other lane."""
+    claim = repo / "journeys/maps/make-a-claim.yaml"
+    before = claim.read_text(encoding="utf-8")
+    result = run_cli("rename", "lane", "regulation", "rules", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "renamed lane 'regulation' → 'rules':\n"
+        "  journeys/organisation.yaml:185: the definition\n"
+        "  journeys/maps/make-a-claim.yaml:140,266: 2 references\n"
+    )
+    assert_clean(repo)
+    after = claim.read_text(encoding="utf-8")
+    assert after == before.replace("          regulation:\n", "          rules:\n")
+    portfolio, _ = check(repo / "journeys", base=repo)
+    assert list(portfolio.lanes) == ["rules"]
+    filled = [s.id for s in portfolio.journeys["make-a-claim"].steps() if "rules" in s.lanes]
+    assert filled == ["report-on-the-claims-helpline", "chase-the-claim-for-an-update"]
+    # a step filling two lanes keeps the other when one is removed
+    organisation = repo / "journeys/organisation.yaml"
+    organisation.write_text(
+        organisation.read_text(encoding="utf-8") + "  promise:\n    name: Our promise\n", encoding="utf-8"
+    )
+    claim.write_text(
+        after.replace("          rules:\n", "          promise: We call back within the hour.\n          rules:\n", 1),
+        encoding="utf-8",
+    )
+    refused = run_cli("remove", "lane", "rules", cwd=repo)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "journeys remove: error: lane 'rules' is still used; removing it would break:\n"
+        "  journeys/maps/make-a-claim.yaml:141: journey 'make-a-claim', step 'report-on-the-claims-helpline', "
+        "lanes.rules\n"
+        "  journeys/maps/make-a-claim.yaml:267: journey 'make-a-claim', step 'chase-the-claim-for-an-update', "
+        "lanes.rules\n"
+        "nothing changed [with --cascade these go too; or change them first]\n"
+    )
+    result = run_cli("remove", "lane", "rules", "--cascade", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert_clean(repo)
+    portfolio, _ = check(repo / "journeys", base=repo)
+    assert list(portfolio.lanes) == ["promise"]
+    lanes = {s.id: s.lanes for s in portfolio.journeys["make-a-claim"].steps() if s.lanes}
+    assert lanes == {"report-on-the-claims-helpline": {"promise": "We call back within the hour."}}
+    text = claim.read_text(encoding="utf-8")
+    assert "rules" not in text and text.count("        lanes:\n") == 1

@@ -94,7 +94,7 @@ def test_health_badges_default_to_no_data_and_take_extras():
     assert "jm-health--at-risk" in page
     assert (
         "| [NPS](../../metric-catalogue.md#metric-nps) | 42 (2026-10) | 30 (higher is better) | "
-        '<span class="jm-badge jm-health jm-health--on-target" title="Metric health: on target">on target</span> '
+        '<span class="jm-badge jm-health jm-health--on-target" title="Metric health: on target">on target</span>, '
         '<span class="jm-trend jm-trend--steady" title="steady since the previous period">'
         '<span aria-hidden="true">→</span> steady</span> |' in page
     )

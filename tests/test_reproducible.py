@@ -15,27 +15,10 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from git_support import git
 from site_helpers import tree_digest
 
-COMMIT_DATE = "2024-05-06T10:20:30+00:00"
 IGNORE = shutil.ignore_patterns("__pycache__", ".cache", "site", ".site.*")
-
-
-def git(*args: str, cwd: Path) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.org",
-        "GIT_AUTHOR_DATE": COMMIT_DATE,
-        "GIT_COMMITTER_DATE": COMMIT_DATE,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "HOME": str(cwd),
-    }
-    out = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    return out.stdout
 
 
 def build(project: Path) -> subprocess.CompletedProcess:

@@ -53,7 +53,9 @@ def test_journey_map_has_a_health_lane_with_step_badges(example_site, example): 
 
 
 def test_needs_attention_page_is_ranked_by_distance(example_site, example):  # noqa: F811
-    html = (example_site / "attention" / "index.html").read_text(encoding="utf-8")
+    page = (example_site / "attention" / "index.html").read_text(encoding="utf-8")
+    html = page.split('id="steps-to-fix-first"')[0]  # the metrics' table, not the steps' below it
+    assert html != page
     distances = [
         float(d) for d in re.findall(r'</span></td>\s*<td [^>]*style="text-align: right;"[^>]*>([0-9.]+)</td>', html)
     ]
@@ -61,7 +63,12 @@ def test_needs_attention_page_is_ranked_by_distance(example_site, example):  # n
     assert len(distances) == len(expected) > 3
     assert distances == sorted(distances, reverse=True)
     assert distances[0] == round(expected[0].distance, 2)
-    assert 'src="../assets/charts/opportunities-' in html  # the portfolio-wide opportunity matrix
+    assert 'src="../assets/charts/opportunities-' in page  # the portfolio-wide opportunity matrix
+    # under it, the steps to fix first: highest priority first, each with the sum behind it
+    steps = re.findall(r'<span class="jm-priority" title="priority (\d+): ([^"]+)">(\d+)</span>', page)
+    assert len(steps) == 20
+    assert [int(n) for n, _, _ in steps] == sorted((int(n) for n, _, _ in steps), reverse=True)
+    assert steps[0] == ("18", "pain points 8 + moment of truth 5 + off target 5", "18")
 
 
 def test_home_department_and_persona_pages_show_health(example_site):  # noqa: F811

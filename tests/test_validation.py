@@ -264,3 +264,23 @@ def test_schema_errors_and_reference_errors_of_one_file_come_together(portfolio)
         "journeys/maps/buy.yaml:6:15: error: owner.department: unknown department 'sale' "
         "[did you mean 'sales'?; or define it in a catalogue file under `departments:`]",
     ]
+
+
+def test_an_owner_in_the_wrong_shape_names_the_keys_and_the_id_it_likely_meant(portfolio):
+    """A journey's owner is `{person, department}`; a step's is one department id: each written as the other
+    gets the keys it takes and a did-you-mean built from what was written."""
+    text = (
+        JOURNEY.replace("owner:\n  person: Ann\n  department: sales\n", "owner: sales\n")
+        .replace("        owner: sales\n        emotion: 4\n", "        owner: {person: Ann, departmnt: sales}\n")
+        .replace("        owner: support\n", "        owner:\n          name: Bob\n")
+    )
+    root = portfolio({"maps/buy.yaml": text})
+    assert errors(root) == [
+        "journeys/maps/buy.yaml:4:8: error: owner: expected a mapping with the keys person, department, got 'sales' "
+        "[did you mean `owner: {person: ..., department: sales}`? Write each key on its own line under `owner:`]",
+        "journeys/maps/buy.yaml:13:16: error: phases[0].steps[0].owner: expected a department id, got a mapping "
+        "[did you mean `owner: sales`? (`owner:` with `person:` and `department:` is a journey's owner)]",
+        "journeys/maps/buy.yaml:21:11: error: phases[0].steps[1].owner: expected a department id, got a mapping "
+        "[write one department id, e.g. `owner: my-department` (`owner:` with `person:` and `department:` is a "
+        "journey's owner)]",
+    ]

@@ -36,31 +36,11 @@ from pydantic import BaseModel
 from generator.model.entities import COLLECTIONS, Journey, Owner, Step, StepRef, Touchpoint
 from generator.model.ids import JourneyId
 from generator.model.portfolio import Portfolio
-from generator.model.refs import mark_of
+from generator.model.refs import SINGULAR, mark_of
 
 RENAME_THRESHOLD = 0.5  # share of steps in common above which a removed + added journey is a rename
 NO_CHANGES = "No changes to the portfolio."
 
-SINGULAR = {
-    "personas": "persona",
-    "departments": "department",
-    "channels": "channel",
-    "metrics": "metric",
-    "insights": "insight",
-    "opportunities": "opportunity",
-    "solutions": "solution",
-    "glossary": "glossary term",
-    "pain_points": "pain point",
-    "highlights": "highlight",
-    "backstage": "backstage process",
-    "systems": "system",
-    "tags": "tag",
-    "goals": "goal",
-    "frustrations": "frustration",
-    "touchpoints": "touchpoint",
-    "verbatims": "verbatim",
-    "links": "link",
-}
 # list items that are mappings, matched across versions by one field (pain points by text, links by url)
 ITEM_KEYS = {"pain_points": "text", "verbatims": "quote", "links": "url"}
 # fields holding prose: reported as "edited", never quoted in full

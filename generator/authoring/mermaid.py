@@ -9,6 +9,18 @@ tasks written `Task name: score: Actor 1, Actor 2`. It maps onto the portfolio a
                   its own only when they differ from the journey's
     accDescr   -> the journey's description      accTitle -> not kept (the site titles a journey by its title)
 
+Mermaid draws nothing else of a step. The export keeps the rest of what staff discuss over a diagram as
+`%%` comment lines under the step's task (Mermaid skips them; a reader of the text sees them), one item a
+line, in the spreadsheet's item syntax (`site/sheets.py`):
+
+    %% pain point: <text> | severity: 4 | evidence: <text> | insight: <id>
+    %% verbatim: <quote> | persona: <id> | source: <text> | date: <YYYY-MM-DD>
+    %% lane <lane id>: <text>          (a list lane: one line per item)
+
+Line breaks inside a text become spaces and `%%` becomes `%` (it would start a Mermaid directive). The
+import reads these lines as the comments they are: a diagram imported again has the steps, emotions and
+personas, not the pain points, verbatims or lanes (export the journey as a spreadsheet for those).
+
 The parser follows Mermaid's grammar (packages/mermaid/src/diagrams/user-journey/parser/journey.jison):
 keywords are case-insensitive, `%%` and `#` start comments, `;` is not allowed outside accessibility texts.
 Problems are diagnostics with the diagram's file, line and column, never exceptions.
@@ -24,8 +36,9 @@ import yaml
 from generator.authoring.yamltext import flow_list, scalar, slugify
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
-from generator.model.entities import Journey
+from generator.model.entities import Journey, Step
 from generator.model.portfolio import Portfolio
+from generator.site.sheets import step_cells
 
 SCORE_RANGE = range(1, 6)
 
@@ -374,7 +387,21 @@ def to_mermaid(jid: str, journey: Journey, portfolio: Portfolio) -> str:
                 score = 3
             actors = ", ".join(actor(p) for p in people)
             out.append(f"      {_clean(step.name, '#;:')}: {score}" + (f": {actors}" if actors else ""))
+            out += [f"      %% {line}" for line in step_notes(step, portfolio)]
     return "\n".join(out) + "\n"
+
+
+def step_notes(step: Step, portfolio: Portfolio) -> list[str]:
+    """What Mermaid cannot draw of a step, as the text of `%%` comment lines: its pain points (with severity,
+    evidence and insight), verbatims and custom lanes (in the portfolio's order)."""
+    cells = step_cells(step)
+    notes = [f"pain point: {item}" for item in cells["pain_points"].splitlines()]
+    notes += [f"verbatim: {item}" for item in cells["verbatims"].splitlines()]
+    for lane in portfolio.lanes:
+        value = step.lanes.get(lane)
+        for item in [value] if isinstance(value, str) else value or []:
+            notes.append(f"lane {lane}: {' '.join(item.split())}")
+    return [re.sub(r"%{2,}", "%", note) for note in notes]
 
 
 # --------------------------------------------------------------------------- comparison

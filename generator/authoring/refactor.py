@@ -2,7 +2,8 @@
 
 What refers to what comes from the model's `Ref` marks (`model/refs.py`, `iter_references`), never from a
 list kept here; the metric data CSV files name journeys, steps and metrics in their `journey`, `step` and
-`metric` columns. Each command computes a `Changeset` (every file's new text), which the command verifies
+`metric` columns. A custom lane is named by a *key*, not a value: steps fill it under `lanes: {LANE: ...}`
+(`lane_uses`), so renaming one renames those keys and removing one with `--cascade` removes those entries. Each command computes a `Changeset` (every file's new text), which the command verifies
 on a copy of the portfolio before writing anything (`authoring/changeset.py`).
 
 YAML is edited surgically (`authoring/yamledit.py`): only the characters of a renamed id, or only the lines
@@ -33,19 +34,12 @@ from generator.load.metric_data import data_files
 from generator.load.yaml_source import Source
 from generator.model.entities import ID_PATTERN, Journey
 from generator.model.portfolio import Portfolio
-from generator.model.refs import Reference, iter_references
+from generator.model.refs import SINGULAR, TARGET_KINDS, Reference, iter_references
 
-# the command's KIND -> the portfolio's collection (or `journeys` / `steps`)
+# the command's KIND -> the portfolio's collection (or `journeys` / `steps`), in the order the help lists them
 KINDS: dict[str, str] = {
-    "journey": "journeys",
-    "step": "steps",
-    "persona": "personas",
-    "department": "departments",
-    "channel": "channels",
-    "metric": "metrics",
-    "insight": "insights",
-    "opportunity": "opportunities",
-    "solution": "solutions",
+    SINGULAR[kind]: kind
+    for kind in ("journeys", "steps", *(k for k in TARGET_KINDS if k not in ("journeys", "steps")), "lanes")
 }
 CSV_COLUMN = {"journeys": "journey", "steps": "step", "metrics": "metric"}
 
@@ -91,7 +85,7 @@ class _Files:
 
 
 def _word(kind: str) -> str:
-    return next(k for k, v in KINDS.items() if v == kind)
+    return SINGULAR[kind]
 
 
 def resolve(portfolio: Portfolio, kind_word: str, ident: str) -> Target:
@@ -131,7 +125,7 @@ def resolve_for_removal(portfolio: Portfolio, kind_word: str, ident: str) -> Tar
         if kind == "steps" or "/" in ident or not re.match(ID_PATTERN, ident):
             raise
         target = Target(kind, ident, dangling=True)
-        if _references(portfolio, target) or _csv_rows(portfolio.root, target):
+        if _references(portfolio, target) or _csv_rows(portfolio.root, target) or lane_uses(portfolio, target):
             return target
         raise
 
@@ -157,6 +151,41 @@ def _references(portfolio: Portfolio, target: Target) -> list[Reference]:
             continue  # a journey naming itself goes with it
         out.append(r)
     return out
+
+
+@dataclass(frozen=True)
+class LaneUse:
+    """A step filling a custom lane: the `LANE:` key under its `lanes:`, where it is written."""
+
+    journey: str
+    step: str
+    file: str
+    loc: tuple  # of the lane's entry in the file: (..., "lanes", LANE)
+    line: int  # of the key
+    col: int
+    last: bool  # the step fills no other lane: removing this entry removes `lanes:` too
+
+
+def lane_uses(portfolio: Portfolio, target: Target) -> list[LaneUse]:
+    """Every step filling the custom lane `target` (none for any other kind), journeys by id, steps in order."""
+    if target.kind != "lanes":
+        return []
+    found = []
+    journeys = {**portfolio.journeys, **portfolio.salvaged}
+    for jid in sorted(journeys):
+        origin = portfolio.origins.get(("journeys", jid))
+        if origin is None:
+            continue
+        file, base = origin
+        for pi, phase in enumerate(journeys[jid].phases):
+            for si, step in enumerate(phase.steps):
+                if target.ident not in step.lanes:
+                    continue
+                loc = (*base, "phases", pi, "steps", si, "lanes", target.ident)
+                source = portfolio.sources.get(file)
+                line, col = source.position(loc, key=True) if source is not None else (0, 0)
+                found.append(LaneUse(jid, step.id, file, loc, line, col, len(step.lanes) == 1))
+    return found
 
 
 def _csv_rows(root: Path, target: Target) -> dict[Path, list[int]]:
@@ -263,6 +292,10 @@ def rename(portfolio: Portfolio, kind_word: str, old: str, new: str) -> Changese
         _check_written(files.of(rfile), r.line, r.col, target.ident, rfile)
         files.of(rfile).replace_scalar(r.line, r.col, new_id)
         by_file.setdefault(rfile, []).append(r.line)
+    for use in lane_uses(portfolio, target):
+        _check_written(files.of(use.file), use.line, use.col, target.ident, use.file)
+        files.of(use.file).replace_scalar(use.line, use.col, new_id)
+        by_file.setdefault(use.file, []).append(use.line)
     for file, ref_lines in sorted(by_file.items()):
         said.append(f"{file}:{_lines(ref_lines)}: {plural(len(ref_lines), 'reference')}")
     # the explore page's named views, whose queries name personas, departments and channels
@@ -370,6 +403,14 @@ def uses(portfolio: Portfolio, target: Target) -> tuple[list[Use], dict[Path, li
                 _cascade_action(r),
             )
         )
+    for lane in lane_uses(portfolio, target):
+        out.append(
+            Use(
+                f"{lane.file}:{lane.line}",
+                f"journey '{lane.journey}', step '{lane.step}', lanes.{target.ident}",
+                "the step's entry in the lane removed",
+            )
+        )
     return out, _csv_rows(portfolio.root, target)
 
 
@@ -464,6 +505,10 @@ def remove(portfolio: Portfolio, kind_word: str, ident: str, *, cascade: bool) -
             by_file.setdefault(rfile, []).append(r.line)
         for (file, parent), indices in lists.items():
             remove_list_items(files.of(file), files.source(file), parent, indices)
+        for lane in lane_uses(portfolio, target):
+            # a step left with no custom lane loses its `lanes:` key too (an empty `lanes:` would be null)
+            remove_key(files.of(lane.file), files.source(lane.file), lane.loc[:-1] if lane.last else lane.loc)
+            by_file.setdefault(lane.file, []).append(lane.line)
         for file, ref_lines in sorted(by_file.items()):
             said.append(f"{file}:{_lines(ref_lines)}: {plural(len(ref_lines), 'reference')} removed")
     except EditError as exc:

@@ -27,10 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "stay as they were. Exit 0 renamed, 1 refused (unknown id, clash, the portfolio "
         "would be invalid; nothing written), 2 usage error.",
     )
-    r.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of: {kinds}")
+    _common(r)
     r.add_argument("old", help="the id to rename (a step: JOURNEY/STEP)")
     r.add_argument("new", help="the new id")
-    _common(r)
     r.set_defaults(run=run_rename)
     m = sub.add_parser(
         "remove",
@@ -41,14 +40,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "channel) and its metric data rows. Exit 0 removed, 1 refused (nothing "
         "written), 2 usage error.",
     )
-    m.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of: {kinds}")
+    _common(m)
     m.add_argument("id", help="the id to remove (a step: JOURNEY/STEP)")
     m.add_argument("--cascade", action="store_true", help="also remove the references to it and its data rows")
-    _common(m)
     m.set_defaults(run=run_remove)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    """The arguments both commands take: KIND first, then the options."""
+    p.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of: {', '.join(KINDS)}")
     p.add_argument("--dir", default="journeys", help="the portfolio folder (default: journeys)")
     p.add_argument("--dry-run", action="store_true", help="print the changes as a unified diff; write nothing")
 

@@ -110,24 +110,11 @@ def load_portfolio(
         source, problems = _read(path, display, max_bytes, cache)
         errors.extend(problems)
         if source is None:
-            portfolio.unreadable.add("catalogue")
-            portfolio.unloaded.add(display)
+            _unloaded(portfolio, "catalogue", display)
             continue
         portfolio.sources[display] = source
         if not isinstance(source.data, dict):
-            portfolio.unreadable.add("catalogue")
-            portfolio.unloaded.add(display)
-            errors.append(
-                Diagnostic(
-                    display,
-                    1,
-                    1,
-                    "error",
-                    f"expected a mapping of collections ({', '.join(COLLECTIONS)}), got a {type(source.data).__name__}",
-                    Code.INVALID_VALUE,
-                    hint="start the file with e.g. `personas:`",
-                )
-            )
+            errors.append(_not_a_mapping(portfolio, "catalogue", display, source.data))
             continue
         try:
             catalogue = Catalogue.model_validate(source.data)
@@ -182,8 +169,7 @@ def load_portfolio(
         source, problems = _read(path, display, max_bytes, cache)
         errors.extend(problems)
         if source is None:
-            portfolio.unreadable.add("journeys")
-            portfolio.unloaded.add(display)
+            _unloaded(portfolio, "journeys", display)
             continue
         portfolio.sources[display] = source
         if not re.match(ID_PATTERN, ident):
@@ -216,19 +202,7 @@ def load_portfolio(
         seen_journeys[ident] = display
         portfolio.journey_files[ident] = display
         if not isinstance(source.data, dict):
-            portfolio.unreadable.add("journeys")
-            portfolio.unloaded.add(display)
-            errors.append(
-                Diagnostic(
-                    display,
-                    1,
-                    1,
-                    "error",
-                    f"expected a journey mapping (title, description, phases...), got a {type(source.data).__name__}",
-                    Code.INVALID_VALUE,
-                    hint="start the file with `title:` and `description:`",
-                )
-            )
+            errors.append(_not_a_mapping(portfolio, "journeys", display, source.data))
             continue
         try:
             journey = Journey.model_validate(source.data)
@@ -245,6 +219,32 @@ def load_portfolio(
     if cache is not None:
         cache.save()
     return portfolio, errors
+
+
+# what a file of each kind must hold at its top level: (what is expected, the hint)
+_TOP_LEVEL = {
+    "catalogue": (f"a mapping of collections ({', '.join(COLLECTIONS)})", "start the file with e.g. `personas:`"),
+    "journeys": (
+        "a journey mapping (title, description, phases...)",
+        "start the file with `title:` and `description:`",
+    ),
+}
+
+
+def _unloaded(portfolio: Portfolio, kind: str, display: str) -> None:
+    """A file that could not be read or is not a mapping: what it defines or references is unknown."""
+    portfolio.unreadable.add(kind)
+    portfolio.unloaded.add(display)
+
+
+def _not_a_mapping(portfolio: Portfolio, kind: str, display: str, data: object) -> Diagnostic:
+    """A file whose top level is not a mapping (a list, a lone value): nothing in it is known, so the portfolio
+    records that its `kind` of content (`catalogue` or `journeys`) is incomplete."""
+    _unloaded(portfolio, kind, display)
+    expected, hint = _TOP_LEVEL[kind]
+    return Diagnostic(
+        display, 1, 1, "error", f"expected {expected}, got a {type(data).__name__}", Code.INVALID_VALUE, hint=hint
+    )
 
 
 def _salvage_journey(data: dict, exc: ValidationError, rounds: int = 3) -> Journey | None:

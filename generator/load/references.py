@@ -26,18 +26,7 @@ from generator.model.entities import (
 )
 from generator.model.explore_query import check_query
 from generator.model.portfolio import Portfolio
-from generator.model.refs import reference_fields, references_of
-
-SINGULAR = {
-    "personas": "persona",
-    "departments": "department",
-    "channels": "channel",
-    "metrics": "metric",
-    "insights": "insight",
-    "opportunities": "opportunity",
-    "solutions": "solution",
-    "journeys": "journey",
-}
+from generator.model.refs import SINGULAR, reference_fields, references_of
 
 # A journey linking to itself: (message, hint) by field; a longer loop is found by `cycles`.
 SELF_LINKS = {

@@ -17,6 +17,7 @@ from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.common.suggest import did_you_mean
 from generator.load.yaml_source import Loc, Source
+from generator.model.refs import SINGULAR, mark_of
 
 
 def format_path(loc: Loc) -> str:
@@ -135,6 +136,16 @@ def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source
             message = f"expected at least {least} item(s), got {_describe(value) if value else 'none'}"
             hint = "add an entry"
             path = format_path(loc)
+        elif kind == "string_type" and isinstance(value, dict) and _ref_at(root, loc) is not None:
+            message, hint = _mapping_for_id(str(loc[-1]), _ref_at(root, loc) or "", value)
+            path = format_path(loc)
+        elif kind in ("model_type", "model_attributes_type") and isinstance(value, (str, int, float)):
+            model = model_at(root, loc)
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                message, hint = _scalar_for_mapping(str(loc[-1]) if loc else "", model, value)
+            else:
+                message, hint = f"expected a mapping, got {_describe(value)}", "write `key: value` lines under this key"
+            path = format_path(loc)
         else:
             expected = msg.replace("Input should be ", "expected ").replace("Input should have ", "expected ")
             message = f"{expected}, got {_describe(value)}"
@@ -152,3 +163,38 @@ def diagnostics_from(exc: ValidationError, root: type[BaseModel], source: Source
         line, col = source.position(full, key=at_key)
         out.append(Diagnostic(source.file, line, col, "error", message, code, path, hint))
     return out
+
+
+def _ref_at(root: type[BaseModel], loc: Loc) -> str | None:
+    """The kind of entity the field at `loc` names (`departments` for a step's `owner`), None for no reference."""
+    parent = model_at(root, loc[:-1]) if loc else None
+    if not (isinstance(parent, type) and issubclass(parent, BaseModel)) or not isinstance(loc[-1], str):
+        return None
+    mark = mark_of(parent, loc[-1])
+    return mark.kind if mark is not None and not mark.many else None
+
+
+def _mapping_for_id(name: str, kind: str, value: dict) -> tuple[str, str]:
+    """A mapping where one id belongs, e.g. a journey's `owner: {person, department}` copied to a step: the
+    message, and the id to write when the mapping holds one under (nearly) the right key."""
+    word = SINGULAR.get(kind, kind)
+    example = next(
+        (v for k, v in value.items() if isinstance(v, str) and (k == word or did_you_mean(str(k), [word]))), None
+    )
+    keys = f" (`{name}:` with `person:` and `department:` is a journey's owner)" if name == "owner" else ""
+    if example:
+        return f"expected a {word} id, got a mapping", f"did you mean `{name}: {example}`?{keys}"
+    return f"expected a {word} id, got a mapping", f"write one {word} id, e.g. `{name}: my-{word}`{keys}"
+
+
+def _scalar_for_mapping(name: str, model: type[BaseModel], value: object) -> tuple[str, str]:
+    """A single value where a mapping belongs, e.g. `owner: sales` for a journey: the keys it takes, and the
+    value written under the one key it most likely meant (the only required reference, e.g. `department`)."""
+    required = [k for k, f in model.model_fields.items() if f.is_required()]
+    keys = ", ".join(required) or ", ".join(model.model_fields)
+    refs = [k for k in required if (mark := mark_of(model, k)) is not None and not mark.many]
+    message = f"expected a mapping with the keys {keys}, got {_describe(value)}"
+    if len(refs) == 1 and isinstance(value, str):
+        filled = ", ".join(f"{k}: {value if k == refs[0] else '...'}" for k in required)
+        return message, f"did you mean `{name}: {{{filled}}}`? Write each key on its own line under `{name}:`"
+    return message, f"write {', '.join(f'`{k}:`' for k in required)} on their own lines under `{name}:`"

@@ -46,6 +46,32 @@ TARGET_KINDS: tuple[str, ...] = (
     "steps",
 )
 
+# The word for one entity of each kind, and for one item of each list field: the checks' messages ("unknown
+# persona 'x'"), `journeys diff` ("pain point added: ...") and the refactoring commands' KIND argument.
+SINGULAR: dict[str, str] = {
+    "personas": "persona",
+    "departments": "department",
+    "channels": "channel",
+    "metrics": "metric",
+    "insights": "insight",
+    "opportunities": "opportunity",
+    "solutions": "solution",
+    "journeys": "journey",
+    "steps": "step",
+    "lanes": "lane",
+    "glossary": "glossary term",
+    "pain_points": "pain point",
+    "highlights": "highlight",
+    "backstage": "backstage process",
+    "systems": "system",
+    "tags": "tag",
+    "goals": "goal",
+    "frustrations": "frustration",
+    "touchpoints": "touchpoint",
+    "verbatims": "verbatim",
+    "links": "link",
+}
+
 
 @dataclass(frozen=True)
 class Ref:

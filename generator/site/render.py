@@ -664,10 +664,8 @@ class _Renderer:
             for ident, item in p.collection(kind).items():
                 page = (f"{kind}/{ident}.md", f"{one}.md.j2", p.source_file(kind, ident))
                 ctx = {"ident": ident, "item": item}
-                if kind == "departments":  # its steps, then its touchpoints, in pages
-                    owned: list[tuple[str, StepAt, object]] = [
-                        ("step", at, None) for at in self.ix.steps_by_owner.get(ident, [])
-                    ]
+                if kind == "departments":  # its steps (highest priority first), then its touchpoints, in pages
+                    owned: list[tuple[str, StepAt, object]] = self._owned_steps(ident)
                     owned += [("touchpoint", at, tp) for at, tp in self.ix.touchpoints_by_dept.get(ident, [])]
                     jobs += self.paged(*page, "department", owned, **ctx)
                 elif kind == "channels":
@@ -702,6 +700,15 @@ class _Renderer:
             jobs.append((PATHS[kind], f"{kind}.md.j2", None, {}))
         jobs.append((PATHS["reference"], "reference.md.j2", None, {"reference": reference_models()}))
         return jobs
+
+    def _owned_steps(self, ident: str) -> list[tuple[str, StepAt, object]]:
+        """("step", step, its priority) of each step a department owns, highest priority first."""
+        from generator.site.rollups import ranked_steps
+
+        ats = self.ix.steps_by_owner.get(ident, [])
+        where = {(at.journey, at.step.id): at for at in ats}
+        ranked = ranked_steps(self.extras.standings, ats)
+        return [("step", where[(jid, step.id)], priority) for jid, step, priority in ranked]
 
     def pairs(self) -> list[tuple[str, str]]:
         """(to-be journey, the as-is journey it replaces) for every pair whose both journeys are published."""

@@ -8,10 +8,16 @@ the helpers here through their templates. Pure functions of the validated portfo
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from generator.metrics.priority import Priority, by_priority, step_priority
 from generator.model.entities import JourneyType, Step, Touchpoint
 from generator.model.portfolio import Portfolio
+
+if TYPE_CHECKING:
+    from generator.site.standing import Standings
 
 TOP = 10  # the customers' top touchpoints the gap page compares with the company's guesses
 GAP_ROWS = 100  # the largest gaps listed; the explore page lists every touchpoint
@@ -115,6 +121,24 @@ def lowest_emotion(steps: list[tuple[str, Step]], n: int = 10) -> list[tuple[str
     return [at for _, at in scored[:n]]
 
 
+def ranked_steps(status: Standings, steps: Iterable[object]) -> list[tuple[str, Step, Priority]]:
+    """(journey, step, priority) of these steps, highest priority first (`metrics.priority`); equal scores
+    keep the given order. A step is given as `(journey, step)` or as anything with `.journey` and `.step`."""
+    pairs: list[tuple[str, Step]] = [
+        (item.journey, item.step) if hasattr(item, "step") else item  # type: ignore[attr-defined,misc]
+        for item in steps
+    ]
+    ranked = by_priority(pairs, lambda at: step_priority(at[1], status.step(at[0], at[1].id).health))
+    return [(jid, step, priority) for (jid, step), priority in ranked]
+
+
+def priority_steps(p: Portfolio, status: Standings, n: int = 20) -> list[tuple[str, Step, Priority]]:
+    """The `n` steps of the portfolio to fix first: highest priority first, journeys by title on a tie, steps in
+    journey order; steps scoring 0 (no pain point, no moment of truth, healthy or unmeasured) are left out."""
+    steps = [(jid, step) for jid in _journey_order(p) for step in p.journeys[jid].steps()]
+    return [r for r in ranked_steps(status, steps) if r[2].score][:n]
+
+
 def rollup_jobs(p: Portfolio, renderer) -> list[tuple[str, str, str | None, dict]]:
     """The roll-up pages to render: (path, template, source, context), as `render._Renderer.jobs`; the index of
     systems in pages (`renderer.paged`) when it is long, one row a step using a system."""
@@ -163,4 +187,10 @@ def runs(rows) -> list[tuple[object, list]]:
 
 
 # what templates call: persona pages, department pages, needs attention, backlog, systems
-HELPERS = {"persona_steps": persona_steps, "lowest_emotion": lowest_emotion, "runs": runs}
+HELPERS = {
+    "persona_steps": persona_steps,
+    "lowest_emotion": lowest_emotion,
+    "ranked_steps": ranked_steps,
+    "priority_steps": priority_steps,
+    "runs": runs,
+}
