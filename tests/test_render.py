@@ -98,7 +98,7 @@ def test_health_badges_default_to_no_data_and_take_extras():
         '<span class="jm-trend jm-trend--steady" title="steady since the previous period">'
         '<span aria-hidden="true">→</span> steady</span> |' in page
     )
-    assert "![NPS by month](../../assets/charts/buy-nps.svg)" in page
+    assert '<p><img alt="NPS by month" src="../../assets/charts/buy-nps.svg" /></p>' in page
     assert site.assets["assets/charts/buy-nps.svg"] == b"<svg/>"
     assert "jm-health--on-target" in site.pages["departments/sales.md"].content
     assert "jm-health--no-data" in site.pages["departments/support.md"].content
