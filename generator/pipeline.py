@@ -10,6 +10,8 @@ decide only how to report (print, MkDocs errors) and where the files go (MkDocs,
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,13 +19,14 @@ from typing import TYPE_CHECKING
 from generator.charts.cache import cache_dir
 from generator.common.diagnostics import Report
 from generator.load.check import check, summary_line
+from generator.model.ids import JourneyId
 from generator.model.portfolio import Portfolio
 from generator.options import Options
 
 if TYPE_CHECKING:
     from generator.charts.cache import Drawing, RenderStats
     from generator.charts.specs import Chart
-    from generator.site.render import Extras, Site
+    from generator.site.render import Extras, Reuse, Site
 
 
 @dataclass
@@ -89,14 +92,18 @@ class Pipeline:
         )
         return Checked(portfolio, report)
 
-    def render(self, checked: Checked, *, draw: bool = True) -> Rendered:
+    def render(
+        self, checked: Checked, *, draw: bool = True, reuse: Callable[[Extras], Reuse | None] | None = None
+    ) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
-        `start_drawing` draws them while the caller goes on (the pages only name the chart files)."""
+        `start_drawing` draws them while the caller goes on (the pages only name the chart files). `reuse`, given
+        this render's metrics, says which pages of an earlier render it may keep (`Session`, the live preview)."""
         # imported here: `journeys check` runs only the first stage and should not load the others
         from generator.load.history import history
         from generator.site import text_cache
         from generator.site.metrics_extras import site_extras, site_extras_without_charts
         from generator.site.render import render_site
+        from generator.site.sheet_cache import SheetCache
 
         portfolio = checked.portfolio
         cache = self.chart_cache
@@ -106,6 +113,8 @@ class Pipeline:
             charts: dict[str, Chart] = {}
         else:
             extras, charts = site_extras_without_charts(portfolio, cache=cache, history=history(portfolio))
+        kept = reuse(extras) if reuse is not None else None
+        workbooks = SheetCache(cache)
         with text_cache.kept(cache) as texts:
             site = render_site(
                 portfolio,
@@ -114,7 +123,13 @@ class Pipeline:
                 template_dirs=self.template_dirs,
                 texts=texts,
                 downloads=self.options.downloads,
+                workbooks=workbooks,
+                reuse=kept,
             )
+            if kept is not None:  # the kept pages' texts and workbooks stay cached for the next full build
+                texts.used = {**texts.stored, **texts.used}
+        if kept is None:
+            workbooks.prune()
         return Rendered(site, extras, charts, stats)
 
     def start_drawing(self, rendered: Rendered) -> Drawing:
@@ -122,3 +137,111 @@ class Pipeline:
         from generator.charts.cache import start
 
         return start(list(rendered.charts.values()), self.chart_cache)
+
+
+@dataclass
+class Session:
+    """A live preview's pipeline state, kept from one save to the next (`mkdocs serve`): the last valid result,
+    so that a save renders again only what it changed, and an invalid save leaves the last good site.
+
+    `render` gives the same pages and assets as `Pipeline.render` of the same files (tests edit a project
+    each way and compare): it keeps an earlier page only when nothing that page shows can have changed.
+    That is decided from what the stages produced, not from which files were written: the catalogue, the
+    organisation, the metric data, the templates and the portfolio-wide badges must all be equal, and then
+    the pages of a journey are kept when the journey, its badges, its charts and its last change are, and
+    those of every journey it links to or that links to it (parent, children, next, previous, replaces) too.
+    """
+
+    checked: Checked | None = None  # the last valid portfolio
+    rendered: Rendered | None = None  # and its site
+    key: tuple[object, ...] = ()  # what a reuse requires to be equal (options, root, templates)
+    reused: int = 0  # pages the last render kept
+
+    def render(self, pipeline: Pipeline, checked: Checked) -> Rendered:
+        """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes."""
+        key = (pipeline.options, pipeline.root, pipeline.custom_dir, _template_digest(pipeline.template_dirs))
+        last, last_checked = self.rendered, self.checked
+
+        def reuse(extras: Extras) -> Reuse | None:
+            from generator.site.render import Reuse
+
+            if last is None or last_checked is None or key != self.key:
+                return None
+            fresh = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
+            return None if fresh is None else Reuse(last.site.pages, last.site.assets, frozenset(fresh))
+
+        rendered = pipeline.render(checked, draw=False, reuse=reuse)
+        before = last.site.pages if last is not None else {}
+        self.reused = sum(1 for path, page in rendered.site.pages.items() if before.get(path) is page)
+        self.checked, self.rendered, self.key = checked, rendered, key
+        return rendered
+
+
+def _template_digest(folders: list[Path]) -> str:
+    """The digest of every file in the template folders (an override changed: every page is rendered)."""
+    h = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+# the portfolio's parts that any page may show: when one of them changed, nothing is reused
+_SHARED = (
+    "organisation",
+    "personas",
+    "departments",
+    "channels",
+    "metrics",
+    "insights",
+    "opportunities",
+    "solutions",
+    "glossary",
+    "lanes",
+    "metric_data",
+)
+
+
+def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras) -> set[str] | None:
+    """The journeys whose pages must be rendered again after `old` became `new`; None: render everything.
+
+    A journey is fresh when it was added, removed or changed, or its badges, charts or last change did; and
+    with it every journey linking to it or linked from it, in either portfolio (their pages show its title,
+    steps and badge). Anything beyond the journeys that changed (a catalogue entry, the metric data, a
+    portfolio-wide badge) gives None.
+    """
+    if any(getattr(old, name) != getattr(new, name) for name in _SHARED):
+        return None
+    if old_extras.standings.beyond_journeys() != new_extras.standings.beyond_journeys():
+        return None
+    old_at, new_at = old_extras.standings.by_journey(), new_extras.standings.by_journey()
+    old_last = old_extras.history.last if old_extras.history else {}
+    new_last = new_extras.history.last if new_extras.history else {}
+    changed = {
+        jid
+        for jid in set(old.journeys) | set(new.journeys)
+        if old.journeys.get(jid) != new.journeys.get(jid)
+        or old.journey_files.get(jid) != new.journey_files.get(jid)
+        or old_at.get(JourneyId(jid)) != new_at.get(JourneyId(jid))
+        or old_extras.charts.get(jid) != new_extras.charts.get(jid)
+        or old_last.get(jid) != new_last.get(jid)
+    }
+    return changed | _linked(old, changed) | _linked(new, changed)
+
+
+def _linked(portfolio: Portfolio, journeys: set[str]) -> set[str]:
+    """The journeys of `portfolio` that link to one of `journeys` or that one of them links to."""
+    from generator.model.refs import references_of
+
+    out: set[str] = set()
+    for jid, journey in portfolio.journeys.items():
+        for ref in references_of("journeys", jid, journey):
+            target = ref.journey if ref.kind == "steps" else ref.target if ref.kind == "journeys" else None
+            if target is None:
+                continue
+            if jid in journeys:
+                out.add(target)
+            if target in journeys:
+                out.add(jid)
+    return out

@@ -48,6 +48,7 @@ from generator.model.reference import models as reference_models
 from generator.model.refs import Reference, references_of
 from generator.site import filters, sheets
 from generator.site.render_pool import render_pages
+from generator.site.sheet_cache import SheetCache
 from generator.site.standing import Attention, Standings, as_badge
 from generator.site.text_cache import TextCache
 
@@ -94,6 +95,25 @@ class Page:
     path: str  # virtual source path, e.g. journeys/make-a-claim/index.md
     content: str
     source: str | None = None  # the YAML file it comes from, as the portfolio displays it
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What an earlier render of the same project can give this one (the live preview): its pages and assets,
+    and the journeys to render again (`fresh`). The pages and downloads of every other journey, and the
+    comparison pages of pairs with no fresh journey, are taken as they were; every other page is rendered.
+    The caller decides `fresh` (`pipeline.Session`): a journey whose file changed and the journeys whose
+    pages show it; anything else changed (catalogue, metric data, templates) means no reuse at all."""
+
+    pages: Mapping[str, Page]
+    assets: Mapping[str, bytes]
+    fresh: frozenset[str]
+
+    def keeps(self, ctx: Mapping[str, object]) -> bool:
+        """Whether a page job's result can be taken from the earlier render (a journey-scoped job of no
+        fresh journey)."""
+        scope = [ctx[k] for k in ("jid", "as_is", "to_be") if k in ctx]
+        return bool(scope) and not any(j in self.fresh for j in scope)
 
 
 @dataclass
@@ -409,6 +429,8 @@ class _Renderer:
 
         self._owner_of = owners(portfolio)
         self.downloads = True
+        self.workbooks: SheetCache | None = None
+        self.reuse: Reuse | None = None
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
@@ -553,15 +575,27 @@ class _Renderer:
 
     def site(self) -> Site:
         p = self.p
-        by_child = render_pages(self, self.jobs(), texts=self.texts)
+        jobs, reuse = self.jobs(), self.reuse
+        if reuse is not None:
+            kept = [job for job in jobs if reuse.keeps(job[3]) and job[0] in reuse.pages]
+            self.pages.update((path, reuse.pages[path]) for path, *_ in kept)
+            jobs = [job for job in jobs if job[0] not in self.pages]
+        by_child = render_pages(self, jobs, texts=self.texts)
         assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras).encode("utf-8")}
         from generator.site.explore import explore_assets  # it builds on this module's helpers
 
         assets.update(explore_assets(p, self.extras, self.ix))
         for jid, j in p.journeys.items() if self.downloads else ():  # each journey's map, for download
+            as_csv, as_xlsx = download_path(jid, "csv"), download_path(jid, "xlsx")
+            if reuse is not None and jid not in reuse.fresh and as_csv in reuse.assets and as_xlsx in reuse.assets:
+                assets[as_csv], assets[as_xlsx] = reuse.assets[as_csv], reuse.assets[as_xlsx]
+                continue
             table = sheets.journey_sheet(j, p)
             assets[download_path(jid, "csv")] = sheets.to_csv(table)
-            assets[download_path(jid, "xlsx")] = sheets.to_xlsx([table, sheets.journey_facts(jid, j)])
+            workbook = [table, sheets.journey_facts(jid, j)]
+            assets[download_path(jid, "xlsx")] = (
+                self.workbooks.xlsx(workbook) if self.workbooks else sheets.to_xlsx(workbook)
+            )
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
 
@@ -700,17 +734,22 @@ def render_site(
     template_dirs: Iterable[Path | str] = (),
     texts: TextCache | None = None,
     downloads: bool = True,
+    workbooks: SheetCache | None = None,
+    reuse: Reuse | None = None,
 ) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
     `warnings` are the governance warnings of `check` (listed on the governance page); `extras` what the
     metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
     the text cache (`text_cache.kept`) that user Markdown is converted through, None for none;
-    `downloads` offers each journey's map as CSV and XLSX files.
+    `downloads` offers each journey's map as CSV and XLSX files; `workbooks` keeps their XLSX between builds.
+    `reuse`: the pages of an earlier render that need not be rendered again (the live preview).
     """
     # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
     glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
     env = environment(template_dirs, texts, glossary)
     renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts)
     renderer.downloads = downloads
+    renderer.workbooks = workbooks
+    renderer.reuse = reuse
     return renderer.site()

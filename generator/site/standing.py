@@ -89,5 +89,33 @@ class Standings:
     def latest_at(self, mid: str, jid: str) -> str:
         return self.latest.get(MetricAt(MetricId(mid), JourneyId(jid)), health_words(Health.no_data))
 
+    def by_journey(self) -> dict[JourneyId, dict]:
+        """Every badge and latest value at each journey (its own, its steps', its metrics'), in one pass: a
+        journey page shows these, and of other journeys only its neighbours' badges."""
+        out: dict[JourneyId, dict] = {}
+
+        def at(jid: JourneyId) -> dict:
+            return out.setdefault(jid, {})
+
+        for jid, badge in self.journeys.items():
+            at(jid)["journey"] = badge
+        for step, badge in self.steps.items():
+            at(step.journey)[step] = badge
+        for place, badge in self.metrics.items():
+            if place.journey is not None:
+                at(place.journey)[place] = badge
+        for place, text in self.latest.items():
+            if place.journey is not None:
+                at(place.journey)[("latest", place)] = text
+        return out
+
+    def beyond_journeys(self) -> tuple:
+        """The badges of no one journey (departments, personas, metrics across the portfolio)."""
+        return (
+            dict(self.departments),
+            dict(self.personas),
+            {k: v for k, v in self.metrics.items() if k.journey is None},
+        )
+
     def has_data(self) -> bool:
         return any((self.journeys, self.steps, self.departments, self.personas, self.metrics))

@@ -1,0 +1,107 @@
+"""The live preview renders again only what a save changed, and gives the same bytes as a clean build.
+
+`pipeline.Session` keeps the last good render of a project between saves. Each test below copies the
+example portfolio, renders it once through a session, makes one kind of edit, renders it through the
+session again, and compares every page, asset and the navigation with a clean render of the edited files.
+Edits confined to journeys keep the other journeys' pages (the session counts the pages it kept); an edit
+to anything every page may show (a catalogue entry, metric data, a template) renders everything.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from generator.options import Options
+from generator.pipeline import Pipeline, Session
+
+MAP = "journeys/maps/renew-my-policy.yaml"
+
+
+def _project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "journeys", tmp_path / "journeys")
+    (tmp_path / "tpl").mkdir()
+    return tmp_path
+
+
+def _pipeline(root: Path) -> Pipeline:
+    return Pipeline(Options(portfolio="journeys", templates="tpl"), root=root)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _step_text(root: Path) -> None:
+    _replace(root / MAP, "Opens the envelope, looks for the price", "Tears the envelope open, hunts for the price")
+
+
+def _step_rename(root: Path) -> None:
+    _replace(root / MAP, "name: Receive my renewal notice", "name: Get my renewal notice")
+
+
+def _new_journey(root: Path) -> None:
+    source = root / "journeys/maps/let-my-old-flat.yaml"
+    text = source.read_text(encoding="utf-8").replace("title: ", "title: Copy of ", 1)
+    (root / "journeys/maps/let-my-old-garage.yaml").write_text(text, encoding="utf-8")
+
+
+def _removed_journey(root: Path) -> None:
+    (root / "journeys/maps/let-my-old-flat.yaml").unlink()
+
+
+def _catalogue_entry(root: Path) -> None:
+    _replace(root / "journeys/personas.yaml", "name: Maya, first-time buyer", "name: Maya, first-time owner")
+
+
+def _metric_row(root: Path) -> None:
+    _replace(root / "journeys/data/aggregated.csv", "claim-settlement,,38.9,", "claim-settlement,,41.2,")
+
+
+def _template(root: Path) -> None:
+    text = (ROOT / "generator/site/templates/glossary.md.j2").read_text(encoding="utf-8")
+    (root / "tpl/glossary.md.j2").write_text(text + "\nOur words, kept by the customer team.\n", encoding="utf-8")
+
+
+JOURNEY_EDITS = [_step_text, _step_rename, _new_journey, _removed_journey]
+SHARED_EDITS = [_catalogue_entry, _metric_row, _template]
+
+
+@pytest.mark.parametrize("edit", JOURNEY_EDITS + SHARED_EDITS, ids=lambda f: f.__name__.strip("_"))
+def test_a_save_renders_the_same_bytes_as_a_clean_build(tmp_path, edit):
+    root = _project(tmp_path)
+    session = Session()
+    pipeline = _pipeline(root)
+    first = session.render(pipeline, pipeline.check())
+    edit(root)
+    checked = _pipeline(root).check()
+    assert checked.ok, [d.text() for d in checked.report.errors]
+    after = session.render(_pipeline(root), checked)
+    clean = _pipeline(root).render(_pipeline(root).check(), draw=False)
+    assert after.site.files() == clean.site.files()
+    assert after.site.nav == clean.site.nav
+    assert after.site.files() != first.site.files()  # the edit did change the site
+    if edit in JOURNEY_EDITS:
+        assert session.reused > 0, "a journey edit should keep the other journeys' pages"
+    else:
+        assert session.reused == 0
+
+
+def test_a_journey_edit_renders_that_journey_and_its_neighbours_only(tmp_path):
+    root = _project(tmp_path)
+    session = Session()
+    first = session.render(_pipeline(root), _pipeline(root).check())
+    _step_text(root)
+    after = session.render(_pipeline(root), _pipeline(root).check())
+    kept = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is page}
+    # renew-my-policy's page, and its parent's (which lists its steps), are rendered again
+    assert "journeys/renew-my-policy/index.md" not in kept
+    assert "journeys/home-insurance-lifecycle/index.md" not in kept
+    # a journey with no link to it is kept as it was
+    assert "journeys/make-a-claim/index.md" in kept
+    assert after.site.pages["journeys/renew-my-policy/index.md"].content.count("Tears the envelope open") == 1
