@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from generator.charts.cache import cache_dir
 from generator.common.diagnostics import Report
 from generator.load.check import check, summary_line
+from generator.load.metric_data import DataMemo
+from generator.metrics.series import SeriesMemo
 from generator.model.ids import JourneyId
 from generator.model.portfolio import Portfolio
 from generator.options import Options
@@ -26,6 +28,7 @@ from generator.options import Options
 if TYPE_CHECKING:
     from generator.charts.cache import Drawing, RenderStats
     from generator.charts.specs import Chart
+    from generator.site.compiled_templates import CompiledTemplates
     from generator.site.render import Extras, Reuse, Site
 
 
@@ -80,7 +83,14 @@ class Pipeline:
         return [Path(self.custom_dir) / "journeys"] if self.custom_dir else []
 
     # ------------------------------------------------------------------ stages
-    def check(self, *, shown_from: Path | None = None, folder: Path | None = None, cached: bool = True) -> Checked:
+    def check(
+        self,
+        *,
+        shown_from: Path | None = None,
+        folder: Path | None = None,
+        cached: bool = True,
+        data_memo: DataMemo | None = None,
+    ) -> Checked:
         """Load and validate the portfolio (`folder`, default the option's); `shown_from` is the folder error
         paths are written relative to; with `cached`, files parsed by an earlier run are not parsed again."""
         portfolio, report = check(
@@ -89,15 +99,23 @@ class Pipeline:
             base=shown_from,
             max_bytes=self.options.max_bytes,
             cache_dir=self.chart_cache if cached else None,
+            data_memo=data_memo,
         )
         return Checked(portfolio, report)
 
     def render(
-        self, checked: Checked, *, draw: bool = True, reuse: Callable[[Extras], Reuse | None] | None = None
+        self,
+        checked: Checked,
+        *,
+        draw: bool = True,
+        reuse: Callable[[Extras], Reuse | None] | None = None,
+        compiled: CompiledTemplates | None = None,
+        series_memo: SeriesMemo | None = None,
     ) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
         `start_drawing` draws them while the caller goes on (the pages only name the chart files). `reuse`, given
-        this render's metrics, says which pages of an earlier render it may keep (`Session`, the live preview)."""
+        this render's metrics, says which pages of an earlier render it may keep and `compiled` holds the templates an earlier render
+        compiled (`Session`, the live preview)."""
         # imported here: `journeys check` runs only the first stage and should not load the others
         from generator.load.history import history
         from generator.site import text_cache
@@ -112,7 +130,9 @@ class Pipeline:
             extras, stats = site_extras(portfolio, cache=cache, history=history(portfolio))
             charts: dict[str, Chart] = {}
         else:
-            extras, charts = site_extras_without_charts(portfolio, cache=cache, history=history(portfolio))
+            extras, charts = site_extras_without_charts(
+                portfolio, cache=cache, history=history(portfolio), series_memo=series_memo
+            )
         kept = reuse(extras) if reuse is not None else None
         workbooks = SheetCache(cache)
         with text_cache.kept(cache) as texts:
@@ -125,6 +145,7 @@ class Pipeline:
                 downloads=self.options.downloads,
                 workbooks=workbooks,
                 reuse=kept,
+                compiled=compiled,
             )
             if kept is not None:  # the kept pages' texts and workbooks stay cached for the next full build
                 texts.used = {**texts.stored, **texts.used}
@@ -156,6 +177,9 @@ class Session:
     rendered: Rendered | None = None  # and its site
     key: tuple[object, ...] = ()  # what a reuse requires to be equal (options, root, templates)
     reused: int = 0  # pages the last render kept
+    compiled: CompiledTemplates | None = None  # the page templates, compiled once for the whole session
+    data_memo: DataMemo = field(default_factory=lambda: DataMemo())  # pass to `Pipeline.check`
+    series_memo: SeriesMemo = field(default_factory=lambda: SeriesMemo())
 
     def render(self, pipeline: Pipeline, checked: Checked) -> Rendered:
         """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes."""
@@ -167,10 +191,19 @@ class Session:
 
             if last is None or last_checked is None or key != self.key:
                 return None
-            fresh = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
-            return None if fresh is None else Reuse(last.site.pages, last.site.assets, frozenset(fresh))
+            found = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
+            if found is None:
+                return None
+            fresh, entries = found
+            return Reuse(last.site.pages, last.site.assets, frozenset(fresh), frozenset(entries))
 
-        rendered = pipeline.render(checked, draw=False, reuse=reuse)
+        if self.compiled is None:
+            from generator.site.compiled_templates import CompiledTemplates
+
+            self.compiled = CompiledTemplates()
+        rendered = pipeline.render(
+            checked, draw=False, reuse=reuse, compiled=self.compiled, series_memo=self.series_memo
+        )
         before = last.site.pages if last is not None else {}
         self.reused = sum(1 for path, page in rendered.site.pages.items() if before.get(path) is page)
         self.checked, self.rendered, self.key = checked, rendered, key
@@ -203,13 +236,16 @@ _SHARED = (
 )
 
 
-def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras) -> set[str] | None:
-    """The journeys whose pages must be rendered again after `old` became `new`; None: render everything.
+def fresh_journeys(
+    old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras
+) -> tuple[set[str], set[tuple[str, str]]] | None:
+    """The journeys whose pages must be rendered again after `old` became `new`, and the catalogue entries
+    (persona, department, channel) whose pages must; None: render everything.
 
     A journey is fresh when it was added, removed or changed, or its badges, charts or last change did; and
     with it every journey linking to it or linked from it, in either portfolio (their pages show its title,
     steps and badge). Anything beyond the journeys that changed (a catalogue entry, the metric data, a
-    portfolio-wide badge) gives None.
+    portfolio-wide badge) gives None. The entries are those a changed journey names, before or after.
     """
     if any(getattr(old, name) != getattr(new, name) for name in _SHARED):
         return None
@@ -227,7 +263,18 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
         or old_extras.charts.get(jid) != new_extras.charts.get(jid)
         or old_last.get(jid) != new_last.get(jid)
     }
-    return changed | _linked(old, changed) | _linked(new, changed)
+    from generator.model.refs import references_of
+    from generator.site.render import ENTRY_PAGES
+
+    entries = {
+        (ref.kind, ref.target)
+        for portfolio in (old, new)
+        for jid in changed
+        if jid in portfolio.journeys
+        for ref in references_of("journeys", jid, portfolio.journeys[jid])
+        if ref.kind in ENTRY_PAGES
+    }
+    return changed | _linked(old, changed) | _linked(new, changed), entries
 
 
 def _linked(portfolio: Portfolio, journeys: set[str]) -> set[str]:

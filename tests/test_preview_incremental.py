@@ -77,12 +77,14 @@ def test_a_save_renders_the_same_bytes_as_a_clean_build(tmp_path, edit):
     root = _project(tmp_path)
     session = Session()
     pipeline = _pipeline(root)
-    first = session.render(pipeline, pipeline.check())
+    first = session.render(pipeline, pipeline.check(data_memo=session.data_memo))
     edit(root)
-    checked = _pipeline(root).check()
+    checked = _pipeline(root).check(data_memo=session.data_memo)
     assert checked.ok, [d.text() for d in checked.report.errors]
     after = session.render(_pipeline(root), checked)
-    clean = _pipeline(root).render(_pipeline(root).check(), draw=False)
+    clean_check = _pipeline(root).check()
+    assert [d.text() for d in checked.report.items] == [d.text() for d in clean_check.report.items]
+    clean = _pipeline(root).render(clean_check, draw=False)
     assert after.site.files() == clean.site.files()
     assert after.site.nav == clean.site.nav
     assert after.site.files() != first.site.files()  # the edit did change the site
@@ -104,4 +106,20 @@ def test_a_journey_edit_renders_that_journey_and_its_neighbours_only(tmp_path):
     assert "journeys/home-insurance-lifecycle/index.md" not in kept
     # a journey with no link to it is kept as it was
     assert "journeys/make-a-claim/index.md" in kept
+    # so are the pages of the personas and departments it does not name; those it names are rendered again
+    assert "personas/retired-homeowner.md" not in kept and "departments/policy-services.md" not in kept
+    assert "personas/first-time-buyer.md" in kept
     assert after.site.pages["journeys/renew-my-policy/index.md"].content.count("Tears the envelope open") == 1
+
+
+def test_the_data_files_are_read_again_only_when_they_or_what_they_are_checked_against_change(tmp_path):
+    root = _project(tmp_path)
+    session = Session()
+    first = _pipeline(root).check(data_memo=session.data_memo).portfolio.metric_data
+    _step_text(root)  # no data file, metric or step id changed: the same reading
+    assert _pipeline(root).check(data_memo=session.data_memo).portfolio.metric_data is first
+    _replace(root / MAP, "      - id: receive-the-renewal-notice", "      - id: get-the-renewal-notice")
+    again = _pipeline(root).check(data_memo=session.data_memo)  # a step id the rows may name: read again
+    assert again.portfolio.metric_data is not first
+    _metric_row(root)
+    assert _pipeline(root).check(data_memo=session.data_memo).portfolio.metric_data is not again.portfolio.metric_data

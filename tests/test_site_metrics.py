@@ -140,7 +140,8 @@ def test_a_failed_build_stops_the_chart_workers_and_leaves_a_valid_cache(tmp_pat
     assert "charts: " not in result.stderr  # stopped, never waited for
     assert not (project / "site").exists()
     # whatever was drawn before the build stopped is whole; no temporary file is left behind
-    assert not [p for p in cache.iterdir() if p.suffix not in (".svg", ".json")]
+    kept = {".svg", ".json", ".xlsx"}  # charts, converted text and parsed files, workbooks (site/sheet_cache.py)
+    assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix not in kept]
     assert all(verify(p.read_bytes()) for p in cache.glob("*.svg"))
 
 

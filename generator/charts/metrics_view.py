@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from generator.charts.journey_charts import comparison_chart, journey_charts, portfolio_opportunity_chart
 from generator.charts.specs import Chart
 from generator.metrics.health import HealthIndex, assess
-from generator.metrics.series import Series, build_series
+from generator.metrics.series import Series, SeriesMemo, build_series
 from generator.model.metric_data import MetricData, SeriesKey
 from generator.model.portfolio import Portfolio
 
@@ -29,12 +29,15 @@ class MetricsView:
         return [c for charts in self.charts.values() for c in charts]
 
 
-def compute(portfolio: Portfolio, data: MetricData | None = None) -> MetricsView:
-    """Series, health and chart specs of a checked portfolio (`check()` sets `portfolio.metric_data`)."""
+def compute(
+    portfolio: Portfolio, data: MetricData | None = None, *, series_memo: SeriesMemo | None = None
+) -> MetricsView:
+    """Series, health and chart specs of a checked portfolio (`check()` sets `portfolio.metric_data`); with
+    `series_memo` (the live preview), the series of data read before are not built again."""
     data = (
         data or portfolio.metric_data or MetricData(portfolio.organisation.period, portfolio.organisation.min_responses)
     )
-    series = build_series(portfolio, data)
+    series = series_memo.series_of(portfolio, data) if series_memo is not None else build_series(portfolio, data)
     health = assess(portfolio, series)
     view = MetricsView(portfolio, data, series, health)
     for jid in sorted(portfolio.journeys):

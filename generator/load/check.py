@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 
 from generator.common.diagnostics import Report, plural
-from generator.load.metric_data import load_metric_data
+from generator.load.metric_data import DataMemo, load_metric_data
 from generator.load.parse_cache import ParseCache
 from generator.load.read_portfolio import load_portfolio
 from generator.load.references import check_references
@@ -21,10 +21,13 @@ def check(
     base: Path | None = None,
     max_bytes: int = MAX_BYTES,
     cache_dir: Path | str | None = None,
+    data_memo: DataMemo | None = None,
 ) -> tuple[Portfolio, Report]:
     """Load, validate and cross-check a portfolio folder; every problem is in the report.
 
     With `cache_dir`, files parsed by an earlier run are not parsed again (`parse_cache`): same report.
+    With `data_memo` (the live preview), the data files are not read again while they and what their rows
+    are checked against are the same (`metric_data.DataMemo`): same report.
     """
     # The check makes millions of objects that all live until it ends (values, positions, CSV rows) and no
     # reference cycles worth collecting: the cyclic collector would scan the growing heap again and again
@@ -32,21 +35,27 @@ def check(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(root, strict=strict, base=base, max_bytes=max_bytes, cache_dir=cache_dir)
+        return _check(root, strict=strict, base=base, max_bytes=max_bytes, cache_dir=cache_dir, data_memo=data_memo)
     finally:
         if collecting:
             gc.enable()
 
 
 def _check(
-    root: Path | str, *, strict: bool, base: Path | None, max_bytes: int, cache_dir: Path | str | None
+    root: Path | str,
+    *,
+    strict: bool,
+    base: Path | None,
+    max_bytes: int,
+    cache_dir: Path | str | None,
+    data_memo: DataMemo | None = None,
 ) -> tuple[Portfolio, Report]:
     cache = ParseCache(cache_dir) if cache_dir is not None else None
     portfolio, errors = load_portfolio(root, base=base, max_bytes=max_bytes, cache=cache)
     report = Report(list(errors))
     report.extend(check_references(portfolio))
     # The CSV rows are checked against the ids that validated above, so both kinds of error come in one run.
-    portfolio.metric_data, data_errors = load_metric_data(portfolio, base=base)
+    portfolio.metric_data, data_errors = load_metric_data(portfolio, base=base, memo=data_memo)
     report.extend(data_errors)
     return portfolio, (report.strict() if strict else report)
 

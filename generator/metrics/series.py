@@ -127,6 +127,22 @@ def period_label(period: _dt.date, size: str) -> str:
 # ------------------------------------------------------------------ series
 
 
+@dataclass
+class SeriesMemo:
+    """The series of the last data read, kept by the live preview between saves: a reading reused whole
+    (`load.metric_data.DataMemo`, the same object) against the same metric kinds gives the same series."""
+
+    data: MetricData | None = None
+    kinds: dict[str, MetricKind] | None = None
+    series: dict[SeriesKey, Series] | None = None
+
+    def series_of(self, portfolio: Portfolio, data: MetricData) -> dict[SeriesKey, Series]:
+        kinds = {mid: m.kind for mid, m in portfolio.metrics.items()}
+        if self.series is None or self.data is not data or self.kinds != kinds:
+            self.data, self.kinds, self.series = data, kinds, build_series(portfolio, data)
+        return self.series
+
+
 def build_series(portfolio: Portfolio, data: MetricData) -> dict[SeriesKey, Series]:
     """Every series of the data, by key, points in period order."""
     out: dict[SeriesKey, Series] = {}

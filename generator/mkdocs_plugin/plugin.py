@@ -15,15 +15,30 @@
   stops the chart workers (`on_build_error`).
 - `on_serve`: `mkdocs serve` rebuilds when anything under the portfolio folder or the templates changes.
 
+The live preview (`mkdocs serve`; `journeys serve` runs it with `--dirty`) keeps state between saves:
+- the pipeline's `Session` renders again only what a save changed;
+- with `--dirty`, a generated page or asset whose bytes are those of the last build is not converted or
+  written again (`_Generated.is_modified`), unless the site's shape changed (navigation, a page's front
+  matter): then every page is, since each shows the navigation. Files of pages that are gone are removed;
+- Pagefind indexes the site in the background after each build that changed a page, stopped by the next
+  build; meanwhile the search dialog says the index is being rebuilt;
+- an invalid save keeps serving the last good site: its `file:line:col` errors go to the terminal and to
+  `assets/journeys/preview.json`, which `preview.js` shows over every page; the next good save clears them.
+
 This is the only module that imports MkDocs.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
+import logging
 import os
 import posixpath
 import shutil
+import subprocess
+import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -38,8 +53,9 @@ from generator.charts.specs import Chart
 from generator.mkdocs_plugin.config import JourneysConfig, options_of
 from generator.model.portfolio import Portfolio
 from generator.options import Options
-from generator.pipeline import Pipeline
+from generator.pipeline import Pipeline, Rendered, Session
 from generator.site import search_markup
+from generator.site.compiled_templates import CompiledTemplates
 from generator.site.markdown_ext import CaptionExtension
 from generator.site.render import PATHS, Site
 from generator.site.search_index import BUNDLE, SearchIndexError, build_index
@@ -60,6 +76,30 @@ NEEDED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "toc")
 THEME = Path(__file__).parent / "theme"
 ASSETS = Path(__file__).parent / "assets"
 SEARCH_ASSETS = {"assets/journeys/search.css": "search.css", "assets/journeys/search.js": "search.js"}
+# the live preview's error banner, and the errors it shows (written at each build of `mkdocs serve`)
+PREVIEW_JS = "assets/journeys/preview.js"
+# Material's tags plugin lists the pages of each tag where a page holds this; it needs every page's tags
+TAG_LISTING = b"<!-- material/tags"
+PREVIEW_ERRORS = "assets/journeys/preview.json"
+
+# The preview's error lines: a logger of its own, so that they show in the terminal without counting as
+# MkDocs warnings (with `--strict` those fail the build, and a failed rebuild leaves `mkdocs serve` stuck).
+preview_log = logging.getLogger("journeys.preview")
+if not preview_log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("ERROR   -  %(message)s"))
+    preview_log.addHandler(_handler)
+    preview_log.propagate = False
+
+
+class _Generated(File):
+    """A generated page or asset. In a dirty build of the live preview MkDocs converts and writes it only when
+    `modified` (its bytes differ from those of the last build, or its file is missing); otherwise always."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
 
 
 class _LateChart(File):
@@ -81,6 +121,30 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self.root = Path.cwd()
         self._search: dict[str, search_markup.PageSearch] = {}  # page path -> what search indexes of it
         self._glossary: search_markup.Glossary | None = None
+        self._command = ""
+        self._dirty = False
+        self._reset_preview()
+
+    def _reset_preview(self) -> None:
+        """The live preview's state between builds (see the module's docstring)."""
+        self._session = Session()
+        self._errors: list[str] = []  # the last save's errors, shown over the last good site
+        self._built: dict[str, str] = {}  # site path of each generated file -> digest of its bytes, last build
+        self._dests: dict[str, str] = {}  # site path -> its file in site_dir, last build
+        self._shape = ""  # digest of the navigation and every page's front matter, last build
+        self._written_charts: dict[str, Chart] = {}  # charts written into site_dir, last build
+        self._digests: dict[str, str] = {}  # this build's
+        self._new_dests: dict[str, str] = {}
+        self._new_shape = ""
+        self._changed = True  # whether this build changed any generated file (or must index the site again)
+        self._index_stopped = False  # this build stopped an unfinished index of the last one
+        self._indexing: tuple[threading.Thread, list[subprocess.Popen]] | None = None
+        self._theme_compiled = CompiledTemplates()
+        self._titles: dict[str, str] = {}  # page src_uri -> its title, as the last build that read it found
+
+    @property
+    def _serving(self) -> bool:
+        return self._command == "serve"
 
     @property
     def options(self) -> Options:
@@ -91,7 +155,12 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
 
     # ------------------------------------------------------------------ events
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self._command = command
+        self._command, self._dirty = command, dirty
+        self._reset_preview()
+
+    def on_shutdown(self) -> None:
+        self._stop_indexing()
+        self._stop_drawing()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # The portfolio, its metrics and the pages are millions of objects that live until the build ends
@@ -109,6 +178,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 gc.freeze()
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self._serving:  # a save: the last build's index is stopped first, not left to compete for the cores
+            self._index_stopped = self._stop_indexing()
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
         if not pipeline.portfolio_dir.is_dir():
@@ -116,18 +187,38 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 f"journeys: the portfolio folder '{self.options.portfolio}' does not exist "
                 f"(set `portfolio:` of the journeys plugin in {config.config_file_path or 'mkdocs.yml'})"
             )
-        checked = pipeline.check(shown_from=Path.cwd(), folder=pipeline.portfolio_dir.resolve())
+        checked = pipeline.check(
+            shown_from=Path.cwd(),
+            folder=pipeline.portfolio_dir.resolve(),
+            data_memo=self._session.data_memo if self._serving else None,
+        )
+        rendered: Rendered | None
         if not checked.ok:
             lines = [g.text() for g in checked.report.grouped()]
             lines.append(checked.summary())
-            raise PluginError("journeys: the portfolio is invalid:\n" + "\n".join(lines))
-        for d in checked.report.warnings:
-            log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
-        self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
-        rendered = pipeline.render(checked, draw=False)
+            rendered, last = self._session.rendered, self._session.checked
+            if not self._serving or rendered is None or last is None:
+                raise PluginError("journeys: the portfolio is invalid:\n" + "\n".join(lines))
+            # the live preview: keep serving the last good site, with the errors over it (preview.js)
+            self._errors = lines
+            for line in lines:
+                preview_log.error(line)
+            preview_log.error("journeys: showing the last valid version until the errors are fixed")
+            checked = last
+        else:
+            self._errors = []
+            for d in checked.report.warnings:
+                log.info(d.text())  # governance gaps are listed on the governance page; not a build warning
+            self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
+            if self._serving:
+                rendered = self._session.render(pipeline, checked)
+                if self._session.reused:
+                    log.info(f"journeys: {self._session.reused} of {len(rendered.site.pages)} pages kept")
+            else:
+                rendered = pipeline.render(checked, draw=False)
+            # after rendering, which may fork (render_pool): the pool's threads must not exist yet
+            self._drawing = pipeline.start_drawing(rendered)
         self.site, self._charts, self._chart_cache = rendered.site, rendered.charts, pipeline.chart_cache
-        # after rendering, which may fork (render_pool): the pool's threads must not exist yet
-        self._drawing = pipeline.start_drawing(rendered)
         self._templates = pipeline.template_dirs
         self._sources = self._edit_paths(rendered.site)
         for name in NEEDED_EXTENSIONS:
@@ -139,6 +230,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             config.nav = self.site.nav + (config.nav if config.nav is not None else self._guide(config))
         if self.options.search:
             self._setup_search(config, checked.portfolio, rendered.extras.standings)
+        if self._serving and PREVIEW_JS not in [str(x) for x in config.extra_javascript]:
+            config.extra_javascript.append(PREVIEW_JS)
         return config
 
     def _setup_search(self, config: MkDocsConfig, portfolio: Portfolio, standings: Standings) -> None:
@@ -201,7 +294,17 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                     files.remove(file)
                 elif path != GUIDE_INDEX:
                     file.inclusion = InclusionLevel.NOT_IN_NAV  # reached from guide/index.md, not the nav
-        for path, content in self.site.files().items():
+        generated = dict(self.site.files())
+        if self.options.search:
+            generated.update((path, (ASSETS / name).read_bytes()) for path, name in SEARCH_ASSETS.items())
+        if self._serving:
+            generated[PREVIEW_JS] = (ASSETS / "preview.js").read_bytes()
+        # the live preview converts only what changed, unless the shape (navigation, front matter) did
+        self._new_shape = self._shape_of(generated, config)
+        incremental = self._serving and self._dirty and self._new_shape == self._shape
+        self._digests, self._new_dests = {}, {}
+        changed = False
+        for path, content in generated.items():
             if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
                 continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
             if files.get_file_from_path(path) is not None:
@@ -209,13 +312,83 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                     f"journeys: {config.docs_dir}/{path} is in the way of the generated page "
                     f"'{path}': rename or remove it (the journeys plugin generates it)"
                 )
-            files.append(File.generated(config, path, content=content))
+            file = _Generated.generated(config, path, content=content)
+            assert isinstance(file, _Generated)
+            digest = hashlib.sha1(content).hexdigest()
+            file.modified = not (
+                incremental
+                and self._built.get(path) == digest
+                and os.path.isfile(file.abs_dest_path)
+                and TAG_LISTING not in content
+            )
+            changed = changed or file.modified
+            self._digests[path], self._new_dests[path] = digest, file.dest_uri
+            files.append(file)
         for path in self._charts:
             files.append(_LateChart.generated(config, path, content=b""))
-        if self.options.search:
-            for path, name in SEARCH_ASSETS.items():
-                files.append(File.generated(config, path, content=(ASSETS / name).read_bytes()))
+            self._new_dests[path] = path
+        gone = set(self._dests) - set(self._new_dests)
+        self._changed = changed or bool(gone) or not incremental or self._index_stopped
+        if self._serving and not incremental:
+            for file in files.documentation_pages():  # the project's own pages show the navigation too
+                if not isinstance(file, _Generated) and file.abs_dest_path:
+                    Path(file.abs_dest_path).unlink(missing_ok=True)
+        if self._serving and self._dirty:
+            for path in gone:  # a removed journey's page must not be served, nor found by search
+                Path(config.site_dir, self._dests[path]).unlink(missing_ok=True)
+        if self._serving and self.options.search and self._changed:
+            self._stop_indexing()
+            shutil.rmtree(Path(config.site_dir) / BUNDLE, ignore_errors=True)
         return files
+
+    def _shape_of(self, generated: dict[str, bytes], config: MkDocsConfig) -> str:
+        """The digest of what every page shows besides its own content: the navigation, and each generated
+        page's front matter (titles, tags: Material's tags plugin lists every page's)."""
+        h = hashlib.sha1(json.dumps(config.nav, sort_keys=True, default=str).encode())
+        for path, content in generated.items():
+            if path.endswith(".md") and content.startswith(b"---\n"):
+                end = content.find(b"\n---\n", 4)
+                h.update(path.encode() + b"\0" + content[: end if end > 0 else 0] + b"\0")
+        return h.hexdigest()
+
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        if not (self._serving and self._dirty):
+            return nav
+        # A dirty build does not read the pages it skips, so what the others show of them would be missing:
+        # their titles (navigation, footer) come from the last build that read them, and Material's tags
+        # plugin is given every page's tags in the order a clean build gives them (it keys them by page
+        # URL, so a page it reads again later keeps its place): the same tags.json. A page with a tag
+        # listing is never skipped (`TAG_LISTING`): each page's tags link to the listing that shows them.
+        tags = next((p for p in config.plugins.values() if hasattr(p, "mappings") and hasattr(p, "filter")), None)
+        for file in files.documentation_pages():
+            page = file.page
+            if page is None:
+                continue
+            modified = file.is_modified()
+            if tags is not None or not modified:
+                page.read_source(config)
+            if tags is not None and tags.filter(file):
+                tags.mappings.add(page, page.markdown or "")
+            if not modified and file.src_uri in self._titles:
+                page.title = self._titles[file.src_uri]
+        return nav
+
+    def on_page_context(self, context, *, page: MkDocsPage, config: MkDocsConfig, nav):
+        if self._serving and page.title is not None:
+            self._titles[page.file.src_uri] = page.title
+        return context
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if not self._serving:
+            return env
+        # the theme's templates: compiled once for the whole preview, not again at every save
+        env.bytecode_cache = self._theme_compiled
+        if self._new_shape == self._shape and self._dirty:
+            # nothing the 404 page (the navigation) or the sitemap (the pages) shows has changed
+            for name in ("404.html", "sitemap.xml"):
+                if (Path(config.site_dir) / name).is_file():
+                    config.theme.static_templates.discard(name)
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         if (
@@ -255,24 +428,35 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         return html if info is None else search_markup.wrap(html, info, self._glossary)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        # `mkdocs serve --dirty` keeps the site folder: an index of the previous build must not answer
-        # queries while the pages change under it (the dialog says the index is being rebuilt)
-        if self.options.search:
+        # `mkdocs build --dirty` keeps the site folder: an index of the previous build must not answer
+        # queries while the pages change under it (the live preview decides at on_files, once it knows
+        # whether any page changed; meanwhile the dialog says the index is being rebuilt)
+        if self.options.search and not self._serving:
             shutil.rmtree(Path(config.site_dir) / BUNDLE, ignore_errors=True)
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
         if self._drawing is not None:
             drawing, self._drawing = self._drawing, None
             log.info(drawing.wait().summary())
-            site = Path(config.site_dir)
-            for path, chart in self._charts.items():
-                target = site / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(read_chart(self._chart_cache, chart))
+        for path, chart in self._charts.items():
+            target = site / path
+            if self._serving and self._written_charts.get(path) == chart and target.is_file():
+                continue  # the live preview: this picture is on disk already
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(read_chart(self._chart_cache, chart))
+        if self._serving:
+            self._written_charts = dict(self._charts)
+            self._built, self._dests, self._shape = self._digests, self._new_dests, self._new_shape
+            (site / PREVIEW_ERRORS).parent.mkdir(parents=True, exist_ok=True)
+            (site / PREVIEW_ERRORS).write_text(json.dumps({"errors": self._errors}, ensure_ascii=False))
+            if self.options.search and self._changed:
+                self._index_in_background(site)
+            return
         if self.options.search:
             try:
-                stats = build_index(Path(config.site_dir))
+                stats = build_index(site)
             except SearchIndexError as exc:
                 raise PluginError(
                     f"journeys: the site search could not be built: {exc}\n"
@@ -281,8 +465,42 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 ) from exc
             log.info(stats.summary())
 
+    def _index_in_background(self, site: Path) -> None:
+        """The live preview: Pagefind indexes the new pages while they are already served; the next build
+        stops it (`_stop_indexing`) before changing any file under it."""
+        self._stop_indexing()
+        running: list[subprocess.Popen] = []
+
+        def index() -> None:
+            try:
+                stats = build_index(site, on_start=running.append)
+            except SearchIndexError as exc:
+                if not (running and running[0].returncode is not None and running[0].returncode < 0):
+                    preview_log.error(f"journeys: the site search could not be rebuilt: {exc}")
+                return
+            log.info(stats.summary())
+
+        thread = threading.Thread(target=index, name="journeys-search-index", daemon=True)
+        self._indexing = (thread, running)
+        thread.start()
+
+    def _stop_indexing(self) -> bool:
+        """Stop the background index, if any; whether it was stopped before it finished."""
+        if self._indexing is None:
+            return False
+        thread, running = self._indexing
+        self._indexing = None
+        stopped = False
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+                stopped = True
+        thread.join()
+        return stopped
+
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_drawing()
+        self._built = {}  # the site folder may hold part of the failed build: the next one writes everything
 
     def _stop_drawing(self) -> None:
         if self._drawing is not None:

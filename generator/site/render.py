@@ -108,12 +108,22 @@ class Reuse:
     pages: Mapping[str, Page]
     assets: Mapping[str, bytes]
     fresh: frozenset[str]
+    # the persona, department and channel pages to render again, as (collection, id): those a changed
+    # journey names (their pages list its steps); the others are kept
+    entries: frozenset[tuple[str, str]] = frozenset()
 
-    def keeps(self, ctx: Mapping[str, object]) -> bool:
-        """Whether a page job's result can be taken from the earlier render (a journey-scoped job of no
-        fresh journey)."""
+    def keeps(self, path: str, ctx: Mapping[str, object]) -> bool:
+        """Whether a page job's result can be taken from the earlier render: a journey-scoped job of no fresh
+        journey, or the page of a persona, department or channel no changed journey names."""
+        kind = path.split("/", 1)[0]
+        if kind in ENTRY_PAGES and "ident" in ctx:
+            return (kind, ctx["ident"]) not in self.entries
         scope = [ctx[k] for k in ("jid", "as_is", "to_be") if k in ctx]
         return bool(scope) and not any(j in self.fresh for j in scope)
+
+
+# the catalogue collections with a page per entry (`personas/<id>.md`...)
+ENTRY_PAGES = ("personas", "departments", "channels")
 
 
 @dataclass
@@ -386,10 +396,14 @@ class Index:
 
 
 def environment(
-    template_dirs: Iterable[Path | str] = (), texts: TextCache | None = None, glossary: filters.Glossary | None = None
+    template_dirs: Iterable[Path | str] = (),
+    texts: TextCache | None = None,
+    glossary: filters.Glossary | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """The templates' environment: project overrides first, then the package defaults; autoescaped; user
-    Markdown converted through `texts` when given; the `glossary`'s terms linked in block text."""
+    Markdown converted through `texts` when given; the `glossary`'s terms linked in block text; templates
+    compiled by an earlier render taken from `compiled` (the live preview)."""
     loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs if Path(d).is_dir()]
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     env = jinja2.Environment(
@@ -399,6 +413,7 @@ def environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=compiled,
     )
     env.filters.update(filters.Filters(texts, glossary).mapping())
     env.tests["contains"] = lambda seq, item: item in seq
@@ -577,7 +592,7 @@ class _Renderer:
         p = self.p
         jobs, reuse = self.jobs(), self.reuse
         if reuse is not None:
-            kept = [job for job in jobs if reuse.keeps(job[3]) and job[0] in reuse.pages]
+            kept = [job for job in jobs if reuse.keeps(job[0], job[3]) and job[0] in reuse.pages]
             self.pages.update((path, reuse.pages[path]) for path, *_ in kept)
             jobs = [job for job in jobs if job[0] not in self.pages]
         by_child = render_pages(self, jobs, texts=self.texts)
@@ -736,6 +751,7 @@ def render_site(
     downloads: bool = True,
     workbooks: SheetCache | None = None,
     reuse: Reuse | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
@@ -743,11 +759,12 @@ def render_site(
     metrics stage computes; `template_dirs` folders whose templates override the package's by name; `texts`
     the text cache (`text_cache.kept`) that user Markdown is converted through, None for none;
     `downloads` offers each journey's map as CSV and XLSX files; `workbooks` keeps their XLSX between builds.
-    `reuse`: the pages of an earlier render that need not be rendered again (the live preview).
+    `reuse`: the pages of an earlier render that need not be rendered again, and `compiled` the templates
+    it compiled (the live preview).
     """
     # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
     glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
-    env = environment(template_dirs, texts, glossary)
+    env = environment(template_dirs, texts, glossary, compiled)
     renderer = _Renderer(portfolio, sorted(warnings), extras or Extras(), env, texts)
     renderer.downloads = downloads
     renderer.workbooks = workbooks

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,26 +69,38 @@ def executable() -> Path:
     return Path(found)
 
 
-def build_index(site: Path, *, timeout: float = TIMEOUT_S) -> IndexStats:
-    """Index the built site in `site`, replacing `site/pagefind/`. Raises SearchIndexError on any failure."""
+def build_index(
+    site: Path, *, timeout: float = TIMEOUT_S, on_start: Callable[[subprocess.Popen], None] | None = None
+) -> IndexStats:
+    """Index the built site in `site`, replacing `site/pagefind/`. Raises SearchIndexError on any failure.
+    `on_start` is given the running Pagefind process (the live preview stops it when a new build starts)."""
     binary = executable()
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
     started = time.monotonic()
     try:
-        run = subprocess.run(
+        process = subprocess.Popen(
             [str(binary), "--site", str(site), "--output-subdir", BUNDLE],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             encoding="utf-8",
             errors="replace",
-            timeout=timeout,
             env={**os.environ, "NO_COLOR": "1"},
         )
-    except subprocess.TimeoutExpired as exc:
-        raise SearchIndexError(f"Pagefind did not finish indexing within {timeout:.0f} s") from exc
     except OSError as exc:
         raise SearchIndexError(f"cannot run Pagefind ({binary}): {exc}") from exc
+    if on_start is not None:
+        on_start(process)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        process.communicate()
+        raise SearchIndexError(f"Pagefind did not finish indexing within {timeout:.0f} s") from exc
+    run = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    if run.returncode < 0:  # stopped by the caller (the live preview's next build)
+        raise SearchIndexError(f"Pagefind was stopped (signal {-run.returncode})")
     seconds = time.monotonic() - started
     output = (run.stdout + run.stderr).strip()
     if run.returncode != 0:

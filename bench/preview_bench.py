@@ -1,0 +1,261 @@
+"""The live preview as a user feels it, and the cost of MkDocs rendering our words with no structure.
+
+`python bench/preview_bench.py --journeys N --json OUT` writes a synthetic project (bench/synth.py) and:
+
+- starts the preview (`journeys serve`'s MkDocs side, `python -m generator.mkdocs_plugin.serve`) on a free
+  port; `first_preview_s` is the time until a journey page is served (the first build: every chart drawn);
+- `edit_to_preview_s`: for each kind of edit, several times: the file is written, then the journey's page
+  is fetched over HTTP every 50 ms until it shows the new text; the time from writing to that response.
+  Kinds: `step_text` (a step's `does:`), `step_rename` (a step's name), `new_journey` (a copy of a journey
+  under a new id and title: its page is polled until it is served). Medians per kind (`edit_to_preview_s`
+  is the median of the step text and rename edits, as the issue's target);
+- `preview_peak_rss_mb`: the preview process's peak resident memory (VmHWM) after all the edits;
+- `text_floor_s`: a plain `mkdocs build` (same theme, no plugin) of as many pages as `journeys generate`
+  writes, each holding that page's visible words as plain Markdown paragraphs: what MkDocs costs to render
+  our words with no structure, against which the preview and the builds can be read.
+
+Wall clock on a shared machine: the load average before and after is recorded with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+import synth  # noqa: E402
+
+ROUNDS = 3
+POLL_S = 0.05
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=600) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _until(url: str, text: str, started: float, limit: float = 900.0) -> float | None:
+    """Seconds from `started` until `url` serves a page containing `text` (None: not within `limit`)."""
+    while time.monotonic() - started < limit:
+        body = _fetch(url)
+        if body is not None and text in body:
+            return time.monotonic() - started
+        time.sleep(POLL_S)
+    return None
+
+
+def _mount(project: Path) -> str:
+    import yaml
+
+    from generator.options import _LenientLoader
+
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
+    path = urllib.parse.urlsplit(config.get("site_url") or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _journeys(project: Path) -> list[Path]:
+    return sorted((project / "journeys" / "maps").glob("*.yaml"))
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else None
+
+
+def edit_to_preview(project: Path, *, rounds: int = ROUNDS, log=print) -> dict:
+    """Start the preview on `project`, edit it, and time each edit until the served page shows it."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}{_mount(project)}"
+    out = (project / "preview.log").open("w")
+    started = time.monotonic()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.mkdocs_plugin.serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=_env(),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    result: dict = {}
+    try:
+        files = _journeys(project)
+        target = files[len(files) // 2]
+        jid = target.stem
+        page = f"{base}journeys/{jid}/"
+        first = _until(page, "<html", started)
+        result["first_preview_s"] = first
+        log(f"preview: first build served after {first:.1f} s" if first else "preview: never served")
+        if first is None:
+            return result
+        times: dict[str, list[float]] = {"step_text": [], "step_rename": [], "new_journey": []}
+        for n in range(rounds):
+            text = target.read_text(encoding="utf-8")
+            # a step's `does:` (step text): the first one in the file
+            marker = f"Checks the preview {n} quickly"
+            edited = re.sub(r"(\n\s+does: ).*", lambda m, s=marker: m.group(1) + s + ".", text, count=1)
+            time.sleep(1.0)
+            t0 = time.monotonic()
+            target.write_text(edited, encoding="utf-8")
+            times["step_text"].append(_until(page, marker, t0) or float("nan"))
+            # a step's name (step rename): the first step's
+            name = f"Renamed step {n}"
+            text = target.read_text(encoding="utf-8")
+            edited = re.sub(r"(\n\s+- id: [^\n]+\n\s+name: ).*", lambda m, s=name: m.group(1) + s, text, count=1)
+            time.sleep(1.0)
+            t0 = time.monotonic()
+            target.write_text(edited, encoding="utf-8")
+            times["step_rename"].append(_until(page, name, t0) or float("nan"))
+            # a new journey: a copy of another under a new id and title
+            source = files[(len(files) // 3 + n) % len(files)]
+            title = f"Preview copy {n}"
+            copy = re.sub(r"^title: .*", f"title: {title}", source.read_text(encoding="utf-8"), count=1, flags=re.M)
+            new = source.with_name(f"preview-copy-{n}.yaml")
+            time.sleep(1.0)
+            t0 = time.monotonic()
+            new.write_text(copy, encoding="utf-8")
+            times["new_journey"].append(_until(f"{base}journeys/{new.stem}/", title, t0) or float("nan"))
+            log(
+                f"preview round {n + 1}: step text {times['step_text'][-1]:.2f} s, rename "
+                f"{times['step_rename'][-1]:.2f} s, new journey {times['new_journey'][-1]:.2f} s"
+            )
+        for kind, values in times.items():
+            result[f"edit_to_preview_{kind}_s"] = round(statistics.median(values), 2)
+        result["edit_to_preview_s"] = round(statistics.median(times["step_text"] + times["step_rename"]), 2)
+        result["preview_edits"] = sum(len(v) for v in times.values())
+        result["preview_peak_rss_mb"] = _peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        out.close()
+    return result
+
+
+# ------------------------------------------------------------------ the text floor
+
+_TAGS = re.compile(r"<[^>]+>")
+_MARKUP = re.compile(r"[#*_`|>\[\]{}()!]|:[a-z-]+:|\bhttps?://\S+")
+
+
+def visible_words(markdown: str) -> str:
+    """The words of a generated page without its structure: tags, Markdown marks and attributes removed."""
+    text = re.sub(r"^---\n.*?\n---\n", "", markdown, flags=re.S)  # front matter
+    text = re.sub(r"\{[:#.][^}]*\}", " ", text)  # attribute lists
+    text = _TAGS.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    return " ".join(text.split())
+
+
+def text_pages(generated: Path, docs: Path, words_per_paragraph: int = 80) -> int:
+    """Write each generated page's visible words into `docs` as plain paragraphs, same paths; how many."""
+    count = 0
+    for page in sorted(generated.rglob("*.md")):
+        words = visible_words(page.read_text(encoding="utf-8")).split()
+        title = " ".join(words[:6]) or page.stem
+        paragraphs = [" ".join(words[i : i + words_per_paragraph]) for i in range(0, len(words), words_per_paragraph)]
+        target = docs / page.relative_to(generated)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        count += 1
+    return count
+
+
+def text_floor(project: Path, *, log=print) -> dict:
+    """`journeys generate`, then a plain MkDocs build of the same pages' words as paragraphs (timed)."""
+    import yaml
+
+    from generator.options import _LenientLoader
+
+    generated = project / "generated-pages"
+    shutil.rmtree(generated, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "generator", "generate", str(generated)], cwd=project, env=_env(), check=True)
+    docs = project / "text-docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    pages = text_pages(generated, docs)
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
+    config["docs_dir"] = str(docs)
+    config["plugins"] = []  # no plugin: MkDocs and the theme only
+    config.pop("nav", None)
+    config.pop("extra_javascript", None)
+    config["markdown_extensions"] = []
+    config["validation"] = {"omitted_files": "warn", "unrecognized_links": "warn", "anchors": "warn"}
+    theme = config.get("theme") or {}
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = str((project / theme["custom_dir"]).resolve())
+    path = project / "mkdocs-text.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    t0 = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(path), "-d", str(project / "site-text")],
+        cwd=project,
+        env=_env(),
+        check=True,
+    )
+    seconds = time.monotonic() - t0
+    log(f"text floor: {pages} pages of plain paragraphs built in {seconds:.1f} s")
+    return {"text_floor_s": round(seconds, 2), "text_floor_pages": pages}
+
+
+def measure(n: int, work: Path, *, seed: int = 1, rounds: int = ROUNDS, log=print) -> dict:
+    project = work / f"preview-{n}"
+    shutil.rmtree(project, ignore_errors=True)
+    synth.write(n, project, seed=seed)
+    result: dict = {"journeys": n, "load_before": os.getloadavg()[0]}
+    result.update(text_floor(project, log=log))
+    result.update(edit_to_preview(project, rounds=rounds, log=log))
+    result["load_after"] = os.getloadavg()[0]
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--journeys", type=int, required=True)
+    parser.add_argument("--json", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="journeys-preview-"))
+    result = measure(args.journeys, work, rounds=args.rounds)
+    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""`journeys serve [-f mkdocs.yml] [-a HOST:PORT]`: the live preview, a page updated the moment it is saved.
+
+Runs `mkdocs serve --dirty` with a quicker file watcher (`generator/mkdocs_plugin/serve.py`, a subprocess
+so that this module stays free of MkDocs). The journeys plugin keeps the pipeline between saves and has
+MkDocs convert only the pages a save changed; an invalid save shows its errors in the terminal and over
+the page, and the last good site stays served until the next good save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="preview the site: pages update when a file is saved",
+        description="Serve the site on a local address and rebuild what changed each time a portfolio "
+        "file, template or page is saved (mkdocs serve --dirty, with the journeys plugin's incremental "
+        "pipeline). Errors of an invalid save are shown in the terminal and over the page. Stop with Ctrl-C.",
+    )
+    p.add_argument("--config-file", "-f", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
+    p.add_argument("--dev-addr", "-a", default=None, help="HOST:PORT to serve on (default: dev_addr of mkdocs.yml)")
+    p.add_argument("--open", action="store_true", help="open the site in the default browser")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not Path(args.config_file).is_file():
+        print(
+            f"journeys serve: {args.config_file} not found: run it in the project folder "
+            f"or pass the MkDocs configuration with -f path/to/mkdocs.yml",
+            file=sys.stderr,
+        )
+        return 2
+    command = [sys.executable, "-m", "generator.mkdocs_plugin.serve", "-f", args.config_file]
+    if args.dev_addr:
+        command += ["-a", args.dev_addr]
+    if args.open:
+        command.append("--open")
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0

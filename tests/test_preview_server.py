@@ -1,0 +1,155 @@
+"""The live preview: `journeys serve` (`mkdocs serve --dirty` with the journeys plugin) after each save.
+
+- A dirty preview build converts and writes only the pages a save changed, and its site is the same files
+  as a clean build of the edited project (built the same way, in preview mode).
+- A save that makes the portfolio invalid keeps serving the last good pages, shows the `file:line:col`
+  errors in the terminal and to the page (`assets/journeys/preview.json`, shown by `preview.js`), and the
+  next good save recovers, with no restart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from site_helpers import make_project
+
+SERVE_URL = "http://127.0.0.1:8000/tiny/"
+MAP = "journeys/maps/renew-my-policy.yaml"
+
+
+def _project(where: Path) -> Path:
+    project = make_project(where)
+    shutil.rmtree(project / "journeys")
+    shutil.copytree(ROOT / "journeys", project / "journeys")
+    return project
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _preview_build(project: Path, site: Path, *, start: bool, dirty: bool = True):
+    """One build as `mkdocs serve` runs it (`start`: the first of a session)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.site_url = SERVE_URL
+    if start:
+        config.plugins.on_startup(command="serve", dirty=dirty)
+    build(config, serve_url=SERVE_URL, dirty=dirty)
+    return config
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    skip = ("pagefind/", "assets/journeys/preview.json")
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and not p.relative_to(site).as_posix().startswith(skip)
+    }
+
+
+def _step_text(project: Path) -> None:
+    _replace(project / MAP, "Opens the envelope, looks for the price", "Tears the envelope open, hunts for the price")
+
+
+def _new_journey(project: Path) -> None:
+    text = (project / "journeys/maps/let-my-old-flat.yaml").read_text(encoding="utf-8")
+    (project / "journeys/maps/let-my-old-garage.yaml").write_text(text.replace("title: ", "title: Copy of ", 1))
+
+
+def _catalogue_entry(project: Path) -> None:
+    _replace(project / "journeys/personas.yaml", "name: Maya, first-time buyer", "name: Maya, first-time owner")
+
+
+@pytest.mark.parametrize("edit", [_step_text, _new_journey, _catalogue_entry], ids=lambda f: f.__name__.strip("_"))
+def test_a_dirty_preview_build_gives_the_files_of_a_clean_build(tmp_path, edit, monkeypatch):
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live, clean = tmp_path / "live", tmp_path / "clean"
+    config = _preview_build(project, live, start=True)
+    untouched = live / "journeys/make-a-claim/index.html"
+    before = untouched.stat().st_mtime_ns
+    edit(project)
+    config = _preview_build(project, live, start=False)
+    config.plugins.on_shutdown()
+    config = _preview_build(project, clean, start=True, dirty=False)
+    config.plugins.on_shutdown()
+    assert _files(live) == _files(clean)
+    if edit is _step_text:  # the page of a journey with no link to the edited one was not written again
+        assert untouched.stat().st_mtime_ns == before
+        assert "Tears the envelope open" in (live / "journeys/renew-my-policy/index.html").read_text()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.read().decode("utf-8")
+
+
+def _until(check, what: str, limit: float = 180.0):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            found = check()
+        except OSError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"the preview did not {what} within {limit:.0f} s")
+
+
+def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp_path):
+    project = _project(tmp_path / "project")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}/tiny/"
+    page, errors = base + "journeys/renew-my-policy/", base + "assets/journeys/preview.json"
+    try:
+        html = _until(lambda: _get(page), "serve the site")
+        assert "assets/journeys/preview.js" in html  # the banner's script is on every page
+        assert json.loads(_get(errors)) == {"errors": []}
+
+        _replace(project / MAP, "emotion: 2", "emotion: 9")  # out of range: an invalid save
+        shown = _until(lambda: json.loads(_get(errors))["errors"], "report the invalid save")
+        assert any(line.startswith("journeys/maps/renew-my-policy.yaml:") and "emotion" in line for line in shown)
+        assert "Opens the envelope" in _get(page)  # the last good page is still served
+
+        _replace(project / MAP, "emotion: 9", "emotion: 2")
+        _replace(project / MAP, "Opens the envelope", "Tears the envelope open")
+        _until(lambda: "Tears the envelope open" in _get(page), "show the good save")
+        assert json.loads(_get(errors)) == {"errors": []}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    output = (tmp_path / "serve.log").read_text()
+    assert "journeys/maps/renew-my-policy.yaml:" in output and "Traceback" not in output
