@@ -95,8 +95,9 @@ def test_metric_wording_on_the_pages(tmp_path):
 
     site = render_site(portfolio, extras=extras)
     settle = site.pages["journeys/claim-settlement/index.md"].content
-    row = next(line for line in settle.splitlines() if line.startswith("| [Complaints received]"))
-    assert "| 150 complaints (lower is better) |" in row and "150complaints" not in settle
+    rows = settle.split("<tr>")  # the metrics table is finished HTML: one row a `<tr>`, one cell a line
+    row = next(r for r in rows if ">Complaints received</a></td>" in r)
+    assert "\n<td>150 complaints (lower is better)</td>\n" in row and "150complaints" not in settle
     # 197 complaints, lower is better: the trend names the value's way and what it means for this metric
     trend = re.search(
         r'<span class="jm-trend jm-trend--(\w+)" title="([^"]+)"><span aria-hidden="true">(.)</span> '
@@ -109,11 +110,11 @@ def test_metric_wording_on_the_pages(tmp_path):
     assert (moved == "fell") == (state == "better")  # lower is better: falling is better
     assert title.endswith("lower is better")
     # a roll-up of several places says which one decided it
-    csat = next(line for line in settle.splitlines() if line.startswith("| [Claim settlement time]"))
+    csat = next(r for r in rows if ">Claim settlement time</a></td>" in r)
     # punctuated to read as a phrase: "off target, worse (worst of 3 places: ...)"
     assert re.search(
         r'>(on target|at risk|off target)</span>, <span class="jm-trend[^>]*>(<span[^>]*>.</span> )?[a-z, ]+</span> '
-        r'\(<span class="jm-decided">worst of \d places: [^<]+</span>\) \|',
+        r'\(<span class="jm-decided">worst of \d places: [^<]+</span>\)',
         csat,
     ), csat
     catalogue = site.pages["metric-catalogue.md"].content

@@ -93,12 +93,13 @@ def test_health_badges_default_to_no_data_and_take_extras():
     )
     assert "jm-health--at-risk" in page
     assert (
-        "| [NPS](../../metric-catalogue.md#metric-nps) | 42 (2026-10) | 30 (higher is better) | "
-        '<span class="jm-badge jm-health jm-health--on-target" title="Metric health: on target">on target</span>, '
+        '<td><a href="../../metric-catalogue/#metric-nps">NPS</a></td>\n<td>42 (2026-10)</td>\n'
+        "<td>30 (higher is better)</td>\n"
+        '<td><span class="jm-badge jm-health jm-health--on-target" title="Metric health: on target">on target</span>, '
         '<span class="jm-trend jm-trend--steady" title="steady since the previous period">'
-        '<span aria-hidden="true">→</span> steady</span> |' in page
+        '<span aria-hidden="true">→</span> steady</span></td>' in page
     )
-    assert "![NPS by month](../../assets/charts/buy-nps.svg)" in page
+    assert '<p><img alt="NPS by month" src="../../assets/charts/buy-nps.svg" /></p>' in page
     assert site.assets["assets/charts/buy-nps.svg"] == b"<svg/>"
     assert "jm-health--on-target" in site.pages["departments/sales.md"].content
     assert "jm-health--no-data" in site.pages["departments/support.md"].content

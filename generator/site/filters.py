@@ -21,6 +21,7 @@ Filters:
 - `text`: block text (descriptions, definitions...). One paragraph comes out as inline HTML (the page's
   Markdown wraps it in `<p>` as before); several blocks come out as block HTML. Glossary terms in it are
   linked to their entry (the build's `Glossary`).
+- `para`: `text` as block HTML (one paragraph in its `<p>`), for text inside the pages' finished HTML.
 - `inline`: the same for one line (headings, table cells, list items): only inline Markdown (emphasis,
   code, links); a line such as `1. Intro` or `# 1` stays text.
 - `label`: `inline` without links, for text that is itself inside a link.
@@ -179,6 +180,8 @@ def _guard_start(out: str) -> str:
     return _LEADING.sub(lambda m: f"{m.group(1)}&#46;" if m.group(1) else f"&#{ord(m.group(2))};", out, count=1)
 
 
+# `text`'s output is block HTML when it starts with one of these (else it is one paragraph's inline HTML)
+_BLOCK_START = re.compile(r"<(?:p|pre|ul|ol|li|blockquote|h[1-6]|hr)[ >]")
 _ONE_PARAGRAPH = re.compile(r"\A<p>((?:(?!</?p>).)*)</p>\Z", re.S)
 
 
@@ -312,6 +315,12 @@ class Filters:
         html = self.render(re.sub(r"\A(?:[ \t]*\n)+", "", _clean_input(value)).rstrip(), "block")
         return Markup(self.glossary.link(html) if self.glossary is not None else html)
 
+    def para(self, value: object) -> Markup:
+        """`text` as finished block HTML, for a page's raw HTML blocks (which the page's Markdown passes
+        through, so nothing else wraps one paragraph in `<p>`): one paragraph keeps its `<p>`."""
+        html = self.text(value)
+        return Markup(f"<p>{html}</p>") if html and not _BLOCK_START.match(html) else html
+
     def inline(self, value: object) -> Markup:
         """Untrusted Markdown for one line (a heading, a table cell, a list item): inline syntax only."""
         return Markup(self.render(" ".join(_clean_input(value).split()), "inline"))
@@ -324,6 +333,7 @@ class Filters:
         """The filters by the names templates use."""
         return {
             "text": self.text,
+            "para": self.para,
             "inline": self.inline,
             "label": self.label,
             "plain": plain,
@@ -335,6 +345,7 @@ class Filters:
 
 _WITHOUT_CACHE = Filters()  # holds no state: without a text cache, `render` is the pure `_render`; no glossary
 text = _WITHOUT_CACHE.text
+para = _WITHOUT_CACHE.para
 inline = _WITHOUT_CACHE.inline
 label = _WITHOUT_CACHE.label
 

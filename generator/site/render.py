@@ -288,6 +288,20 @@ def backlog_pages(p: Portfolio) -> dict[str, str]:
     return {oid: part.path for part in parts for oid in part.items}
 
 
+def relative_url(url: str, other: str) -> str:
+    """`url` relative to `other` (both site URLs of pages, `""` the home page), as MkDocs writes a Markdown
+    link's address: `../../departments/claims/`, `./` for the home page from itself."""
+    here = [part for part in other.split("/") if part]
+    there = [part for part in url.split("/") if part]
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    return rel + "/" if url.endswith("/") or not url else rel
+
+
 def score(opp) -> float:
     """Backlog priority: impact x reach / effort (each 1..5), so 0.2 to 25; ties broken by id."""
     return opp.impact * opp.reach / opp.effort
@@ -512,6 +526,7 @@ class _Renderer:
         self._ranked = ranked_opportunities(portfolio)
         self._rank = {oid: n for n, oid in enumerate(self._ranked)}
         self._relpaths: dict[tuple[str, str], str] = {}
+        self._urls: dict[tuple[str, str], str] = {}
         from generator.site.rollups import owners
 
         self._owner_of = owners(portfolio)
@@ -543,6 +558,19 @@ class _Renderer:
             return rel + (f"#{anchor}" if anchor else "")
 
         page_url = url_of(path)
+        urls = self._urls
+
+        def page_href(target: str, anchor: str = "") -> str:
+            """`href` for finished HTML, which MkDocs does not rewrite: the address MkDocs gives a Markdown
+            link to the page `target` (directory URLs, as `asset_href`)."""
+            if anchor:  # an anchor on a list split into pages: on the page holding it
+                target = moved.get((target, anchor), target)
+            if target == path and anchor:
+                return f"#{anchor}"
+            rel = urls.get((target, page_url))
+            if rel is None:
+                rel = urls[(target, page_url)] = relative_url(url_of(target), page_url)
+            return rel + (f"#{anchor}" if anchor else "")
 
         def asset_href(target: str) -> str:
             """A URL from this page to a site file, for raw HTML (MkDocs rewrites only Markdown links)."""
@@ -563,6 +591,7 @@ class _Renderer:
             "org": p.organisation,
             "page_path": path,
             "href": href,
+            "page_href": page_href,
             "status": self.extras.standings,
             "as_badge": as_badge,
             # the words as look-up tables (cheaper than calls in a template): health_words[badge.health]...
