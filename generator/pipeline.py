@@ -21,6 +21,7 @@ from generator.common.diagnostics import Report
 from generator.load.check import check, summary_line
 from generator.load.metric_data import DataMemo
 from generator.metrics.series import SeriesMemo
+from generator.model.entities import COLLECTIONS
 from generator.model.ids import JourneyId
 from generator.model.portfolio import Portfolio
 from generator.options import Options
@@ -226,19 +227,7 @@ def _template_digest(folders: list[Path]) -> str:
 
 
 # the portfolio's parts that any page may show: when one of them changed, nothing is reused
-_SHARED = (
-    "organisation",
-    "personas",
-    "departments",
-    "channels",
-    "metrics",
-    "insights",
-    "opportunities",
-    "solutions",
-    "glossary",
-    "lanes",
-    "metric_data",
-)
+_SHARED = ("organisation", *COLLECTIONS, "lanes", "metric_data")
 
 
 def fresh_journeys(
