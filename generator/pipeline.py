@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.charts.cache import cache_dir
+from generator.charts.metrics_view import ViewMemo
 from generator.common.diagnostics import Report
 from generator.load.check import check, summary_line
 from generator.load.metric_data import DataMemo
-from generator.metrics.series import SeriesMemo
+from generator.load.model_memo import ModelMemo
 from generator.model.entities import COLLECTIONS
 from generator.model.ids import JourneyId
 from generator.model.portfolio import Portfolio
@@ -91,6 +92,7 @@ class Pipeline:
         folder: Path | None = None,
         cached: bool = True,
         data_memo: DataMemo | None = None,
+        model_memo: ModelMemo | None = None,
     ) -> Checked:
         """Load and validate the portfolio (`folder`, default the option's); `shown_from` is the folder error
         paths are written relative to; with `cached`, files parsed by an earlier run are not parsed again."""
@@ -101,6 +103,7 @@ class Pipeline:
             max_bytes=self.options.max_bytes,
             cache_dir=self.chart_cache if cached else None,
             data_memo=data_memo,
+            model_memo=model_memo,
         )
         return Checked(portfolio, report)
 
@@ -111,7 +114,7 @@ class Pipeline:
         draw: bool = True,
         reuse: Callable[[Extras], Reuse | None] | None = None,
         compiled: CompiledTemplates | None = None,
-        series_memo: SeriesMemo | None = None,
+        view_memo: ViewMemo | None = None,
         guide: Iterable[str] = (),
     ) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
@@ -134,7 +137,7 @@ class Pipeline:
             charts: dict[str, Chart] = {}
         else:
             extras, charts = site_extras_without_charts(
-                portfolio, cache=cache, history=history(portfolio), series_memo=series_memo
+                portfolio, cache=cache, history=history(portfolio), memo=view_memo
             )
         kept = reuse(extras) if reuse is not None else None
         workbooks = SheetCache(cache)
@@ -183,7 +186,8 @@ class Session:
     reused: int = 0  # pages the last render kept
     compiled: CompiledTemplates | None = None  # the page templates, compiled once for the whole session
     data_memo: DataMemo = field(default_factory=lambda: DataMemo())  # pass to `Pipeline.check`
-    series_memo: SeriesMemo = field(default_factory=lambda: SeriesMemo())
+    model_memo: ModelMemo = field(default_factory=lambda: ModelMemo())  # and this
+    view_memo: ViewMemo = field(default_factory=lambda: ViewMemo())  # the metrics' series, statuses, charts
 
     def render(self, pipeline: Pipeline, checked: Checked, guide: Iterable[str] = ()) -> Rendered:
         """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes;
@@ -209,7 +213,7 @@ class Session:
 
             self.compiled = CompiledTemplates()
         rendered = pipeline.render(
-            checked, draw=False, reuse=reuse, compiled=self.compiled, series_memo=self.series_memo, guide=guide
+            checked, draw=False, reuse=reuse, compiled=self.compiled, view_memo=self.view_memo, guide=guide
         )
         before = last.site.pages if last is not None else {}
         self.reused = sum(1 for path, page in rendered.site.pages.items() if before.get(path) is page)

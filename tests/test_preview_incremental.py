@@ -9,6 +9,7 @@ to anything every page may show (a catalogue entry, metric data, a template) ren
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -123,3 +124,49 @@ def test_the_data_files_are_read_again_only_when_they_or_what_they_are_checked_a
     assert again.portfolio.metric_data is not first
     _metric_row(root)
     assert _pipeline(root).check(data_memo=session.data_memo).portfolio.metric_data is not again.portfolio.metric_data
+
+
+def test_files_unchanged_since_the_last_save_give_the_same_models(tmp_path):
+    root = _project(tmp_path)
+    session = Session()
+    first = _pipeline(root).check(model_memo=session.model_memo).portfolio
+    _step_text(root)
+    again = _pipeline(root).check(model_memo=session.model_memo).portfolio
+    # the edited journey is validated again; every other file gives the objects of the last save
+    assert again.journeys["renew-my-policy"] is not first.journeys["renew-my-policy"]
+    assert again.journeys["renew-my-policy"] != first.journeys["renew-my-policy"]
+    assert again.journeys["make-a-claim"] is first.journeys["make-a-claim"]
+    assert again.personas["first-time-buyer"] is first.personas["first-time-buyer"]
+    # the same portfolio as a check without the memo, and the parse cache's file still holds every file
+    assert again == _pipeline(root).check(cached=False).portfolio
+    stored = json.loads((root / _pipeline(root).chart_cache / "parsed.json").read_text(encoding="utf-8"))
+    assert len(stored) == len(again.sources)
+    # an invalid save is not kept: the next load of the same text reports the same error
+    _replace(root / MAP, "title: ", "title:\n  - not a title\n  -")
+    errors = [d.text() for d in _pipeline(root).check(model_memo=session.model_memo).report.errors]
+    assert errors and errors == [d.text() for d in _pipeline(root).check(model_memo=session.model_memo).report.errors]
+
+
+def test_the_metrics_of_unchanged_journeys_are_not_computed_again(tmp_path):
+    from generator.charts.metrics_view import ViewMemo, compute
+
+    root = _project(tmp_path)
+    session = Session()
+    memo = ViewMemo()
+    first = compute(
+        _pipeline(root).check(model_memo=session.model_memo, data_memo=session.data_memo).portfolio, memo=memo
+    )
+    _step_text(root)
+    portfolio = _pipeline(root).check(model_memo=session.model_memo, data_memo=session.data_memo).portfolio
+    again = compute(portfolio, memo=memo)
+    clean = compute(_pipeline(root).check().portfolio)
+    # the same statuses and charts as computed afresh...
+    assert again.charts == clean.charts
+    assert {k: (s.health, s.value, s.trend) for k, s in again.health.metrics.items()} == {
+        k: (s.health, s.value, s.trend) for k, s in clean.health.metrics.items()
+    }
+    # ...the unchanged journeys' taken from the last save, the edited journey's made again
+    assert again.charts["make-a-claim"] is first.charts["make-a-claim"]
+    assert again.charts["renew-my-policy"] is not first.charts["renew-my-policy"]
+    key = next(k for k in again.health.metrics if k.journey == "make-a-claim")
+    assert again.health.metrics[key] is first.health.metrics[key]

@@ -115,25 +115,33 @@ class ParseCache:
             self._used[key] = data
         return data
 
+    def touch(self, key: str | None) -> None:
+        """Count the entry as used in this run without decoding it (the caller had its result already)."""
+        data = self._load().get(key, _MISSING) if key is not None else _MISSING
+        if data is not _MISSING:
+            self._used[key] = data  # type: ignore[index]
+
     def put(self, key: str | None, data: Any) -> None:
         if key is not None:
             self._used[key] = data
             self._changed = True
 
     def save(self) -> None:
-        """Write the entries used in this run (atomically); nothing when nothing changed."""
-        if not self._changed and len(self._used) == len(self._load()):
+        """Write the entries used in this run (atomically); nothing when nothing changed. The next run (the live
+        preview keeps one cache for its session) starts with none used."""
+        used, self._used = self._used, {}
+        if not self._changed and len(used) == len(self._load()):
             return
+        self._changed = False
         try:
-            text = json.dumps(self._used, default=_encode, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(used, default=_encode, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError):
             return  # something not JSON-able: the cache is an optimisation, never a failure
         try:
             write_atomic(self.path, text.encode("utf-8"))
         except OSError:
             pass
-        self._stored = dict(self._used)
-        self._changed = False
+        self._stored = used
 
 
 MISSING = _MISSING

@@ -12,12 +12,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from generator.common.codes import Code
 from generator.common.diagnostics import Diagnostic
 from generator.common.files import display_path
+from generator.load.model_memo import ModelMemo
 from generator.load.parse_cache import MISSING, LazySource, ParseCache
 from generator.load.schema_errors import diagnostics_from
 from generator.load.yaml_source import MAX_BYTES, Source, load_yaml, parse_yaml, read_text
@@ -78,27 +80,46 @@ def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
     return PortfolioFiles(kept_c, kept_j, errors)
 
 
-def _read(path: Path, display: str, max_bytes: int, cache: ParseCache | None):
-    """The file parsed, from the parse cache when its text was parsed before."""
-    if cache is None:
-        return load_yaml(path, display, max_bytes)
+@dataclass
+class _Read:
+    source: Any  # a `Source`, or a `LazySource` acting as one (parsed again when a position is asked); None
+    errors: list[Diagnostic]
+    key: str | None = None  # the digest of the text (`ParseCache.key`), when read for a cache or a memo
+    model: object | None = None  # the model validated from the same text at the last load (`ModelMemo`)
+
+
+def _read(path: Path, display: str, max_bytes: int, cache: ParseCache | None, memo: ModelMemo | None) -> _Read:
+    """The file parsed, from the parse cache when its text was parsed before; with `memo`, the source and the
+    model of the last load when the text is the same."""
+    if cache is None and memo is None:
+        return _Read(*load_yaml(path, display, max_bytes))
     text, errors = read_text(path, display, max_bytes)
     if text is None:
-        return None, errors
-    key = cache.key(text)
-    data = cache.get(key)
+        return _Read(None, errors)
+    key = ParseCache.key(text)
+    if memo is not None and (found := memo.get(display, key)) is not None:
+        if cache is not None:
+            cache.touch(key)  # still used: kept in the cache's file for the next build
+        return _Read(found[0], [], key, found[1])
+    data = cache.get(key) if cache is not None else MISSING
     if data is not MISSING:
-        return LazySource(display, data, text), []
+        return _Read(LazySource(display, data, text), [], key)
     source, errors = parse_yaml(text, display)
-    if source is not None and not errors:
+    if cache is not None and source is not None and not errors:
         cache.put(key, source.data)
-    return source, errors
+    return _Read(source, errors, key)
 
 
 def load_portfolio(
-    root: Path | str, *, base: Path | None = None, max_bytes: int = MAX_BYTES, cache: ParseCache | None = None
+    root: Path | str,
+    *,
+    base: Path | None = None,
+    max_bytes: int = MAX_BYTES,
+    cache: ParseCache | None = None,
+    memo: ModelMemo | None = None,
 ) -> tuple[Portfolio, list[Diagnostic]]:
-    """Parse and validate every file; the portfolio holds every model that validated."""
+    """Parse and validate every file; the portfolio holds every model that validated. With `memo` (the live
+    preview), a file read at the last load with the same text gives the same objects (`ModelMemo`)."""
     root = Path(root)
     base = base or Path.cwd()  # once: Path.cwd() per file is a system call each
     portfolio = Portfolio(root=root)
@@ -107,20 +128,26 @@ def load_portfolio(
     org_origin: str | None = None
     for path in files.catalogues:
         display = display_path(path, base)
-        source, problems = _read(path, display, max_bytes, cache)
-        errors.extend(problems)
+        read = _read(path, display, max_bytes, cache, memo)
+        source = read.source
+        errors.extend(read.errors)
         if source is None:
             _unloaded(portfolio, "catalogue", display)
             continue
         portfolio.sources[display] = source
-        if not isinstance(source.data, dict):
+        if isinstance(read.model, Catalogue):
+            catalogue = read.model
+        elif not isinstance(source.data, dict):
             errors.append(_not_a_mapping(portfolio, "catalogue", display, source.data))
             continue
-        try:
-            catalogue = Catalogue.model_validate(source.data)
-        except ValidationError as exc:
-            errors.extend(diagnostics_from(exc, Catalogue, source))
-            catalogue = _salvage_catalogue(source, portfolio.broken)
+        else:
+            try:
+                catalogue = Catalogue.model_validate(source.data)
+                if memo is not None and not read.errors:
+                    memo.put(display, read.key, source, catalogue)
+            except ValidationError as exc:
+                errors.extend(diagnostics_from(exc, Catalogue, source))
+                catalogue = _salvage_catalogue(source, portfolio.broken)
         if catalogue.organisation is not None:
             if org_origin is not None:
                 line, col = source.position(("organisation",), key=True)
@@ -166,8 +193,9 @@ def load_portfolio(
     for path in files.journeys:
         display = display_path(path, base)
         ident = path.stem
-        source, problems = _read(path, display, max_bytes, cache)
-        errors.extend(problems)
+        read = _read(path, display, max_bytes, cache, memo)
+        source = read.source
+        errors.extend(read.errors)
         if source is None:
             _unloaded(portfolio, "journeys", display)
             continue
@@ -201,11 +229,17 @@ def load_portfolio(
             continue
         seen_journeys[ident] = display
         portfolio.journey_files[ident] = display
+        if isinstance(read.model, Journey):
+            portfolio.journeys[ident] = read.model
+            portfolio.origins[("journeys", ident)] = (display, ())
+            continue
         if not isinstance(source.data, dict):
             errors.append(_not_a_mapping(portfolio, "journeys", display, source.data))
             continue
         try:
             journey = Journey.model_validate(source.data)
+            if memo is not None and not read.errors:
+                memo.put(display, read.key, source, journey)
         except ValidationError as exc:
             errors.extend(diagnostics_from(exc, Journey, source))
             portfolio.broken.add(("journeys", ident))
@@ -218,6 +252,8 @@ def load_portfolio(
         portfolio.origins[("journeys", ident)] = (display, ())
     if cache is not None:
         cache.save()
+    if memo is not None:
+        memo.done()
     return portfolio, errors
 
 

@@ -194,10 +194,41 @@ def step_owners(step) -> set[str]:
     return {t.department for t in step.touchpoints if t.department}
 
 
-def assess(portfolio: Portfolio, series: dict[SeriesKey, Series]) -> HealthIndex:
-    """The health and trend of every series and every step, journey, department and persona."""
+@dataclass
+class HealthMemo:
+    """The statuses of the last `assess`, kept by the live preview between saves: a series' status is taken
+    again when its series and metric definition are the same objects (`SeriesMemo`, `load.ModelMemo`), and
+    a roll-up when its members are the same statuses. Each `assess` keeps only what it used."""
+
+    statuses: dict[SeriesKey, tuple[Series, MetricDefinition, str, MetricStatus]] = field(default_factory=dict)
+    groups: dict[object, tuple[str, list[MetricStatus], GroupStatus]] = field(default_factory=dict)
+
+    def status(self, series: Series, definition: MetricDefinition, size: str, used: dict) -> MetricStatus:
+        found = self.statuses.get(series.key)
+        if found is None or found[0] is not series or found[1] is not definition or found[2] != size:
+            found = (series, definition, size, metric_status(series, definition, size))
+        used[series.key] = found
+        return found[3]
+
+    def roll_up(self, group: object, members: list[MetricStatus], size: str, used: dict) -> GroupStatus:
+        found = self.groups.get(group)
+        if found is None or found[0] != size or found[1] != members:
+            found = (size, list(members), roll_up(members, size))
+        used[group] = found
+        return found[2]
+
+
+def assess(portfolio: Portfolio, series: dict[SeriesKey, Series], memo: HealthMemo | None = None) -> HealthIndex:
+    """The health and trend of every series and every step, journey, department and persona; with `memo` (the
+    live preview), statuses and roll-ups whose inputs are the same objects as at the last call are reused."""
     size = portfolio.organisation.period
     index = HealthIndex(size)
+    statuses: dict = {}
+    groups: dict = {}
+
+    def rolled(group: object, members: list[MetricStatus]) -> GroupStatus:
+        return memo.roll_up(group, members, size, groups) if memo is not None else roll_up(members, size)
+
     for key, s in series.items():
         if key.segment or key.metric not in portfolio.metrics or key.journey not in portfolio.journeys:
             continue  # segments are shown beside the overall series, not rolled up
@@ -207,7 +238,10 @@ def assess(portfolio: Portfolio, series: dict[SeriesKey, Series]) -> HealthIndex
         )
         if key.metric not in listed:
             continue  # `journeys check` warns about data for an unlisted metric; it is not shown
-        index.metrics[key] = metric_status(s, portfolio.metrics[key.metric], size)
+        definition = portfolio.metrics[key.metric]
+        index.metrics[key] = (
+            memo.status(s, definition, size, statuses) if memo is not None else metric_status(s, definition, size)
+        )
     by_journey: dict[JourneyId, list[MetricStatus]] = {}
     by_step: dict[StepId, list[MetricStatus]] = {}
     for key, status in index.metrics.items():
@@ -219,19 +253,21 @@ def assess(portfolio: Portfolio, series: dict[SeriesKey, Series]) -> HealthIndex
     for name, journey in portfolio.journeys.items():
         jid = JourneyId(name)
         own = by_journey.get(jid, [])
-        index.journeys[jid] = roll_up(own, size)
+        index.journeys[jid] = rolled(jid, own)
         for step in journey.steps():
             sid = StepId(jid, step.id)
             members = by_step.get(sid, [])
-            index.steps[sid] = roll_up(members, size)
+            index.steps[sid] = rolled(sid, members)
             for dept in step_owners(step):
                 by_department.setdefault(DepartmentId(dept), []).extend(members)
         whole = [m for m in own if not m.key.step]
         by_department.setdefault(DepartmentId(journey.owner.department), []).extend(whole)
         for persona in journey.personas:
             by_persona.setdefault(PersonaId(persona), []).extend(own)
-    index.departments = {d: roll_up(m, size) for d, m in sorted(by_department.items())}
-    index.personas = {p: roll_up(m, size) for p, m in sorted(by_persona.items())}
+    index.departments = {d: rolled(("departments", d), m) for d, m in sorted(by_department.items())}
+    index.personas = {p: rolled(("personas", p), m) for p, m in sorted(by_persona.items())}
+    if memo is not None:
+        memo.statuses, memo.groups = statuses, groups
     return index
 
 

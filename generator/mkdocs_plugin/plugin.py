@@ -191,6 +191,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             shown_from=Path.cwd(),
             folder=pipeline.portfolio_dir.resolve(),
             data_memo=self._session.data_memo if self._serving else None,
+            model_memo=self._session.model_memo if self._serving else None,
         )
         rendered: Rendered | None
         if not checked.ok:

@@ -19,11 +19,11 @@ from markupsafe import Markup
 
 from generator.charts.cache import RenderStats, ensure, read_chart
 from generator.charts.draw import fmt
-from generator.charts.metrics_view import MetricsView, compute
+from generator.charts.metrics_view import MetricsView, ViewMemo, compute
 from generator.charts.specs import Chart
 from generator.load.history import History
 from generator.metrics.health import GroupStatus, HealthIndex, MetricStatus, metric_places
-from generator.metrics.series import SeriesMemo, period_label
+from generator.metrics.series import period_label
 from generator.metrics.wording import decided_words
 from generator.model.ids import JourneyId, MetricAt, MetricId, StepId
 from generator.model.portfolio import Portfolio
@@ -185,12 +185,12 @@ def site_extras(
 
 
 def site_extras_without_charts(
-    portfolio: Portfolio, *, cache: Path, history: History | None = None, series_memo: SeriesMemo | None = None
+    portfolio: Portfolio, *, cache: Path, history: History | None = None, memo: ViewMemo | None = None
 ) -> tuple[Extras, dict[str, Chart]]:
     """`site_extras` without drawing: the extras (pages) are ready at once, without the chart files; those
     are the returned paths, for the caller to draw (`chart_cache.start`) while it does other work, then read
-    from `cache` (`read_chart`). The MkDocs plugin renders its pages meanwhile. `series_memo`: see `compute`."""
-    view = compute(portfolio, series_memo=series_memo)
+    from `cache` (`read_chart`). The MkDocs plugin renders its pages meanwhile. `memo`: see `compute`."""
+    view = compute(portfolio, memo=memo)
     extras = extras_from(view, cache, chart_bytes=False)
     if history is not None:
         extras = dataclasses.replace(extras, history=history)
