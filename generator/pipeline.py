@@ -160,11 +160,12 @@ class Pipeline:
             workbooks.prune()
         return Rendered(site, extras, charts, stats)
 
-    def start_drawing(self, rendered: Rendered) -> Drawing:
-        """Draw the charts `render(draw=False)` left, in worker processes; call after rendering, which may fork."""
+    def start_drawing(self, rendered: Rendered, known: set[str] | None = None) -> Drawing:
+        """Draw the charts `render(draw=False)` left, in worker processes; call after rendering, which may fork.
+        `known`: see `charts.cache.start` (`Session.charts_known`)."""
         from generator.charts.cache import start
 
-        return start(list(rendered.charts.values()), self.chart_cache)
+        return start(list(rendered.charts.values()), self.chart_cache, known=known)
 
 
 @dataclass
@@ -188,6 +189,7 @@ class Session:
     data_memo: DataMemo = field(default_factory=lambda: DataMemo())  # pass to `Pipeline.check`
     model_memo: ModelMemo = field(default_factory=lambda: ModelMemo())  # and this
     view_memo: ViewMemo = field(default_factory=lambda: ViewMemo())  # the metrics' series, statuses, charts
+    charts_known: set[str] = field(default_factory=set)  # chart files found valid: `Pipeline.start_drawing`
 
     def render(self, pipeline: Pipeline, checked: Checked, guide: Iterable[str] = ()) -> Rendered:
         """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes;

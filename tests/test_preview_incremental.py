@@ -170,3 +170,35 @@ def test_the_metrics_of_unchanged_journeys_are_not_computed_again(tmp_path):
     assert again.charts["renew-my-policy"] is not first.charts["renew-my-policy"]
     key = next(k for k in again.health.metrics if k.journey == "make-a-claim")
     assert again.health.metrics[key] is first.health.metrics[key]
+
+
+def test_the_search_entries_of_unchanged_journeys_are_kept(tmp_path):
+    from generator.site.search_markup import SearchMemo, page_search
+
+    root = _project(tmp_path)
+    session, memo = Session(), SearchMemo()
+    first = page_search(_pipeline(root).check(model_memo=session.model_memo).portfolio, memo=memo)
+    _step_text(root)
+    portfolio = _pipeline(root).check(model_memo=session.model_memo).portfolio
+    again = page_search(portfolio, memo=memo)
+    assert again == page_search(_pipeline(root).check().portfolio)
+    assert again["journeys/make-a-claim/index.md"] is first["journeys/make-a-claim/index.md"]
+    edited = again["journeys/renew-my-policy/index.md"]
+    assert edited is not first["journeys/renew-my-policy/index.md"]
+    assert any("Tears the envelope open" in step.text for step in edited.steps)
+
+
+def test_chart_files_found_valid_are_not_read_again_in_the_session(tmp_path):
+    from generator.charts.cache import start
+
+    root = _project(tmp_path)
+    pipeline = _pipeline(root)
+    charts = list(pipeline.render(pipeline.check(), draw=False).charts.values())
+    assert charts
+    start(charts, pipeline.chart_cache).wait()  # drawn into the cache
+    known: set[str] = set()
+    assert start(charts, pipeline.chart_cache, known=known).wait().rendered == []
+    assert known == {c.filename for c in charts}
+    (pipeline.chart_cache / charts[0].filename).unlink()  # gone behind the session's back: not looked for
+    assert start(charts, pipeline.chart_cache, known=known).wait().rendered == []
+    assert start(charts, pipeline.chart_cache).wait().rendered == [charts[0].filename]  # a build draws it

@@ -185,12 +185,19 @@ class Drawing:
 
 
 def start(
-    charts: Iterable[Chart], cache: Path, *, workers: int | None = None, in_process_below: int = IN_PROCESS_BELOW
+    charts: Iterable[Chart],
+    cache: Path,
+    *,
+    workers: int | None = None,
+    in_process_below: int = IN_PROCESS_BELOW,
+    known: set[str] | None = None,
 ) -> Drawing:
     """Start drawing every chart that has no valid file in `cache`, and return at once.
 
     A few missing charts are drawn here and now; more go to a pool of worker processes that runs while
     the caller goes on (the MkDocs plugin renders the pages meanwhile): call `wait()` before reading them.
+    `known` (the live preview): names of files found valid by an earlier call, not read again (at 1,000
+    journeys reading and checking 5,000 files was a tenth of a save); the valid files found are added.
     """
     cache = Path(cache)
     stats = RenderStats()
@@ -199,6 +206,9 @@ def start(
     for chart in charts:
         name = chart.filename
         if name in jobs or name in stats.cached:
+            continue
+        if known is not None and name in known:
+            stats.cached.append(name)
             continue
         path = cache / name
         try:
@@ -209,6 +219,8 @@ def start(
             content = b""
         if content is not None and verify(content):
             stats.cached.append(name)
+            if known is not None:
+                known.add(name)
             continue
         if content is not None:
             stats.repaired.append(name)

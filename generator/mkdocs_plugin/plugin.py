@@ -116,6 +116,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
     def __init__(self) -> None:
         self.site: Site | None = None
         self._drawing: Drawing | None = None
+        self._search_memo = search_markup.SearchMemo()  # `mkdocs serve`: kept from one build to the next
         self._charts: dict[str, Chart] = {}  # site path -> chart, written at on_post_build
         self._chart_cache = Path()
         self.root = Path.cwd()
@@ -219,7 +220,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             else:
                 rendered = pipeline.render(checked, draw=False, guide=guide)
             # after rendering, which may fork (render_pool): the pool's threads must not exist yet
-            self._drawing = pipeline.start_drawing(rendered)
+            self._drawing = pipeline.start_drawing(rendered, self._session.charts_known if self._serving else None)
         self.site, self._charts, self._chart_cache = rendered.site, rendered.charts, pipeline.chart_cache
         self._templates = pipeline.template_dirs
         self._sources = self._edit_paths(rendered.site)
@@ -253,7 +254,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             target = config.extra_css if path.endswith(".css") else config.extra_javascript
             if path not in [str(x) for x in target]:
                 target.append(path)
-        self._search = search_markup.page_search(portfolio, standings)
+        self._search = search_markup.page_search(portfolio, standings, self._search_memo if self._serving else None)
         self._glossary = search_markup.Glossary(portfolio)
 
     def _edit_paths(self, site: Site) -> dict[str, str]:

@@ -127,12 +127,38 @@ def step_text(p: Portfolio, step: Step) -> str:
     return " ".join(parts)
 
 
-def page_search(p: Portfolio, standings: Standings | None = None) -> dict[str, PageSearch]:
+@dataclass
+class SearchMemo:
+    """The journeys' entries of the last `page_search`, kept by the live preview: an entry is taken again when
+    its journey is the same object (`load.ModelMemo`), with the same health, and the catalogue the entry
+    names is the same."""
+
+    shared: tuple = ()
+    journeys: dict[str, tuple[object, object, PageSearch]] = field(default_factory=dict)
+
+
+def page_search(
+    p: Portfolio, standings: Standings | None = None, memo: SearchMemo | None = None
+) -> dict[str, PageSearch]:
     """Page path (as `render.Site.pages`) -> what search indexes of it, for every page of the site except the
-    format reference. `standings` holds the metrics stage's health of each journey (its health facet)."""
+    format reference. `standings` holds the metrics stage's health of each journey (its health facet);
+    `memo` (the live preview) keeps the entries of unchanged journeys between calls."""
     standings = standings or Standings()
     out: dict[str, PageSearch] = {}
+    kept: dict[str, tuple[object, object, PageSearch]] = {}
+    if memo is not None:
+        shared = tuple(tuple(p.collection(c).items()) for c in ("personas", "departments", "channels", "lanes"))
+        shared += (tuple(p.insights.items()), tuple(p.opportunities.items()))
+        if shared != memo.shared:
+            memo.shared, memo.journeys = shared, {}
     for jid, j in p.journeys.items():
+        if memo is not None:
+            found = memo.journeys.get(jid)
+            state = standings.journey(jid).health
+            if found is not None and found[0] is j and found[1] == state:
+                kept[jid] = found
+                out[f"journeys/{jid}/index.md"] = found[2]
+                continue
         steps = j.steps()
         depts = (
             [j.owner.department]
@@ -152,6 +178,9 @@ def page_search(p: Portfolio, standings: Standings | None = None) -> dict[str, P
             },
             steps=[StepText(s.id, s.name, step_text(p, s)) for s in steps],
         )
+        kept[jid] = (j, state, out[f"journeys/{jid}/index.md"])
+    if memo is not None:
+        memo.journeys = kept
     for coll, kind in (("personas", "persona"), ("departments", "department"), ("channels", "channel")):
         for ident, item in p.collection(coll).items():
             out[f"{coll}/{ident}.md"] = PageSearch(kind=kind, filters={"kind": [kind], kind: [item.name]})
