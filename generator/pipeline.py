@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from generator.charts.specs import Chart
     from generator.site.compiled_templates import CompiledTemplates
     from generator.site.render import Extras, Reuse, Site
+    from generator.site.row_cache import RowCache
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Pipeline:
         compiled: CompiledTemplates | None = None,
         view_memo: ViewMemo | None = None,
         guide: Iterable[str] = (),
+        rows: RowCache | None = None,
     ) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
         `start_drawing` draws them while the caller goes on (the pages only name the chart files). `reuse`, given
@@ -153,6 +155,7 @@ class Pipeline:
                 reuse=kept,
                 compiled=compiled,
                 guide=guide,
+                rows=rows,
             )
             if kept is not None:  # the kept pages' texts and workbooks stay cached for the next full build
                 texts.used = {**texts.stored, **texts.used}
@@ -190,6 +193,7 @@ class Session:
     model_memo: ModelMemo = field(default_factory=lambda: ModelMemo())  # and this
     view_memo: ViewMemo = field(default_factory=lambda: ViewMemo())  # the metrics' series, statuses, charts
     charts_known: set[str] = field(default_factory=set)  # chart files found valid: `Pipeline.start_drawing`
+    rows: RowCache = field(default_factory=lambda: _row_cache())  # the lists' rows (`site.row_cache`)
 
     def render(self, pipeline: Pipeline, checked: Checked, guide: Iterable[str] = ()) -> Rendered:
         """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes;
@@ -215,12 +219,24 @@ class Session:
 
             self.compiled = CompiledTemplates()
         rendered = pipeline.render(
-            checked, draw=False, reuse=reuse, compiled=self.compiled, view_memo=self.view_memo, guide=guide
+            checked,
+            draw=False,
+            reuse=reuse,
+            compiled=self.compiled,
+            view_memo=self.view_memo,
+            guide=guide,
+            rows=self.rows,
         )
         before = last.site.pages if last is not None else {}
         self.reused = sum(1 for path, page in rendered.site.pages.items() if before.get(path) is page)
         self.checked, self.rendered, self.key = checked, rendered, key
         return rendered
+
+
+def _row_cache() -> RowCache:
+    from generator.site.row_cache import RowCache  # the site stage, loaded only by what renders
+
+    return RowCache()
 
 
 def _template_digest(folders: list[Path]) -> str:

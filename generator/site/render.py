@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from generator.charts.draw import fmt
 from generator.charts.journey_charts import match_steps
@@ -50,6 +51,7 @@ from generator.model.reference import models as reference_models
 from generator.model.refs import Reference, references_of
 from generator.site import filters, sheets
 from generator.site.render_pool import render_pages
+from generator.site.row_cache import NO_ROWS, RowCache
 from generator.site.sheet_cache import SheetCache
 from generator.site.standing import Attention, Standings, as_badge
 from generator.site.text_cache import TextCache
@@ -540,7 +542,20 @@ def environment(
     )
     env.filters.update(filters.Filters(texts, glossary).mapping())
     env.tests["contains"] = lambda seq, item: item in seq
+    env.globals["html_rows"] = html_rows
     return env
+
+
+def html_rows(rows: Iterable[Sequence[object]], tds: Sequence[str], tr: str) -> Markup:
+    """The `<tr>` rows of a finished-HTML table (`html_table` in _macros.md.j2): each cell after its column's
+    opening `<td ...>` (`tds`), escaped unless finished HTML, as the template wrote them; a loop in Python,
+    as a big table has thousands of cells."""
+    out: list[str] = []
+    for row in rows:
+        out.append(f"<tr{tr}>\n")
+        out.extend(f"{td}{escape(cell)}</td>\n" for td, cell in zip(tds, row, strict=False))
+        out.append("</tr>\n")
+    return Markup("".join(out))
 
 
 class _Renderer:
@@ -575,6 +590,7 @@ class _Renderer:
         self._pages_of: dict[str, tuple[str, ...]] = {}
         self._moved: dict[tuple[str, str], str] = {}
         self.keys: dict[str, PartKey] = {}  # each page of a split list: what it shows (`paged`)
+        self.rows: RowCache = NO_ROWS  # the rows kept from the last render (the live preview; `row_cache`)
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
@@ -664,6 +680,9 @@ class _Renderer:
             "history": self.extras.history,
             **rollup_helpers,
             "owner_of": self._owner_of,
+            "kept_rows": self.rows,
+            # the journeys of a list of steps (`StepAt`), as `kept_rows` compares what a row shows
+            "journeys_of": lambda ats: tuple(p.journeys[at.journey] for at in ats),
         }
 
     def _glossary_url(self, path: str) -> str:
@@ -1008,6 +1027,7 @@ def render_site(
     reuse: Reuse | None = None,
     compiled: jinja2.BytecodeCache | None = None,
     guide: Iterable[str] = (),
+    rows: RowCache | None = None,
 ) -> Site:
     """Every page, asset and the navigation of the site for a validated portfolio.
 
@@ -1017,7 +1037,8 @@ def render_site(
     `downloads` offers each journey's map as CSV and XLSX files; `workbooks` keeps their XLSX between builds.
     `reuse`: the pages of an earlier render that need not be rendered again, and `compiled` the templates
     it compiled (the live preview). `guide` lists the pages of the project's user guide the site holds
-    (`guide/explore.md`...), which pages link when there (`guide_href`).
+    (`guide/explore.md`...), which pages link when there (`guide_href`). `rows`: the rows of the lists kept
+    from the last render (`row_cache`), emptied first when nothing is reused.
     """
     # glossary terms in the text link to their entry: this portfolio's terms, held by this build's filters
     glossary = filters.Glossary({gid: (g.term, g.definition) for gid, g in portfolio.glossary.items()})
@@ -1027,4 +1048,8 @@ def render_site(
     renderer.workbooks = workbooks
     renderer.reuse = reuse
     renderer.guide = frozenset(guide)
+    if rows is not None:
+        if reuse is None:
+            rows.clear()  # what the rows do not name (catalogue, options) may have changed
+        renderer.rows = rows
     return renderer.site()
