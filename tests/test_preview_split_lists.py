@@ -196,6 +196,7 @@ def test_a_step_text_edit_renders_only_the_list_pages_showing_that_journey(writt
     shutil.copytree(written, root)
     session = Session()
     first = session.render(_pipeline(root), _pipeline(root).check())
+    session.rows.hits = session.rows.misses = 0
     edit = _maps(root)[len(_maps(root)) // 2]
     _step_text(root)
     after = session.render(_pipeline(root), _pipeline(root).check())
@@ -208,3 +209,5 @@ def test_a_step_text_edit_renders_only_the_list_pages_showing_that_journey(writt
         assert key.always or edit.stem in key.journeys or key.entries, path
     # and a list page that does not show it is kept: the insights no step of it cites, say
     assert any(path.startswith("insights") and path not in again for path in first.site.keys)
+    # the pages rendered again took their other rows from the last render (site/row_cache.py)
+    assert session.rows.hits > session.rows.misses > 0
