@@ -104,6 +104,27 @@ def test_permalink_signs_and_the_catalogues_links_are_not_indexed(example_site):
     assert headings and all(h in insights["content"] for h in headings)
 
 
+def test_the_charts_data_tables_are_not_indexed_but_their_titles_are(example_site):
+    fragments = _fragments(example_site / "pagefind")
+    journey = next(f for url, f in fragments.items() if url.endswith("/journeys/make-a-claim/"))
+    page = (example_site / "journeys" / "make-a-claim" / "index.html").read_text(encoding="utf-8")
+    body = page[page.index("data-pagefind-body") :]
+    tables = re.findall(r'<details class="jm-chart-data".*?</details>', body, re.S)
+    assert tables, "the example's journey page has no chart"
+    rest = html.unescape(
+        re.sub(r"<[^>]+>", " ", re.sub(r'<details class="jm-chart-data".*?</details>', " ", body, flags=re.S))
+    )
+    cells = [html.unescape(c) for t in tables for c in re.findall(r"<td[^>]*>([^<]+)</td>", t)]
+    only_in_tables = [c for c in dict.fromkeys(cells) if c.strip() and c not in rest]
+    assert only_in_tables, "no cell of the charts' tables is only in them"
+    for cell in only_in_tables:
+        assert cell not in journey["content"], cell
+    captions = [html.unescape(c) for c in re.findall(r"<figcaption>([^<]+)</figcaption>", body)]
+    assert captions and all(c in journey["content"] for c in captions)
+    # a page's fragment is what a result fetches: the tables were a third of a journey page's
+    assert "Data:" not in journey["content"]
+
+
 def test_a_long_page_is_a_plain_result_whose_matches_load_when_asked(example_site, tmp_path, browser):
     from browser_support import Watch, serve, site_path
 

@@ -42,13 +42,15 @@ UNUSED = (
 
 
 # Not indexed: the permalink signs (¶) MkDocs puts after each heading, which Pagefind would otherwise add to
-# every page title it shows and to the heading's last word; and, on the catalogue pages that list every
+# every page title it shows and to the heading's last word; the charts' data tables (the numbers under each
+# chart, a third of a journey page's text, repeating its steps' and touchpoints' names: the chart's title is
+# indexed, and the metrics table and the steps' sections hold the words); and, on the catalogue pages that list every
 # insight, opportunity and solution, the links to other pages (the journeys and steps each entry is used
 # at, the entries of the other catalogues): a journey's or a step's name finds the journey, not the
 # catalogues, and these pages' fragments (fetched whole, with a sub-result per entry computed in the browser)
 # stay a third to a half of their size.
 EXCLUDED = ", ".join(
-    [".headerlink"]
+    [".headerlink", ".jm-chart-data"]
     + [f'[data-pagefind-meta="kind:{kind}"] a[href^="../"]' for kind in ("insight", "opportunity", "solution")]
 )
 
