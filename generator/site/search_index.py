@@ -271,7 +271,7 @@ def settle_filters(bundle: Path) -> None:
 
 def write_dialog_data(bundle: Path) -> dict[str, dict]:
     """Write `DIALOG` into the bundle: the long pages and the facets' counts (see DIALOG's comment)."""
-    data = {"long": list_long_pages(bundle), "facets": count_facets(bundle)}
+    data: dict[str, dict] = {"long": list_long_pages(bundle), "facets": count_facets(bundle)}
     (bundle / DIALOG).write_text(
         json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8"
     )

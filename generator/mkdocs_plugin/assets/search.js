@@ -254,7 +254,7 @@
       return heavy.reduce(function (done, i) { return done.then(function () { return fill(i); }); }, Promise.resolve());
     }).then(function () {
       if (mine !== generation) return;
-      watch(later.map(function (i) { return [slots[i], i]; }), fill);
+      watch(later.map(function (i) { return [slots[i], i]; }), fill, mine);
       if (shown >= results.length) return;
       var li = document.createElement("li");
       li.className = "jm-search__more";
@@ -271,7 +271,7 @@
   // The results still to fetch, each as an empty slot of a result's height until it comes near the visible
   // part of the dialog (scrolled to, or reached with the arrow keys); then `fill(i)`. At once where the
   // browser cannot tell (no IntersectionObserver).
-  function watch(pending, fill) {
+  function watch(pending, fill, mine) {
     if (!pending.length) return;
     pending.forEach(function (p) { p[0].hidden = false; });
     if (!("IntersectionObserver" in window)) {
@@ -285,7 +285,7 @@
         seen.unobserve(e.target);
         var done = fill(index.get(e.target));
         index.delete(e.target);
-        if (done) done.catch(function () { say(REBUILT); });
+        if (done) done.catch(function () { if (mine === generation) say(REBUILT); });
       });
     }, { root: root.querySelector(".md-search__scrollwrap"), rootMargin: "0px 0px 160px 0px" });
     observers.push(seen);
