@@ -200,8 +200,9 @@ class Session:
             found = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
             if found is None:
                 return None
-            fresh, entries = found
-            return Reuse(last.site.pages, last.site.assets, frozenset(fresh), frozenset(entries))
+            return Reuse(
+                last.site.pages, last.site.assets, frozenset(found.fresh), found.entries, found.changed, last.site.keys
+            )
 
         if self.compiled is None:
             from generator.site.compiled_templates import CompiledTemplates
@@ -230,11 +231,18 @@ def _template_digest(folders: list[Path]) -> str:
 _SHARED = ("organisation", *COLLECTIONS, "lanes", "metric_data")
 
 
-def fresh_journeys(
-    old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras
-) -> tuple[set[str], set[tuple[str, str]]] | None:
+@dataclass(frozen=True)
+class Fresh:
+    """What a save changed, as far as the pages go (`fresh_journeys`)."""
+
+    fresh: set[str]  # the journeys whose pages are rendered again: those changed, and those linked to them
+    changed: frozenset[str]  # the journeys changed themselves
+    entries: frozenset[tuple[str, str]]  # the catalogue entries the changed journeys name, before or after
+
+
+def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras) -> Fresh | None:
     """The journeys whose pages must be rendered again after `old` became `new`, and the catalogue entries
-    (persona, department, channel) whose pages must; None: render everything.
+    a changed journey names (pages showing them are rendered again); None: render everything.
 
     A journey is fresh when it was added, removed or changed, or its badges, charts or last change did; and
     with it every journey linking to it or linked from it, in either portfolio (their pages show its title,
@@ -258,17 +266,15 @@ def fresh_journeys(
         or old_last.get(jid) != new_last.get(jid)
     }
     from generator.model.refs import references_of
-    from generator.site.render import ENTRY_PAGES
 
-    entries = {
+    entries = frozenset(
         (ref.kind, ref.target)
         for portfolio in (old, new)
         for jid in changed
         if jid in portfolio.journeys
         for ref in references_of("journeys", jid, portfolio.journeys[jid])
-        if ref.kind in ENTRY_PAGES
-    }
-    return changed | _linked(old, changed) | _linked(new, changed), entries
+    )
+    return Fresh(changed | _linked(old, changed) | _linked(new, changed), frozenset(changed), entries)
 
 
 def _linked(portfolio: Portfolio, journeys: set[str]) -> set[str]:

@@ -20,8 +20,9 @@ import dataclasses
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -102,16 +103,20 @@ class Page:
 class Reuse:
     """What an earlier render of the same project can give this one (the live preview): its pages and assets,
     and the journeys to render again (`fresh`). The pages and downloads of every other journey, and the
-    comparison pages of pairs with no fresh journey, are taken as they were; every other page is rendered.
+    comparison pages of pairs with no fresh journey, are taken as they were; so are the pages of the lists
+    split into pages whose rows did not change (`keeps_part`); every other page is rendered.
     The caller decides `fresh` (`pipeline.Session`): a journey whose file changed and the journeys whose
     pages show it; anything else changed (catalogue, metric data, templates) means no reuse at all."""
 
     pages: Mapping[str, Page]
     assets: Mapping[str, bytes]
     fresh: frozenset[str]
-    # the persona, department and channel pages to render again, as (collection, id): those a changed
-    # journey names (their pages list its steps); the others are kept
+    # the catalogue entries a changed journey names, before or after, as (collection, id): the persona,
+    # department and channel pages among them are rendered again (their pages list its steps), and so are
+    # the rows of the other lists (insights, backlog...) that show where an entry is used
     entries: frozenset[tuple[str, str]] = frozenset()
+    changed: frozenset[str] = frozenset()  # the journeys that changed themselves (`fresh` less their links)
+    keys: Mapping[str, PartKey] = field(default_factory=dict)  # the earlier render's `Site.keys`
 
     def keeps(self, path: str, ctx: Mapping[str, object]) -> bool:
         """Whether a page job's result can be taken from the earlier render: a journey-scoped job of no fresh
@@ -121,6 +126,36 @@ class Reuse:
             return (kind, ctx["ident"]) not in self.entries
         scope = [ctx[k] for k in ("jid", "as_is", "to_be") if k in ctx]
         return bool(scope) and not any(j in self.fresh for j in scope)
+
+    def keeps_part(self, path: str, key: PartKey) -> bool:
+        """Whether a page of a list split into pages can be taken from the earlier render: the same rows, in
+        the same pages, with the same figures (`PartKey.same`), and none of its rows shows a changed journey
+        or an entry a changed journey names, then or now."""
+        old = self.keys.get(path)
+        return (
+            old is not None
+            and key.same(old)
+            and not any(j in self.changed for j in (*key.journeys, *old.journeys))  # one that left it, too
+            and not any(e in self.entries for e in (*key.entries, *old.entries))
+        )
+
+
+@dataclass(frozen=True)
+class PartKey:
+    """What one page of a split list shows, as far as keeping it between two renders goes: its `Part` (rows,
+    where they start, every page's path), the list-wide `figures` its heading states (counts...), the
+    journeys its rows show (a title, a step, an owner) and the catalogue entries they are (a row of the
+    insights list shows where the insight is used, which a journey's edit changes). `always`: never kept (a
+    page showing portfolio-wide roll-ups)."""
+
+    part: Part
+    figures: tuple = ()
+    journeys: frozenset[str] = frozenset()
+    entries: frozenset[tuple[str, str]] = frozenset()
+    always: bool = False
+
+    def same(self, other: PartKey) -> bool:
+        return not self.always and not other.always and self.figures == other.figures and self.part == other.part
 
 
 # the catalogue collections with a page per entry (`personas/<id>.md`...)
@@ -133,6 +168,7 @@ class Site:
     assets: dict[str, bytes]
     nav: list
     rendered_by_child: int = 0  # pages a forked child rendered (render_pool): 0 when none, or it failed
+    keys: dict[str, PartKey] = field(default_factory=dict)  # each page of a split list: what it shows
 
     def files(self) -> dict[str, bytes]:
         """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
@@ -538,6 +574,7 @@ class _Renderer:
         # (list's first page, anchor) -> the page holding that anchor, so that every link finds its row
         self._pages_of: dict[str, tuple[str, ...]] = {}
         self._moved: dict[tuple[str, str], str] = {}
+        self.keys: dict[str, PartKey] = {}  # each page of a split list: what it shows (`paged`)
 
     # helpers available to every template, bound to the page being rendered
     def _context(self, path: str) -> dict:
@@ -650,13 +687,19 @@ class _Renderer:
         rows: str,
         items: Iterable,
         anchor=None,
+        *,
+        key: Callable[[Part], PartKey] | None = None,
         **ctx,
     ) -> list[tuple[str, str, str | None, dict]]:
         """The jobs of a list in pages of at most `PAGE_ROWS[rows]` rows (`split_list`), each given its `part`.
 
         `anchor(item)` names the anchor of an item's row: links to it (`href(path, anchor)`) go to its page.
+        `key(part)` says what a page shows (`PartKey`), so that the live preview can keep it; without one, a
+        page is always rendered again.
         """
         parts = split_list(path, items, PAGE_ROWS[rows])
+        for part in parts:
+            self.keys[part.path] = key(part) if key is not None else PartKey(part, always=True)
         if parts[0].split:
             self._pages_of[path] = parts[0].paths
             for part in parts[1:] if anchor else ():
@@ -669,7 +712,11 @@ class _Renderer:
         p = self.p
         by_title = sorted(p.journeys, key=lambda i: (p.journeys[i].title.lower(), i))
         jobs: list[tuple[str, str, str | None, dict]] = [(PATHS["home"], "home.md.j2", None, {})]
-        jobs += self.paged(PATHS["journeys"], "journeys.md.j2", None, "journeys", by_title)
+        counts = (len(p.journeys), p.step_count)  # the list's heading on every page
+        jobs += self.paged(
+            PATHS["journeys"], "journeys.md.j2", None, "journeys", by_title,
+            key=lambda part: PartKey(part, counts, frozenset(part.items)),
+        )  # fmt: skip
         from generator.site.rollups import rollup_jobs  # roll-up pages: their own module, built on this one
 
         jobs.extend(rollup_jobs(p, self))
@@ -695,10 +742,22 @@ class _Renderer:
                 ctx = {"ident": ident, "item": item}
                 if kind == "departments":  # its steps (highest priority first), then its touchpoints, in pages
                     owned: list[tuple[str, StepAt, object]] = self._owned_steps(ident)
-                    owned += [("touchpoint", at, tp) for at, tp in self.ix.touchpoints_by_dept.get(ident, [])]
-                    jobs += self.paged(*page, "department", owned, **ctx)
+                    tps = self.ix.touchpoints_by_dept.get(ident, [])
+                    owned += [("touchpoint", at, tp) for at, tp in tps]
+                    # the first page also lists the journeys the department owns
+                    heads = frozenset(self.ix.journeys_by_dept.get(ident, []))
+                    totals = (len(owned) - len(tps), len(tps))
+                    jobs += self.paged(
+                        *page, "department", owned,
+                        key=partial(_department_key, totals=totals, heads=heads),
+                        **ctx,
+                    )  # fmt: skip
                 elif kind == "channels":
-                    jobs += self.paged(*page, "channel", self.ix.touchpoints_by_channel.get(ident, []), **ctx)
+                    jobs += self.paged(
+                        *page, "channel", self.ix.touchpoints_by_channel.get(ident, []),
+                        key=lambda part: PartKey(part, (), frozenset(at.journey for at, _ in part.items)),
+                        **ctx,
+                    )  # fmt: skip
                 else:
                     jobs.append((*page, ctx))
         jobs += self.paged(
@@ -708,23 +767,28 @@ class _Renderer:
             "backlog",
             self._ranked,
             lambda o: f"opportunity-{o}",
+            key=lambda part: PartKey(part, entries=frozenset(("opportunities", i) for i in part.items)),
         )
         statuses = [s.value for s in SolutionStatus]
         by_status = sorted(p.solutions, key=lambda i: statuses.index(p.solutions[i].status.value))  # stable
         jobs += self.paged(
             PATHS["solutions"], "solutions.md.j2", _catalogue_file(p, "solutions"), "solutions", by_status,
-            lambda i: f"solution-{i}",
+            lambda i: f"solution-{i}", key=lambda part: PartKey(part, entries=frozenset(("solutions", i) for i in part.items)),
         )  # fmt: skip
         jobs += self.paged(
             PATHS["insights"], "insights.md.j2", _catalogue_file(p, "insights"), "insights", list(p.insights),
-            lambda i: f"insight-{i}",
+            lambda i: f"insight-{i}", key=lambda part: PartKey(part, entries=frozenset(("insights", i) for i in part.items)),
         )  # fmt: skip
         jobs += self.paged(
             PATHS["metrics"], "metrics.md.j2", _catalogue_file(p, "metrics"), "metrics", list(p.metrics),
-            lambda i: f"metric-{i}",
+            lambda i: f"metric-{i}", key=lambda part: PartKey(part, entries=frozenset(("metrics", i) for i in part.items)),
         )  # fmt: skip
         jobs.append((PATHS["glossary"], "glossary.md.j2", _catalogue_file(p, "glossary"), {}))
-        jobs += self.paged(PATHS["attention"], "attention.md.j2", None, "attention", self.extras.attention)
+        jobs += self.paged(
+            PATHS["attention"], "attention.md.j2", None, "attention", self.extras.attention,
+            # the first page shows the steps to fix first, of the whole portfolio
+            key=lambda part: PartKey(part, (), frozenset(a.journey for a in part.items), always=part.first),
+        )  # fmt: skip
         for kind in ("governance", "tags", "changes"):
             jobs.append((PATHS[kind], f"{kind}.md.j2", None, {}))
         jobs.append((PATHS["reference"], "reference.md.j2", None, {"reference": reference_models()}))
@@ -751,7 +815,14 @@ class _Renderer:
         p = self.p
         jobs, reuse = self.jobs(), self.reuse
         if reuse is not None:
-            kept = [job for job in jobs if reuse.keeps(job[0], job[3]) and job[0] in reuse.pages]
+            keys = self.keys
+
+            def kept_job(path: str, ctx: Mapping[str, object]) -> bool:
+                if path not in reuse.pages:
+                    return False
+                return reuse.keeps_part(path, keys[path]) if path in keys else reuse.keeps(path, ctx)
+
+            kept = [job for job in jobs if kept_job(job[0], job[3])]
             self.pages.update((path, reuse.pages[path]) for path, *_ in kept)
             jobs = [job for job in jobs if job[0] not in self.pages]
         by_child = render_pages(self, jobs, texts=self.texts)
@@ -771,7 +842,7 @@ class _Renderer:
                 self.workbooks.xlsx(workbook) if self.workbooks else sheets.to_xlsx(workbook)
             )
         assets.update(self.extras.assets)
-        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child)
+        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child, self.keys)
 
     def nav(self) -> list:
         compared = {jid for jid, _ in self.pairs()}
@@ -833,6 +904,13 @@ class _Renderer:
                 ]
             },
         ]
+
+
+def _department_key(part: Part, totals: tuple[int, int], heads: frozenset[str]) -> PartKey:
+    """What a page of a department's list shows: its rows' journeys, and on the first page the journeys it owns;
+    the numbers of steps and touchpoints it owns, which decide the page's headings."""
+    journeys = frozenset(at.journey for _, at, _ in part.items)
+    return PartKey(part, totals, journeys | heads if part.first else journeys)
 
 
 def _title(item) -> str:

@@ -142,13 +142,19 @@ def priority_steps(p: Portfolio, status: Standings, n: int = 20) -> list[tuple[s
 def rollup_jobs(p: Portfolio, renderer) -> list[tuple[str, str, str | None, dict]]:
     """The roll-up pages to render: (path, template, source, context), as `render._Renderer.jobs`; the index of
     systems in pages (`renderer.paged`) when it is long, one row a step using a system."""
-    from generator.site.render import PATHS
+    from generator.site.render import PATHS, PartKey
 
     rows = [(name, jid, step) for name, steps in systems_index(p) for jid, step in steps]
+    counts = _counts(rows)
+
+    def key(part) -> PartKey:  # each system's heading states its number of steps, on every page it spans
+        names = dict.fromkeys(name for name, _, _ in part.items)
+        return PartKey(part, tuple(counts[n] for n in names), frozenset(jid for _, jid, _ in part.items))
+
     return [
         (PATHS["explore"], "explore.md.j2", None, {}),
         (PATHS["importance"], "importance.md.j2", None, {"gap": importance_gap(p), "top": TOP, "rows": GAP_ROWS}),
-        *renderer.paged(PATHS["systems"], "systems.md.j2", None, "systems", rows, counts=_counts(rows)),
+        *renderer.paged(PATHS["systems"], "systems.md.j2", None, "systems", rows, key=key, counts=counts),
     ]
 
 
