@@ -11,11 +11,14 @@ page, presses `/` as soon as the page has loaded, types the query as a person ty
   the next animation frame the time they are shown). Results of a shorter prefix drawn while typing do not
   count: the reader waits for the words typed;
 - the bytes of every response from pressing `/` until the results are shown and the network is idle:
-  Pagefind's JS and wasm, its metadata, the index chunks of the query's words, the facet filter files and
-  the fragments of the ten results of the first page (the last of them may be drawn after the first
-  results); uncompressed, as Python's http.server sends them (`first_query_kb`), and as a server that
-  compresses text sends them (`first_query_gz_kb`: GitHub Pages gzips the JS and JSON, about a third of
-  their size; Pagefind's chunks and wasm are gzip files already), grouped by kind of file.
+  Pagefind's JS and wasm, its metadata and the dialog's (`journeys-search.json`), the index chunks of the
+  query's words, and the fragments of the results the dialog fetches without the reader scrolling (the
+  first five of the page, and any other already in view: the dialog fetches the rest as they come into
+  view; a facet's filter file is fetched when the reader chooses a value, which no query here does;
+  `results` is the number of results drawn); uncompressed, as Python's http.server sends them
+  (`first_query_kb`), and as a server that compresses text sends them (`first_query_gz_kb`: GitHub Pages
+  gzips the JS and JSON, about a third of their size; Pagefind's chunks and wasm are gzip files already),
+  grouped by kind of file.
 
 `first_results_s` is the median over the queries (and rounds), `first_results_s_max` the worst,
 `first_query_kb` and `first_query_gz_kb` the largest first query. Targets at N=1,000 (issue 16): first results under 1 s,
@@ -141,7 +144,7 @@ def one_query(browser, site: Path, url: str, query: str, delay_ms: int) -> dict:
         page.wait_for_function(
             "q => window.__jmBench.drawn.some(d => d.q === q && d.shown > 0)", arg=query, timeout=120_000
         )
-        # the first page of results complete (long pages come last), then nothing more to fetch
+        # the results fetched up front drawn (long pages come last), then nothing more to fetch
         page.wait_for_function(
             "() => !document.querySelector('[data-jm-search]').hasAttribute('aria-busy')", timeout=120_000
         )

@@ -104,6 +104,27 @@ def test_permalink_signs_and_the_catalogues_links_are_not_indexed(example_site):
     assert headings and all(h in insights["content"] for h in headings)
 
 
+def test_the_charts_data_tables_are_not_indexed_but_their_titles_are(example_site):
+    fragments = _fragments(example_site / "pagefind")
+    journey = next(f for url, f in fragments.items() if url.endswith("/journeys/make-a-claim/"))
+    page = (example_site / "journeys" / "make-a-claim" / "index.html").read_text(encoding="utf-8")
+    body = page[page.index("data-pagefind-body") :]
+    tables = re.findall(r'<details class="jm-chart-data".*?</details>', body, re.S)
+    assert tables, "the example's journey page has no chart"
+    rest = html.unescape(
+        re.sub(r"<[^>]+>", " ", re.sub(r'<details class="jm-chart-data".*?</details>', " ", body, flags=re.S))
+    )
+    cells = [html.unescape(c) for t in tables for c in re.findall(r"<td[^>]*>([^<]+)</td>", t)]
+    only_in_tables = [c for c in dict.fromkeys(cells) if c.strip() and c not in rest]
+    assert only_in_tables, "no cell of the charts' tables is only in them"
+    for cell in only_in_tables:
+        assert cell not in journey["content"], cell
+    captions = [html.unescape(c) for c in re.findall(r"<figcaption>([^<]+)</figcaption>", body)]
+    assert captions and all(c in journey["content"] for c in captions)
+    # a page's fragment is what a result fetches: the tables were a third of a journey page's
+    assert "Data:" not in journey["content"]
+
+
 def test_a_long_page_is_a_plain_result_whose_matches_load_when_asked(example_site, tmp_path, browser):
     from browser_support import Watch, serve, site_path
 
@@ -120,7 +141,7 @@ def test_a_long_page_is_a_plain_result_whose_matches_load_when_asked(example_sit
     )
     library.write_text(text.replace(marker, marker + entries, 1), encoding="utf-8")
     build_index(site)
-    long = json.loads((site / "pagefind" / search_index.LONG_PAGES).read_text(encoding="utf-8"))
+    long = json.loads((site / "pagefind" / search_index.DIALOG).read_text(encoding="utf-8"))["long"]
     assert list(long.values()) == [{"url": "/insights/", "title": "Insights library", "kind": "insight"}]
     fragment = f"fragment/{next(iter(long))}.pf_fragment"
 
@@ -153,3 +174,76 @@ def test_a_long_page_is_a_plain_result_whose_matches_load_when_asked(example_sit
     finally:
         context.close()
         server.close()
+
+
+def test_a_first_query_fetches_the_results_in_view_and_no_filter_file(site_server, browser):
+    """What the first query fetches: Pagefind's script and wasm without its worker, the fragments of the first
+    five results (the rest as they are scrolled to), no filter file until a facet is chosen; and the facets
+    the dialog offers are Pagefind's own values and counts."""
+    from browser_support import Watch
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        watch = Watch()
+        watch.attach(context)
+        fetched: list[str] = []
+        context.on("requestfinished", lambda r: fetched.append(r.url.split("?", 1)[0]))
+        page = context.new_page()
+        page.goto(site_server.base_url + "journeys/make-a-claim/", wait_until="networkidle")
+        page.keyboard.press("/")
+        page.keyboard.type("claim", delay=20)
+        page.wait_for_function(
+            """() => document.querySelector('.md-search-result__list').getAttribute('data-jm-query') === 'claim'
+                && !document.querySelector('[data-jm-search]').hasAttribute('aria-busy')"""
+        )
+        page.wait_for_load_state("networkidle")
+        total = int(re.search(r"\d+", page.locator(".md-search-result__meta").inner_text()).group(0))
+        assert total > 10, "the example has fewer results for 'claim' than a page of them"
+
+        def fragments() -> int:
+            return len({u for u in fetched if "/pagefind/fragment/" in u})
+
+        items = page.locator(".md-search-result__list > .md-search-result__item")
+        assert items.count() == fragments() == 5
+        assert page.locator(".md-search-result__list > .jm-search__pending").count() == 5
+        assert not [u for u in fetched if u.endswith("pagefind-worker.js") or "/pagefind/filter/" in u], fetched
+        # the arrow keys go on to the sixth result: it is fetched as it is shown, then focused
+        page.locator(".md-search-result__list > li").nth(4).locator("a").last.focus()
+        sixth = "() => document.activeElement.closest('li') === document.querySelectorAll('.md-search-result__list > li')[5]"
+        for _ in range(4):
+            page.keyboard.press("ArrowDown")
+            page.wait_for_timeout(150)
+            if page.evaluate(sixth):
+                break
+        assert page.evaluate(sixth)
+        assert items.count() == fragments()
+        # the others of the page as the reader scrolls to them
+        page.locator(".md-search__scrollwrap").evaluate("el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_function("() => !document.querySelector('.md-search-result__list > .jm-search__pending')")
+        assert items.count() == fragments() == 10
+        assert page.locator(".jm-search__more button").count() == 1
+
+        # the facets as the build counted them are Pagefind's: its filters() reads its filter files
+        shown = page.eval_on_selector_all(
+            ".jm-search__facets select",
+            """sels => Object.fromEntries(sels.map(s => [s.dataset.facet,
+                 [...s.options].slice(1).map(o => [o.value, o.textContent])]))""",
+        )
+        assert set(shown) == {"kind", "persona", "department", "channel", "health"}
+        assert not [u for u in fetched if "/pagefind/filter/" in u]
+        page.locator(".jm-search__facets select[data-facet=persona]").select_option(index=1)
+        page.wait_for_function("() => !document.querySelector('[data-jm-search]').hasAttribute('aria-busy')")
+        page.wait_for_load_state("networkidle")
+        assert len([u for u in fetched if "/pagefind/filter/" in u]) == 1  # the persona filter's file only
+        pagefind = page.evaluate(
+            """async base => { const pf = await import(base + 'pagefind/pagefind.js'); return await pf.filters(); }""",
+            site_server.base_url,
+        )
+        expected = {
+            facet: sorted([v, f"{html.unescape(v)} ({n})"] for v, n in pagefind[facet].items()) for facet in shown
+        }
+        assert {facet: sorted(options) for facet, options in shown.items()} == expected
+        assert not [u for u in fetched if u.endswith("pagefind-worker.js")]
+        assert watch.problems == []
+    finally:
+        context.close()

@@ -7,8 +7,9 @@ downloaded at build time and no npm is needed. The binary is found as the packag
 (missing binary, non-zero exit, no page indexed, timeout) raises `SearchIndexError` with what to do, never
 a traceback; the caller stops the build, so a site is never published with a missing or partial index.
 
-After Pagefind: its filter files are put in a fixed order (same site, same bytes) and the long pages are
-listed for the search dialog (`journeys-long-pages.json`), see `settle_filters` and `list_long_pages`.
+After Pagefind: its filter files are put in a fixed order (same site, same bytes), and the search dialog gets
+what it needs before any query in one small file (`journeys-search.json`): the long pages and the facets'
+values with their counts, see `settle_filters`, `list_long_pages` and `count_facets`.
 """
 
 from __future__ import annotations
@@ -41,13 +42,15 @@ UNUSED = (
 
 
 # Not indexed: the permalink signs (¶) MkDocs puts after each heading, which Pagefind would otherwise add to
-# every page title it shows and to the heading's last word; and, on the catalogue pages that list every
+# every page title it shows and to the heading's last word; the charts' data tables (the numbers under each
+# chart, a third of a journey page's text, repeating its steps' and touchpoints' names: the chart's title is
+# indexed, and the metrics table and the steps' sections hold the words); and, on the catalogue pages that list every
 # insight, opportunity and solution, the links to other pages (the journeys and steps each entry is used
 # at, the entries of the other catalogues): a journey's or a step's name finds the journey, not the
 # catalogues, and these pages' fragments (fetched whole, with a sub-result per entry computed in the browser)
 # stay a third to a half of their size.
 EXCLUDED = ", ".join(
-    [".headerlink"]
+    [".headerlink", ".jm-chart-data"]
     + [f'[data-pagefind-meta="kind:{kind}"] a[href^="../"]' for kind in ("insight", "opportunity", "solution")]
 )
 
@@ -55,9 +58,12 @@ EXCLUDED = ", ".join(
 # A page whose indexed text is longer than this (a journey page of the synthetic benchmark has ~13,000
 # characters, the insights library at 1,000 journeys 460,000) is a long page: the search dialog shows it as a
 # plain result, its matches on demand, rather than fetching its fragment (150 KB) and having Pagefind compute
-# one excerpt per matching entry (seconds). Listed in LONG_PAGES: fragment id -> url, title, kind.
+# one excerpt per matching entry (seconds). Listed in DIALOG's "long": fragment id -> url, title, kind.
 LONG_CHARS = 80_000
-LONG_PAGES = "journeys-long-pages.json"
+# What the search dialog reads when it opens: {"long": the long pages, "facets": filter -> value -> pages}.
+# The facets' values and counts are what Pagefind's `filters()` returns, without its filter files (the pages of
+# every value: 26 KB at 1,000 journeys), which Pagefind then loads only for a facet the reader chooses.
+DIALOG = "journeys-search.json"
 
 
 class SearchIndexError(Exception):
@@ -141,7 +147,7 @@ def build_index(
         (bundle / name).unlink(missing_ok=True)
     try:
         settle_filters(bundle)
-        list_long_pages(bundle)
+        write_dialog_data(bundle)
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise SearchIndexError(f"cannot finish the search index in {bundle}: {exc}") from exc
     files = [p for p in bundle.rglob("*") if p.is_file()]
@@ -263,9 +269,38 @@ def settle_filters(bundle: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def write_dialog_data(bundle: Path) -> dict[str, dict]:
+    """Write `DIALOG` into the bundle: the long pages and the facets' counts (see DIALOG's comment)."""
+    data: dict[str, dict] = {"long": list_long_pages(bundle), "facets": count_facets(bundle)}
+    (bundle / DIALOG).write_text(
+        json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+    )
+    return data
+
+
+def count_facets(bundle: Path) -> dict[str, dict[str, int]]:
+    """Each filter of the index -> each of its values -> how many pages have it, read from Pagefind's filter
+    files (as `settle_filters` left them) as Pagefind's `filters()` counts them: the pages listed for the value.
+    Pages in several languages are counted together, as Pagefind merges its languages' filters."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    counts: dict[str, dict[str, int]] = {}
+    for language in entry["languages"].values():
+        meta = _read(bundle / f"pagefind.{language['hash']}.pf_meta")
+        if not isinstance(meta, list) or len(meta) < 4 or not isinstance(meta[3], list):
+            raise ValueError(f"pagefind.{language['hash']}.pf_meta is not laid out as Pagefind 1.5 writes it")
+        for name, chunk in meta[3]:
+            content = _read(bundle / "filter" / f"{chunk}.pf_filter")
+            if not isinstance(content, list) or len(content) != 2 or content[0] != name:
+                raise ValueError(f"{chunk}.pf_filter does not hold the filter {name!r}")
+            values = counts.setdefault(name, {})
+            for value, pages in content[1]:
+                values[value] = values.get(value, 0) + len(pages)
+    return counts
+
+
 def list_long_pages(bundle: Path) -> dict[str, dict[str, str]]:
-    """Write `LONG_PAGES` into the bundle: the pages whose indexed text is longer than LONG_CHARS, by the id
-    Pagefind gives their results (the fragment's name), with the url, title and kind the dialog shows."""
+    """The pages whose indexed text is longer than LONG_CHARS, by the id Pagefind gives their results (the
+    fragment's name), with the url, title and kind the dialog shows."""
     long: dict[str, dict[str, str]] = {}
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(path.read_bytes())
@@ -277,7 +312,4 @@ def list_long_pages(bundle: Path) -> dict[str, dict[str, str]]:
                 "title": meta.get("title") or fragment["url"],
                 "kind": meta.get("kind", ""),
             }
-    (bundle / LONG_PAGES).write_text(
-        json.dumps(long, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8"
-    )
     return long

@@ -2,9 +2,11 @@
  *
  * Written by the journeys plugin into every site it builds with `search: true`. Keyboard as Material's:
  * `/`, `s` or `f` opens the dialog, Esc closes it, arrow keys move through the results, Enter opens one.
- * Pagefind's bundle (pagefind.js, its wasm and the index chunks the query needs) loads when the dialog
- * opens; nothing is fetched before. Facets (kind, persona, department, channel, health) come from the
- * index's filters. A step of a journey map is a sub-result linking to the map's column (#step-<id>).
+ * Pagefind's bundle (pagefind.js and its wasm, searching on the page's thread: no worker) loads when the
+ * dialog opens; nothing is fetched before. A query fetches the index chunks of its words and the fragments
+ * of the results in view. Facets (kind, persona, department, channel, health) are the index's filters, their
+ * values counted by the build; a filter's own file loads when the reader chooses one of its values.
+ * A step of a journey map is a sub-result linking to the map's column (#step-<id>).
  * Text from the index is put in with textContent; only Pagefind's excerpts (entity-encoded, <mark> added)
  * go through innerHTML. Without JavaScript there is no search box at all, as with Material's search.
  */
@@ -31,7 +33,7 @@
   var FACETS = [["kind", "Kind"], ["persona", "Persona"], ["department", "Department"],
                 ["channel", "Channel"], ["health", "Health"]];
   var PAGE = 10;
-  var SOON = 5;                // results of a page drawn at once; the others after a pause in the typing
+  var SOON = 5;                // results of a page fetched at once; the others as they come into view
   var REBUILT = "The search index is being rebuilt or is not there: reload the page in a moment.";
 
   // English words too common to narrow a search: not searched when the query has other words (their index
@@ -41,6 +43,7 @@
 
   var pagefind = null, loading = null, failed = false;
   var longPages = {};          // result id -> {url, title, kind} of the pages too long to fetch unasked
+  var facetCounts = null;      // facet -> value -> pages, as pagefind.filters() gives them
   var selected = {};           // facet -> value
   var results = [], shown = 0, generation = 0, timer = 0;
 
@@ -49,15 +52,24 @@
   function load() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (pf) {
-        // the long pages, listed by the build: a missing list only means every page is fetched in full
-        var listed = fetch(new URL("pagefind/journeys-long-pages.json", siteRoot).href).then(function (r) {
+        // the long pages and the facets' values, written by the build: without them (an older index) every
+        // page is fetched in full and the facets come from Pagefind's own filter files
+        var listed = fetch(new URL("pagefind/journeys-search.json", siteRoot).href).then(function (r) {
           return r.ok ? r.json() : {};
         }).catch(function () { return {}; });
+        // noWorker: Pagefind searches on the page's thread rather than in a worker whose script is another
+        // 41 KB to fetch; the long pages, whose excerpts take long to compute, are not fetched unasked.
         // pageLength lowered: a journey page is long, and a word in its map must not lose to a short list
-        return pf.options({ baseUrl: siteRoot.pathname, excerptLength: 24,
+        return pf.options({ baseUrl: siteRoot.pathname, excerptLength: 24, noWorker: true,
                             ranking: { pageLength: 0.4 } }).then(function () {
           return Promise.all([pf.init(), listed]);
-        }).then(function (done) { longPages = done[1] || {}; pagefind = pf; return pf; });
+        }).then(function (done) {
+          var data = done[1] || {};
+          longPages = data.long || {};
+          facetCounts = data.facets || null;
+          pagefind = pf;
+          return pf;
+        });
       }).catch(function () {
         failed = true;
         loading = null;  // a later opening tries again (after a rebuild under `mkdocs serve`)
@@ -90,7 +102,8 @@
   function facets(pf) {
     if (facetsDone) return;
     facetsDone = true;
-    pf.filters().then(function (all) {
+    // the counts the build wrote: Pagefind's filter files (every value's pages) load only for a chosen facet
+    (facetCounts ? Promise.resolve(facetCounts) : pf.filters()).then(function (all) {
       FACETS.forEach(function (f) {
         var values = Object.keys(all[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b); });
         if (!values.length) return;
@@ -169,6 +182,7 @@
       return pf.search(q ? terms(q) : null, { filters: selected });
     }).then(function (found) {
       if (!found || mine !== generation) return;
+      unwatch();
       results = found.results;
       shown = 0;
       list.textContent = "";
@@ -187,11 +201,13 @@
   function drawn(q) { list.setAttribute("data-jm-query", q); }
 
   // The next PAGE results, each drawn in its place as soon as its data is there. Pagefind computes a result's
-  // excerpt and sub-results from the whole page, one result at a time in its worker, so: the long pages
+  // excerpt and sub-results from the whole page (its fragment, fetched for the purpose), so: the long pages
   // (listed at build time) are drawn plain at once, without their data; then the first SOON results, short
-  // pages first (a page's matched words, `words`, grow with its length); the rest after a pause, so that a
-  // query the reader types on does not fetch a whole page of results; the longer pages last. Nothing is
-  // asked for once the reader has typed on: a result no longer wanted does not hold up the new query's.
+  // pages first (a page's matched words, `words`, grow with its length) and the longer ones after them; the
+  // others of the page only as they come into view (the first SOON fill the dialog on a laptop), so that a
+  // query fetches the fragments of the results the reader sees. Nothing is asked for once the reader has
+  // typed on: a result no longer wanted does not hold up the new query's.
+  var observers = [];
   function more(mine, q) {
     var slice = results.slice(shown, shown + PAGE);
     shown += slice.length;
@@ -200,6 +216,7 @@
     var slots = slice.map(function () {
       var li = document.createElement("li");
       li.className = "jm-search__pending";
+      li.setAttribute("aria-hidden", "true");
       li.hidden = true;
       list.appendChild(li);
       return li;
@@ -221,10 +238,12 @@
     var sizes = order.map(size);
     var limit = Math.max(200, 4 * (sizes[Math.floor(sizes.length / 2)] || 0));
     var light = order.filter(function (i) { return size(i) <= limit && i < SOON; });
-    var later = order.filter(function (i) { return size(i) <= limit && i >= SOON; });
-    var heavy = order.filter(function (i) { return size(i) > limit; });
+    var heavy = order.filter(function (i) { return size(i) > limit && i < SOON; });
+    var later = order.filter(function (i) { return i >= SOON; }).sort(function (a, b) { return a - b; });
+    var asked = {};
     function fill(i) {
-      if (mine !== generation) return null;
+      if (mine !== generation || asked[i]) return null;
+      asked[i] = true;
       return slice[i].data().then(function (d) {
         if (mine !== generation) return;
         slots[i].replaceWith(item(d));
@@ -232,14 +251,11 @@
       });
     }
     return Promise.all(light.map(fill)).then(function () {
-      if (!later.length || mine !== generation) return null;
-      return new Promise(function (done) { setTimeout(done, 250); }).then(function () {
-        return Promise.all(later.map(fill));
-      });
-    }).then(function () {
       return heavy.reduce(function (done, i) { return done.then(function () { return fill(i); }); }, Promise.resolve());
     }).then(function () {
-      if (mine !== generation || shown >= results.length) return;
+      if (mine !== generation) return;
+      watch(later.map(function (i) { return [slots[i], i]; }), fill, mine);
+      if (shown >= results.length) return;
       var li = document.createElement("li");
       li.className = "jm-search__more";
       var b = document.createElement("button");
@@ -250,6 +266,35 @@
       li.appendChild(b);
       list.appendChild(li);
     });
+  }
+
+  // The results still to fetch, each as an empty slot of a result's height until it comes near the visible
+  // part of the dialog (scrolled to, or reached with the arrow keys); then `fill(i)`. At once where the
+  // browser cannot tell (no IntersectionObserver).
+  function watch(pending, fill, mine) {
+    if (!pending.length) return;
+    pending.forEach(function (p) { p[0].hidden = false; });
+    if (!("IntersectionObserver" in window)) {
+      pending.forEach(function (p) { fill(p[1]); });
+      return;
+    }
+    var index = new Map(pending);
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting || !index.has(e.target)) return;
+        seen.unobserve(e.target);
+        var done = fill(index.get(e.target));
+        index.delete(e.target);
+        if (done) done.catch(function () { if (mine === generation) say(REBUILT); });
+      });
+    }, { root: root.querySelector(".md-search__scrollwrap"), rootMargin: "0px 0px 160px 0px" });
+    observers.push(seen);
+    pending.forEach(function (p) { seen.observe(p[0]); });
+  }
+
+  function unwatch() {
+    observers.forEach(function (o) { o.disconnect(); });
+    observers = [];
   }
 
   // A long page (a catalogue of every insight, opportunity or solution) as a plain result: its title and how
@@ -343,6 +388,16 @@
 
   function links() { return Array.prototype.slice.call(list.querySelectorAll("a, button")); }
 
+  function pendingBetween(from, to) {
+    var slots = list.querySelectorAll(".jm-search__pending:not([hidden])");
+    for (var i = 0; i < slots.length; i++) {
+      var after = from.compareDocumentPosition(slots[i]) & Node.DOCUMENT_POSITION_FOLLOWING;
+      var before = !to || to.compareDocumentPosition(slots[i]) & Node.DOCUMENT_POSITION_PRECEDING;
+      if (after && before) return slots[i];
+    }
+    return null;
+  }
+
   input.addEventListener("focus", function () { open(false); });
   input.addEventListener("input", schedule);
   form.addEventListener("reset", function () { setTimeout(function () { search(); input.focus(); }, 0); });
@@ -372,7 +427,10 @@
       if (!all.length) return;
       e.preventDefault();
       var next = e.key === "ArrowDown" ? (at < 0 ? 0 : Math.min(at + 1, all.length - 1)) : at - 1;
-      if (next < 0) input.focus(); else all[next].focus();
+      var gap = e.key === "ArrowDown" && at >= 0 ? pendingBetween(all[at], next > at ? all[next] : null) : null;
+      // a result not fetched yet comes next: shown (it loads as it comes into view), and the next key goes to it
+      if (gap) gap.scrollIntoView({ block: "nearest" });
+      else if (next < 0) input.focus(); else all[next].focus();
     } else if (e.key === "Enter" && target === input && all.length) {
       e.preventDefault();
       all[0].click();
