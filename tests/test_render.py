@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 
 import pytest
@@ -157,6 +158,15 @@ opportunities:
     assert "impact × reach ÷ effort" in backlog
     order = [backlog.index(f"#opportunity-{i})") for i in ("a-tie", "b-tie", "faster", "low")]
     assert order == sorted(order)
+
+
+def test_where_an_entry_is_used_is_a_paragraph_of_its_own():
+    """`Steps:` and `Opportunities:` on the insights page (`Addresses:` and `Changes:` on the solutions page)
+    are separate paragraphs, not run into one line."""
+    site = render_site(check(ROOT / "journeys")[0])
+    insights, solutions = site.pages["insights.md"].content, site.pages["solutions.md"].content
+    assert re.search(r"\nSteps: [^\n]+\n\nOpportunities: ", insights)
+    assert re.search(r"\nAddresses: [^\n]+\n\nChanges: ", solutions)
 
 
 def test_url_of():
