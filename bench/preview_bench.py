@@ -10,6 +10,10 @@
   under a new id and title: its page is polled until it is served). Medians per kind (`edit_to_preview_s`
   is the median of the step text and rename edits, as the issue's target);
 - `preview_peak_rss_mb`: the preview process's peak resident memory (VmHWM) after all the edits;
+- with `--edits N`: N more step text edits in a row, `many_edits_median_s` and the process's memory after the
+  first and the last of them (`rss_mb_after_first_of_many`, `rss_mb_after_many`: growth per edit);
+- with `--builds`: `cold_build_s` (`journeys build`, no cache) and `warm_build_s` (again, after a step
+  rename), and each over the text floor (`cold_build_over_text_floor`...);
 - `text_floor_s`: a plain `mkdocs build` (same theme, no plugin) of as many pages as `journeys generate`
   writes, each holding that page's visible words as plain Markdown paragraphs: what MkDocs costs to render
   our words with no structure, against which the preview and the builds can be read.
@@ -97,8 +101,18 @@ def _peak_rss_mb(pid: int) -> float | None:
     return int(found.group(1)) / 1024 if found else None
 
 
-def edit_to_preview(project: Path, *, rounds: int = ROUNDS, log=print) -> dict:
-    """Start the preview on `project`, edit it, and time each edit until the served page shows it."""
+def _rss_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else None
+
+
+def edit_to_preview(project: Path, *, rounds: int = ROUNDS, edits: int = 0, log=print) -> dict:
+    """Start the preview on `project`, edit it, and time each edit until the served page shows it; then
+    `edits` more step text edits in a row, for the preview's memory after many saves."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}{_mount(project)}"
     out = (project / "preview.log").open("w")
@@ -157,6 +171,28 @@ def edit_to_preview(project: Path, *, rounds: int = ROUNDS, log=print) -> dict:
         result["edit_to_preview_s"] = round(statistics.median(times["step_text"] + times["step_rename"]), 2)
         result["preview_edits"] = sum(len(v) for v in times.values())
         result["preview_peak_rss_mb"] = _peak_rss_mb(server.pid)
+        if edits:
+            many: list[float] = []
+            rss: list[float | None] = []
+            for n in range(edits):
+                marker = f"Saved again {n} times"
+                text = target.read_text(encoding="utf-8")
+                edited = re.sub(r"(\n\s+does: ).*", lambda m, s=marker: m.group(1) + s + ".", text, count=1)
+                time.sleep(0.3)
+                t0 = time.monotonic()
+                target.write_text(edited, encoding="utf-8")
+                many.append(_until(page, marker, t0) or float("nan"))
+                rss.append(_rss_mb(server.pid))
+            result["many_edits"] = edits
+            result["many_edits_median_s"] = round(statistics.median(many), 2)
+            result["many_edits_max_s"] = round(max(many), 2)
+            result["rss_mb_after_first_of_many"] = rss[0]
+            result["rss_mb_after_many"] = rss[-1]
+            result["preview_peak_rss_mb"] = _peak_rss_mb(server.pid)
+            log(
+                f"{edits} more edits: median {result['many_edits_median_s']} s; memory {rss[0]:.0f} MB after the first, "
+                f"{rss[-1]:.0f} MB after the last, peak {result['preview_peak_rss_mb']:.0f} MB"
+            )
     finally:
         server.terminate()
         try:
@@ -232,13 +268,39 @@ def text_floor(project: Path, *, log=print) -> dict:
     return {"text_floor_s": round(seconds, 2), "text_floor_pages": pages}
 
 
-def measure(n: int, work: Path, *, seed: int = 1, rounds: int = ROUNDS, log=print) -> dict:
+def builds(project: Path, *, log=print) -> dict:
+    """`journeys build` with no cache (`cold_build_s`: charts drawn, every file parsed), then again after a
+    step rename (`warm_build_s`), for the ratios to the text floor."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    command = [sys.executable, "-m", "generator", "build"]
+    t0 = time.monotonic()
+    subprocess.run(command, cwd=project, env=_env(), check=True, capture_output=True)
+    cold = time.monotonic() - t0
+    target = _journeys(project)[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"(\n\s+- id: [^\n]+\n\s+name: ).*", r"\1Renamed for the warm build", text, count=1))
+    t0 = time.monotonic()
+    subprocess.run(command, cwd=project, env=_env(), check=True, capture_output=True)
+    warm = time.monotonic() - t0
+    target.write_text(text, encoding="utf-8")
+    log(f"builds: cold {cold:.1f} s, warm {warm:.1f} s")
+    return {"cold_build_s": round(cold, 2), "warm_build_s": round(warm, 2)}
+
+
+def measure(
+    n: int, work: Path, *, seed: int = 1, rounds: int = ROUNDS, edits: int = 0, with_builds: bool = False, log=print
+) -> dict:
     project = work / f"preview-{n}"
     shutil.rmtree(project, ignore_errors=True)
     synth.write(n, project, seed=seed)
     result: dict = {"journeys": n, "load_before": os.getloadavg()[0]}
+    if with_builds:
+        result.update(builds(project, log=log))
     result.update(text_floor(project, log=log))
-    result.update(edit_to_preview(project, rounds=rounds, log=log))
+    if with_builds:
+        for key in ("cold_build_s", "warm_build_s"):
+            result[key.replace("_s", "_over_text_floor")] = round(result[key] / result["text_floor_s"], 2)
+    result.update(edit_to_preview(project, rounds=rounds, edits=edits, log=log))
     result["load_after"] = os.getloadavg()[0]
     return result
 
@@ -249,9 +311,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
+    parser.add_argument("--edits", type=int, default=0, help="step text edits in a row after the rounds (memory)")
+    parser.add_argument("--builds", action="store_true", help="also time a cold and a warm `journeys build`")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="journeys-preview-"))
-    result = measure(args.journeys, work, rounds=args.rounds)
+    result = measure(args.journeys, work, rounds=args.rounds, edits=args.edits, with_builds=args.builds)
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     return 0
