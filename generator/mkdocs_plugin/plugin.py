@@ -102,6 +102,21 @@ class _Generated(File):
         return self.modified
 
 
+# how long after a preview build its garbage is collected: once the browser has fetched the new page
+COLLECT_AFTER_S = 0.2
+
+
+def _collect_soon() -> None:
+    """The live preview: collect the last build's garbage (MkDocs' files, pages and navigation, the templates'
+    environment: reference cycles) once the page is served. With a heap of millions of objects, Python's
+    own thresholds run a full collection only every dozen builds or so, and memory grew by 16-65 MB a save
+    at 300 journeys. A moment after the build, not in it, so that the browser's reload does not wait for it
+    (a full collection takes 0.15 s at 300 journeys)."""
+    timer = threading.Timer(COLLECT_AFTER_S, gc.collect)
+    timer.daemon = True
+    timer.start()
+
+
 class _LateChart(File):
     """A chart whose picture may still be being drawn: MkDocs' copying of static files (before the pages are
     written) skips it; the plugin writes it at `on_post_build`, once the drawing is done."""
@@ -456,6 +471,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             (site / PREVIEW_ERRORS).write_text(json.dumps({"errors": self._errors}, ensure_ascii=False))
             if self.options.search and self._changed:
                 self._index_in_background(site)
+            _collect_soon()
             return
         if self.options.search:
             try:
