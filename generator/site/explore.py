@@ -40,6 +40,17 @@ def _computed(extras: Extras, badge: Badge, where: JourneyId | StepId) -> dict:
     return {"health": health, "trend": trend, "latest": [dict(m) for m in extras.measures.get(where, ())]}
 
 
+def computed_of(extras: Extras, jid: str, journey) -> tuple:
+    """What `with_computed` adds to a journey's export, as a value to compare: the journey's and each step's."""
+    at = JourneyId(jid)
+    return (
+        _computed(extras, extras.standings.journey(at), at),
+        tuple(
+            _computed(extras, extras.standings.step(at, step.id), StepId(at, step.id)) for step in journey.steps()
+        ),
+    )
+
+
 def with_computed(entry: dict, extras: Extras) -> dict:
     """A journey's export (`model_dump` plus id) with `computed` on the journey and on each of its steps."""
     jid = JourneyId(entry["id"])

@@ -845,7 +845,7 @@ class _Renderer:
             self.pages.update((path, reuse.pages[path]) for path, *_ in kept)
             jobs = [job for job in jobs if job[0] not in self.pages]
         by_child = render_pages(self, jobs, texts=self.texts)
-        assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras).encode("utf-8")}
+        assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras, self.rows).encode("utf-8")}
         from generator.site.explore import explore_assets  # it builds on this module's helpers
 
         assets.update(explore_assets(p, self.extras, self.ix))
@@ -957,9 +957,11 @@ def _tidy(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def portfolio_json(p: Portfolio, extras: Extras | None = None) -> str:
+def portfolio_json(p: Portfolio, extras: Extras | None = None, rows: RowCache = NO_ROWS) -> str:
     """The whole validated portfolio as JSON, with each page's URL (site-relative) and source file, and each
-    journey's and step's computed health, trend and latest values (`computed`; docs/site.md)."""
+    journey's and step's computed health, trend and latest values (`computed`; docs/site.md). `rows` (the
+    live preview) keeps each journey's line between saves, taken again when the journey is the same object
+    with the same computed values."""
 
     def entries(kind: str, page: bool = False) -> list[dict]:
         out = []
@@ -972,28 +974,24 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None) -> str:
             out.append(entry)
         return out
 
-    from generator.site.explore import PORTFOLIO_FORMAT, with_computed  # it builds on this module's helpers
+    from generator.site.explore import PORTFOLIO_FORMAT, computed_of, with_computed  # it builds on these helpers
 
-    journeys = []
+    extras = extras or Extras()
+    journey_lines = []
     for jid, j in sorted(p.journeys.items()):
-        journeys.append(
-            with_computed(
-                {
-                    "id": jid,
-                    "url": url_of(journey_path(jid)),
-                    **j.model_dump(mode="json"),
-                    "source": p.journey_files.get(jid),
-                },
-                extras or Extras(),
-            )
-        )
+        deps = (j, p.journey_files.get(jid), computed_of(extras, jid, j))
+        line = rows.get((PORTFOLIO_JSON, jid), deps)
+        if line is None:
+            entry = {"id": jid, "url": url_of(journey_path(jid)), **j.model_dump(mode="json"), "source": deps[1]}
+            line = rows.put((PORTFOLIO_JSON, jid), deps, json.dumps(with_computed(entry, extras), ensure_ascii=False))
+        journey_lines.append(line)
     opportunities = entries("opportunities")
     for entry in opportunities:
         entry["score"] = round(score(p.opportunities[entry["id"]]), 4)
     data = {
         "format": PORTFOLIO_FORMAT,
         "organisation": p.organisation.model_dump(mode="json"),
-        "journeys": journeys,
+        "journeys": journey_lines,
         "personas": entries("personas", page=True),
         "departments": entries("departments", page=True),
         "channels": entries("channels", page=True),
@@ -1007,7 +1005,10 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None) -> str:
     # 1,000 journeys); one journey or catalogue entry a line keeps the file readable and diffable
     lines = []
     for key, value in data.items():
-        if isinstance(value, list):
+        if key == "journeys":  # JSON already
+            items = ",\n".join("    " + v for v in journey_lines)
+            lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]" if value else f"  {json.dumps(key)}: []")
+        elif isinstance(value, list):
             items = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
             lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]" if value else f"  {json.dumps(key)}: []")
         else:
