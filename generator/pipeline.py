@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from generator.site.compiled_templates import CompiledTemplates
     from generator.site.render import Extras, Reuse, Site
     from generator.site.row_cache import RowCache
+    from generator.site.text_cache import TextCache
 
 
 @dataclass
@@ -118,6 +119,7 @@ class Pipeline:
         view_memo: ViewMemo | None = None,
         guide: Iterable[str] = (),
         rows: RowCache | None = None,
+        texts: TextCache | None = None,
     ) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
         `start_drawing` draws them while the caller goes on (the pages only name the chart files). `reuse`, given
@@ -143,7 +145,7 @@ class Pipeline:
             )
         kept = reuse(extras) if reuse is not None else None
         workbooks = SheetCache(cache)
-        with text_cache.kept(cache) as texts:
+        with text_cache.kept(cache) if texts is None else text_cache.in_session(texts) as texts:
             site = render_site(
                 portfolio,
                 warnings=checked.report.warnings,
@@ -194,6 +196,15 @@ class Session:
     view_memo: ViewMemo = field(default_factory=lambda: ViewMemo())  # the metrics' series, statuses, charts
     charts_known: set[str] = field(default_factory=set)  # chart files found valid: `Pipeline.start_drawing`
     rows: RowCache = field(default_factory=lambda: _row_cache())  # the lists' rows (`site.row_cache`)
+    texts: TextCache | None = None  # the text cache, read once a session (`site.text_cache.in_session`)
+
+    def _texts(self, pipeline: Pipeline) -> TextCache:
+        """The session's text cache, in the pipeline's cache folder (a new one if that changed)."""
+        from generator.site.text_cache import TextCache
+
+        if self.texts is None or self.texts.folder != pipeline.chart_cache:
+            self.texts = TextCache(pipeline.chart_cache)
+        return self.texts
 
     def render(self, pipeline: Pipeline, checked: Checked, guide: Iterable[str] = ()) -> Rendered:
         """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes;
@@ -226,6 +237,7 @@ class Session:
             view_memo=self.view_memo,
             guide=guide,
             rows=self.rows,
+            texts=self._texts(pipeline),
         )
         before = last.site.pages if last is not None else {}
         self.reused = sum(1 for path, page in rendered.site.pages.items() if before.get(path) is page)

@@ -202,3 +202,20 @@ def test_chart_files_found_valid_are_not_read_again_in_the_session(tmp_path):
     (pipeline.chart_cache / charts[0].filename).unlink()  # gone behind the session's back: not looked for
     assert start(charts, pipeline.chart_cache, known=known).wait().rendered == []
     assert start(charts, pipeline.chart_cache).wait().rendered == [charts[0].filename]  # a build draws it
+
+
+def test_the_text_cache_is_read_once_a_session_and_written_when_it_changed(tmp_path):
+    root = _project(tmp_path)
+    session = Session()
+    session.render(_pipeline(root), _pipeline(root).check())
+    stored = _pipeline(root).chart_cache / "converted.json"
+    first = json.loads(stored.read_text(encoding="utf-8"))["texts"]
+    stored.unlink()  # the session does not read it again: it has the conversions in memory
+    session.render(_pipeline(root), _pipeline(root).check())
+    assert not stored.exists(), "nothing new was converted: nothing to write"
+    _step_text(root)
+    after = session.render(_pipeline(root), _pipeline(root).check())
+    assert after.site.files() == _pipeline(root).render(_pipeline(root).check(), draw=False).site.files()
+    texts = json.loads(stored.read_text(encoding="utf-8"))["texts"]
+    assert set(first) - set(texts) == {k for k in first if "Opens the envelope, looks for the price" in k}
+    assert any("Tears the envelope open" in k for k in texts)

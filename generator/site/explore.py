@@ -45,9 +45,7 @@ def computed_of(extras: Extras, jid: str, journey) -> tuple:
     at = JourneyId(jid)
     return (
         _computed(extras, extras.standings.journey(at), at),
-        tuple(
-            _computed(extras, extras.standings.step(at, step.id), StepId(at, step.id)) for step in journey.steps()
-        ),
+        tuple(_computed(extras, extras.standings.step(at, step.id), StepId(at, step.id)) for step in journey.steps()),
     )
 
 

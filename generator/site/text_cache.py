@@ -65,6 +65,22 @@ class TextCache:
 
 
 @contextmanager
+def in_session(texts: TextCache) -> Iterator[TextCache]:
+    """The live preview's text cache (kept by `pipeline.Session`): its file is read at the first build only;
+    each build starts from the conversions the last one used, and the file is written only when they
+    changed (at 300 journeys reading it again took 0.16 s of a one-second save)."""
+    if not texts.stored and not texts.used:
+        texts.load()
+    else:
+        texts.stored = texts.used
+    texts.used = {}
+    before = texts.stored
+    yield texts
+    if texts.used != before:
+        texts.save()
+
+
+@contextmanager
 def kept(folder: Path | str) -> Iterator[TextCache]:
     """A text cache loaded from `folder`, saved there when the block ends without an error:
     `with kept(folder) as texts: site = render_site(..., texts=texts)`."""
