@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
+from test_page_split import SMALL  # rows a page: every list splits at 40 journeys
 
 from generator.options import Options
 from generator.pipeline import Pipeline, Session
@@ -26,18 +27,6 @@ from generator.site import render
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
-
-SMALL = {  # rows a page: every list splits at 40 journeys
-    "journeys": 15,
-    "backlog": 20,
-    "insights": 20,
-    "solutions": 8,
-    "metrics": 5,
-    "attention": 20,
-    "systems": 40,
-    "department": 30,
-    "channel": 30,
-}
 
 
 @pytest.fixture(scope="module")
