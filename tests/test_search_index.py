@@ -104,6 +104,21 @@ def test_permalink_signs_and_the_catalogues_links_are_not_indexed(example_site):
     assert headings and all(h in insights["content"] for h in headings)
 
 
+def test_a_steps_search_text_ends_each_sentence_once():
+    """A step's lanes in its search sub-result: "Does: puts the rest aside." (the author's full stop), never
+    "aside.." and never without one."""
+    from conftest import ROOT
+
+    from generator.load.check import check
+    from generator.site.search_markup import step_text
+
+    p, _ = check(ROOT / "journeys")
+    step = next(s for s in p.journeys["renew-my-policy"].steps() if s.id == "receive-the-renewal-notice")
+    text = step_text(p, step)
+    assert "Does: Opens the envelope, looks for the price, puts the rest aside. Thinks: " in text
+    assert ".." not in text and "Feels: Wary." in text
+
+
 def test_the_charts_data_tables_are_not_indexed_but_their_titles_are(example_site):
     fragments = _fragments(example_site / "pagefind")
     journey = next(f for url, f in fragments.items() if url.endswith("/journeys/make-a-claim/"))

@@ -93,7 +93,9 @@ def step_text(p: Portfolio, step: Step) -> str:
     def lane(label: str, values) -> None:
         values = [v for v in values if v]
         if values:
-            parts.append(f"{label}: " + "; ".join(values) + ".")
+            text = "; ".join(values)
+            # a sentence ends once: "puts the rest aside." not "puts the rest aside.." in a search excerpt
+            parts.append(f"{label}: {text}" + ("" if text.rstrip().endswith((".", "!", "?", "…")) else "."))
 
     lane("What happens", [step.description])
     lane("Does", [step.does])
