@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -106,6 +107,14 @@ def _get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
+def _refused(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=5).close()
+    except urllib.error.URLError as exc:
+        return isinstance(exc.reason, ConnectionRefusedError)
+    return False
+
+
 def _until(check, what: str, limit: float = 180.0):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -151,5 +160,7 @@ def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp
         server.terminate()
         server.wait(timeout=30)
         log.close()
+    # stopping `journeys serve` stops the MkDocs server it runs: nothing is left serving the site
+    _until(lambda: _refused(page), "stop serving with journeys serve", limit=30)
     output = (tmp_path / "serve.log").read_text()
     assert "journeys/maps/renew-my-policy.yaml:" in output and "Traceback" not in output

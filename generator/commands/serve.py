@@ -9,6 +9,7 @@ the page, and the last good site stays served until the next good save.
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +42,17 @@ def run(args: argparse.Namespace) -> int:
         command += ["-a", args.dev_addr]
     if args.open:
         command.append("--open")
+    server = subprocess.Popen(command)
+
+    def stop(signum: int, frame: object) -> None:  # a stop asked of this process stops the server too
+        server.terminate()
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
+        code = server.wait()
+    except KeyboardInterrupt:  # Ctrl-C reaches the server too (same terminal): let it finish
+        server.wait()
         return 0
+    return 0 if code < 0 else code  # stopped by a signal: a normal end
