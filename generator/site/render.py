@@ -174,12 +174,16 @@ class Site:
 
     def files(self) -> dict[str, bytes]:
         """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
+        self.check_paths()
         out = {path: page.content.encode("utf-8") for path, page in self.pages.items()}
         out.update(self.assets)
-        unsafe = sorted(p for p in out if not safe_relpath(p))
+        return dict(sorted(out.items()))
+
+    def check_paths(self) -> None:
+        """Raise ValueError unless every output path is safe to write (`safe_relpath`)."""
+        unsafe = sorted(p for p in (*self.pages, *self.assets) if not safe_relpath(p))
         if unsafe:  # ids are slugs, so only a bug (or a bypassed validation) gets here
             raise ValueError(f"unsafe output path(s): {', '.join(map(repr, unsafe))}")
-        return dict(sorted(out.items()))
 
 
 # ------------------------------------------------------------------------------------------ paths
