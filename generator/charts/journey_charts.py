@@ -373,7 +373,7 @@ def _segments(series: dict[SeriesKey, Series] | None, key: SeriesKey) -> list[Se
 _BY_JOURNEY: list = [None, {}]  # the health index last grouped by journey, and its groups
 
 
-def _journey_statuses(health: HealthIndex) -> dict[str, list]:
+def journey_statuses(health: HealthIndex) -> dict[str, list]:
     """Each journey's metric statuses, in the index's order (grouped once, not scanned per journey)."""
     if _BY_JOURNEY[0] is not health.metrics:
         groups: dict[str, list] = {}
@@ -402,7 +402,7 @@ def journey_charts(
 ) -> list[Chart]:
     """Every chart of one journey's page, in page order. `series` adds segment columns to trend tables."""
     journey = portfolio.journeys[jid]
-    statuses = _journey_statuses(health).get(jid, [])
+    statuses = journey_statuses(health).get(jid, [])
     charts: list[Chart | None] = []
     for mid in journey.metrics:
         status = health.metrics.get(SeriesKey(mid, jid))

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.charts.journey_charts import comparison_chart, journey_charts, portfolio_opportunity_chart
+from generator.charts.journey_charts import (
+    comparison_chart,
+    journey_charts,
+    journey_statuses,
+    portfolio_opportunity_chart,
+)
 from generator.charts.specs import Chart
 from generator.metrics.health import HealthIndex, HealthMemo, assess
 from generator.metrics.series import Series, SeriesMemo, build_series
@@ -62,9 +67,7 @@ def compute(portfolio: Portfolio, data: MetricData | None = None, *, memo: ViewM
         if memo.shared != shared or memo.shared_series is not series:
             memo.charts = {}
         memo.shared, memo.shared_series = shared, series
-        by_journey: dict[str, list] = {}
-        for key, status in health.metrics.items():
-            by_journey.setdefault(key.journey, []).append(status)
+        by_journey = journey_statuses(health)
         kept: dict[str, tuple[tuple, list[Chart]]] = {}
         for jid in sorted(portfolio.journeys):
             inputs = (portfolio.journeys[jid], by_journey.get(jid, []))

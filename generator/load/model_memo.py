@@ -24,7 +24,6 @@ class ModelMemo:
     models: dict[tuple[str, str], tuple[Any, object]] = field(default_factory=dict)
     used: dict[tuple[str, str], tuple[Any, object]] = field(default_factory=dict)
     caches: dict[Path, ParseCache] = field(default_factory=dict)
-    hits: int = 0
 
     def parse_cache(self, folder: Path | str) -> ParseCache:
         """The session's parse cache of `folder`, read from its file once."""
@@ -37,7 +36,6 @@ class ModelMemo:
         found = self.models.get((display, key)) if key is not None else None
         if found is not None:
             self.used[(display, key)] = found  # type: ignore[index]
-            self.hits += 1
         return found
 
     def put(self, display: str, key: str | None, source: Any, model: object) -> None:

@@ -153,7 +153,6 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         # the bytes of each page kept from the last render, and each file's digest by its bytes object
         self._encoded: dict[str, tuple[object, bytes]] = {}
         self._digest_memo: dict[str, tuple[bytes, str]] = {}
-        self._new_digest_memo: dict[str, tuple[bytes, str]] = {}
         self._new_dests: dict[str, str] = {}
         self._new_shape = ""
         self._changed = True  # whether this build changed any generated file (or must index the site again)
@@ -325,7 +324,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._new_shape = self._shape_of(generated, config)
         incremental = self._serving and self._dirty and self._new_shape == self._shape
         self._digests, self._new_dests = {}, {}
-        self._digest_memo, self._new_digest_memo = self._new_digest_memo or self._digest_memo, {}
+        last_digests, self._digest_memo = self._digest_memo, {}  # by path, with the bytes they were taken of
         changed = False
         for path, content in generated.items():
             if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
@@ -337,7 +336,10 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 )
             file = _Generated.generated(config, path, content=content)
             assert isinstance(file, _Generated)
-            digest = self._digest(path, content)
+            found = last_digests.get(path)  # the live preview: the same bytes object as then, the same digest
+            digest = found[1] if found is not None and found[0] is content else hashlib.sha1(content).hexdigest()
+            if self._serving:
+                self._digest_memo[path] = (content, digest)
             file.modified = not (
                 incremental
                 and self._built.get(path) == digest
@@ -366,8 +368,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
 
     def _site_files(self, site: Site) -> dict[str, bytes]:
         """`site.files()`; in the live preview, a page kept from the last render (the same `Page`) is not
-        encoded again, and its digest (`_digest`) is not computed again: at 1,000 journeys that was 150 MB
-        encoded and hashed at every save."""
+        encoded again, so that its digest is not computed again either (`on_files`): at 1,000 journeys that
+        was 150 MB encoded and hashed at every save."""
         if not self._serving:
             return dict(site.files())
         site.check_paths()
@@ -381,17 +383,6 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             out[path] = found[1]
         out.update(site.assets)
         return dict(sorted(out.items()))
-
-    def _digest(self, path: str, content: bytes) -> str:
-        """The digest of a generated file's bytes; in the live preview taken again for the same bytes object."""
-        found = self._digest_memo.get(path)
-        if found is not None and found[0] is content:
-            self._new_digest_memo[path] = found
-            return found[1]
-        digest = hashlib.sha1(content).hexdigest()
-        if self._serving:
-            self._new_digest_memo[path] = (content, digest)
-        return digest
 
     def _shape_of(self, generated: dict[str, bytes], config: MkDocsConfig) -> str:
         """The digest of what every page shows besides its own content: the navigation, and each generated

@@ -790,21 +790,21 @@ class _Renderer:
             "backlog",
             self._ranked,
             lambda o: f"opportunity-{o}",
-            key=lambda part: PartKey(part, entries=frozenset(("opportunities", i) for i in part.items)),
+            key=partial(_entries_key, "opportunities"),
         )
         statuses = [s.value for s in SolutionStatus]
         by_status = sorted(p.solutions, key=lambda i: statuses.index(p.solutions[i].status.value))  # stable
         jobs += self.paged(
             PATHS["solutions"], "solutions.md.j2", _catalogue_file(p, "solutions"), "solutions", by_status,
-            lambda i: f"solution-{i}", key=lambda part: PartKey(part, entries=frozenset(("solutions", i) for i in part.items)),
+            lambda i: f"solution-{i}", key=partial(_entries_key, "solutions"),
         )  # fmt: skip
         jobs += self.paged(
             PATHS["insights"], "insights.md.j2", _catalogue_file(p, "insights"), "insights", list(p.insights),
-            lambda i: f"insight-{i}", key=lambda part: PartKey(part, entries=frozenset(("insights", i) for i in part.items)),
+            lambda i: f"insight-{i}", key=partial(_entries_key, "insights"),
         )  # fmt: skip
         jobs += self.paged(
             PATHS["metrics"], "metrics.md.j2", _catalogue_file(p, "metrics"), "metrics", list(p.metrics),
-            lambda i: f"metric-{i}", key=lambda part: PartKey(part, entries=frozenset(("metrics", i) for i in part.items)),
+            lambda i: f"metric-{i}", key=partial(_entries_key, "metrics"),
         )  # fmt: skip
         jobs.append((PATHS["glossary"], "glossary.md.j2", _catalogue_file(p, "glossary"), {}))
         jobs += self.paged(
@@ -927,6 +927,12 @@ class _Renderer:
                 ]
             },
         ]
+
+
+def _entries_key(kind: str, part: Part) -> PartKey:
+    """What a page of a catalogue list (insights, backlog...) shows: its rows are entries of `kind`, each with
+    where it is used, which a journey naming the entry changes."""
+    return PartKey(part, entries=frozenset((kind, i) for i in part.items))
 
 
 def _department_key(part: Part, totals: tuple[int, int], heads: frozenset[str]) -> PartKey:

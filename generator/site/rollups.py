@@ -8,6 +8,7 @@ the helpers here through their templates. Pure functions of the validated portfo
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -145,7 +146,7 @@ def rollup_jobs(p: Portfolio, renderer) -> list[tuple[str, str, str | None, dict
     from generator.site.render import PATHS, PartKey
 
     rows = [(name, jid, step) for name, steps in systems_index(p) for jid, step in steps]
-    counts = _counts(rows)
+    counts = Counter(name for name, _, _ in rows)  # each system's steps, for its heading on every page
 
     def key(part) -> PartKey:  # each system's heading states its number of steps, on every page it spans
         names = dict.fromkeys(name for name, _, _ in part.items)
@@ -156,14 +157,6 @@ def rollup_jobs(p: Portfolio, renderer) -> list[tuple[str, str, str | None, dict
         (PATHS["importance"], "importance.md.j2", None, {"gap": importance_gap(p), "top": TOP, "rows": GAP_ROWS}),
         *renderer.paged(PATHS["systems"], "systems.md.j2", None, "systems", rows, key=key, counts=counts),
     ]
-
-
-def _counts(rows) -> dict[str, int]:
-    """Each system's number of steps, for its heading on every page it spans."""
-    out: dict[str, int] = {}
-    for name, _, _ in rows:
-        out[name] = out.get(name, 0) + 1
-    return out
 
 
 def owners(p: Portfolio):

@@ -154,9 +154,9 @@ def page_search(
         if shared != memo.shared:
             memo.shared, memo.journeys = shared, {}
     for jid, j in p.journeys.items():
+        state = standings.journey(jid).health
         if memo is not None:
             found = memo.journeys.get(jid)
-            state = standings.journey(jid).health
             if found is not None and found[0] is j and found[1] == state:
                 kept[jid] = found
                 out[f"journeys/{jid}/index.md"] = found[2]
@@ -168,7 +168,6 @@ def page_search(
             + [tp.department for s in steps for tp in s.touchpoints if tp.department]
         )
         personas = list(j.personas) + [i for s in steps for i in (s.personas or [])]
-        state = standings.journey(jid).health
         out[f"journeys/{jid}/index.md"] = PageSearch(
             kind="journey",
             filters={
