@@ -24,6 +24,7 @@ from generator.load.metric_data import DataMemo
 from generator.load.model_memo import ModelMemo
 from generator.model.entities import COLLECTIONS
 from generator.model.ids import JourneyId
+from generator.model.own_page import differs_only_on_own_page
 from generator.model.portfolio import Portfolio
 from generator.options import Options
 
@@ -269,8 +270,8 @@ _SHARED = ("organisation", *COLLECTIONS, "lanes", "metric_data")
 class Fresh:
     """What a save changed, as far as the pages go (`fresh_journeys`)."""
 
-    fresh: set[str]  # the journeys whose pages are rendered again: those changed, and those linked to them
-    changed: frozenset[str]  # the journeys changed themselves
+    fresh: set[str]  # the journeys whose pages are rendered again: those edited, and those linked to changed ones
+    changed: frozenset[str]  # the journeys edited in what pages other than their own show (`model.own_page`)
     entries: frozenset[tuple[str, str]]  # the catalogue entries the changed journeys name, before or after
 
 
@@ -290,7 +291,7 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
     old_at, new_at = old_extras.standings.by_journey(), new_extras.standings.by_journey()
     old_last = old_extras.history.last if old_extras.history else {}
     new_last = new_extras.history.last if new_extras.history else {}
-    changed = {
+    edited = {
         jid
         for jid in set(old.journeys) | set(new.journeys)
         if old.journeys.get(jid) != new.journeys.get(jid)
@@ -299,6 +300,19 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
         or old_extras.charts.get(jid) != new_extras.charts.get(jid)
         or old_last.get(jid) != new_last.get(jid)
     }
+    # a journey edited only in fields its own pages alone show: those pages, and no other
+    own = {
+        jid
+        for jid in edited
+        if old.journey_files.get(jid) == new.journey_files.get(jid)
+        and old_at.get(JourneyId(jid)) == new_at.get(JourneyId(jid))
+        and old_extras.charts.get(jid) == new_extras.charts.get(jid)
+        and old_last.get(jid) == new_last.get(jid)
+        and (before := old.journeys.get(jid)) is not None
+        and (after := new.journeys.get(jid)) is not None
+        and differs_only_on_own_page(before, after)
+    }
+    changed = edited - own
     from generator.model.refs import references_of
 
     entries = frozenset(
@@ -308,7 +322,7 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
         if jid in portfolio.journeys
         for ref in references_of("journeys", jid, portfolio.journeys[jid])
     )
-    return Fresh(changed | _linked(old, changed) | _linked(new, changed), frozenset(changed), entries)
+    return Fresh(edited | _linked(old, changed) | _linked(new, changed), frozenset(changed), entries)
 
 
 def _linked(portfolio: Portfolio, journeys: set[str]) -> set[str]:

@@ -99,7 +99,7 @@ def test_a_journey_edit_renders_that_journey_and_its_neighbours_only(tmp_path):
     root = _project(tmp_path)
     session = Session()
     first = session.render(_pipeline(root), _pipeline(root).check())
-    _step_text(root)
+    _step_rename(root)
     after = session.render(_pipeline(root), _pipeline(root).check())
     kept = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is page}
     # renew-my-policy's page, and its parent's (which lists its steps), are rendered again
@@ -110,7 +110,21 @@ def test_a_journey_edit_renders_that_journey_and_its_neighbours_only(tmp_path):
     # so are the pages of the personas and departments it does not name; those it names are rendered again
     assert "personas/retired-homeowner.md" not in kept and "departments/policy-services.md" not in kept
     assert "personas/first-time-buyer.md" in kept
+    assert after.site.pages["journeys/renew-my-policy/index.md"].content.count("Get my renewal notice") >= 1
+
+
+def test_a_step_text_edit_renders_that_journeys_page_only(tmp_path):
+    """What a step does is shown on its journey's page alone (`model.own_page`): no other page is rendered
+    again, but the governance page, whose warnings carry line numbers."""
+    root = _project(tmp_path)
+    session = Session()
+    first = session.render(_pipeline(root), _pipeline(root).check())
+    _step_text(root)
+    after = session.render(_pipeline(root), _pipeline(root).check())
+    again = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is not page}
+    assert again == {"journeys/renew-my-policy/index.md", "governance.md"}
     assert after.site.pages["journeys/renew-my-policy/index.md"].content.count("Tears the envelope open") == 1
+    assert after.site.files() == _pipeline(root).render(_pipeline(root).check(), draw=False).site.files()
 
 
 def test_the_data_files_are_read_again_only_when_they_or_what_they_are_checked_against_change(tmp_path):

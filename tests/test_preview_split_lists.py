@@ -21,6 +21,8 @@ import yaml
 from conftest import ROOT
 from test_page_split import SMALL  # rows a page: every list splits at 40 journeys
 
+from generator.model.entities import Journey, Step
+from generator.model.own_page import own_page_fields
 from generator.options import Options
 from generator.pipeline import Pipeline, Session
 from generator.site import render
@@ -65,6 +67,11 @@ def _steps(data: dict) -> list[dict]:
 
 def _step_text(root: Path) -> None:
     _edit_journey(root, lambda d: _steps(d)[0].update(does="Reads every line of the letter twice."))
+
+
+def _step_name(root: Path) -> None:
+    """A step renamed: the lists showing that step (its department's, its channels'...) show the new name."""
+    _edit_journey(root, lambda d: _steps(d)[0].update(name="Reads the letter twice"))
 
 
 def _step_owner(root: Path) -> None:
@@ -139,6 +146,7 @@ def _removed_journey(root: Path) -> None:
 
 EDITS = [
     _step_text,
+    _step_name,
     _step_owner,
     _journey_owner,
     _pain_point,
@@ -180,14 +188,14 @@ def test_a_save_keeps_untouched_list_pages_and_gives_the_clean_bytes(written, tm
         assert len(kept) > least, f"only {len(kept)} of {len(split)} list pages kept"
 
 
-def test_a_step_text_edit_renders_only_the_list_pages_showing_that_journey(written, tmp_path, small_pages):
+def test_a_step_rename_renders_only_the_list_pages_showing_that_journey(written, tmp_path, small_pages):
     root = tmp_path / "project"
     shutil.copytree(written, root)
     session = Session()
     first = session.render(_pipeline(root), _pipeline(root).check())
     session.rows.hits = session.rows.misses = 0
     edit = _maps(root)[len(_maps(root)) // 2]
-    _step_text(root)
+    _step_name(root)
     after = session.render(_pipeline(root), _pipeline(root).check())
     again = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is not page}
     shown = {path for path in again if path in first.site.keys}
@@ -200,3 +208,41 @@ def test_a_step_text_edit_renders_only_the_list_pages_showing_that_journey(writt
     assert any(path.startswith("insights") and path not in again for path in first.site.keys)
     # the pages rendered again took their other rows from the last render (site/row_cache.py)
     assert session.rows.hits > session.rows.misses > 0
+
+
+def _own_page_edits() -> list[tuple[str, str]]:
+    """(model, field) of every field marked as shown only on its journey's own pages (`model.own_page`)."""
+    return [(model.__name__, name) for model in (Journey, Step) for name in sorted(own_page_fields(model))]
+
+
+def _edit_own_page_field(root: Path, model: str, name: str) -> None:
+    """A new value for one marked field: of the journey, or of its first step."""
+
+    def change(d: dict) -> None:
+        target = d if model == "Journey" else _steps(d)[0]
+        old = target.get(name)
+        target[name] = [*(old or []), "Something new and marked."] if isinstance(old, list) or name in (
+            "highlights", "backstage") else f"{old or ''} Something new and marked."  # fmt: skip
+
+    _edit_journey(root, change)
+
+
+@pytest.mark.parametrize(("model", "name"), _own_page_edits(), ids=lambda v: v)
+def test_an_edit_of_a_field_only_its_journey_shows_renders_only_that_journeys_pages(
+    written, tmp_path, small_pages, model, name
+):
+    """Each marked field is a promise that no other page shows it: edited, the preview renders the journey's
+    own pages again (and the governance page, whose warnings carry line numbers), keeps every other page, and
+    gives the bytes of a clean build."""
+    root = tmp_path / "project"
+    shutil.copytree(written, root)
+    session = Session()
+    first = session.render(_pipeline(root), _pipeline(root).check(data_memo=session.data_memo))
+    edited = _maps(root)[len(_maps(root)) // 2].stem
+    _edit_own_page_field(root, model, name)
+    after = session.render(_pipeline(root), _pipeline(root).check(data_memo=session.data_memo))
+    clean = _pipeline(root).render(_pipeline(root).check(), draw=False)
+    assert after.site.files() == clean.site.files()
+    assert after.site.files() != first.site.files()
+    again = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is not page}
+    assert again == {f"journeys/{edited}/index.md", "governance.md"}

@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from generator.model.own_page import OWN_PAGE
 from generator.model.refs import Ref
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
@@ -430,9 +431,9 @@ class Step(_Model):
     owner: Annotated[Id, Ref("departments")] | None = Field(
         None, description="Id of the department that owns the step."
     )
-    does: Text = Field("", description="What the person does.")
-    thinks: Text = Field("", description="What the person thinks.")
-    feels: Text = Field("", description="What the person feels.")
+    does: Annotated[Text, OWN_PAGE] = Field("", description="What the person does.")
+    thinks: Annotated[Text, OWN_PAGE] = Field("", description="What the person thinks.")
+    feels: Annotated[Text, OWN_PAGE] = Field("", description="What the person feels.")
     emotion: int | None = Field(
         None, ge=1, le=5, description="How the person feels, 1 (very negative) to 5 (very positive); 3 is neutral."
     )
@@ -447,9 +448,9 @@ class Step(_Model):
         description="What hurts in this step: text, or `{text, severity, evidence, insight}` (severity 1-5).",
     )
     verbatims: list[Verbatim] = Field(default_factory=list, description="Quotes heard at this step.")
-    highlights: list[Text] = Field(default_factory=list, description="What delights in this step.")
+    highlights: Annotated[list[Text], OWN_PAGE] = Field(default_factory=list, description="What delights in this step.")
     moment_of_truth: bool = Field(False, description="`true` when this step makes or breaks the relationship.")
-    backstage: list[Text] = Field(
+    backstage: Annotated[list[Text], OWN_PAGE] = Field(
         default_factory=list, description="Backstage processes that support the step, unseen by the person."
     )
     systems: list[str] = Field(default_factory=list, description="IT systems involved in the step.")
@@ -484,7 +485,7 @@ class Journey(_Model):
 
     title: str = Field(description="The journey's title, in the customer's words, e.g. `I move house`.")
     description: Text = Field(description="What the journey covers, in a sentence or two.")
-    goal: Text = Field("", description="What the person wants to achieve on this journey.")
+    goal: Annotated[Text, OWN_PAGE] = Field("", description="What the person wants to achieve on this journey.")
     type: JourneyType = Field(JourneyType.customer, description="`customer`, `employee` or `partner`.")
     level: JourneyLevel = Field(JourneyLevel.micro, description="`macro`, `micro` or `service-blueprint`.")
     status: JourneyStatus = Field(JourneyStatus.as_is, description="`as-is`, `to-be` or `research`.")

@@ -46,6 +46,7 @@ from generator.model.entities import (
     Verbatim,
 )
 from generator.model.ids import JourneyId, StepId
+from generator.model.own_page import differs_only_on_own_page
 from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.model.refs import Reference, references_of
@@ -127,7 +128,10 @@ class Reuse:
         if kind in ENTRY_PAGES and "ident" in ctx:
             return (kind, ctx["ident"]) not in self.entries
         scope = [ctx[k] for k in ("jid", "as_is", "to_be") if k in ctx]
-        return bool(scope) and not any(j in self.fresh for j in scope)
+        if scope:
+            return not any(j in self.fresh for j in scope)
+        # a page of the whole portfolio (home, tags...) shows no journey's own-page fields (`model.own_page`)
+        return not self.changed and path not in ALWAYS_RENDERED
 
     def keeps_part(self, path: str, key: PartKey) -> bool:
         """Whether a page of a list split into pages can be taken from the earlier render: the same rows, in
@@ -136,7 +140,10 @@ class Reuse:
         old = self.keys.get(path)
         return (
             old is not None
-            and key.same(old)
+            and key.figures == old.figures
+            and (not (key.always or old.always) or not self.changed)
+            # the same rows, or rows edited only in what the list does not show
+            and (key.part == old.part or differs_only_on_own_page(key.part, old.part))
             and not any(j in self.changed for j in (*key.journeys, *old.journeys))  # one that left it, too
             and not any(e in self.entries for e in (*key.entries, *old.entries))
         )
@@ -156,12 +163,11 @@ class PartKey:
     entries: frozenset[tuple[str, str]] = frozenset()
     always: bool = False
 
-    def same(self, other: PartKey) -> bool:
-        return not self.always and not other.always and self.figures == other.figures and self.part == other.part
-
 
 # the catalogue collections with a page per entry (`personas/<id>.md`...)
 ENTRY_PAGES = ("personas", "departments", "channels")
+# pages rendered at every save: the governance page lists warnings by line, which any edit above them moves
+ALWAYS_RENDERED = frozenset({"governance.md"})
 
 
 @dataclass
