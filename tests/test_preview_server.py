@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -29,7 +30,12 @@ MAP = "journeys/maps/renew-my-policy.yaml"
 
 
 def _project(where: Path) -> Path:
+    """The tiny project with the example portfolio and the navigation features the repository's site uses
+    (`navigation.prune`: a page shows only its branch of the navigation)."""
     project = make_project(where)
+    features = re.findall(r"^    - ((?:navigation|content)\.[a-z.]+)$", (ROOT / "mkdocs.yml").read_text(), re.M)
+    assert "navigation.prune" in features
+    _replace(project / "mkdocs.yml", "  font: false\n", "  font: false\n  features: " + json.dumps(features) + "\n")
     shutil.rmtree(project / "journeys")
     shutil.copytree(ROOT / "journeys", project / "journeys")
     return project
@@ -72,11 +78,24 @@ def _new_journey(project: Path) -> None:
     (project / "journeys/maps/let-my-old-garage.yaml").write_text(text.replace("title: ", "title: Copy of ", 1))
 
 
+def _journey_title(project: Path) -> None:
+    """A title the navigation shows: the pages listing it there (its branch, its neighbours) change."""
+    _replace(project / MAP, "title: I renew my policy", "title: I renew my home policy")
+
+
+def _removed_journey(project: Path) -> None:
+    (project / "journeys/maps/let-my-old-flat.yaml").unlink()
+
+
 def _catalogue_entry(project: Path) -> None:
     _replace(project / "journeys/personas.yaml", "name: Maya, first-time buyer", "name: Maya, first-time owner")
 
 
-@pytest.mark.parametrize("edit", [_step_text, _new_journey, _catalogue_entry], ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "edit",
+    [_step_text, _new_journey, _journey_title, _removed_journey, _catalogue_entry],
+    ids=lambda f: f.__name__.strip("_"),
+)
 def test_a_dirty_preview_build_gives_the_files_of_a_clean_build(tmp_path, edit, monkeypatch):
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     project = _project(tmp_path / "project")
@@ -85,6 +104,8 @@ def test_a_dirty_preview_build_gives_the_files_of_a_clean_build(tmp_path, edit, 
     config = _preview_build(project, live, start=True)
     untouched = live / "journeys/make-a-claim/index.html"
     before = untouched.stat().st_mtime_ns
+    elsewhere = live / "glossary/index.html"  # another section: the journeys' branch of the navigation is closed
+    elsewhere_before = elsewhere.stat().st_mtime_ns
     edit(project)
     config = _preview_build(project, live, start=False)
     config.plugins.on_shutdown()
@@ -94,6 +115,8 @@ def test_a_dirty_preview_build_gives_the_files_of_a_clean_build(tmp_path, edit, 
     if edit is _step_text:  # the page of a journey with no link to the edited one was not written again
         assert untouched.stat().st_mtime_ns == before
         assert "Tears the envelope open" in (live / "journeys/renew-my-policy/index.html").read_text()
+    if edit in (_new_journey, _journey_title, _removed_journey):  # the navigation changed, on other pages only
+        assert elsewhere.stat().st_mtime_ns == elsewhere_before
 
 
 def _free_port() -> int:

@@ -18,8 +18,9 @@
 The live preview (`mkdocs serve`; `journeys serve` runs it with `--dirty`) keeps state between saves:
 - the pipeline's `Session` renders again only what a save changed;
 - with `--dirty`, a generated page or asset whose bytes are those of the last build is not converted or
-  written again (`_Generated.is_modified`), unless the site's shape changed (navigation, a page's front
-  matter): then every page is, since each shows the navigation. Files of pages that are gone are removed;
+  written again (`_Generated.is_modified`), unless what it shows of the navigation changed (`nav_view`: with
+  Material's `navigation.prune`, its open branch and the top level) or a setting every page shows did (the
+  theme, `extra`...: then every page is). Files of pages that are gone are removed;
 - Pagefind indexes the site in the background after each build that changed a page, stopped by the next
   build; meanwhile the search dialog says the index is being rebuilt;
 - an invalid save keeps serving the last good site: its `file:line:col` errors go to the terminal and to
@@ -50,6 +51,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.charts.cache import Drawing, read_chart
 from generator.charts.specs import Chart
+from generator.mkdocs_plugin import nav_view
 from generator.mkdocs_plugin.config import JourneysConfig, options_of
 from generator.model.portfolio import Portfolio
 from generator.options import Options
@@ -147,14 +149,19 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._errors: list[str] = []  # the last save's errors, shown over the last good site
         self._built: dict[str, str] = {}  # site path of each generated file -> digest of its bytes, last build
         self._dests: dict[str, str] = {}  # site path -> its file in site_dir, last build
-        self._shape = ""  # digest of the navigation and every page's front matter, last build
+        self._settings = ""  # digest of the settings every page shows (theme, extra...), last build
+        self._views: dict[str, str] = {}  # page src_uri -> what it showed of the navigation (`nav_view`)
+        self._site_view = ""  # what the 404 page and the sitemap showed
         self._written_charts: dict[str, Chart] = {}  # charts written into site_dir, last build
         self._digests: dict[str, str] = {}  # this build's
         # the bytes of each page kept from the last render, and each file's digest by its bytes object
         self._encoded: dict[str, tuple[object, bytes]] = {}
         self._digest_memo: dict[str, tuple[bytes, str]] = {}
         self._new_dests: dict[str, str] = {}
-        self._new_shape = ""
+        self._new_settings = ""
+        self._new_views: dict[str, str] = {}
+        self._new_site_view = ""
+        self._incremental = False  # this build keeps the pages whose bytes and navigation did not change
         self._changed = True  # whether this build changed any generated file (or must index the site again)
         self._index_stopped = False  # this build stopped an unfinished index of the last one
         self._indexing: tuple[threading.Thread, list[subprocess.Popen]] | None = None
@@ -320,9 +327,10 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             generated.update((path, (ASSETS / name).read_bytes()) for path, name in SEARCH_ASSETS.items())
         if self._serving:
             generated[PREVIEW_JS] = (ASSETS / "preview.js").read_bytes()
-        # the live preview converts only what changed, unless the shape (navigation, front matter) did
-        self._new_shape = self._shape_of(generated, config)
-        incremental = self._serving and self._dirty and self._new_shape == self._shape
+        # the live preview converts only what changed (and, in `on_nav`, what shows a changed navigation)
+        self._new_settings = self._settings_of(config)
+        incremental = self._serving and self._dirty and self._new_settings == self._settings
+        self._incremental = incremental
         self._digests, self._new_dests = {}, {}
         last_digests, self._digest_memo = self._digest_memo, {}  # by path, with the bytes they were taken of
         changed = False
@@ -384,15 +392,21 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         out.update(site.assets)
         return dict(sorted(out.items()))
 
-    def _shape_of(self, generated: dict[str, bytes], config: MkDocsConfig) -> str:
-        """The digest of what every page shows besides its own content: the navigation, and each generated
-        page's front matter (titles, tags: Material's tags plugin lists every page's)."""
-        h = hashlib.sha1(json.dumps(config.nav, sort_keys=True, default=str).encode())
-        for path, content in generated.items():
-            if path.endswith(".md") and content.startswith(b"---\n"):
-                end = content.find(b"\n---\n", 4)
-                h.update(path.encode() + b"\0" + content[: end if end > 0 else 0] + b"\0")
-        return h.hexdigest()
+    @staticmethod
+    def _settings_of(config: MkDocsConfig) -> str:
+        """The digest of the settings every page shows besides its content and its navigation: the theme's
+        (features, palette...), `extra`, the site's name and the stylesheets and scripts every page loads."""
+        shown = [
+            dict(config.theme),
+            config.extra,
+            config.site_name,
+            config.site_url,
+            config.copyright,
+            [str(x) for x in config.extra_css],
+            [str(x) for x in config.extra_javascript],
+            [x if isinstance(x, str) else type(x).__name__ for x in config.markdown_extensions],
+        ]
+        return hashlib.sha1(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         if not (self._serving and self._dirty):
@@ -403,17 +417,36 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         # URL, so a page it reads again later keeps its place): the same tags.json. A page with a tag
         # listing is never skipped (`TAG_LISTING`): each page's tags link to the listing that shows them.
         tags = next((p for p in config.plugins.values() if hasattr(p, "mappings") and hasattr(p, "filter")), None)
+        titles: dict[str, str] = {}  # each page's title as its source gives it: the same in every build
+        pages = []
         for file in files.documentation_pages():
             page = file.page
             if page is None:
                 continue
+            pages.append(page)
             modified = file.is_modified()
-            if tags is not None or not modified:
-                page.read_source(config)
+            page.read_source(config)
+            titles[file.src_uri] = page.title or ""
             if tags is not None and tags.filter(file):
                 tags.mappings.add(page, page.markdown or "")
             if not modified and file.src_uri in self._titles:
                 page.title = self._titles[file.src_uri]
+        # a page whose bytes did not change is rendered again when what it shows of the navigation did
+        features = config.theme.get("features") or []
+        counts = nav_view.counts_children(config.theme.dirs)
+        self._new_views = nav_view.page_views(
+            nav.items, pages, features, lambda p: titles[p.file.src_uri], counts=counts
+        )
+        self._new_site_view = nav_view.site_view(nav.items, (p.url for p in pages), lambda p: titles[p.file.src_uri])
+        for page in pages:
+            file = page.file
+            if not self._incremental or self._views.get(file.src_uri) == self._new_views[file.src_uri]:
+                continue
+            self._changed = True
+            if isinstance(file, _Generated):
+                file.modified = True
+            elif file.abs_dest_path:  # the project's own page: MkDocs rebuilds it when its output is gone
+                Path(file.abs_dest_path).unlink(missing_ok=True)
         return nav
 
     def on_page_context(self, context, *, page: MkDocsPage, config: MkDocsConfig, nav):
@@ -426,7 +459,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             return env
         # the theme's templates: compiled once for the whole preview, not again at every save
         env.bytecode_cache = self._theme_compiled
-        if self._new_shape == self._shape and self._dirty:
+        if self._incremental and self._new_site_view == self._site_view:
             # nothing the 404 page (the navigation) or the sitemap (the pages) shows has changed
             for name in ("404.html", "sitemap.xml"):
                 if (Path(config.site_dir) / name).is_file():
@@ -491,7 +524,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             target.write_bytes(read_chart(self._chart_cache, chart))
         if self._serving:
             self._written_charts = dict(self._charts)
-            self._built, self._dests, self._shape = self._digests, self._new_dests, self._new_shape
+            self._built, self._dests, self._settings = self._digests, self._new_dests, self._new_settings
+            self._views, self._site_view = self._new_views, self._new_site_view
             (site / PREVIEW_ERRORS).parent.mkdir(parents=True, exist_ok=True)
             (site / PREVIEW_ERRORS).write_text(json.dumps({"errors": self._errors}, ensure_ascii=False))
             if self.options.search and self._changed:
@@ -544,7 +578,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_drawing()
-        self._built = {}  # the site folder may hold part of the failed build: the next one writes everything
+        # the site folder may hold part of the failed build: the next one writes everything
+        self._built, self._settings = {}, ""
 
     def _stop_drawing(self) -> None:
         if self._drawing is not None:
