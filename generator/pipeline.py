@@ -198,6 +198,16 @@ class Session:
     charts_known: set[str] = field(default_factory=set)  # chart files found valid: `Pipeline.start_drawing`
     rows: RowCache = field(default_factory=lambda: _row_cache())  # the lists' rows (`site.row_cache`)
     texts: TextCache | None = None  # the text cache, read once a session (`site.text_cache.in_session`)
+    # the caches' files to write once the page is served (`flush`): 0.15 s a save at 1,000 journeys
+    deferred: list[Callable[[], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.model_memo.defer = self.deferred.append
+
+    def flush(self) -> None:
+        """Write the caches' files the last saves left to write (the live preview calls it after serving)."""
+        while self.deferred:
+            self.deferred.pop(0)()
 
     def _texts(self, pipeline: Pipeline) -> TextCache:
         """The session's text cache, in the pipeline's cache folder (a new one if that changed)."""
@@ -205,6 +215,7 @@ class Session:
 
         if self.texts is None or self.texts.folder != pipeline.chart_cache:
             self.texts = TextCache(pipeline.chart_cache)
+            self.texts.defer = self.deferred.append
         return self.texts
 
     def render(self, pipeline: Pipeline, checked: Checked, guide: Iterable[str] = ()) -> Rendered:

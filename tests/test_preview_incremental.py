@@ -151,8 +151,12 @@ def test_files_unchanged_since_the_last_save_give_the_same_models(tmp_path):
     assert again.journeys["renew-my-policy"] != first.journeys["renew-my-policy"]
     assert again.journeys["make-a-claim"] is first.journeys["make-a-claim"]
     assert again.personas["first-time-buyer"] is first.personas["first-time-buyer"]
-    # the same portfolio as a check without the memo, and the parse cache's file still holds every file
+    # the same portfolio as a check without the memo, and the parse cache's file still holds every file, once
+    # the session has written it (after the page is served: `Session.flush`)
     assert again == _pipeline(root).check(cached=False).portfolio
+    assert session.deferred and not (root / _pipeline(root).chart_cache / "parsed.json").exists()
+    session.flush()
+    assert not session.deferred
     stored = json.loads((root / _pipeline(root).chart_cache / "parsed.json").read_text(encoding="utf-8"))
     assert len(stored) == len(again.sources)
     # an invalid save is not kept: the next load of the same text reports the same error
@@ -222,6 +226,7 @@ def test_the_text_cache_is_read_once_a_session_and_written_when_it_changed(tmp_p
     root = _project(tmp_path)
     session = Session()
     session.render(_pipeline(root), _pipeline(root).check())
+    session.flush()
     stored = _pipeline(root).chart_cache / "converted.json"
     first = json.loads(stored.read_text(encoding="utf-8"))["texts"]
     stored.unlink()  # the session does not read it again: it has the conversions in memory
@@ -229,7 +234,9 @@ def test_the_text_cache_is_read_once_a_session_and_written_when_it_changed(tmp_p
     assert not stored.exists(), "nothing new was converted: nothing to write"
     _step_text(root)
     after = session.render(_pipeline(root), _pipeline(root).check())
-    assert after.site.files() == _pipeline(root).render(_pipeline(root).check(), draw=False).site.files()
+    assert not stored.exists(), "written once the page is served, not during the save"
+    session.flush()
     texts = json.loads(stored.read_text(encoding="utf-8"))["texts"]
+    assert after.site.files() == _pipeline(root).render(_pipeline(root).check(), draw=False).site.files()
     assert set(first) - set(texts) == {k for k in first if "Opens the envelope, looks for the price" in k}
     assert any("Tears the envelope open" in k for k in texts)

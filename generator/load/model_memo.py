@@ -11,6 +11,7 @@ parse cache is kept open too (`parse_cache`), so its file is read once per sessi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,14 @@ class ModelMemo:
     models: dict[tuple[str, str], tuple[Any, object]] = field(default_factory=dict)
     used: dict[tuple[str, str], tuple[Any, object]] = field(default_factory=dict)
     caches: dict[Path, ParseCache] = field(default_factory=dict)
+    defer: Callable[[Callable[[], None]], None] | None = None  # given to the parse caches (`ParseCache.defer`)
 
     def parse_cache(self, folder: Path | str) -> ParseCache:
         """The session's parse cache of `folder`, read from its file once."""
         folder = Path(folder)
         if folder not in self.caches:
             self.caches[folder] = ParseCache(folder)
+            self.caches[folder].defer = self.defer
         return self.caches[folder]
 
     def get(self, display: str, key: str | None) -> tuple[Any, object] | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,8 @@ class ParseCache:
         self._used: dict[str, Any] = {}
         self._changed = False
         self.hits = self.misses = 0
+        # the live preview: given, `save` hands it the writing, to be done once the page is served
+        self.defer: Callable[[Callable[[], None]], None] | None = None
 
     @staticmethod
     def key(text: str) -> str | None:
@@ -133,6 +136,13 @@ class ParseCache:
         if not self._changed and len(used) == len(self._load()):
             return
         self._changed = False
+        self._stored = used  # what the file holds once written: the next run reads it from memory
+        if self.defer is not None:
+            self.defer(lambda: self._write(used))
+        else:
+            self._write(used)
+
+    def _write(self, used: dict[str, Any]) -> None:
         try:
             text = json.dumps(used, default=_encode, ensure_ascii=False, separators=(",", ":"))
         except (TypeError, ValueError):
@@ -141,7 +151,6 @@ class ParseCache:
             write_atomic(self.path, text.encode("utf-8"))
         except OSError:
             pass
-        self._stored = used
 
 
 MISSING = _MISSING

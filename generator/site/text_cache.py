@@ -15,7 +15,7 @@ damaged file is ignored. Each save keeps only the entries used in that build.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,6 +35,8 @@ class TextCache:
         self.folder = Path(folder) if folder is not None else None
         self.stored: dict[str, str] = {}  # loaded from the previous build
         self.used: dict[str, str] = {}  # converted or reused by this build
+        # the live preview: given, `save` hands it the writing, to be done once the page is served
+        self.defer: Callable[[Callable[[], None]], None] | None = None
 
     def load(self) -> int:
         """Read the conversions saved in the folder; how many there are (0: none, stale or damaged)."""
@@ -57,11 +59,19 @@ class TextCache:
         """Write the conversions this build used (atomically); the cache is an optimisation, never a failure."""
         if self.folder is None:
             return
-        data = {"version": VERSION, "texts": dict(sorted(self.used.items()))}
-        try:
-            write_atomic(self.folder / FILE_NAME, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-        except OSError:
-            pass
+        folder, used = self.folder, self.used
+
+        def write() -> None:
+            data = {"version": VERSION, "texts": dict(sorted(used.items()))}
+            try:
+                write_atomic(folder / FILE_NAME, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+            except OSError:
+                pass
+
+        if self.defer is not None:
+            self.defer(write)
+        else:
+            write()
 
 
 @contextmanager
