@@ -238,5 +238,6 @@ def test_the_text_cache_is_read_once_a_session_and_written_when_it_changed(tmp_p
     session.flush()
     texts = json.loads(stored.read_text(encoding="utf-8"))["texts"]
     assert after.site.files() == _pipeline(root).render(_pipeline(root).check(), draw=False).site.files()
-    assert set(first) - set(texts) == {k for k in first if "Opens the envelope, looks for the price" in k}
+    # the pages kept from the last save keep their conversions cached too, for the next full build
+    assert set(first) <= set(texts)
     assert any("Tears the envelope open" in k for k in texts)
