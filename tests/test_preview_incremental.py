@@ -241,3 +241,21 @@ def test_the_text_cache_is_read_once_a_session_and_written_when_it_changed(tmp_p
     # the pages kept from the last save keep their conversions cached too, for the next full build
     assert set(first) <= set(texts)
     assert any("Tears the envelope open" in k for k in texts)
+
+
+def test_the_explore_records_of_unchanged_journeys_are_kept(tmp_path):
+    """`api/explore.json` is made of each journey's lines; a save makes those of the edited journey again."""
+    from generator.site.explore import EXPLORE_JSON
+
+    root = _project(tmp_path)
+    session = Session()
+    session.render(_pipeline(root), _pipeline(root).check())
+    before = {key: row for key, (_, row) in session.rows.rows.items() if key[0] == EXPLORE_JSON}
+    _step_rename(root)
+    after = session.render(_pipeline(root), _pipeline(root).check())
+    now = {key: row for key, (_, row) in session.rows.rows.items() if key[0] == EXPLORE_JSON}
+    assert now[(EXPLORE_JSON, "make-a-claim")] is before[(EXPLORE_JSON, "make-a-claim")]
+    assert now[(EXPLORE_JSON, "renew-my-policy")] is not before[(EXPLORE_JSON, "renew-my-policy")]
+    clean = _pipeline(root).render(_pipeline(root).check(), draw=False)
+    assert after.site.assets[EXPLORE_JSON] == clean.site.assets[EXPLORE_JSON]
+    assert b"Get my renewal notice" in after.site.assets[EXPLORE_JSON]

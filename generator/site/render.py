@@ -858,7 +858,7 @@ class _Renderer:
         assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras, self.rows).encode("utf-8")}
         from generator.site.explore import explore_assets  # it builds on this module's helpers
 
-        assets.update(explore_assets(p, self.extras, self.ix))
+        assets.update(explore_assets(p, self.extras, self.ix, self.rows))
         for jid, j in p.journeys.items() if self.downloads else ():  # each journey's map, for download
             as_csv, as_xlsx = download_path(jid, "csv"), download_path(jid, "xlsx")
             if reuse is not None and jid not in reuse.fresh and as_csv in reuse.assets and as_xlsx in reuse.assets:
