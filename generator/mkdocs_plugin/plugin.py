@@ -173,6 +173,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._indexing: tuple[threading.Thread, list[subprocess.Popen]] | None = None
         self._theme_compiled = CompiledTemplates()
         self._titles: dict[str, str] = {}  # page src_uri -> its title, as the last build that read it found
+        # generated page src_uri -> (its bytes, Markdown, front matter) as the last build read them
+        self._read: dict[str, tuple[bytes, str, dict]] = {}
+        self._new_read: dict[str, tuple[bytes, str, dict]] = {}
 
     @property
     def _serving(self) -> bool:
@@ -425,6 +428,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         # listing is never skipped (`TAG_LISTING`): each page's tags link to the listing that shows them.
         tags = next((p for p in config.plugins.values() if hasattr(p, "mappings") and hasattr(p, "filter")), None)
         titles: dict[str, str] = {}  # each page's title as its source gives it: the same in every build
+        self._read, self._new_read = self._new_read, {}
         pages = []
         for file in files.documentation_pages():
             page = file.page
@@ -432,7 +436,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 continue
             pages.append(page)
             modified = file.is_modified()
-            page.read_source(config)
+            self._read_source(page, config)
             titles[file.src_uri] = page.title or ""
             if tags is not None and tags.filter(file):
                 tags.mappings.add(page, page.markdown or "")
@@ -455,6 +459,19 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             elif file.abs_dest_path:  # the project's own page: MkDocs rebuilds it when its output is gone
                 Path(file.abs_dest_path).unlink(missing_ok=True)
         return nav
+
+    def _read_source(self, page: MkDocsPage, config: MkDocsConfig) -> None:
+        """`page.read_source`; a generated page whose bytes are those of the last build (the same object) gets
+        the Markdown and front matter read then (splitting 1,400 front matters was 0.1 s a save)."""
+        file = page.file
+        content = file.content_bytes if isinstance(file, _Generated) else None
+        kept = self._read.get(file.src_uri)
+        if content is not None and kept is not None and kept[0] is content:
+            page.markdown, page.meta = kept[1], dict(kept[2])
+        else:
+            page.read_source(config)
+        if content is not None:
+            self._new_read[file.src_uri] = (content, page.markdown or "", dict(page.meta))
 
     def on_page_context(self, context, *, page: MkDocsPage, config: MkDocsConfig, nav):
         if self._serving and page.title is not None:
