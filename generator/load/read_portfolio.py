@@ -39,29 +39,44 @@ class PortfolioFiles:
 
 def _inside(path: Path, root: Path) -> bool:
     try:
-        path.resolve().relative_to(root.resolve())
+        path.resolve().relative_to(root)
         return True
     except ValueError:
         return False
 
 
+def _yaml_files(folder: Path, recursive: bool) -> list[tuple[Path, bool]]:
+    """The YAML files in `folder` (and its subfolders, not through links to folders), sorted, each with whether
+    it is a link. From the folder listings alone: at 1,000 journeys resolving every path was 0.1-0.6 s."""
+    found: list[tuple[Path, bool]] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in entries:  # a folder's files first, then its subfolders'
+        # in the maps, anything not a folder (a pipe is reported when read); at the top, files only
+        if recursive and entry.name.endswith(YAML_SUFFIXES) and not entry.is_dir():
+            found.append((Path(entry.path), entry.is_symlink()))
+        elif not recursive and Path(entry.name).suffix in YAML_SUFFIXES and entry.is_file():
+            found.append((Path(entry.path), entry.is_symlink()))
+    for entry in entries if recursive else ():
+        if entry.is_dir(follow_symlinks=False):
+            found.extend(_yaml_files(Path(entry.path), recursive))
+    return found
+
+
 def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
     errors: list[Diagnostic] = []
-    catalogues: list[Path] = []
-    journeys: list[Path] = []
-    for path in sorted(root.iterdir()):
-        if path.suffix in YAML_SUFFIXES and path.is_file():
-            catalogues.append(path)
+    real_root = root.resolve()
     maps = root / MAPS_DIR
+    # a file is inside the portfolio unless it is a link, or in a maps folder that is one, leading out of it
+    maps_inside = not maps.is_dir() or _inside(maps, real_root)
+    listed = [(path, link, True) for path, link in _yaml_files(root, recursive=False)]
     if maps.is_dir():
-        for dirpath, dirnames, filenames in os.walk(maps):
-            dirnames.sort()
-            for name in sorted(filenames):
-                if name.endswith(YAML_SUFFIXES):
-                    journeys.append(Path(dirpath) / name)
+        listed += [(path, link or not maps_inside, False) for path, link in _yaml_files(maps, recursive=True)]
     kept_c, kept_j = [], []
-    for path in catalogues + journeys:
-        if not _inside(path, root):
+    for path, link, catalogue in listed:
+        if link and not _inside(path, real_root):
             errors.append(
                 Diagnostic(
                     display_path(path, base),
@@ -73,7 +88,7 @@ def find_files(root: Path, base: Path | None = None) -> PortfolioFiles:
                     hint="copy the file into the portfolio instead of linking to it",
                 )
             )
-        elif path in catalogues:
+        elif catalogue:
             kept_c.append(path)
         else:
             kept_j.append(path)
