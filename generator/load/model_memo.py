@@ -25,7 +25,7 @@ class ModelMemo:
     models: dict[tuple[str, str], tuple[Any, object]] = field(default_factory=dict)
     used: dict[tuple[str, str], tuple[Any, object]] = field(default_factory=dict)
     caches: dict[Path, ParseCache] = field(default_factory=dict)
-    defer: Callable[[Callable[[], None]], None] | None = None  # given to the parse caches (`ParseCache.defer`)
+    defer: Callable[[Path, Callable[[], None]], None] | None = None  # given to the parse caches (`ParseCache.defer`)
 
     def parse_cache(self, folder: Path | str) -> ParseCache:
         """The session's parse cache of `folder`, read from its file once."""

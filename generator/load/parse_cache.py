@@ -89,7 +89,7 @@ class ParseCache:
         self._changed = False
         self.hits = self.misses = 0
         # the live preview: given, `save` hands it the writing, to be done once the page is served
-        self.defer: Callable[[Callable[[], None]], None] | None = None
+        self.defer: Callable[[Path, Callable[[], None]], None] | None = None
 
     @staticmethod
     def key(text: str) -> str | None:
@@ -138,7 +138,7 @@ class ParseCache:
         self._changed = False
         self._stored = used  # what the file holds once written: the next run reads it from memory
         if self.defer is not None:
-            self.defer(lambda: self._write(used))
+            self.defer(self.path, lambda: self._write(used))
         else:
             self._write(used)
 

@@ -36,7 +36,7 @@ class TextCache:
         self.stored: dict[str, str] = {}  # loaded from the previous build
         self.used: dict[str, str] = {}  # converted or reused by this build
         # the live preview: given, `save` hands it the writing, to be done once the page is served
-        self.defer: Callable[[Callable[[], None]], None] | None = None
+        self.defer: Callable[[Path, Callable[[], None]], None] | None = None
 
     def load(self) -> int:
         """Read the conversions saved in the folder; how many there are (0: none, stale or damaged)."""
@@ -69,7 +69,7 @@ class TextCache:
                 pass
 
         if self.defer is not None:
-            self.defer(write)
+            self.defer(folder / FILE_NAME, write)
         else:
             write()
 
