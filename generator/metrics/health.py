@@ -132,6 +132,8 @@ class HealthIndex:
     journeys: dict[JourneyId, GroupStatus] = field(default_factory=dict)
     departments: dict[DepartmentId, GroupStatus] = field(default_factory=dict)
     personas: dict[PersonaId, GroupStatus] = field(default_factory=dict)
+    # the live preview's memo (`assess`), for the roll-ups made from this index later (`metric_places`)
+    memo: HealthMemo | None = field(default=None, compare=False, repr=False)
 
     def attention(self) -> list[MetricStatus]:
         """Series at risk or off target, furthest from target first (ties: by key, for a stable order)."""
@@ -202,6 +204,7 @@ class HealthMemo:
 
     statuses: dict[SeriesKey, tuple[Series, MetricDefinition, str, MetricStatus]] = field(default_factory=dict)
     groups: dict[object, tuple[str, list[MetricStatus], GroupStatus]] = field(default_factory=dict)
+    places: dict[object, tuple[str, list[MetricStatus], GroupStatus]] = field(default_factory=dict)  # `metric_places`
 
     def status(self, series: Series, definition: MetricDefinition, size: str, used: dict) -> MetricStatus:
         found = self.statuses.get(series.key)
@@ -222,7 +225,7 @@ def assess(portfolio: Portfolio, series: dict[SeriesKey, Series], memo: HealthMe
     """The health and trend of every series and every step, journey, department and persona; with `memo` (the
     live preview), statuses and roll-ups whose inputs are the same objects as at the last call are reused."""
     size = portfolio.organisation.period
-    index = HealthIndex(size)
+    index = HealthIndex(size, memo=memo)
     statuses: dict = {}
     groups: dict = {}
 
@@ -281,4 +284,16 @@ def metric_places(index: HealthIndex) -> dict[MetricAt, GroupStatus]:
         by_metric.setdefault(MetricAt(metric), []).append(status)
         by_journey.setdefault(MetricAt(metric, JourneyId(key.journey)), []).append(status)
     size = index.period_size
-    return {place: roll_up(members, size) for places in (by_metric, by_journey) for place, members in places.items()}
+    memo = index.memo
+    if memo is None:
+        return {place: roll_up(members, size) for places in (by_metric, by_journey) for place, members in places.items()}
+    used: dict = {}  # the live preview: a place whose members are the same statuses keeps its roll-up
+    out: dict[MetricAt, GroupStatus] = {}
+    for places in (by_metric, by_journey):
+        for place, members in places.items():
+            found = memo.places.get(place)
+            if found is None or found[0] != size or found[1] != members:
+                found = (size, members, roll_up(members, size))
+            out[place], used[place] = found[2], found
+    memo.places = used
+    return out
