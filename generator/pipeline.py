@@ -23,7 +23,7 @@ from generator.common.diagnostics import Report
 from generator.load.check import check, summary_line
 from generator.load.metric_data import DataMemo
 from generator.load.model_memo import ModelMemo
-from generator.model.entities import COLLECTIONS
+from generator.model.entities import COLLECTIONS, Journey
 from generator.model.ids import JourneyId
 from generator.model.own_page import differs_only_on_own_page
 from generator.model.portfolio import Portfolio
@@ -246,7 +246,14 @@ class Session:
             if found is None:
                 return None
             return Reuse(
-                last.site.pages, last.site.assets, frozenset(found.fresh), found.entries, found.changed, last.site.keys
+                last.site.pages,
+                last.site.assets,
+                frozenset(found.fresh),
+                entries=found.entries,
+                changed=found.changed,
+                steps=found.steps,
+                named=found.named,
+                keys=last.site.keys,
             )
 
         if self.compiled is None:
@@ -296,6 +303,11 @@ class Fresh:
     fresh: set[str]  # the journeys whose pages are rendered again: those edited, and those linked to changed ones
     changed: frozenset[str]  # the journeys edited in what pages other than their own show (`model.own_page`)
     entries: frozenset[tuple[str, str]]  # the catalogue entries the changed journeys name, before or after
+    # (journey, step) of the steps edited in journeys changed in those steps only (not in `changed`)
+    steps: frozenset[tuple[str, str]] = frozenset()
+    # every entry the changed journeys and those with edited steps name: the persona pages among them list
+    # those journeys' steps (a step takes its journey's personas)
+    named: frozenset[tuple[str, str]] = frozenset()
 
 
 def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras) -> Fresh | None:
@@ -323,29 +335,77 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
         or old_extras.charts.get(jid) != new_extras.charts.get(jid)
         or old_last.get(jid) != new_last.get(jid)
     }
-    # a journey edited only in fields its own pages alone show: those pages, and no other
-    own = {
-        jid
-        for jid in edited
-        if old.journey_files.get(jid) == new.journey_files.get(jid)
-        and old_at.get(JourneyId(jid)) == new_at.get(JourneyId(jid))
-        and old_extras.charts.get(jid) == new_extras.charts.get(jid)
-        and old_last.get(jid) == new_last.get(jid)
-        and (before := old.journeys.get(jid)) is not None
-        and (after := new.journeys.get(jid)) is not None
-        and differs_only_on_own_page(before, after)
-    }
-    changed = edited - own
+    # A journey edited only in fields its own pages alone show (`model.own_page`) changes those pages only; one
+    # edited only in some steps changes the list pages showing those steps (`Fresh.steps`); others, any page
+    # showing the journey. Its charts are on its own pages.
+    changed: set[str] = set()
+    steps: set[tuple[str, str]] = set()
+    for jid in edited:
+        before, after = old.journeys.get(jid), new.journeys.get(jid)
+        if (
+            before is not None
+            and after is not None
+            and old.journey_files.get(jid) == new.journey_files.get(jid)
+            and old_at.get(JourneyId(jid)) == new_at.get(JourneyId(jid))
+            and old_last.get(jid) == new_last.get(jid)
+            and (edited_steps := _edited_steps(before, after)) is not None
+        ):
+            steps.update((jid, step) for step in edited_steps)
+        else:
+            changed.add(jid)
+    linked = changed | {jid for jid, _ in steps}  # their neighbours' pages show their titles and steps
     from generator.model.refs import references_of
 
-    entries = frozenset(
-        (ref.kind, ref.target)
-        for portfolio in (old, new)
-        for jid in changed
-        if jid in portfolio.journeys
-        for ref in references_of("journeys", jid, portfolio.journeys[jid])
+    named: set[tuple[str, str]] = set()  # every entry those journeys name
+    entries: set[tuple[str, str]] = set()  # those named by a changed journey, or in an edited step
+    for portfolio in (old, new):
+        for jid in linked:
+            journey = portfolio.journeys.get(jid)
+            if journey is None:
+                continue
+            places = _step_places(journey, {s for j, s in steps if j == jid}) if jid not in changed else None
+            for ref in references_of("journeys", jid, journey):
+                named.add((ref.kind, ref.target))
+                if places is None or ref.path[:4] in places:
+                    entries.add((ref.kind, ref.target))
+    return Fresh(
+        edited | _linked(old, linked) | _linked(new, linked),
+        frozenset(changed),
+        frozenset(entries),
+        frozenset(steps),
+        frozenset(named),
     )
-    return Fresh(edited | _linked(old, changed) | _linked(new, changed), frozenset(changed), entries)
+
+
+def _step_places(journey: Journey, ids: set[str]) -> set[tuple[object, ...]]:
+    """Where the steps `ids` are written in the journey: ("phases", i, "steps", k), as a reference's path starts."""
+    return {
+        ("phases", i, "steps", k)
+        for i, phase in enumerate(journey.phases)
+        for k, step in enumerate(phase.steps)
+        if step.id in ids
+    }
+
+
+def _edited_steps(old: Journey, new: Journey) -> set[str] | None:
+    """The ids of the steps that differ in what pages other than the journey's show, when nothing else of the
+    journey does (the same phases, steps in the same places); None when something else does."""
+    if len(old.phases) != len(new.phases):
+        return None
+    found: set[str] = set()
+    for was, now in zip(old.phases, new.phases, strict=True):
+        if len(was.steps) != len(now.steps) or was.model_copy(update={"steps": []}) != now.model_copy(
+            update={"steps": []}
+        ):
+            return None
+        for a, b in zip(was.steps, now.steps, strict=True):
+            if a.id != b.id:
+                return None
+            if not differs_only_on_own_page(a, b):
+                found.add(a.id)
+    if not differs_only_on_own_page(old.model_copy(update={"phases": []}), new.model_copy(update={"phases": []})):
+        return None
+    return found
 
 
 def _linked(portfolio: Portfolio, journeys: set[str]) -> set[str]:

@@ -199,11 +199,17 @@ def test_a_step_rename_renders_only_the_list_pages_showing_that_journey(written,
     after = session.render(_pipeline(root), _pipeline(root).check())
     again = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is not page}
     shown = {path for path in again if path in first.site.keys}
-    # every list page rendered again shows the edited journey (its rows, or the journey's entries)
-    assert shown, "the edited journey's rows are on some list pages"
+    # every list page rendered again shows the renamed step (a list of steps), its journey (a list of
+    # journeys, whose rows may count its steps' contents), or an entry it names
+    assert shown, "the renamed step's rows are on some list pages"
+    renamed = (edit.stem, yaml.safe_load(edit.read_text(encoding="utf-8"))["phases"][0]["steps"][0]["id"])
     for path in shown:
         key = first.site.keys[path]
-        assert key.always or edit.stem in key.journeys or key.entries, path
+        shows = renamed in key.steps if key.steps is not None else edit.stem in key.journeys
+        assert key.always or shows or key.entries, path
+    # while the lists' pages showing only its journey's other steps are kept
+    others = [p for p, k in first.site.keys.items() if k.steps and edit.stem in k.journeys and renamed not in k.steps]
+    assert others and not set(others) & again
     # and a list page that does not show it is kept: the insights no step of it cites, say
     assert any(path.startswith("insights") and path not in again for path in first.site.keys)
     # the pages rendered again took their other rows from the last render (site/row_cache.py)

@@ -286,7 +286,9 @@ def metric_places(index: HealthIndex) -> dict[MetricAt, GroupStatus]:
     size = index.period_size
     memo = index.memo
     if memo is None:
-        return {place: roll_up(members, size) for places in (by_metric, by_journey) for place, members in places.items()}
+        return {
+            place: roll_up(members, size) for places in (by_metric, by_journey) for place, members in places.items()
+        }
     used: dict = {}  # the live preview: a place whose members are the same statuses keeps its roll-up
     out: dict[MetricAt, GroupStatus] = {}
     for places in (by_metric, by_journey):

@@ -17,6 +17,7 @@ journey page).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import posixpath
 import re
@@ -119,6 +120,12 @@ class Reuse:
     # the rows of the other lists (insights, backlog...) that show where an entry is used
     entries: frozenset[tuple[str, str]] = frozenset()
     changed: frozenset[str] = frozenset()  # the journeys that changed themselves (`fresh` less their links)
+    # the steps changed in journeys whose change is confined to some steps (not in `changed`): a list page
+    # whose rows name their steps (`PartKey.steps`) is rendered again only when it shows one of them
+    steps: frozenset[tuple[str, str]] = frozenset()
+    # every entry named by a changed journey or one with edited steps: the pages of the personas, departments
+    # and channels among them are rendered again (they list those journeys' steps)
+    named: frozenset[tuple[str, str]] = frozenset()
     keys: Mapping[str, PartKey] = field(default_factory=dict)  # the earlier render's `Site.keys`
 
     def keeps(self, path: str, ctx: Mapping[str, object]) -> bool:
@@ -126,27 +133,40 @@ class Reuse:
         journey, or the page of a persona, department or channel no changed journey names."""
         kind = path.split("/", 1)[0]
         if kind in ENTRY_PAGES and "ident" in ctx:
-            return (kind, ctx["ident"]) not in self.entries
+            return (kind, ctx["ident"]) not in self.entries and (kind, ctx["ident"]) not in self.named
         scope = [ctx[k] for k in ("jid", "as_is", "to_be") if k in ctx]
         if scope:
             return not any(j in self.fresh for j in scope)
         # a page of the whole portfolio (home, tags...) shows no journey's own-page fields (`model.own_page`)
-        return not self.changed and path not in ALWAYS_RENDERED
+        return not self.changed and not self.steps and path not in ALWAYS_RENDERED
 
     def keeps_part(self, path: str, key: PartKey) -> bool:
         """Whether a page of a list split into pages can be taken from the earlier render: the same rows, in
         the same pages, with the same figures (`PartKey.same`), and none of its rows shows a changed journey
         or an entry a changed journey names, then or now."""
         old = self.keys.get(path)
+        if old is None or key.figures != old.figures:
+            return False
+        if (key.always or old.always) and (self.changed or self.steps):
+            return False
+        journeys = (*key.journeys, *old.journeys)  # one that left the page, too
+        if key.steps is not None and old.steps is not None:
+            # rows of steps: a journey changed in some steps matters through those steps only (its other
+            # rows are the same values, which the comparison of the rows below checks)
+            if any(s in self.steps for s in (*key.steps, *old.steps)):
+                return False
+        elif any(j in self.step_journeys for j in journeys):
+            return False
         return (
-            old is not None
-            and key.figures == old.figures
-            and (not (key.always or old.always) or not self.changed)
             # the same rows, or rows edited only in what the list does not show
-            and (key.part == old.part or differs_only_on_own_page(key.part, old.part))
-            and not any(j in self.changed for j in (*key.journeys, *old.journeys))  # one that left it, too
+            (key.part == old.part or differs_only_on_own_page(key.part, old.part))
+            and not any(j in self.changed for j in journeys)
             and not any(e in self.entries for e in (*key.entries, *old.entries))
         )
+
+    @functools.cached_property
+    def step_journeys(self) -> frozenset[str]:
+        return frozenset(j for j, _ in self.steps)
 
 
 @dataclass(frozen=True)
@@ -160,6 +180,8 @@ class PartKey:
     part: Part
     figures: tuple = ()
     journeys: frozenset[str] = frozenset()
+    # the steps its rows show, as (journey, step), when each row is one step's (None: rows of whole journeys)
+    steps: frozenset[tuple[str, str]] | None = None
     entries: frozenset[tuple[str, str]] = frozenset()
     always: bool = False
 
@@ -784,7 +806,7 @@ class _Renderer:
                 elif kind == "channels":
                     jobs += self.paged(
                         *page, "channel", self.ix.touchpoints_by_channel.get(ident, []),
-                        key=lambda part: PartKey(part, (), frozenset(at.journey for at, _ in part.items)),
+                        key=_channel_key,
                         **ctx,
                     )  # fmt: skip
                 else:
@@ -816,7 +838,13 @@ class _Renderer:
         jobs += self.paged(
             PATHS["attention"], "attention.md.j2", None, "attention", self.extras.attention,
             # the first page shows the steps to fix first, of the whole portfolio
-            key=lambda part: PartKey(part, (), frozenset(a.journey for a in part.items), always=part.first),
+            key=lambda part: PartKey(
+                part,
+                (),
+                frozenset(a.journey for a in part.items),
+                always=part.first,
+                steps=frozenset((a.journey, a.step) for a in part.items),
+            ),
         )  # fmt: skip
         for kind in ("governance", "tags", "changes"):
             jobs.append((PATHS[kind], f"{kind}.md.j2", None, {}))
@@ -941,11 +969,18 @@ def _entries_key(kind: str, part: Part) -> PartKey:
     return PartKey(part, entries=frozenset((kind, i) for i in part.items))
 
 
+def _channel_key(part: Part) -> PartKey:
+    """What a page of a channel's list shows: a row a touchpoint, with its step and journey."""
+    journeys = frozenset(at.journey for at, _ in part.items)
+    return PartKey(part, (), journeys, steps=frozenset((at.journey, at.step.id) for at, _ in part.items))
+
+
 def _department_key(part: Part, totals: tuple[int, int], heads: frozenset[str]) -> PartKey:
     """What a page of a department's list shows: its rows' journeys, and on the first page the journeys it owns;
     the numbers of steps and touchpoints it owns, which decide the page's headings."""
     journeys = frozenset(at.journey for _, at, _ in part.items)
-    return PartKey(part, totals, journeys | heads if part.first else journeys)
+    steps = frozenset((at.journey, at.step.id) for _, at, _ in part.items)
+    return PartKey(part, totals, journeys | heads if part.first else journeys, steps=steps)
 
 
 def _title(item) -> str:

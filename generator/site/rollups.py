@@ -150,7 +150,8 @@ def rollup_jobs(p: Portfolio, renderer) -> list[tuple[str, str, str | None, dict
 
     def key(part) -> PartKey:  # each system's heading states its number of steps, on every page it spans
         names = dict.fromkeys(name for name, _, _ in part.items)
-        return PartKey(part, tuple(counts[n] for n in names), frozenset(jid for _, jid, _ in part.items))
+        steps = frozenset((jid, step.id) for _, jid, step in part.items)
+        return PartKey(part, tuple(counts[n] for n in names), frozenset(jid for _, jid, _ in part.items), steps=steps)
 
     return [
         (PATHS["explore"], "explore.md.j2", None, {}),
