@@ -1014,15 +1014,21 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None, rows: RowCache = 
     live preview) keeps each journey's line between saves, taken again when the journey is the same object
     with the same computed values."""
 
-    def entries(kind: str, page: bool = False) -> list[dict]:
+    def entries(kind: str, page: bool = False) -> list[str]:
         out = []
         for ident, item in p.collection(kind).items():
-            entry = {"id": ident}
-            if page:
-                entry["url"] = url_of(f"{kind}/{ident}.md")
-            entry.update(item.model_dump(mode="json"))
-            entry["source"] = p.source_file(kind, ident)
-            out.append(entry)
+            deps = (item, p.source_file(kind, ident), page)
+            line = rows.get((PORTFOLIO_JSON, kind, ident), deps)
+            if line is None:
+                entry = {"id": ident}
+                if page:
+                    entry["url"] = url_of(f"{kind}/{ident}.md")
+                entry.update(item.model_dump(mode="json"))
+                entry["source"] = deps[1]
+                if kind == "opportunities":
+                    entry["score"] = round(score(item), 4)
+                line = rows.put((PORTFOLIO_JSON, kind, ident), deps, json.dumps(entry, ensure_ascii=False))
+            out.append(line)
         return out
 
     from generator.site.explore import PORTFOLIO_FORMAT, computed_of, with_computed  # it builds on these helpers
@@ -1036,9 +1042,6 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None, rows: RowCache = 
             entry = {"id": jid, "url": url_of(journey_path(jid)), **j.model_dump(mode="json"), "source": deps[1]}
             line = rows.put((PORTFOLIO_JSON, jid), deps, json.dumps(with_computed(entry, extras), ensure_ascii=False))
         journey_lines.append(line)
-    opportunities = entries("opportunities")
-    for entry in opportunities:
-        entry["score"] = round(score(p.opportunities[entry["id"]]), 4)
     data = {
         "format": PORTFOLIO_FORMAT,
         "organisation": p.organisation.model_dump(mode="json"),
@@ -1048,7 +1051,7 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None, rows: RowCache = 
         "channels": entries("channels", page=True),
         "metrics": entries("metrics"),
         "insights": entries("insights"),
-        "opportunities": opportunities,
+        "opportunities": entries("opportunities"),
         "solutions": entries("solutions"),
         "glossary": entries("glossary"),
     }
@@ -1056,11 +1059,8 @@ def portfolio_json(p: Portfolio, extras: Extras | None = None, rows: RowCache = 
     # 1,000 journeys); one journey or catalogue entry a line keeps the file readable and diffable
     lines = []
     for key, value in data.items():
-        if key == "journeys":  # JSON already
-            items = ",\n".join("    " + v for v in journey_lines)
-            lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]" if value else f"  {json.dumps(key)}: []")
-        elif isinstance(value, list):
-            items = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+        if isinstance(value, list):  # lines of JSON already
+            items = ",\n".join("    " + v for v in value)
             lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]" if value else f"  {json.dumps(key)}: []")
         else:
             lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
