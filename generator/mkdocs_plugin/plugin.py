@@ -107,6 +107,7 @@ class _Generated(File):
 # how long after a preview build its garbage is collected: once the browser has fetched the new page
 COLLECT_AFTER_S = 0.2
 FULL_EVERY = 10  # builds between full collections (each looks at every object: 0.9 s at 1,000 journeys)
+FULL_AFTER_MB = 150  # or sooner, when the process has grown by this much since the last one
 IDLE_S = 2.0  # how long without a build before the caches' files are written
 
 
@@ -118,8 +119,9 @@ class _BetweenSaves:
       every dozen builds, and memory grew by 16-65 MB a save at 300 journeys; a full collection after each
       build took 0.9 s at 1,000 journeys, long enough to slow a save that came soon after. So what survives a
       collection is frozen (`gc.freeze`: the session's portfolio, pages and caches, which live on), and the
-      collection 0.2 s after each build looks only at what the build made; every `FULL_EVERY` builds a full
-      collection frees what was frozen and has died since (a replaced page, a journey's old model).
+      collection 0.2 s after each build looks only at what the build made; every `FULL_EVERY` builds, or once
+      the process has grown by `FULL_AFTER_MB` (a build that converted many pages leaves them frozen in
+      MkDocs' last navigation), a full collection frees what was frozen and has died since.
     - The caches' files (`Session.flush`) are written once the preview has been idle for `IDLE_S`, and when
       it stops: a parse cache's file is tens of MB at 1,000 journeys.
     """
@@ -127,11 +129,12 @@ class _BetweenSaves:
     def __init__(self) -> None:
         self.builds = 0
         self._idle: threading.Timer | None = None
+        self._full_at = 0  # the process' size after the last full collection, in MB
 
     def after_build(self, session: Session) -> None:
         self.builds += 1
         full = self.builds % FULL_EVERY == 1
-        self._start(COLLECT_AFTER_S, lambda: _collect(full))
+        self._start(COLLECT_AFTER_S, lambda: self._collect(full))
         if self._idle is not None:
             self._idle.cancel()
         self._idle = self._start(IDLE_S, session.flush)
@@ -149,12 +152,23 @@ class _BetweenSaves:
         timer.start()
         return timer
 
+    def _collect(self, full: bool) -> None:
+        if not full:
+            gc.collect()
+            full = _resident_mb() > self._full_at + FULL_AFTER_MB
+        if full:
+            gc.unfreeze()
+            gc.collect()
+            self._full_at = _resident_mb()
+        gc.freeze()
 
-def _collect(full: bool) -> None:
-    if full:
-        gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+
+def _resident_mb() -> int:
+    """The process' resident size in MB (0 where /proc is not there: then only every `FULL_EVERY` builds)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class _LateChart(File):
