@@ -353,7 +353,7 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
             steps.update((jid, step) for step in edited_steps)
         else:
             changed.add(jid)
-    linked = changed | {jid for jid, _ in steps}  # their neighbours' pages show their titles and steps
+    linked = changed | {jid for jid, _ in steps}
     from generator.model.refs import references_of
 
     named: set[tuple[str, str]] = set()  # every entry those journeys name
@@ -368,13 +368,24 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
                 named.add((ref.kind, ref.target))
                 if places is None or ref.path[:4] in places:
                     entries.add((ref.kind, ref.target))
+    # the neighbours of a journey changed in some steps show its title, which is the same, and the journeys
+    # detailing one of those steps show its name
     return Fresh(
-        edited | _linked(old, linked) | _linked(new, linked),
+        edited | _linked(old, changed) | _linked(new, changed) | _detailing(old, steps) | _detailing(new, steps),
         frozenset(changed),
         frozenset(entries),
         frozenset(steps),
         frozenset(named),
     )
+
+
+def _detailing(portfolio: Portfolio, steps: set[tuple[str, str]]) -> set[str]:
+    """The journeys of `portfolio` that detail one of `steps` (their `parent`)."""
+    return {
+        jid
+        for jid, journey in portfolio.journeys.items()
+        if journey.parent is not None and (journey.parent.journey, journey.parent.step) in steps
+    }
 
 
 def _step_places(journey: Journey, ids: set[str]) -> set[tuple[object, ...]]:

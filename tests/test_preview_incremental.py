@@ -99,10 +99,10 @@ def test_a_journey_edit_renders_that_journey_and_its_neighbours_only(tmp_path):
     root = _project(tmp_path)
     session = Session()
     first = session.render(_pipeline(root), _pipeline(root).check())
-    _step_rename(root)
+    _replace(root / MAP, "  From the renewal notice, three", "  From the renewal letter, three")  # its description
     after = session.render(_pipeline(root), _pipeline(root).check())
     kept = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is page}
-    # renew-my-policy's page, and its parent's (which lists its steps), are rendered again
+    # renew-my-policy's page, and its parent's (a neighbour), are rendered again
     assert "journeys/renew-my-policy/index.md" not in kept
     assert "journeys/home-insurance-lifecycle/index.md" not in kept
     # a journey with no link to it is kept as it was
@@ -110,7 +110,23 @@ def test_a_journey_edit_renders_that_journey_and_its_neighbours_only(tmp_path):
     # so are the pages of the personas and departments it does not name; those it names are rendered again
     assert "personas/retired-homeowner.md" not in kept and "departments/policy-services.md" not in kept
     assert "personas/first-time-buyer.md" in kept
+    assert after.site.files() == _pipeline(root).render(_pipeline(root).check(), draw=False).site.files()
+
+
+def test_a_step_rename_renders_its_journey_and_the_pages_showing_that_step(tmp_path):
+    """A step's name is on its journey's page, the lists of steps holding it and the pages of the journeys
+    detailing it; its journey's parent names the journey only, and is kept."""
+    root = _project(tmp_path)
+    session = Session()
+    first = session.render(_pipeline(root), _pipeline(root).check())
+    _step_rename(root)
+    after = session.render(_pipeline(root), _pipeline(root).check())
+    kept = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is page}
+    assert "journeys/renew-my-policy/index.md" not in kept
+    assert "journeys/home-insurance-lifecycle/index.md" in kept
+    assert "journeys/make-a-claim/index.md" in kept
     assert after.site.pages["journeys/renew-my-policy/index.md"].content.count("Get my renewal notice") >= 1
+    assert after.site.files() == _pipeline(root).render(_pipeline(root).check(), draw=False).site.files()
 
 
 def test_a_step_text_edit_renders_that_journeys_page_only(tmp_path):
