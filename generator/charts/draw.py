@@ -21,6 +21,7 @@ screen. The same numbers are always in a table beside the chart.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
@@ -202,13 +203,13 @@ def render(data: ChartData) -> bytes:
         _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
         fig.set_size_inches(w, h)
         DRAW[kind](fig, axes, data, w, h)
-        buffer = io.BytesIO()
+        buffer = io.StringIO()  # text: the SVG writer's many small writes skip an encoder (bytes at the end)
         fig.savefig(buffer, format="svg", metadata=METADATA, transparent=True)
         _strip(fig, axes)
         if len(_FIGURES) >= KEPT_FIGURES:
             del _FIGURES[next(iter(_FIGURES))]
         _FIGURES[key] = fig, axes
-    return clean_svg(buffer.getvalue())
+    return clean_svg(buffer.getvalue().encode())
 
 
 def _layout(data: ChartData) -> int:
@@ -217,12 +218,82 @@ def _layout(data: ChartData) -> int:
 
 
 def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(w, h), dpi=DPI)
-    FigureCanvasSVG(fig)
+    _canvas_class()(fig)
     return fig, SETUP[data.kind](fig, data, w, h)
+
+
+_TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}  # (text, font, math) -> width, height, descent
+_FONT_HEIGHTS: dict[int, tuple[float, float, float]] = {}  # font -> ascent, descent, line gap
+
+
+@functools.cache
+def _canvas_class() -> type:
+    """`FigureCanvasSVG` whose renderer keeps text metrics for the whole process.
+
+    matplotlib measures every text with FreeType again for each saved figure (its cache is per renderer),
+    and each measure was a tenth of a chart: tick labels, period names and fonts repeat across thousands of
+    charts. The numbers are the renderer's own, so the bytes are the same."""
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
+    from matplotlib.font_manager import fontManager, get_font
+
+    class Renderer(RendererSVG):
+        def get_text_width_height_descent(self, s, prop, ismath):
+            # FontProperties hash (and compare) by value: the key holds no mutable object
+            key = (s, hash(prop), ismath)
+            metrics = _TEXT_METRICS.get(key)
+            if metrics is None:
+                metrics = _TEXT_METRICS[key] = super().get_text_width_height_descent(s, prop, ismath)
+            return metrics
+
+        def _get_font_height_metrics(self, prop):
+            # the hook `Text._get_layout` asks before reading the font's tables itself (twice for each
+            # text): the same numbers, computed as it does at 72 dpi (SVG), once for each font and size
+            key = hash(prop)
+            metrics = _FONT_HEIGHTS.get(key)
+            if metrics is None:
+                metrics = _FONT_HEIGHTS[key] = _font_height(get_font(fontManager._find_fonts_by_props(prop)), prop)
+            return metrics
+
+    class Canvas(FigureCanvasSVG):
+        def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_print_figure_options):
+            # `FigureCanvasSVG.print_svg` with `Renderer`, for a text buffer (`render`) only; print_figure
+            # applies its other options (colours, dpi) to the figure itself
+            fh = filename
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            w, h = width * 72, height * 72
+            renderer = MixedModeRenderer(
+                self.figure,
+                width,
+                height,
+                72,
+                Renderer(w, h, fh, image_dpi=72, metadata=metadata),
+                bbox_inches_restore=bbox_inches_restore,
+            )
+            self.figure.draw(renderer)
+            renderer.finalize()
+
+    return Canvas
+
+
+def _font_height(font, prop) -> tuple[float | None, float | None, float | None]:
+    """Ascent, descent and line gap of `font` at `prop`'s size, as `Text._get_layout` reads them at 72 dpi."""
+    for table_name, linegap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        fontsize = prop.get_size_in_points()
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * fontsize * DPI / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[linegap_key] * scale
+    return None, None, None
 
 
 def _strip(fig, axes: list[Any]) -> None:
@@ -277,7 +348,14 @@ def _setup_trend(fig, d: TrendData, w: float, h: float) -> list[Any]:
     _inches_margins(fig, w, h, **TREND_MARGINS)
     ax = fig.add_subplot()
     _style_axes(ax)
+    _no_label(ax.xaxis)
     return [ax]
+
+
+def _no_label(axis) -> None:
+    """An axis whose label is always empty: its place is not worked out from the tick labels' sizes at each
+    save (a tenth of a trend chart), since it draws nothing."""
+    axis.set_label_coords(0.5, 0.5)
 
 
 def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
@@ -372,6 +450,8 @@ def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
     ax.grid(True, axis="y")
     ax.set_axisbelow(True)
     ax.tick_params(length=3, width=0.6)
+    _no_label(ax.xaxis)
+    _no_label(ax.yaxis)
     return [ax]
 
 
@@ -455,6 +535,8 @@ def _setup_multiples(fig, d: MultiplesData, w: float, h: float) -> list[Any]:
         ax = fig.add_subplot(rows, 3, n + 1)
         _style_axes(ax)
         ax.tick_params(axis="y", labelsize=SMALL)
+        _no_label(ax.xaxis)
+        _no_label(ax.yaxis)
         axes.append(ax)
     return axes
 
@@ -515,6 +597,7 @@ def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
     ax.set_axisbelow(True)
     ax.set_xlabel("importance, 1 (low) to 5 (high)")
     ax.tick_params(length=3, width=0.6)
+    _no_label(ax.yaxis)
     return [ax]
 
 
