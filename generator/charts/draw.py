@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import re
 import textwrap
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -296,16 +298,20 @@ def _font_height(font, prop) -> tuple[float | None, float | None, float | None]:
     return None, None, None
 
 
+_KEPT: weakref.WeakSet[Any] = weakref.WeakSet()  # artists a SETUP made for every chart of its figure
+
+
 def _strip(fig, axes: list[Any]) -> None:
     """Remove what a chart added (lines, patches, texts, legends): the figure is ready for the next one."""
     for ax in axes:
         for artist in list(ax.get_children()):
             if artist in ax._children:
                 artist.remove()
-        if ax.legend_ is not None:
+        if ax.legend_ is not None and ax.legend_ not in _KEPT:
             ax.legend_.remove()
     for legend in list(fig.legends):
-        legend.remove()
+        if legend not in _KEPT:
+            legend.remove()
 
 
 _METADATA_RE = re.compile(rb"\s*<metadata>.*?</metadata>", re.S)
@@ -589,6 +595,8 @@ IMPORTANCE_MARGINS = dict(left=3.1, right=0.25, top=0.35, bottom=0.45)
 
 
 def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
+    from matplotlib.lines import Line2D
+
     _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
     ax = fig.add_subplot()
     ax.set_xlim(0.6, 5.4)
@@ -598,46 +606,12 @@ def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
     ax.set_xlabel("importance, 1 (low) to 5 (high)")
     ax.tick_params(length=3, width=0.6)
     _no_label(ax.yaxis)
-    return [ax]
-
-
-def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
-    _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
-    (ax,) = axes
-    rows = d.rows
-    n = len(rows)
-    ax.set_ylim(n - 0.5, -0.5)
-    for i, row in enumerate(rows):
-        assumed, validated = row.assumed, row.validated
-        if assumed is not None and validated is not None and assumed != validated:
-            ax.plot([assumed, validated], [i, i], color=GREY, linewidth=1.4, zorder=1)
-        if assumed is not None:
-            ax.plot(
-                [assumed],
-                [i],
-                marker="o",
-                markersize=7,
-                color=WARNING,
-                linestyle="none",
-                zorder=3,
-                markerfacecolor="none",
-                markeredgewidth=1.8,
-            )
-        if validated is not None:
-            ax.plot([validated], [i], marker="D", markersize=6, color=LINE, linestyle="none", zorder=4)
-    ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
-    ax.plot(
-        [],
-        [],
-        marker="o",
-        color=WARNING,
-        markerfacecolor="none",
-        markeredgewidth=1.8,
-        linestyle="none",
-        label="assumed (inside-out)",
-    )
-    ax.plot([], [], marker="D", color=LINE, linestyle="none", label="validated (outside-in)")
+    # the legend is the same on every chart: made once, kept by `_strip`, placed again at each save
+    assumed = Line2D([], [], marker="o", color=WARNING, markerfacecolor="none", markeredgewidth=1.8, linestyle="none")
+    validated = Line2D([], [], marker="D", color=LINE, linestyle="none")
     legend = ax.legend(
+        [assumed, validated],
+        ["assumed (inside-out)", "validated (outside-in)"],
         loc="lower right",
         bbox_to_anchor=(1.0, 1.0),
         ncols=2,
@@ -648,6 +622,52 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
     )
     for text in legend.get_texts():
         text.set_color(INK)
+    _KEPT.add(legend)
+    return [ax]
+
+
+def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
+    _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
+    (ax,) = axes
+    rows = d.rows
+    n = len(rows)
+    ax.set_ylim(n - 0.5, -0.5)
+    # one line for all the rows' segments (broken by NaN) and one for each kind of marker: a Line2D a mark
+    # was two thirds of the chart. Drawn in the same order as one line each: segments, then the assumed
+    # marks, then the validated ones (their zorder)
+    seg_x: list[float] = []
+    seg_y: list[float] = []
+    for i, row in enumerate(rows):
+        if row.assumed is not None and row.validated is not None and row.assumed != row.validated:
+            seg_x += [row.assumed, row.validated, math.nan]
+            seg_y += [i, i, math.nan]
+    if seg_x:
+        ax.plot(seg_x[:-1], seg_y[:-1], color=GREY, linewidth=1.4, zorder=1)
+    assumed = [(row.assumed, i) for i, row in enumerate(rows) if row.assumed is not None]
+    if assumed:
+        ax.plot(
+            [x for x, _ in assumed],
+            [y for _, y in assumed],
+            marker="o",
+            markersize=7,
+            color=WARNING,
+            linestyle="none",
+            zorder=3,
+            markerfacecolor="none",
+            markeredgewidth=1.8,
+        )
+    validated = [(row.validated, i) for i, row in enumerate(rows) if row.validated is not None]
+    if validated:
+        ax.plot(
+            [x for x, _ in validated],
+            [y for _, y in validated],
+            marker="D",
+            markersize=6,
+            color=LINE,
+            linestyle="none",
+            zorder=4,
+        )
+    ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
 
 
 OPPORTUNITIES_MARGINS = dict(left=0.6, right=0.25, top=0.25, bottom=0.55)
