@@ -205,6 +205,8 @@ def render(data: ChartData) -> bytes:
         _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
         fig.set_size_inches(w, h)
         DRAW[kind](fig, axes, data, w, h)
+        for ax in axes:
+            _tick_lines(ax)
         buffer = io.StringIO()  # text: the SVG writer's many small writes skip an encoder (bytes at the end)
         fig.savefig(buffer, format="svg", metadata=METADATA, transparent=True)
         _strip(fig, axes)
@@ -326,11 +328,79 @@ def clean_svg(svg: bytes) -> bytes:
 
 
 def _style_axes(ax) -> None:
-    ax.grid(True, axis="y")
+    _ticks(ax, grid="y")
     ax.set_axisbelow(True)
-    ax.tick_params(length=3, width=0.6)
     for side in ("left", "bottom"):
         ax.spines[side].set_linewidth(0.6)
+
+
+TICK_LENGTH = 3.0  # points
+TICK_WIDTH = 0.6
+_GRIDS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()  # axes -> its grid: x, y or both
+
+
+def _ticks(ax, grid: str) -> None:
+    """Ticks of `TICK_LENGTH` outside the axes, grid lines across it along `grid` ("x", "y" or "both").
+
+    The axis draws the tick labels; the tick marks and grid lines are drawn by `_tick_lines`, one line for
+    all the marks of an axis and one for all its grid lines: matplotlib draws a tick's mark and its grid
+    line as two lines of their own, and ticks were half of a trend chart. The axis' own marks are off, not
+    of zero length, so the labels keep their place (their pad counts the tick's length)."""
+    ax.tick_params(length=TICK_LENGTH, width=TICK_WIDTH, bottom=False, left=False)
+    _GRIDS[ax] = grid
+
+
+def _tick_lines(ax) -> None:
+    """The tick marks and grid lines of the ticks the axes will draw (after its limits and ticks are set)."""
+    from matplotlib import rcParams
+    from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
+
+    grid = _GRIDS.get(ax)
+    if grid is None:
+        return
+    for axis, marker in ((ax.xaxis, TICKDOWN), (ax.yaxis, TICKLEFT)):
+        locs = _drawn_ticks(axis)
+        if not locs:
+            continue
+        name = axis.axis_name
+        transform = ax.get_xaxis_transform if name == "x" else ax.get_yaxis_transform
+        zeros = [0.0] * len(locs)
+        marks = Line2D(
+            *((locs, zeros) if name == "x" else (zeros, locs)),
+            transform=transform(which="tick1"),
+            linestyle="none",
+            marker=marker,
+            markersize=TICK_LENGTH,
+            markeredgewidth=TICK_WIDTH,
+            color=rcParams[f"{name}tick.color"],
+            clip_on=False,
+            zorder=0.5,
+        )
+        ax.add_artist(marks)
+        if grid in (name, "both"):
+            across: list[float] = []
+            along: list[float] = []
+            for loc in locs:
+                across += [loc, loc, math.nan]
+                along += [0.0, 1.0, math.nan]
+            lines = Line2D(
+                *((across[:-1], along[:-1]) if name == "x" else (along[:-1], across[:-1])),
+                transform=transform(which="grid"),
+                color=rcParams["grid.color"],
+                alpha=rcParams["grid.alpha"],
+                linewidth=rcParams["grid.linewidth"],
+                linestyle=rcParams["grid.linestyle"],
+                zorder=0.5,
+            )
+            ax.add_artist(lines)
+            lines.set_clip_path(ax.patch)
+
+
+def _drawn_ticks(axis) -> list[float]:
+    """The major tick positions `Axis.draw` draws: those in the view limits, give or take rounding."""
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-10  # as matplotlib.transforms._interval_contains_close (linear axes)
+    return [float(loc) for loc in axis.get_majorticklocs() if low - slack <= loc <= high + slack]
 
 
 def _period_ticks(ax, labels: list[str], most: int = 6) -> None:
@@ -453,9 +523,8 @@ def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
     ax = fig.add_subplot()
     ax.set_ylim(0.6, 5.4)
     ax.set_yticks([1, 2, 3, 4, 5], FEELINGS)
-    ax.grid(True, axis="y")
+    _ticks(ax, grid="y")
     ax.set_axisbelow(True)
-    ax.tick_params(length=3, width=0.6)
     _no_label(ax.xaxis)
     _no_label(ax.yaxis)
     return [ax]
@@ -601,10 +670,9 @@ def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
     ax = fig.add_subplot()
     ax.set_xlim(0.6, 5.4)
     ax.set_xticks([1, 2, 3, 4, 5])
-    ax.grid(True, axis="x")
+    _ticks(ax, grid="x")
     ax.set_axisbelow(True)
     ax.set_xlabel("importance, 1 (low) to 5 (high)")
-    ax.tick_params(length=3, width=0.6)
     _no_label(ax.yaxis)
     # the legend is the same on every chart: made once, kept by `_strip`, placed again at each save
     assumed = Line2D([], [], marker="o", color=WARNING, markerfacecolor="none", markeredgewidth=1.8, linestyle="none")
@@ -682,9 +750,8 @@ def _setup_opportunities(fig, d: OpportunitiesData, w: float, h: float) -> list[
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_xlabel("effort, 1 (small) to 5 (large)")
     ax.set_ylabel("impact, 1 (low) to 5 (high)")
-    ax.grid(True)
+    _ticks(ax, grid="both")
     ax.set_axisbelow(True)
-    ax.tick_params(length=3, width=0.6)
     return [ax]
 
 
