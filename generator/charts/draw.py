@@ -262,6 +262,16 @@ def _canvas_class() -> type:
                 metrics = _FONT_HEIGHTS[key] = _font_height(get_font(fontManager._find_fonts_by_props(prop)), prop)
             return metrics
 
+        def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
+            # RendererSVG works out the same style again for each mark it writes (a trend line's points,
+            # an axis' tick marks): worked out once here, the marks written by matplotlib's own code
+            style = self._get_style(gc, rgbFace)
+            self._get_style = lambda gc, rgbFace: style
+            try:
+                super().draw_markers(gc, marker_path, marker_trans, path, trans, rgbFace)
+            finally:
+                del self._get_style
+
     class Canvas(FigureCanvasSVG):
         def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_print_figure_options):
             # `FigureCanvasSVG.print_svg` with `Renderer`, for a text buffer (`render`) only; print_figure
@@ -307,7 +317,7 @@ def _strip(fig, axes: list[Any]) -> None:
     """Remove what a chart added (lines, patches, texts, legends): the figure is ready for the next one."""
     for ax in axes:
         for artist in list(ax.get_children()):
-            if artist in ax._children:
+            if artist in ax._children and artist not in _KEPT:
                 artist.remove()
         if ax.legend_ is not None and ax.legend_ not in _KEPT:
             ax.legend_.remove()
@@ -425,7 +435,49 @@ def _setup_trend(fig, d: TrendData, w: float, h: float) -> list[Any]:
     ax = fig.add_subplot()
     _style_axes(ax)
     _no_label(ax.xaxis)
+    _target_and_band(ax, target_width=1.4, warning=True)
+    for label, colour in (("target", TARGET), ("warning", WARNING)):
+        text = ax.annotate(
+            label,
+            (0, 0),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=SMALL,
+            color=colour,
+            annotation_clip=False,
+        )
+        _keep(ax, f"{label} label", text)
     return [ax]
+
+
+# Artists every chart of a figure has (a trend's target line and band, the emotion curve's neutral line...):
+# made once by SETUP, moved and relabelled by DRAW on every chart, never removed by `_strip`
+_PARTS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()  # axes -> name -> artist
+
+
+def _keep(ax, name: str, artist) -> None:
+    _PARTS.setdefault(ax, {})[name] = artist
+    _KEPT.add(artist)
+
+
+def _target_and_band(ax, target_width: float, warning: bool) -> None:
+    """The at-risk band between the warning and target levels, the target line (and the warning line): their
+    levels are set by `_place_target_and_band`."""
+    _keep(ax, "band", ax.axhspan(0, 1, color=BAND, alpha=0.2, linewidth=0))
+    _keep(ax, "target", ax.axhline(0, color=TARGET, linewidth=target_width, linestyle=(0, (5, 2))))
+    if warning:
+        _keep(ax, "warning", ax.axhline(0, color=WARNING, linewidth=1.0, linestyle=(0, (1, 2))))
+
+
+def _place_target_and_band(ax, target: float, warning: float) -> None:
+    parts = _PARTS[ax]
+    low, high = min(target, warning), max(target, warning)
+    parts["band"].set_y(low)  # as `axhspan(low, high)` draws it
+    parts["band"].set_height(high - low)
+    parts["target"].set_ydata([target, target])
+    if "warning" in parts:
+        parts["warning"].set_ydata([warning, warning])
 
 
 def _no_label(axis) -> None:
@@ -443,24 +495,15 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     target, warning = d.target, d.warning
     lo, hi = _band_limits(ys, target, warning)
     ax.set_ylim(lo, hi)
-    # the at-risk band between warning and target, hatched as well as coloured
-    ax.axhspan(min(target, warning), max(target, warning), color=BAND, alpha=0.2, linewidth=0)
-    ax.axhline(target, color=TARGET, linewidth=1.4, linestyle=(0, (5, 2)))
-    ax.axhline(warning, color=WARNING, linewidth=1.0, linestyle=(0, (1, 2)))
+    # the at-risk band between warning and target
+    _place_target_and_band(ax, target, warning)
     right = len(labels) - 0.5
     # long units ("complaints") are on the y axis already: the labels in the margin stay short
     short_unit = d.unit if len(d.unit) <= 3 else ""
-    for label, level, colour in (("target", target, TARGET), ("warning", warning, WARNING)):
-        ax.annotate(
-            f"{label} {fmt(level, short_unit)}",
-            (right, level),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=SMALL,
-            color=colour,
-            annotation_clip=False,
-        )
+    for label, level in (("target", target), ("warning", warning)):
+        text = _PARTS[ax][f"{label} label"]
+        text.set_text(f"{label} {fmt(level, short_unit)}")
+        text.xy = (right, level)
     # segments of the line break where a period has no value
     run_x: list[int] = []
     run_y: list[float] = []
@@ -527,6 +570,7 @@ def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
     ax.set_axisbelow(True)
     _no_label(ax.xaxis)
     _no_label(ax.yaxis)
+    _keep(ax, "neutral", ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2))))
     return [ax]
 
 
@@ -550,7 +594,6 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
             fontsize=SMALL,
             fontweight="bold",
         )
-    ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     if any(s.moment_of_truth for s in steps):
         (star,) = ax.plot([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
         legend = fig.legend(
@@ -612,6 +655,7 @@ def _setup_multiples(fig, d: MultiplesData, w: float, h: float) -> list[Any]:
         ax.tick_params(axis="y", labelsize=SMALL)
         _no_label(ax.xaxis)
         _no_label(ax.yaxis)
+        _target_and_band(ax, target_width=1.1, warning=False)
         axes.append(ax)
     return axes
 
@@ -625,10 +669,7 @@ def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) 
         lo, hi = _band_limits(ys, panel.target, panel.warning, pad=0.1)
         ax.set_ylim(lo, hi)
         ax.set_xlim(-0.5, len(pts) - 0.5)
-        ax.axhspan(
-            min(panel.target, panel.warning), max(panel.target, panel.warning), color=BAND, alpha=0.2, linewidth=0
-        )
-        ax.axhline(panel.target, color=TARGET, linewidth=1.1, linestyle=(0, (5, 2)))
+        _place_target_and_band(ax, panel.target, panel.warning)
         if xs:
             ax.plot(xs, ys, color=LINE, linewidth=1.4)
             ax.plot(
@@ -752,15 +793,18 @@ def _setup_opportunities(fig, d: OpportunitiesData, w: float, h: float) -> list[
     ax.set_ylabel("impact, 1 (low) to 5 (high)")
     _ticks(ax, grid="both")
     ax.set_axisbelow(True)
+    _keep(ax, "effort", ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2))))
+    _keep(ax, "impact", ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2))))
+    _keep(ax, "quick wins", ax.text(0.6, 5.4, "quick wins", va="top", fontsize=SMALL, fontstyle="italic"))
+    _keep(ax, "big bets", ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=SMALL, fontstyle="italic"))
     return [ax]
 
 
 def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h: float) -> None:
     (ax,) = axes
-    ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    ax.text(0.6, 5.4, "quick wins", va="top", fontsize=SMALL, fontstyle="italic")
-    ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=SMALL, fontstyle="italic")
+    xs: list[float] = []
+    ys: list[float] = []
+    sizes: list[int] = []
     seen: dict[tuple[int, int], int] = {}
     for n, point in enumerate(d.points):
         impact, effort, reach = point.impact, point.effort, point.reach
@@ -770,7 +814,9 @@ def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h:
         dx, dy = SPREAD[k % len(SPREAD)]
         x, y = effort + dx, impact + dy
         size = 30 + 40 * reach
-        ax.scatter([x], [y], s=size, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
+        xs.append(x)
+        ys.append(y)
+        sizes.append(size)
         offset = size**0.5 / 2 + 1.5
         ax.annotate(
             str(n + 1),
@@ -783,6 +829,10 @@ def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h:
             fontweight="bold",
             zorder=4,
         )
+    if xs:
+        # one collection for all the circles (drawn in the same order as one each: a circle's number is
+        # above every circle, zorder 4)
+        ax.scatter(xs, ys, s=sizes, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
 
 
 SPREAD = [
@@ -805,7 +855,6 @@ def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float
     (ax,) = axes
     steps = d.steps
     ax.set_xlim(-0.5, len(steps) - 0.5)
-    ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     handles = []
     for column, color, style, marker, label in (
         ("as_is", GREY, (0, (4, 2)), "o", "as-is: " + d.labels[0]),
