@@ -230,7 +230,7 @@ def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
 
 
 _TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}  # (text, font, math) -> width, height, descent
-_FONT_HEIGHTS: dict[int, tuple[float, float, float]] = {}  # font -> ascent, descent, line gap
+_FONT_HEIGHTS: dict[int, tuple[float | None, float | None, float | None]] = {}  # font -> ascent, descent, line gap
 
 
 @functools.cache
@@ -266,7 +266,7 @@ def _canvas_class() -> type:
             # RendererSVG works out the same style again for each mark it writes (a trend line's points,
             # an axis' tick marks): worked out once here, the marks written by matplotlib's own code
             style = self._get_style(gc, rgbFace)
-            self._get_style = lambda gc, rgbFace: style
+            self._get_style = lambda gc, rgbFace: style  # type: ignore[method-assign]  # this call only
             try:
                 super().draw_markers(gc, marker_path, marker_trans, path, trans, rgbFace)
             finally:
@@ -288,7 +288,7 @@ def _canvas_class() -> type:
                 Renderer(w, h, fh, image_dpi=72, metadata=metadata),
                 bbox_inches_restore=bbox_inches_restore,
             )
-            self.figure.draw(renderer)
+            self.figure.draw(renderer)  # type: ignore[arg-type]  # the stubs miss that it passes for a renderer
             renderer.finalize()
 
     return Canvas
@@ -363,7 +363,8 @@ def _ticks(ax, grid: str) -> None:
 def _tick_lines(ax) -> None:
     """The tick marks and grid lines of the ticks the axes will draw (after its limits and ticks are set)."""
     from matplotlib import rcParams
-    from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import TICKDOWN, TICKLEFT, MarkerStyle
 
     grid = _GRIDS.get(ax)
     if grid is None:
@@ -379,10 +380,10 @@ def _tick_lines(ax) -> None:
             *((locs, zeros) if name == "x" else (zeros, locs)),
             transform=transform(which="tick1"),
             linestyle="none",
-            marker=marker,
+            marker=MarkerStyle(marker),
             markersize=TICK_LENGTH,
             markeredgewidth=TICK_WIDTH,
-            color=rcParams[f"{name}tick.color"],
+            color=rcParams["xtick.color" if name == "x" else "ytick.color"],
             clip_on=False,
             zorder=0.5,
         )
