@@ -240,7 +240,6 @@ def _canvas_class() -> type:
     matplotlib measures every text with FreeType again for each saved figure (its cache is per renderer),
     and each measure was a tenth of a chart: tick labels, period names and fonts repeat across thousands of
     charts. The numbers are the renderer's own, so the bytes are the same."""
-    from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
     from matplotlib.font_manager import fontManager, get_font
 
@@ -275,20 +274,13 @@ def _canvas_class() -> type:
     class Canvas(FigureCanvasSVG):
         def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_print_figure_options):
             # `FigureCanvasSVG.print_svg` with `Renderer`, for a text buffer (`render`) only; print_figure
-            # applies its other options (colours, dpi) to the figure itself
-            fh = filename
+            # applies its other options (colours, dpi) to the figure itself. No MixedModeRenderer around
+            # it: that one is for rasterised artists, which these charts never have, and it passed on each
+            # of the renderer's attributes with a Python call
             self.figure.dpi = 72
             width, height = self.figure.get_size_inches()
-            w, h = width * 72, height * 72
-            renderer = MixedModeRenderer(
-                self.figure,
-                width,
-                height,
-                72,
-                Renderer(w, h, fh, image_dpi=72, metadata=metadata),
-                bbox_inches_restore=bbox_inches_restore,
-            )
-            self.figure.draw(renderer)  # type: ignore[arg-type]  # the stubs miss that it passes for a renderer
+            renderer = Renderer(width * 72, height * 72, filename, image_dpi=72, metadata=metadata)
+            self.figure.draw(renderer)
             renderer.finalize()
 
     return Canvas
@@ -563,6 +555,26 @@ def _emotion_margins(fig, d: EmotionData | ComparisonData, w: float, h: float) -
 
 
 def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
+    from matplotlib.lines import Line2D
+
+    axes = _setup_emotion_axes(fig, d, w, h)
+    # shown on the charts with a moment of truth (`_draw_emotion`)
+    star = Line2D([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
+    legend = fig.legend(
+        [star],
+        ["moment of truth"],
+        loc="lower right",
+        bbox_to_anchor=(1.0, 0.0),
+        frameon=False,
+        fontsize=SMALL,
+        handletextpad=0.2,
+    )
+    legend.get_texts()[0].set_color(INK)
+    _keep(axes[0], "legend", legend)
+    return axes
+
+
+def _setup_emotion_axes(fig, d: EmotionData | ComparisonData, w: float, h: float) -> list[Any]:
     _emotion_margins(fig, d, w, h)
     ax = fig.add_subplot()
     ax.set_ylim(0.6, 5.4)
@@ -595,18 +607,7 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
             fontsize=SMALL,
             fontweight="bold",
         )
-    if any(s.moment_of_truth for s in steps):
-        (star,) = ax.plot([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
-        legend = fig.legend(
-            [star],
-            ["moment of truth"],
-            loc="lower right",
-            bbox_to_anchor=(1.0, 0.0),
-            frameon=False,
-            fontsize=SMALL,
-            handletextpad=0.2,
-        )
-        legend.get_texts()[0].set_color(INK)
+    _PARTS[ax]["legend"].set_visible(any(s.moment_of_truth for s in steps))
     xs = [i for i, s in enumerate(steps) if s.emotion is not None]
     ys = [s.emotion for s in steps if s.emotion is not None]
     if xs:
@@ -896,7 +897,7 @@ SETUP: dict[str, Setup] = {
     "multiples": _setup_multiples,
     "importance": _setup_importance,
     "opportunities": _setup_opportunities,
-    "comparison": _setup_emotion,
+    "comparison": _setup_emotion_axes,
 }
 DRAW: dict[str, Draw] = {
     "trend": _draw_trend,
