@@ -7,8 +7,13 @@ whose name it has not seen. `render(data)` is a pure, top-level function, safe t
 Drawing uses matplotlib's object API (`Figure` + `FigureCanvasSVG`, never pyplot: no global state, no
 GUI backend), fixed margins (`subplots_adjust`, no tight or constrained layout, which cost time and move
 things when a label changes), and the settings that make the bytes identical on every run: a fixed
-`svg.hashsalt` and `svg.id`, no metadata, `savefig` inside the `rc_context`, and the `<metadata>` element
+`svg.hashsalt` and `svg.id`, no metadata, the SVG printed inside the `rc_context`, and the `<metadata>` element
 removed. Text stays text (`svg.fonttype: none`) so it is sharp, selectable and light.
+
+Speed (a cold build draws thousands of charts): the canvas' renderer keeps text metrics for the whole
+process (`_canvas_class`), a figure is kept and reused per kind with what every chart has (below), and
+artists are few: one line for all the marks of a kind, one for an axis' tick marks and one for its grid
+lines (`_tick_lines`), one scatter for all the circles. matplotlib's cost is per artist, not per point.
 
 Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies), and shapes or dashes as
 well as colour for every distinction. Charts are `<img>` files on a transparent background that the site
@@ -184,8 +189,10 @@ def _inches_margins(fig, w: float, h: float, left: float, right: float, top: flo
 # A worker draws thousands of charts, and building a Figure, its Axes and their ticks is a third of each
 # chart. So each process keeps one figure per kind (`_FIGURES`): its axes, styling and constant ticks are
 # set up once (`SETUP`), each chart adds its data artists (`DRAW`), is saved, and those artists are removed
-# again (`_strip`). Everything a chart sets is set on every chart (limits, ticks, labels, size): the bytes
-# are those of a fresh figure whatever was drawn before (tests/test_charts.py checks A, B, A against fresh).
+# again (`_strip`); what every chart of the kind has (target lines, legends) is made by SETUP too, kept
+# (`_keep`) and moved or relabelled by DRAW. Everything a chart sets is set on every chart (limits, ticks,
+# labels, size, kept artists): the bytes are those of a fresh figure whatever was drawn before
+# (tests/test_charts.py checks A, B, A against fresh).
 
 
 _FIGURES: dict[tuple, tuple[Any, list[Any]]] = {}  # (kind, layout) -> (figure, axes), for this process
@@ -208,7 +215,7 @@ def render(data: ChartData) -> bytes:
         for ax in axes:
             _tick_lines(ax)
         buffer = io.StringIO()  # text: the SVG writer's many small writes skip an encoder (bytes at the end)
-        fig.savefig(buffer, format="svg", metadata=METADATA, transparent=True)
+        fig.canvas.print_svg(buffer, metadata=METADATA)
         _strip(fig, axes)
         if len(_FIGURES) >= KEPT_FIGURES:
             del _FIGURES[next(iter(_FIGURES))]
@@ -226,7 +233,13 @@ def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
 
     fig = Figure(figsize=(w, h), dpi=DPI)
     _canvas_class()(fig)
-    return fig, SETUP[data.kind](fig, data, w, h)
+    axes = SETUP[data.kind](fig, data, w, h)
+    # transparent, as `savefig(transparent=True)` makes them for the time of a save: the canvas prints the
+    # figure itself (`render`), without savefig's set-up and restore of every setting around each chart
+    fig.patch.set(facecolor="none", edgecolor="none")
+    for ax in axes:
+        ax.patch.set(facecolor="none", edgecolor="none")
+    return fig, axes
 
 
 _TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}  # (text, font, math) -> width, height, descent
@@ -272,11 +285,11 @@ def _canvas_class() -> type:
                 del self._get_style
 
     class Canvas(FigureCanvasSVG):
-        def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_print_figure_options):
-            # `FigureCanvasSVG.print_svg` with `Renderer`, for a text buffer (`render`) only; print_figure
-            # applies its other options (colours, dpi) to the figure itself. No MixedModeRenderer around
-            # it: that one is for rasterised artists, which these charts never have, and it passed on each
-            # of the renderer's attributes with a Python call
+        def print_svg(self, filename, *, metadata=None, **_print_figure_options):
+            # `FigureCanvasSVG.print_svg` with `Renderer`, into a text buffer; `render` calls it itself (not
+            # through savefig, whose settings the figure has for good: `_new_figure`). No MixedModeRenderer
+            # around the renderer: that one is for rasterised artists, which these charts never have, and it
+            # passed on each of the renderer's attributes with a Python call
             self.figure.dpi = 72
             width, height = self.figure.get_size_inches()
             renderer = Renderer(width * 72, height * 72, filename, image_dpi=72, metadata=metadata)
