@@ -263,3 +263,31 @@ def test_chart_data_serialises_for_the_hash_in_the_shape_file_names_were_made_fr
     assert js(ImportanceData((ImportanceRow("Web", 3, None),))) == '{"rows":[["Web",3,null]]}'
     assert js(OpportunitiesData((OpportunityPoint("Chat", 4, 2, 5),))) == '{"points":[["Chat",4,2,5]]}'
     assert [d.kind for d in (trend, emotion, multiples)] == ["trend", "emotion", "multiples"]
+
+
+def test_kept_artists_follow_each_chart_comparison_and_emotion_legend():
+    """What a figure keeps between charts (target lines, the emotion legend) is set again by every chart: an
+    emotion chart without a moment of truth after one with it, and comparison charts (not in the example,
+    drawn on the emotion axes but a figure of their own), give the bytes of a fresh figure."""
+    from generator.charts import draw as module
+    from generator.charts.specs import ComparedStep, ComparisonData, EmotionData, EmotionStep, PhaseSpan
+
+    def emotion(truth: bool, n: int) -> EmotionData:
+        steps = tuple(EmotionStep(f"Step {i}", (i % 5) + 1 if i != 1 else None, truth and i == 2) for i in range(n))
+        return EmotionData(steps, (PhaseSpan("First", 0, 1), PhaseSpan("Then", 2, n - 1)))
+
+    def comparison(n: int, label: str) -> ComparisonData:
+        steps = tuple(
+            ComparedStep(f"Step {i}", (i % 5) + 1 if i != 2 else None, ((i + 2) % 5) + 1, "id") for i in range(n)
+        )
+        return ComparisonData(steps, (f"{label} as is", f"{label} to be"))
+
+    datas = [emotion(True, 5), emotion(False, 5), comparison(6, "A"), emotion(True, 7), comparison(4, "B")]
+    fresh = []
+    for d in datas:
+        module._FIGURES.clear()
+        fresh.append(render(d))
+    assert b"moment of truth" in fresh[0] and b"moment of truth" not in fresh[1]
+    for order in (datas, datas[::-1]):
+        for d in order:
+            assert render(d) == fresh[datas.index(d)]

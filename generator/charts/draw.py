@@ -7,8 +7,13 @@ whose name it has not seen. `render(data)` is a pure, top-level function, safe t
 Drawing uses matplotlib's object API (`Figure` + `FigureCanvasSVG`, never pyplot: no global state, no
 GUI backend), fixed margins (`subplots_adjust`, no tight or constrained layout, which cost time and move
 things when a label changes), and the settings that make the bytes identical on every run: a fixed
-`svg.hashsalt` and `svg.id`, no metadata, `savefig` inside the `rc_context`, and the `<metadata>` element
+`svg.hashsalt` and `svg.id`, no metadata, the SVG printed inside the `rc_context`, and the `<metadata>` element
 removed. Text stays text (`svg.fonttype: none`) so it is sharp, selectable and light.
+
+Speed (a cold build draws thousands of charts): the canvas' renderer keeps text metrics for the whole
+process (`_canvas_class`), a figure is kept and reused per kind with what every chart has (below), and
+artists are few: one line for all the marks of a kind, one for an axis' tick marks and one for its grid
+lines (`_tick_lines`), one scatter for all the circles. matplotlib's cost is per artist, not per point.
 
 Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies), and shapes or dashes as
 well as colour for every distinction. Charts are `<img>` files on a transparent background that the site
@@ -21,9 +26,12 @@ screen. The same numbers are always in a table beside the chart.
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import re
 import textwrap
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -181,8 +189,10 @@ def _inches_margins(fig, w: float, h: float, left: float, right: float, top: flo
 # A worker draws thousands of charts, and building a Figure, its Axes and their ticks is a third of each
 # chart. So each process keeps one figure per kind (`_FIGURES`): its axes, styling and constant ticks are
 # set up once (`SETUP`), each chart adds its data artists (`DRAW`), is saved, and those artists are removed
-# again (`_strip`). Everything a chart sets is set on every chart (limits, ticks, labels, size): the bytes
-# are those of a fresh figure whatever was drawn before (tests/test_charts.py checks A, B, A against fresh).
+# again (`_strip`); what every chart of the kind has (target lines, legends) is made by SETUP too, kept
+# (`_keep`) and moved or relabelled by DRAW. Everything a chart sets is set on every chart (limits, ticks,
+# labels, size, kept artists): the bytes are those of a fresh figure whatever was drawn before
+# (tests/test_charts.py checks A, B, A against fresh).
 
 
 _FIGURES: dict[tuple, tuple[Any, list[Any]]] = {}  # (kind, layout) -> (figure, axes), for this process
@@ -202,13 +212,15 @@ def render(data: ChartData) -> bytes:
         _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
         fig.set_size_inches(w, h)
         DRAW[kind](fig, axes, data, w, h)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata=METADATA, transparent=True)
+        for ax in axes:
+            _tick_lines(ax)
+        buffer = io.StringIO()  # text: the SVG writer's many small writes skip an encoder (bytes at the end)
+        fig.canvas.print_svg(buffer, metadata=METADATA)
         _strip(fig, axes)
         if len(_FIGURES) >= KEPT_FIGURES:
             del _FIGURES[next(iter(_FIGURES))]
         _FIGURES[key] = fig, axes
-    return clean_svg(buffer.getvalue())
+    return clean_svg(buffer.getvalue().encode())
 
 
 def _layout(data: ChartData) -> int:
@@ -217,24 +229,106 @@ def _layout(data: ChartData) -> int:
 
 
 def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(w, h), dpi=DPI)
-    FigureCanvasSVG(fig)
-    return fig, SETUP[data.kind](fig, data, w, h)
+    _canvas_class()(fig)
+    axes = SETUP[data.kind](fig, data, w, h)
+    # transparent, as `savefig(transparent=True)` makes them for the time of a save: the canvas prints the
+    # figure itself (`render`), without savefig's set-up and restore of every setting around each chart
+    fig.patch.set(facecolor="none", edgecolor="none")
+    for ax in axes:
+        ax.patch.set(facecolor="none", edgecolor="none")
+    return fig, axes
+
+
+_TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}  # (text, font, math) -> width, height, descent
+_FONT_HEIGHTS: dict[int, tuple[float | None, float | None, float | None]] = {}  # font -> ascent, descent, line gap
+
+
+@functools.cache
+def _canvas_class() -> type:
+    """`FigureCanvasSVG` whose renderer keeps text metrics for the whole process.
+
+    matplotlib measures every text with FreeType again for each saved figure (its cache is per renderer),
+    and each measure was a tenth of a chart: tick labels, period names and fonts repeat across thousands of
+    charts. The numbers are the renderer's own, so the bytes are the same."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
+    from matplotlib.font_manager import fontManager, get_font
+
+    class Renderer(RendererSVG):
+        def get_text_width_height_descent(self, s, prop, ismath):
+            # FontProperties hash (and compare) by value: the key holds no mutable object
+            key = (s, hash(prop), ismath)
+            metrics = _TEXT_METRICS.get(key)
+            if metrics is None:
+                metrics = _TEXT_METRICS[key] = super().get_text_width_height_descent(s, prop, ismath)
+            return metrics
+
+        def _get_font_height_metrics(self, prop):
+            # the hook `Text._get_layout` asks before reading the font's tables itself (twice for each
+            # text): the same numbers, computed as it does at 72 dpi (SVG), once for each font and size
+            key = hash(prop)
+            metrics = _FONT_HEIGHTS.get(key)
+            if metrics is None:
+                metrics = _FONT_HEIGHTS[key] = _font_height(get_font(fontManager._find_fonts_by_props(prop)), prop)
+            return metrics
+
+        def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
+            # RendererSVG works out the same style again for each mark it writes (a trend line's points,
+            # an axis' tick marks): worked out once here, the marks written by matplotlib's own code
+            style = self._get_style(gc, rgbFace)
+            self._get_style = lambda gc, rgbFace: style  # type: ignore[method-assign]  # this call only
+            try:
+                super().draw_markers(gc, marker_path, marker_trans, path, trans, rgbFace)
+            finally:
+                del self._get_style
+
+    class Canvas(FigureCanvasSVG):
+        def print_svg(self, filename, *, metadata=None, **_print_figure_options):
+            # `FigureCanvasSVG.print_svg` with `Renderer`, into a text buffer; `render` calls it itself (not
+            # through savefig, whose settings the figure has for good: `_new_figure`). No MixedModeRenderer
+            # around the renderer: that one is for rasterised artists, which these charts never have, and it
+            # passed on each of the renderer's attributes with a Python call
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            renderer = Renderer(width * 72, height * 72, filename, image_dpi=72, metadata=metadata)
+            self.figure.draw(renderer)
+            renderer.finalize()
+
+    return Canvas
+
+
+def _font_height(font, prop) -> tuple[float | None, float | None, float | None]:
+    """Ascent, descent and line gap of `font` at `prop`'s size, as `Text._get_layout` reads them at 72 dpi."""
+    for table_name, linegap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        fontsize = prop.get_size_in_points()
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * fontsize * DPI / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[linegap_key] * scale
+    return None, None, None
+
+
+_KEPT: weakref.WeakSet[Any] = weakref.WeakSet()  # artists a SETUP made for every chart of its figure
 
 
 def _strip(fig, axes: list[Any]) -> None:
     """Remove what a chart added (lines, patches, texts, legends): the figure is ready for the next one."""
     for ax in axes:
         for artist in list(ax.get_children()):
-            if artist in ax._children:
+            if artist in ax._children and artist not in _KEPT:
                 artist.remove()
-        if ax.legend_ is not None:
+        if ax.legend_ is not None and ax.legend_ not in _KEPT:
             ax.legend_.remove()
     for legend in list(fig.legends):
-        legend.remove()
+        if legend not in _KEPT:
+            legend.remove()
 
 
 _METADATA_RE = re.compile(rb"\s*<metadata>.*?</metadata>", re.S)
@@ -249,11 +343,80 @@ def clean_svg(svg: bytes) -> bytes:
 
 
 def _style_axes(ax) -> None:
-    ax.grid(True, axis="y")
+    _ticks(ax, grid="y")
     ax.set_axisbelow(True)
-    ax.tick_params(length=3, width=0.6)
     for side in ("left", "bottom"):
         ax.spines[side].set_linewidth(0.6)
+
+
+TICK_LENGTH = 3.0  # points
+TICK_WIDTH = 0.6
+_GRIDS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()  # axes -> its grid: x, y or both
+
+
+def _ticks(ax, grid: str) -> None:
+    """Ticks of `TICK_LENGTH` outside the axes, grid lines across it along `grid` ("x", "y" or "both").
+
+    The axis draws the tick labels; the tick marks and grid lines are drawn by `_tick_lines`, one line for
+    all the marks of an axis and one for all its grid lines: matplotlib draws a tick's mark and its grid
+    line as two lines of their own, and ticks were half of a trend chart. The axis' own marks are off, not
+    of zero length, so the labels keep their place (their pad counts the tick's length)."""
+    ax.tick_params(length=TICK_LENGTH, width=TICK_WIDTH, bottom=False, left=False)
+    _GRIDS[ax] = grid
+
+
+def _tick_lines(ax) -> None:
+    """The tick marks and grid lines of the ticks the axes will draw (after its limits and ticks are set)."""
+    from matplotlib import rcParams
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import TICKDOWN, TICKLEFT, MarkerStyle
+
+    grid = _GRIDS.get(ax)
+    if grid is None:
+        return
+    for axis, marker in ((ax.xaxis, TICKDOWN), (ax.yaxis, TICKLEFT)):
+        locs = _drawn_ticks(axis)
+        if not locs:
+            continue
+        name = axis.axis_name
+        transform = ax.get_xaxis_transform if name == "x" else ax.get_yaxis_transform
+        zeros = [0.0] * len(locs)
+        marks = Line2D(
+            *((locs, zeros) if name == "x" else (zeros, locs)),
+            transform=transform(which="tick1"),
+            linestyle="none",
+            marker=MarkerStyle(marker),
+            markersize=TICK_LENGTH,
+            markeredgewidth=TICK_WIDTH,
+            color=rcParams["xtick.color" if name == "x" else "ytick.color"],
+            clip_on=False,
+            zorder=0.5,
+        )
+        ax.add_artist(marks)
+        if grid in (name, "both"):
+            across: list[float] = []
+            along: list[float] = []
+            for loc in locs:
+                across += [loc, loc, math.nan]
+                along += [0.0, 1.0, math.nan]
+            lines = Line2D(
+                *((across[:-1], along[:-1]) if name == "x" else (along[:-1], across[:-1])),
+                transform=transform(which="grid"),
+                color=rcParams["grid.color"],
+                alpha=rcParams["grid.alpha"],
+                linewidth=rcParams["grid.linewidth"],
+                linestyle=rcParams["grid.linestyle"],
+                zorder=0.5,
+            )
+            ax.add_artist(lines)
+            lines.set_clip_path(ax.patch)
+
+
+def _drawn_ticks(axis) -> list[float]:
+    """The major tick positions `Axis.draw` draws: those in the view limits, give or take rounding."""
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-10  # as matplotlib.transforms._interval_contains_close (linear axes)
+    return [float(loc) for loc in axis.get_majorticklocs() if low - slack <= loc <= high + slack]
 
 
 def _period_ticks(ax, labels: list[str], most: int = 6) -> None:
@@ -277,7 +440,56 @@ def _setup_trend(fig, d: TrendData, w: float, h: float) -> list[Any]:
     _inches_margins(fig, w, h, **TREND_MARGINS)
     ax = fig.add_subplot()
     _style_axes(ax)
+    _no_label(ax.xaxis)
+    _target_and_band(ax, target_width=1.4, warning=True)
+    for label, colour in (("target", TARGET), ("warning", WARNING)):
+        text = ax.annotate(
+            label,
+            (0, 0),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=SMALL,
+            color=colour,
+            annotation_clip=False,
+        )
+        _keep(ax, f"{label} label", text)
     return [ax]
+
+
+# Artists every chart of a figure has (a trend's target line and band, the emotion curve's neutral line...):
+# made once by SETUP, moved and relabelled by DRAW on every chart, never removed by `_strip`
+_PARTS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()  # axes -> name -> artist
+
+
+def _keep(ax, name: str, artist) -> None:
+    _PARTS.setdefault(ax, {})[name] = artist
+    _KEPT.add(artist)
+
+
+def _target_and_band(ax, target_width: float, warning: bool) -> None:
+    """The at-risk band between the warning and target levels, the target line (and the warning line): their
+    levels are set by `_place_target_and_band`."""
+    _keep(ax, "band", ax.axhspan(0, 1, color=BAND, alpha=0.2, linewidth=0))
+    _keep(ax, "target", ax.axhline(0, color=TARGET, linewidth=target_width, linestyle=(0, (5, 2))))
+    if warning:
+        _keep(ax, "warning", ax.axhline(0, color=WARNING, linewidth=1.0, linestyle=(0, (1, 2))))
+
+
+def _place_target_and_band(ax, target: float, warning: float) -> None:
+    parts = _PARTS[ax]
+    low, high = min(target, warning), max(target, warning)
+    parts["band"].set_y(low)  # as `axhspan(low, high)` draws it
+    parts["band"].set_height(high - low)
+    parts["target"].set_ydata([target, target])
+    if "warning" in parts:
+        parts["warning"].set_ydata([warning, warning])
+
+
+def _no_label(axis) -> None:
+    """An axis whose label is always empty: its place is not worked out from the tick labels' sizes at each
+    save (a tenth of a trend chart), since it draws nothing."""
+    axis.set_label_coords(0.5, 0.5)
 
 
 def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
@@ -289,24 +501,15 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     target, warning = d.target, d.warning
     lo, hi = _band_limits(ys, target, warning)
     ax.set_ylim(lo, hi)
-    # the at-risk band between warning and target, hatched as well as coloured
-    ax.axhspan(min(target, warning), max(target, warning), color=BAND, alpha=0.2, linewidth=0)
-    ax.axhline(target, color=TARGET, linewidth=1.4, linestyle=(0, (5, 2)))
-    ax.axhline(warning, color=WARNING, linewidth=1.0, linestyle=(0, (1, 2)))
+    # the at-risk band between warning and target
+    _place_target_and_band(ax, target, warning)
     right = len(labels) - 0.5
     # long units ("complaints") are on the y axis already: the labels in the margin stay short
     short_unit = d.unit if len(d.unit) <= 3 else ""
-    for label, level, colour in (("target", target, TARGET), ("warning", warning, WARNING)):
-        ax.annotate(
-            f"{label} {fmt(level, short_unit)}",
-            (right, level),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=SMALL,
-            color=colour,
-            annotation_clip=False,
-        )
+    for label, level in (("target", target), ("warning", warning)):
+        text = _PARTS[ax][f"{label} label"]
+        text.set_text(f"{label} {fmt(level, short_unit)}")
+        text.xy = (right, level)
     # segments of the line break where a period has no value
     run_x: list[int] = []
     run_y: list[float] = []
@@ -365,13 +568,35 @@ def _emotion_margins(fig, d: EmotionData | ComparisonData, w: float, h: float) -
 
 
 def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
+    from matplotlib.lines import Line2D
+
+    axes = _setup_emotion_axes(fig, d, w, h)
+    # shown on the charts with a moment of truth (`_draw_emotion`)
+    star = Line2D([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
+    legend = fig.legend(
+        [star],
+        ["moment of truth"],
+        loc="lower right",
+        bbox_to_anchor=(1.0, 0.0),
+        frameon=False,
+        fontsize=SMALL,
+        handletextpad=0.2,
+    )
+    legend.get_texts()[0].set_color(INK)
+    _keep(axes[0], "legend", legend)
+    return axes
+
+
+def _setup_emotion_axes(fig, d: EmotionData | ComparisonData, w: float, h: float) -> list[Any]:
     _emotion_margins(fig, d, w, h)
     ax = fig.add_subplot()
     ax.set_ylim(0.6, 5.4)
     ax.set_yticks([1, 2, 3, 4, 5], FEELINGS)
-    ax.grid(True, axis="y")
+    _ticks(ax, grid="y")
     ax.set_axisbelow(True)
-    ax.tick_params(length=3, width=0.6)
+    _no_label(ax.xaxis)
+    _no_label(ax.yaxis)
+    _keep(ax, "neutral", ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2))))
     return [ax]
 
 
@@ -395,19 +620,7 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
             fontsize=SMALL,
             fontweight="bold",
         )
-    ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    if any(s.moment_of_truth for s in steps):
-        (star,) = ax.plot([], [], linestyle="none", marker="*", markersize=10, color=OKABE_ITO["vermillion"])
-        legend = fig.legend(
-            [star],
-            ["moment of truth"],
-            loc="lower right",
-            bbox_to_anchor=(1.0, 0.0),
-            frameon=False,
-            fontsize=SMALL,
-            handletextpad=0.2,
-        )
-        legend.get_texts()[0].set_color(INK)
+    _PARTS[ax]["legend"].set_visible(any(s.moment_of_truth for s in steps))
     xs = [i for i, s in enumerate(steps) if s.emotion is not None]
     ys = [s.emotion for s in steps if s.emotion is not None]
     if xs:
@@ -455,6 +668,9 @@ def _setup_multiples(fig, d: MultiplesData, w: float, h: float) -> list[Any]:
         ax = fig.add_subplot(rows, 3, n + 1)
         _style_axes(ax)
         ax.tick_params(axis="y", labelsize=SMALL)
+        _no_label(ax.xaxis)
+        _no_label(ax.yaxis)
+        _target_and_band(ax, target_width=1.1, warning=False)
         axes.append(ax)
     return axes
 
@@ -468,10 +684,7 @@ def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) 
         lo, hi = _band_limits(ys, panel.target, panel.warning, pad=0.1)
         ax.set_ylim(lo, hi)
         ax.set_xlim(-0.5, len(pts) - 0.5)
-        ax.axhspan(
-            min(panel.target, panel.warning), max(panel.target, panel.warning), color=BAND, alpha=0.2, linewidth=0
-        )
-        ax.axhline(panel.target, color=TARGET, linewidth=1.1, linestyle=(0, (5, 2)))
+        _place_target_and_band(ax, panel.target, panel.warning)
         if xs:
             ax.plot(xs, ys, color=LINE, linewidth=1.4)
             ax.plot(
@@ -507,54 +720,22 @@ IMPORTANCE_MARGINS = dict(left=3.1, right=0.25, top=0.35, bottom=0.45)
 
 
 def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
+    from matplotlib.lines import Line2D
+
     _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
     ax = fig.add_subplot()
     ax.set_xlim(0.6, 5.4)
     ax.set_xticks([1, 2, 3, 4, 5])
-    ax.grid(True, axis="x")
+    _ticks(ax, grid="x")
     ax.set_axisbelow(True)
     ax.set_xlabel("importance, 1 (low) to 5 (high)")
-    ax.tick_params(length=3, width=0.6)
-    return [ax]
-
-
-def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
-    _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
-    (ax,) = axes
-    rows = d.rows
-    n = len(rows)
-    ax.set_ylim(n - 0.5, -0.5)
-    for i, row in enumerate(rows):
-        assumed, validated = row.assumed, row.validated
-        if assumed is not None and validated is not None and assumed != validated:
-            ax.plot([assumed, validated], [i, i], color=GREY, linewidth=1.4, zorder=1)
-        if assumed is not None:
-            ax.plot(
-                [assumed],
-                [i],
-                marker="o",
-                markersize=7,
-                color=WARNING,
-                linestyle="none",
-                zorder=3,
-                markerfacecolor="none",
-                markeredgewidth=1.8,
-            )
-        if validated is not None:
-            ax.plot([validated], [i], marker="D", markersize=6, color=LINE, linestyle="none", zorder=4)
-    ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
-    ax.plot(
-        [],
-        [],
-        marker="o",
-        color=WARNING,
-        markerfacecolor="none",
-        markeredgewidth=1.8,
-        linestyle="none",
-        label="assumed (inside-out)",
-    )
-    ax.plot([], [], marker="D", color=LINE, linestyle="none", label="validated (outside-in)")
+    _no_label(ax.yaxis)
+    # the legend is the same on every chart: made once, kept by `_strip`, placed again at each save
+    assumed = Line2D([], [], marker="o", color=WARNING, markerfacecolor="none", markeredgewidth=1.8, linestyle="none")
+    validated = Line2D([], [], marker="D", color=LINE, linestyle="none")
     legend = ax.legend(
+        [assumed, validated],
+        ["assumed (inside-out)", "validated (outside-in)"],
         loc="lower right",
         bbox_to_anchor=(1.0, 1.0),
         ncols=2,
@@ -565,6 +746,52 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
     )
     for text in legend.get_texts():
         text.set_color(INK)
+    _KEPT.add(legend)
+    return [ax]
+
+
+def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
+    _inches_margins(fig, w, h, **IMPORTANCE_MARGINS)
+    (ax,) = axes
+    rows = d.rows
+    n = len(rows)
+    ax.set_ylim(n - 0.5, -0.5)
+    # one line for all the rows' segments (broken by NaN) and one for each kind of marker: a Line2D a mark
+    # was two thirds of the chart. Drawn in the same order as one line each: segments, then the assumed
+    # marks, then the validated ones (their zorder)
+    seg_x: list[float] = []
+    seg_y: list[float] = []
+    for i, row in enumerate(rows):
+        if row.assumed is not None and row.validated is not None and row.assumed != row.validated:
+            seg_x += [row.assumed, row.validated, math.nan]
+            seg_y += [i, i, math.nan]
+    if seg_x:
+        ax.plot(seg_x[:-1], seg_y[:-1], color=GREY, linewidth=1.4, zorder=1)
+    assumed = [(row.assumed, i) for i, row in enumerate(rows) if row.assumed is not None]
+    if assumed:
+        ax.plot(
+            [x for x, _ in assumed],
+            [y for _, y in assumed],
+            marker="o",
+            markersize=7,
+            color=WARNING,
+            linestyle="none",
+            zorder=3,
+            markerfacecolor="none",
+            markeredgewidth=1.8,
+        )
+    validated = [(row.validated, i) for i, row in enumerate(rows) if row.validated is not None]
+    if validated:
+        ax.plot(
+            [x for x, _ in validated],
+            [y for _, y in validated],
+            marker="D",
+            markersize=6,
+            color=LINE,
+            linestyle="none",
+            zorder=4,
+        )
+    ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
 
 
 OPPORTUNITIES_MARGINS = dict(left=0.6, right=0.25, top=0.25, bottom=0.55)
@@ -579,18 +806,20 @@ def _setup_opportunities(fig, d: OpportunitiesData, w: float, h: float) -> list[
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_xlabel("effort, 1 (small) to 5 (large)")
     ax.set_ylabel("impact, 1 (low) to 5 (high)")
-    ax.grid(True)
+    _ticks(ax, grid="both")
     ax.set_axisbelow(True)
-    ax.tick_params(length=3, width=0.6)
+    _keep(ax, "effort", ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2))))
+    _keep(ax, "impact", ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2))))
+    _keep(ax, "quick wins", ax.text(0.6, 5.4, "quick wins", va="top", fontsize=SMALL, fontstyle="italic"))
+    _keep(ax, "big bets", ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=SMALL, fontstyle="italic"))
     return [ax]
 
 
 def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h: float) -> None:
     (ax,) = axes
-    ax.axvline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
-    ax.text(0.6, 5.4, "quick wins", va="top", fontsize=SMALL, fontstyle="italic")
-    ax.text(5.4, 5.4, "big bets", va="top", ha="right", fontsize=SMALL, fontstyle="italic")
+    xs: list[float] = []
+    ys: list[float] = []
+    sizes: list[int] = []
     seen: dict[tuple[int, int], int] = {}
     for n, point in enumerate(d.points):
         impact, effort, reach = point.impact, point.effort, point.reach
@@ -600,7 +829,9 @@ def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h:
         dx, dy = SPREAD[k % len(SPREAD)]
         x, y = effort + dx, impact + dy
         size = 30 + 40 * reach
-        ax.scatter([x], [y], s=size, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
+        xs.append(x)
+        ys.append(y)
+        sizes.append(size)
         offset = size**0.5 / 2 + 1.5
         ax.annotate(
             str(n + 1),
@@ -613,6 +844,10 @@ def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h:
             fontweight="bold",
             zorder=4,
         )
+    if xs:
+        # one collection for all the circles (drawn in the same order as one each: a circle's number is
+        # above every circle, zorder 4)
+        ax.scatter(xs, ys, s=sizes, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
 
 
 SPREAD = [
@@ -635,7 +870,6 @@ def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float
     (ax,) = axes
     steps = d.steps
     ax.set_xlim(-0.5, len(steps) - 0.5)
-    ax.axhline(3, color=GREY, linewidth=0.6, linestyle=(0, (2, 2)))
     handles = []
     for column, color, style, marker, label in (
         ("as_is", GREY, (0, (4, 2)), "o", "as-is: " + d.labels[0]),
@@ -676,7 +910,7 @@ SETUP: dict[str, Setup] = {
     "multiples": _setup_multiples,
     "importance": _setup_importance,
     "opportunities": _setup_opportunities,
-    "comparison": _setup_emotion,
+    "comparison": _setup_emotion_axes,
 }
 DRAW: dict[str, Draw] = {
     "trend": _draw_trend,

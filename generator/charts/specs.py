@@ -21,7 +21,7 @@ from typing import Any, ClassVar, NamedTuple
 from generator.metrics.health import Health
 from generator.model.entities import Direction
 
-STYLE_VERSION = "3"  # bump when the drawing code (charts/draw.py) changes, so cached charts are drawn again
+STYLE_VERSION = "4"  # bump when the drawing code (charts/draw.py) changes, so cached charts are drawn again
 
 
 @dataclass(frozen=True)
