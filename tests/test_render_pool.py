@@ -13,13 +13,14 @@ import hashlib, json, sys
 from generator.site import render_pool
 from generator.load.check import check
 from generator.site.render import render_site
-render_pool.PARALLEL_FROM = int(sys.argv[2])
+render_pool.PARALLEL_FROM = render_pool.SHARED_FROM = int(sys.argv[2])
 assert render_pool.can_fork() == (sys.argv[3] == "yes")
 portfolio, _ = check(sys.argv[1])
 site = render_site(portfolio)
 pages = site.pages
 print(json.dumps({"child": site.rendered_by_child,
-                  "pages": {path: hashlib.sha256(page.content.encode()).hexdigest() for path, page in pages.items()}}))
+                  "pages": {path: hashlib.sha256(page.content.encode()).hexdigest() for path, page in pages.items()},
+                  "assets": {path: hashlib.sha256(data).hexdigest() for path, data in site.assets.items()}}))
 """
 
 
@@ -43,6 +44,8 @@ def test_two_processes_render_the_same_pages_as_one():
     two = pages_rendered(parallel_from=1)
     assert one["child"] == 0 and two["child"] == len(two["pages"]) // 2  # every other page
     assert len(one["pages"]) > 40 and two["pages"] == one["pages"]
+    # and the journeys' downloads (every other journey's made by the child), byte for byte
+    assert len([a for a in one["assets"] if a.endswith(".xlsx")]) > 10 and two["assets"] == one["assets"]
 
 
 def test_the_environment_variable_turns_the_second_process_off():

@@ -52,7 +52,7 @@ from generator.model.portfolio import Portfolio
 from generator.model.reference import models as reference_models
 from generator.model.refs import Reference, references_of
 from generator.site import filters, sheets
-from generator.site.render_pool import render_pages
+from generator.site.render_pool import render_pages, render_shared
 from generator.site.row_cache import NO_ROWS, RowCache
 from generator.site.sheet_cache import SheetCache
 from generator.site.standing import Attention, Standings, as_badge
@@ -887,19 +887,34 @@ class _Renderer:
         from generator.site.explore import explore_assets  # it builds on this module's helpers
 
         assets.update(explore_assets(p, self.extras, self.ix, self.rows))
-        for jid, j in p.journeys.items() if self.downloads else ():  # each journey's map, for download
+        todo = []
+        for jid in p.journeys if self.downloads else ():  # each journey's map, for download
             as_csv, as_xlsx = download_path(jid, "csv"), download_path(jid, "xlsx")
             if reuse is not None and jid not in reuse.fresh and as_csv in reuse.assets and as_xlsx in reuse.assets:
                 assets[as_csv], assets[as_xlsx] = reuse.assets[as_csv], reuse.assets[as_xlsx]
-                continue
-            table = sheets.journey_sheet(j, p)
-            assets[download_path(jid, "csv")] = sheets.to_csv(table)
-            workbook = [table, sheets.journey_facts(jid, j)]
-            assets[download_path(jid, "xlsx")] = (
-                self.workbooks.xlsx(workbook) if self.workbooks else sheets.to_xlsx(workbook)
-            )
+            else:
+                todo.append(jid)
+        made, used = render_shared(partial(self._downloads, todo), len(todo))
+        assets.update(made)
+        if self.workbooks is not None:
+            self.workbooks.used.update(used)
         assets.update(self.extras.assets)
         return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child, self.keys)
+
+    def _downloads(self, todo: list[str], share: slice) -> tuple[dict[str, bytes], set[str]]:
+        """The CSV and workbook of the journeys `todo[share]`, and the workbook cache's keys they used."""
+        p, out = self.p, {}
+        before = set(self.workbooks.used) if self.workbooks is not None else set()
+        for jid in todo[share]:
+            j = p.journeys[jid]
+            table = sheets.journey_sheet(j, p)
+            out[download_path(jid, "csv")] = sheets.to_csv(table)
+            workbook = [table, sheets.journey_facts(jid, j)]
+            out[download_path(jid, "xlsx")] = (
+                self.workbooks.xlsx(workbook) if self.workbooks else sheets.to_xlsx(workbook)
+            )
+        used = set(self.workbooks.used) - before if self.workbooks is not None else set()
+        return out, used
 
     def nav(self) -> list:
         compared = {jid for jid, _ in self.pairs()}
