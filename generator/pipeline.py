@@ -311,13 +311,16 @@ class Fresh:
 
 
 def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extras: Extras) -> Fresh | None:
-    """The journeys whose pages must be rendered again after `old` became `new`, and the catalogue entries
-    a changed journey names (pages showing them are rendered again); None: render everything.
+    """What a save changed, as far as the pages go (`Fresh`); None: render everything.
 
-    A journey is fresh when it was added, removed or changed, or its badges, charts or last change did; and
-    with it every journey linking to it or linked from it, in either portfolio (their pages show its title,
-    steps and badge). Anything beyond the journeys that changed (a catalogue entry, the metric data, a
-    portfolio-wide badge) gives None. The entries are those a changed journey names, before or after.
+    A journey is fresh (its pages are rendered again) when it was added, removed or edited, or its badges,
+    charts or last change did. How far the edit reaches decides what else is:
+    - only fields its own page shows (`model.own_page`): nothing else;
+    - only some steps (the same phases, steps in the same places): the journeys detailing those steps, and
+      the list pages showing those steps (`Fresh.steps`) or an entry they name (`Fresh.entries`);
+    - anything else (`Fresh.changed`): every journey linking to it or linked from it, in either portfolio
+      (their pages show its title and badge), and the list pages showing it or an entry it names.
+    Anything beyond the journeys (a catalogue entry, the metric data, a portfolio-wide badge) gives None.
     """
     if any(getattr(old, name) != getattr(new, name) for name in _SHARED):
         return None

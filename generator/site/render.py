@@ -115,9 +115,8 @@ class Reuse:
     pages: Mapping[str, Page]
     assets: Mapping[str, bytes]
     fresh: frozenset[str]
-    # the catalogue entries a changed journey names, before or after, as (collection, id): the persona,
-    # department and channel pages among them are rendered again (their pages list its steps), and so are
-    # the rows of the other lists (insights, backlog...) that show where an entry is used
+    # the catalogue entries a changed journey names, or an edited step, before or after, as (collection, id):
+    # the rows of the lists (insights, backlog...) that show where an entry is used are rendered again
     entries: frozenset[tuple[str, str]] = frozenset()
     changed: frozenset[str] = frozenset()  # the journeys that changed themselves (`fresh` less their links)
     # the steps changed in journeys whose change is confined to some steps (not in `changed`): a list page
@@ -133,7 +132,7 @@ class Reuse:
         journey, or the page of a persona, department or channel no changed journey names."""
         kind = path.split("/", 1)[0]
         if kind in ENTRY_PAGES and "ident" in ctx:
-            return (kind, ctx["ident"]) not in self.entries and (kind, ctx["ident"]) not in self.named
+            return (kind, ctx["ident"]) not in self.named  # `entries` are among them
         scope = [ctx[k] for k in ("jid", "as_is", "to_be") if k in ctx]
         if scope:
             return not any(j in self.fresh for j in scope)
@@ -141,9 +140,10 @@ class Reuse:
         return not self.changed and not self.steps and path not in ALWAYS_RENDERED
 
     def keeps_part(self, path: str, key: PartKey) -> bool:
-        """Whether a page of a list split into pages can be taken from the earlier render: the same rows, in
-        the same pages, with the same figures (`PartKey.same`), and none of its rows shows a changed journey
-        or an entry a changed journey names, then or now."""
+        """Whether a page of a list split into pages can be taken from the earlier render: the same rows (but
+        for own-page fields), in the same pages, with the same figures, and none of its rows shows a changed
+        journey, an edited step or an entry either names, then or now; a page of portfolio-wide roll-ups
+        (`always`) only when no journey changed beyond its own page."""
         old = self.keys.get(path)
         if old is None or key.figures != old.figures:
             return False
