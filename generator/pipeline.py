@@ -302,7 +302,7 @@ class Fresh:
 
     fresh: set[str]  # the journeys whose pages are rendered again: those edited, and those linked to changed ones
     changed: frozenset[str]  # the journeys edited in what pages other than their own show (`model.own_page`)
-    entries: frozenset[tuple[str, str]]  # the catalogue entries the changed journeys name, before or after
+    entries: frozenset[tuple[str, str]]  # the entries the changed journeys or the edited steps name, then or now
     # (journey, step) of the steps edited in journeys changed in those steps only (not in `changed`)
     steps: frozenset[tuple[str, str]] = frozenset()
     # every entry the changed journeys and those with edited steps name: the persona pages among them list

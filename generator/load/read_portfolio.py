@@ -55,9 +55,11 @@ def _yaml_files(folder: Path, recursive: bool) -> list[tuple[Path, bool]]:
         return found
     for entry in entries:  # a folder's files first, then its subfolders'
         # in the maps, anything not a folder (a pipe is reported when read); at the top, files only
-        if recursive and entry.name.endswith(YAML_SUFFIXES) and not entry.is_dir():
-            found.append((Path(entry.path), entry.is_symlink()))
-        elif not recursive and Path(entry.name).suffix in YAML_SUFFIXES and entry.is_file():
+        if (
+            entry.name.endswith(YAML_SUFFIXES) and not entry.is_dir()
+            if recursive
+            else Path(entry.name).suffix in YAML_SUFFIXES and entry.is_file()
+        ):
             found.append((Path(entry.path), entry.is_symlink()))
     for entry in entries if recursive else ():
         if entry.is_dir(follow_symlinks=False):

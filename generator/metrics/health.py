@@ -213,8 +213,11 @@ class HealthMemo:
         used[series.key] = found
         return found[3]
 
-    def roll_up(self, group: object, members: list[MetricStatus], size: str, used: dict) -> GroupStatus:
-        found = self.groups.get(group)
+    def roll_up(
+        self, group: object, members: list[MetricStatus], size: str, used: dict, kept: dict | None = None
+    ) -> GroupStatus:
+        """The roll-up of `members`, kept in `kept` (default: the groups of `assess`) while they are the same."""
+        found = (self.groups if kept is None else kept).get(group)
         if found is None or found[0] != size or found[1] != members:
             found = (size, list(members), roll_up(members, size))
         used[group] = found
@@ -290,12 +293,10 @@ def metric_places(index: HealthIndex) -> dict[MetricAt, GroupStatus]:
             place: roll_up(members, size) for places in (by_metric, by_journey) for place, members in places.items()
         }
     used: dict = {}  # the live preview: a place whose members are the same statuses keeps its roll-up
-    out: dict[MetricAt, GroupStatus] = {}
-    for places in (by_metric, by_journey):
-        for place, members in places.items():
-            found = memo.places.get(place)
-            if found is None or found[0] != size or found[1] != members:
-                found = (size, members, roll_up(members, size))
-            out[place], used[place] = found[2], found
+    out = {
+        place: memo.roll_up(place, members, size, used, memo.places)
+        for places in (by_metric, by_journey)
+        for place, members in places.items()
+    }
     memo.places = used
     return out

@@ -11,8 +11,8 @@
   box and dialog) before Material's and adds the dialog's script and style (`on_files`); `on_page_content`
   wraps each generated page in the markup Pagefind indexes (`search_markup`: facets, one sub-result per
   journey step, glossary synonyms; the guide in docs/ is left out); `on_post_build` runs Pagefind over
-  the built site (`search_index`), while the chart workers still draw. A Pagefind failure stops the build with its message. A failed build
-  stops the chart workers (`on_build_error`).
+  the built site (`search_index`), while the chart workers still draw. A Pagefind failure stops the build
+  with its message. A failed build stops the chart workers (`on_build_error`).
 - `on_serve`: `mkdocs serve` rebuilds when anything under the portfolio folder or the templates changes.
 
 The live preview (`mkdocs serve`; `journeys serve` runs it with `--dirty`) keeps state between saves:
@@ -501,10 +501,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         # a page whose bytes did not change is rendered again when what it shows of the navigation did
         features = config.theme.get("features") or []
         counts = nav_view.counts_children(config.theme.dirs)
-        self._new_views = nav_view.page_views(
-            nav.items, pages, features, lambda p: titles[p.file.src_uri], counts=counts
-        )
-        self._new_site_view = nav_view.site_view(nav.items, (p.url for p in pages), lambda p: titles[p.file.src_uri])
+        title = lambda p: titles[p.file.src_uri]  # noqa: E731 - one function for both digests
+        self._new_views = nav_view.page_views(nav.items, pages, features, title, counts=counts)
+        self._new_site_view = nav_view.site_view(nav.items, (p.url for p in pages), title)
         for page in pages:
             file = page.file
             if not self._incremental or self._views.get(file.src_uri) == self._new_views[file.src_uri]:
