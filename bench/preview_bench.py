@@ -110,15 +110,23 @@ def _rss_mb(pid: int) -> float | None:
     return int(found.group(1)) / 1024 if found else None
 
 
-def edit_to_preview(project: Path, *, rounds: int = ROUNDS, edits: int = 0, log=print) -> dict:
+def edit_to_preview(project: Path, *, rounds: int = ROUNDS, edits: int = 0, poll: bool = False, log=print) -> dict:
     """Start the preview on `project`, edit it, and time each edit until the served page shows it; then
-    `edits` more step text edits in a row, for the preview's memory after many saves."""
+    `edits` more step text edits in a row, for the preview's memory after many saves. `poll`: the preview
+    looks for saves every 0.1 s (`journeys serve --poll`) instead of being told of them."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}{_mount(project)}"
     out = (project / "preview.log").open("w")
     started = time.monotonic()
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator.mkdocs_plugin.serve", "-a", f"127.0.0.1:{port}"],
+        [
+            sys.executable,
+            "-m",
+            "generator.mkdocs_plugin.serve",
+            "-a",
+            f"127.0.0.1:{port}",
+            *(["--poll"] if poll else []),
+        ],
         cwd=project,
         env=_env(),
         stdout=out,
@@ -288,7 +296,15 @@ def builds(project: Path, *, log=print) -> dict:
 
 
 def measure(
-    n: int, work: Path, *, seed: int = 1, rounds: int = ROUNDS, edits: int = 0, with_builds: bool = False, log=print
+    n: int,
+    work: Path,
+    *,
+    seed: int = 1,
+    rounds: int = ROUNDS,
+    edits: int = 0,
+    with_builds: bool = False,
+    poll: bool = False,
+    log=print,
 ) -> dict:
     project = work / f"preview-{n}"
     shutil.rmtree(project, ignore_errors=True)
@@ -300,7 +316,7 @@ def measure(
     if with_builds:
         for key in ("cold_build_s", "warm_build_s"):
             result[key.replace("_s", "_over_text_floor")] = round(result[key] / result["text_floor_s"], 2)
-    result.update(edit_to_preview(project, rounds=rounds, edits=edits, log=log))
+    result.update(edit_to_preview(project, rounds=rounds, edits=edits, poll=poll, log=log))
     result["load_after"] = os.getloadavg()[0]
     return result
 
@@ -313,9 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--edits", type=int, default=0, help="step text edits in a row after the rounds (memory)")
     parser.add_argument("--builds", action="store_true", help="also time a cold and a warm `journeys build`")
+    parser.add_argument("--poll", action="store_true", help="the preview polls for saves (`journeys serve --poll`)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="journeys-preview-"))
-    result = measure(args.journeys, work, rounds=args.rounds, edits=args.edits, with_builds=args.builds)
+    result = measure(args.journeys, work, rounds=args.rounds, edits=args.edits, with_builds=args.builds, poll=args.poll)
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     return 0

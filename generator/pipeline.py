@@ -122,12 +122,15 @@ class Pipeline:
         guide: Iterable[str] = (),
         rows: RowCache | None = None,
         texts: TextCache | None = None,
+        metrics_of: Rendered | None = None,
     ) -> Rendered:
         """The site of a valid portfolio. With `draw`, missing charts are drawn before this returns; without,
         `start_drawing` draws them while the caller goes on (the pages only name the chart files). `reuse`, given
         this render's metrics, says which pages of an earlier render it may keep and `compiled` holds the templates an earlier render
         compiled (`Session`, the live preview). `guide`: the pages of the project's user guide built into the
-        site (`docs_dir`-relative), which pages may link."""
+        site (`docs_dir`-relative), which pages may link. `metrics_of`: an earlier render (without `draw`) of a
+        portfolio that differs from this one in own-page fields only (`own_page_edits`), whose metrics and
+        charts this one takes as they are, when the history is the same: no metric reads those fields."""
         # imported here: `journeys check` runs only the first stage and should not load the others
         from generator.load.history import history
         from generator.site import text_cache
@@ -138,13 +141,14 @@ class Pipeline:
         portfolio = checked.portfolio
         cache = self.chart_cache
         stats: RenderStats | None = None
+        past = history(portfolio)
         if draw:
-            extras, stats = site_extras(portfolio, cache=cache, history=history(portfolio))
+            extras, stats = site_extras(portfolio, cache=cache, history=past)
             charts: dict[str, Chart] = {}
+        elif metrics_of is not None and metrics_of.extras.history == past:
+            extras, charts = metrics_of.extras, metrics_of.charts
         else:
-            extras, charts = site_extras_without_charts(
-                portfolio, cache=cache, history=history(portfolio), memo=view_memo
-            )
+            extras, charts = site_extras_without_charts(portfolio, cache=cache, history=past, memo=view_memo)
         kept = reuse(extras) if reuse is not None else None
         workbooks = SheetCache(cache)
         with text_cache.kept(cache) if texts is None else text_cache.in_session(texts) as texts:
@@ -237,11 +241,24 @@ class Session:
         key = (pipeline.options, pipeline.root, pipeline.custom_dir, _template_digest(pipeline.template_dirs), guide)
         last, last_checked = self.rendered, self.checked
 
+        same = last is not None and last_checked is not None and key == self.key
+        own = own_page_edits(last_checked.portfolio, checked.portfolio) if same and last_checked else None
+
         def reuse(extras: Extras) -> Reuse | None:
             from generator.site.render import Reuse
 
             if last is None or last_checked is None or key != self.key:
                 return None
+            if own is not None and extras is last.extras:
+                return Reuse(
+                    last.site.pages,
+                    last.site.assets,
+                    own,
+                    keys=last.site.keys,
+                    own_pages_only=True,
+                    pages_of=last.site.pages_of,
+                    moved=last.site.moved,
+                )
             found = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
             if found is None:
                 return None
@@ -269,6 +286,7 @@ class Session:
             guide=guide,
             rows=self.rows,
             texts=self._texts(pipeline),
+            metrics_of=last if own is not None else None,
         )
         before = last.site.pages if last is not None else {}
         self.reused = sum(1 for path, page in rendered.site.pages.items() if before.get(path) is page)
@@ -380,6 +398,23 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
         frozenset(steps),
         frozenset(named),
     )
+
+
+def own_page_edits(old: Portfolio, new: Portfolio) -> frozenset[str] | None:
+    """The journeys a save changed, when it changed nothing but own-page fields of journeys (`model.own_page`):
+    then no metric, list or navigation changed, only those journeys' own pages. None: it changed more."""
+    if any(getattr(old, name) != getattr(new, name) for name in _SHARED):
+        return None
+    if old.journeys.keys() != new.journeys.keys() or old.journey_files != new.journey_files:
+        return None
+    edited = frozenset(
+        jid
+        for jid, journey in new.journeys.items()
+        if old.journeys[jid] is not journey and old.journeys[jid] != journey
+    )
+    if not all(differs_only_on_own_page(old.journeys[jid], new.journeys[jid]) for jid in edited):
+        return None
+    return edited
 
 
 def _detailing(portfolio: Portfolio, steps: set[tuple[str, str]]) -> set[str]:

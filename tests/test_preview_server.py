@@ -151,13 +151,15 @@ def _until(check, what: str, limit: float = 180.0):
     raise AssertionError(f"the preview did not {what} within {limit:.0f} s")
 
 
-def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp_path):
+# by default the system reports saves (inotify here); `--poll` looks for them every 0.1 s
+@pytest.mark.parametrize("watch", [[], ["--poll"]], ids=["notified", "polling"])
+def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp_path, watch):
     project = _project(tmp_path / "project")
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}", *watch],
         cwd=project,
         env=env,
         stdout=log,

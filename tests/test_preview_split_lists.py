@@ -252,3 +252,4 @@ def test_an_edit_of_a_field_only_its_journey_shows_renders_only_that_journeys_pa
     assert after.site.files() != first.site.files()
     again = {path for path, page in after.site.pages.items() if first.site.pages.get(path) is not page}
     assert again == {f"journeys/{edited}/index.md", "governance.md"}
+    assert after.extras is first.extras  # no metric reads a marked field: they are not computed again

@@ -26,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config-file", "-f", default="mkdocs.yml", help="the MkDocs configuration (default: mkdocs.yml)")
     p.add_argument("--dev-addr", "-a", default=None, help="HOST:PORT to serve on (default: dev_addr of mkdocs.yml)")
     p.add_argument("--open", action="store_true", help="open the site in the default browser")
+    p.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for saves every 0.1 s instead of being told of them by the system (for a project on a "
+        "network share or a mounted folder whose changes the system does not report)",
+    )
     p.set_defaults(run=run)
 
 
@@ -42,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         command += ["-a", args.dev_addr]
     if args.open:
         command.append("--open")
+    if args.poll:
+        command.append("--poll")
     server = subprocess.Popen(command)
 
     def stop(signum: int, frame: object) -> None:  # a stop asked of this process stops the server too

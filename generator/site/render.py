@@ -126,6 +126,12 @@ class Reuse:
     # and channels among them are rendered again (they list those journeys' steps)
     named: frozenset[tuple[str, str]] = frozenset()
     keys: Mapping[str, PartKey] = field(default_factory=dict)  # the earlier render's `Site.keys`
+    # the journeys in `fresh` changed in own-page fields only, and nothing else did (`pipeline.own_page_edits`):
+    # only their own pages and those rendered at every save are rendered; the lists' pages and the
+    # navigation are the earlier render's (`Site.pages_of`, `Site.moved`: where each split list's rows are)
+    own_pages_only: bool = False
+    pages_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    moved: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def keeps(self, path: str, ctx: Mapping[str, object]) -> bool:
         """Whether a page job's result can be taken from the earlier render: a journey-scoped job of no fresh
@@ -199,6 +205,9 @@ class Site:
     nav: list
     rendered_by_child: int = 0  # pages a forked child rendered (render_pool): 0 when none, or it failed
     keys: dict[str, PartKey] = field(default_factory=dict)  # each page of a split list: what it shows
+    # each split list's pages, and the page holding each anchored row (`_Renderer.paged`), for a later render
+    pages_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    moved: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def files(self) -> dict[str, bytes]:
         """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
@@ -771,17 +780,8 @@ class _Renderer:
         from generator.site.rollups import rollup_jobs  # roll-up pages: their own module, built on this one
 
         jobs.extend(rollup_jobs(p, self))
-        for jid, j in sorted(p.journeys.items()):
-            jobs.append((journey_path(jid), "journey.md.j2", p.journey_files.get(jid), {"jid": jid, "j": j}))
-        for jid, as_is in self.pairs():
-            jobs.append(
-                (
-                    compare_path(jid),
-                    "compare.md.j2",
-                    p.journey_files.get(jid),
-                    {"as_is": as_is, "to_be": jid, "pairs": match_steps(p.journeys[as_is], p.journeys[jid])},
-                )
-            )
+        jobs += [self._journey_job(jid) for jid in sorted(p.journeys)]
+        jobs += [self._compare_job(jid, as_is) for jid, as_is in self.pairs()]
         for kind, one, many in (
             ("personas", "persona", "personas"),
             ("departments", "department", "departments"),
@@ -846,10 +846,34 @@ class _Renderer:
                 steps=frozenset((a.journey, a.step) for a in part.items),
             ),
         )  # fmt: skip
-        for kind in ("governance", "tags", "changes"):
-            jobs.append((PATHS[kind], f"{kind}.md.j2", None, {}))
+        jobs += [_whole_portfolio_job(kind) for kind in ("governance", "tags", "changes")]
         jobs.append((PATHS["reference"], "reference.md.j2", None, {"reference": reference_models()}))
         return jobs
+
+    def _journey_job(self, jid: str) -> tuple[str, str, str | None, dict]:
+        j = self.p.journeys[jid]
+        return (journey_path(jid), "journey.md.j2", self.p.journey_files.get(jid), {"jid": jid, "j": j})
+
+    def _compare_job(self, jid: str, as_is: str) -> tuple[str, str, str | None, dict]:
+        p = self.p
+        pairs = match_steps(p.journeys[as_is], p.journeys[jid])
+        return (
+            compare_path(jid),
+            "compare.md.j2",
+            p.journey_files.get(jid),
+            {"as_is": as_is, "to_be": jid, "pairs": pairs},
+        )
+
+    def own_page_jobs(self, reuse: Reuse) -> list[tuple[str, str, str | None, dict]]:
+        """The jobs `jobs` gives that a save changing own-page fields only (`Reuse.own_pages_only`) does not
+        let `Reuse.keeps` keep: the pages of the `fresh` journeys, their comparison pages, and the pages
+        rendered at every save. The lists' pages, as they were, are `reuse`'s (`Site.keys`, `pages_of`, `moved`)."""
+        self.keys, self._pages_of, self._moved = dict(reuse.keys), dict(reuse.pages_of), dict(reuse.moved)
+        fresh = reuse.fresh
+        jobs = [self._journey_job(jid) for jid in sorted(fresh)]
+        jobs += [self._compare_job(jid, as_is) for jid, as_is in self.pairs() if jid in fresh or as_is in fresh]
+        kinds = {path: kind for kind, path in PATHS.items()}
+        return jobs + [_whole_portfolio_job(kinds[path]) for path in sorted(ALWAYS_RENDERED)]
 
     def _owned_steps(self, ident: str) -> list[tuple[str, StepAt, object]]:
         """("step", step, its priority) of each step a department owns, highest priority first."""
@@ -869,9 +893,13 @@ class _Renderer:
         ]
 
     def site(self) -> Site:
-        p = self.p
-        jobs, reuse = self.jobs(), self.reuse
-        if reuse is not None:
+        p, reuse = self.p, self.reuse
+        if reuse is not None and reuse.own_pages_only:
+            jobs = self.own_page_jobs(reuse)
+            again = {path for path, *_ in jobs}
+            self.pages.update((path, page) for path, page in reuse.pages.items() if path not in again)
+        elif reuse is not None:
+            jobs = self.jobs()
             keys = self.keys
 
             def kept_job(path: str, ctx: Mapping[str, object]) -> bool:
@@ -882,6 +910,8 @@ class _Renderer:
             kept = [job for job in jobs if kept_job(job[0], job[3])]
             self.pages.update((path, reuse.pages[path]) for path, *_ in kept)
             jobs = [job for job in jobs if job[0] not in self.pages]
+        else:
+            jobs = self.jobs()
         by_child = render_pages(self, jobs, texts=self.texts)
         assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras, self.rows).encode("utf-8")}
         from generator.site.explore import explore_assets  # it builds on this module's helpers
@@ -899,7 +929,8 @@ class _Renderer:
         if self.workbooks is not None:
             self.workbooks.used.update(used)
         assets.update(self.extras.assets)
-        return Site(dict(sorted(self.pages.items())), dict(sorted(assets.items())), self.nav(), by_child, self.keys)
+        pages, assets = dict(sorted(self.pages.items())), dict(sorted(assets.items()))
+        return Site(pages, assets, self.nav(), by_child, self.keys, self._pages_of, self._moved)
 
     def _downloads(self, todo: list[str], share: slice) -> tuple[dict[str, bytes], set[str]]:
         """The CSV and workbook of the journeys `todo[share]`, and the workbook cache's keys they used."""
@@ -976,6 +1007,11 @@ class _Renderer:
                 ]
             },
         ]
+
+
+def _whole_portfolio_job(kind: str) -> tuple[str, str, str | None, dict]:
+    """The job of a page of the whole portfolio with no context of its own (governance, tags, changes)."""
+    return (PATHS[kind], f"{kind}.md.j2", None, {})
 
 
 def _entries_key(kind: str, part: Part) -> PartKey:
