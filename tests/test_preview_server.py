@@ -181,6 +181,11 @@ def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp
         _replace(project / MAP, "Opens the envelope", "Tears the envelope open")
         _until(lambda: "Tears the envelope open" in _get(page), "show the good save")
         assert json.loads(_get(errors)) == {"errors": []}
+        # with no save, no build: the build's own reading and writing of files is not taken for a save
+        time.sleep(1.0)
+        builds = (tmp_path / "serve.log").read_text().count("Detected file changes")
+        time.sleep(2.0)
+        assert (tmp_path / "serve.log").read_text().count("Detected file changes") == builds
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -18,9 +18,28 @@ import sys
 from mkdocs.commands import serve as mkdocs_serve
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
+from watchdog.events import FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 from watchdog.observers import Observer
 
 POLLING_INTERVAL_S = 0.1
+
+
+# the reports of a change: the system also reports a file opened or read, which the build itself does (every
+# save would start another build, forever); MkDocs' polling never saw those
+CHANGES = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent, FileClosedEvent]
+
+
+class _ChangesObserver(Observer):  # type: ignore[valid-type,misc]  # the platform's observer class
+    """The system's observer, reporting changes only (`CHANGES`) to what MkDocs schedules."""
+
+    def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):
+        return super().schedule(
+            event_handler,
+            path,
+            recursive=recursive,
+            event_filter=event_filter or CHANGES,
+            follow_symlink=follow_symlink,
+        )
 
 
 class _NotifiedServer(LiveReloadServer):
@@ -29,7 +48,7 @@ class _NotifiedServer(LiveReloadServer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # nothing is scheduled yet (`watch` comes after); MkDocs calls schedule, unschedule, start, stop, join
-        self.observer = Observer()  # type: ignore[assignment]
+        self.observer = _ChangesObserver()
 
 
 class _QuickPollingServer(LiveReloadServer):
