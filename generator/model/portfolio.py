@@ -68,3 +68,7 @@ class Portfolio:
     @property
     def step_count(self) -> int:
         return sum(len(j.steps()) for j in self.journeys.values())
+
+    @property
+    def touchpoint_count(self) -> int:
+        return sum(len(s.touchpoints) for j in self.journeys.values() for s in j.steps())
