@@ -156,6 +156,33 @@ def test_the_data_files_are_read_again_only_when_they_or_what_they_are_checked_a
     assert _pipeline(root).check(data_memo=session.data_memo).portfolio.metric_data is not again.portfolio.metric_data
 
 
+def test_a_new_journey_keeps_the_data_reading_when_every_row_named_a_known_journey(tmp_path):
+    """No row of a reading without errors names a journey added since, so the reading holds (and the metrics
+    computed from it); a removed journey may be named by rows: read again."""
+    root = _project(tmp_path)
+    session = Session()
+    first = _pipeline(root).check(data_memo=session.data_memo).portfolio.metric_data
+    _new_journey(root)
+    assert _pipeline(root).check(data_memo=session.data_memo).portfolio.metric_data is first
+    _removed_journey(root)
+    again = _pipeline(root).check(data_memo=session.data_memo)
+    assert again.portfolio.metric_data is not first
+
+
+def test_a_new_journey_named_by_rows_that_named_no_journey_before_reads_the_data_again(tmp_path):
+    root = _project(tmp_path)
+    rows = root / "journeys/data/aggregated.csv"
+    rows.write_text(rows.read_text(encoding="utf-8") + "2024-09-01,complaints-count,let-my-old-garage,,4,\n", encoding="utf-8")
+    session = Session()
+    before = _pipeline(root).check(data_memo=session.data_memo)
+    assert [d.message for d in before.report.errors] == ["unknown journey 'let-my-old-garage'"]
+    _new_journey(root)  # now the row names a journey: its value is read, the error is gone
+    after = _pipeline(root).check(data_memo=session.data_memo)
+    assert after.report.errors == [] and after.portfolio.metric_data is not before.portfolio.metric_data
+    clean = _pipeline(root).check().portfolio.metric_data
+    assert after.portfolio.metric_data == clean
+
+
 def test_files_unchanged_since_the_last_save_give_the_same_models(tmp_path):
     root = _project(tmp_path)
     session = Session()
