@@ -64,6 +64,9 @@ class Rendered:
     stats: RenderStats | None = None
 
 
+PREVIEW_IN_PROCESS = 40  # charts: 10 ms each here, against 1-2 s to start the workers that import matplotlib
+
+
 @dataclass
 class Pipeline:
     """One project's pipeline. `root` is the folder paths in the options are relative to (mkdocs.yml's)."""
@@ -173,10 +176,13 @@ class Pipeline:
 
     def start_drawing(self, rendered: Rendered, known: set[str] | None = None) -> Drawing:
         """Draw the charts `render(draw=False)` left, in worker processes; call after rendering, which may fork.
-        `known`: see `charts.cache.start` (`Session.charts_known`)."""
-        from generator.charts.cache import start
+        `known`: see `charts.cache.start` (`Session.charts_known`); given (the live preview), up to
+        `PREVIEW_IN_PROCESS` missing charts are drawn in this process (matplotlib loaded once a session): a
+        save's few charts (a new journey's five to ten) took longer to start two workers than to draw."""
+        from generator.charts.cache import IN_PROCESS_BELOW, start
 
-        return start(list(rendered.charts.values()), self.chart_cache, known=known)
+        below = PREVIEW_IN_PROCESS if known is not None else IN_PROCESS_BELOW
+        return start(list(rendered.charts.values()), self.chart_cache, known=known, in_process_below=below)
 
 
 @dataclass

@@ -104,40 +104,47 @@ class _Generated(File):
         return self.modified
 
 
-# how long after a preview build its garbage is collected: once the browser has fetched the new page
-COLLECT_AFTER_S = 0.2
+IDLE_S = 2.0  # how long without a build before the housekeeping: the garbage, then the caches' files
 FULL_EVERY = 10  # builds between full collections (each looks at every object: 0.9 s at 1,000 journeys)
 FULL_AFTER_MB = 150  # or sooner, when the process has grown by this much since the last one
-IDLE_S = 2.0  # how long without a build before the caches' files are written
+AT_ONCE_MB = 300  # grown by this much, a full collection does not wait for a pause in the saves
+COLLECT_AFTER_S = 0.2  # and runs this long after the build: once the browser has fetched the new page
 
 
 class _BetweenSaves:
-    """The live preview's housekeeping once a build is served, off the path of the next save.
+    """The live preview's housekeeping, done when the saves pause, off the path of the next one.
 
     - Garbage: each build leaves reference cycles (MkDocs' files, pages and navigation, the templates'
       environment). With a heap of millions of objects Python's own thresholds run a full collection only
-      every dozen builds, and memory grew by 16-65 MB a save at 300 journeys; a full collection after each
-      build took 0.9 s at 1,000 journeys, long enough to slow a save that came soon after. So what survives a
-      collection is frozen (`gc.freeze`: the session's portfolio, pages and caches, which live on), and the
-      collection 0.2 s after each build looks only at what the build made; every `FULL_EVERY` builds, or once
-      the process has grown by `FULL_AFTER_MB` (a build that converted many pages leaves them frozen in
-      MkDocs' last navigation), a full collection frees what was frozen and has died since.
-    - The caches' files (`Session.flush`) are written once the preview has been idle for `IDLE_S`, and when
-      it stops: a parse cache's file is tens of MB at 1,000 journeys.
+      every dozen builds, and memory grew by 16-65 MB a save at 300 journeys. So what survives a collection is
+      frozen (`gc.freeze`: the session's portfolio, pages and caches, which live on), and a collection looks
+      only at what the builds since made; every `FULL_EVERY` builds, or once the process has grown by
+      `FULL_AFTER_MB` (a build that converted many pages leaves them frozen in MkDocs' last navigation), a
+      full collection frees what was frozen and has died since. Both wait until no build has started for
+      `IDLE_S`: at 1,000 journeys, after a new journey's build, the collection took 1.3 s and a full one
+      2.9 s, holding the interpreter, so a save made a second later waited that long before its build
+      began. Only a process grown by `AT_ONCE_MB` is collected at once.
+    - The caches' files (`Session.flush`) are written then too, and when the preview stops: a parse cache's
+      file is tens of MB at 1,000 journeys.
     """
 
     def __init__(self) -> None:
         self.builds = 0
         self._idle: threading.Timer | None = None
         self._full_at = 0  # the process' size after the last full collection, in MB
+        self._full_build = -FULL_EVERY  # the build count at the last full collection
 
     def after_build(self, session: Session) -> None:
         self.builds += 1
-        full = self.builds % FULL_EVERY == 1
-        self._start(COLLECT_AFTER_S, lambda: self._collect(full))
         if self._idle is not None:
             self._idle.cancel()
-        self._idle = self._start(IDLE_S, session.flush)
+        if _resident_mb() > self._full_at + AT_ONCE_MB:
+            self._start(COLLECT_AFTER_S, lambda: self._collect(True))
+        self._idle = self._start(IDLE_S, lambda: self._housekeeping(session))
+
+    def _housekeeping(self, session: Session) -> None:
+        self._collect(self.builds - self._full_build >= FULL_EVERY)
+        session.flush()
 
     def stop(self, session: Session) -> None:
         if self._idle is not None:
@@ -159,7 +166,7 @@ class _BetweenSaves:
         if full:
             gc.unfreeze()
             gc.collect()
-            self._full_at = _resident_mb()
+            self._full_at, self._full_build = _resident_mb(), self.builds
         gc.freeze()
 
 
