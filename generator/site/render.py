@@ -186,7 +186,7 @@ class PartKey:
     part: Part
     figures: tuple = ()
     journeys: frozenset[str] = frozenset()
-    # the steps its rows show, as (journey, step), when each row is one step's (None: rows of whole journeys)
+    # the steps its rows show, as (journey, step) (None: rows of whole journeys, which may show any step of theirs)
     steps: frozenset[tuple[str, str]] | None = None
     entries: frozenset[tuple[str, str]] = frozenset()
     always: bool = False
@@ -773,9 +773,10 @@ class _Renderer:
         by_title = sorted(p.journeys, key=lambda i: (p.journeys[i].title.lower(), i))
         jobs: list[tuple[str, str, str | None, dict]] = [(PATHS["home"], "home.md.j2", None, {})]
         counts = (len(p.journeys), p.step_count)  # the list's heading on every page
+        # a row shows its journey's number of steps and nothing else of them: no step's edit changes it
         jobs += self.paged(
             PATHS["journeys"], "journeys.md.j2", None, "journeys", by_title,
-            key=lambda part: PartKey(part, counts, frozenset(part.items)),
+            key=lambda part: PartKey(part, counts, frozenset(part.items), steps=frozenset()),
         )  # fmt: skip
         from generator.site.rollups import rollup_jobs  # roll-up pages: their own module, built on this one
 
