@@ -26,13 +26,14 @@ screen. The same numbers are always in a table beside the chart.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import math
 import re
 import textwrap
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.charts.specs import (
@@ -201,26 +202,57 @@ KEPT_FIGURES = 12  # most kept at once (`multiples` has one layout per panel cou
 
 def render(data: ChartData) -> bytes:
     """The chart as SVG bytes: identical for identical input, in any process, whatever was drawn before."""
-    import matplotlib
 
     kind = data.kind
-    # the stubs type rc_context's dict as Literal keys; RC is a plain dict of valid keys, checked at runtime
-    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
+    with _rc_settings():
         w, h = figure_size(data)
         key = (kind, _layout(data))
         fig, axes = _FIGURES.get(key) or _new_figure(data, w, h)
         _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
         fig.set_size_inches(w, h)
         DRAW[kind](fig, axes, data, w, h)
-        for ax in axes:
-            _tick_lines(ax)
-        buffer = io.StringIO()  # text: the SVG writer's many small writes skip an encoder (bytes at the end)
-        fig.canvas.print_svg(buffer, metadata=METADATA)
+        try:
+            for ax in axes:
+                _tick_lines(ax)
+            buffer = io.StringIO()  # text: the SVG writer's many small writes skip an encoder (bytes at the end)
+            fig.canvas.print_svg(buffer, metadata=METADATA)
+        finally:
+            _TICKS.clear()
         _strip(fig, axes)
         if len(_FIGURES) >= KEPT_FIGURES:
             del _FIGURES[next(iter(_FIGURES))]
         _FIGURES[key] = fig, axes
     return clean_svg(buffer.getvalue().encode())
+
+
+@functools.cache
+def _validated_rc() -> dict[str, Any]:
+    from matplotlib import RcParams
+
+    # the values as `rcParams.update` checks them
+    valid: Any = RcParams(RC)
+    return {key: valid._get(key) for key in RC}
+
+
+@contextlib.contextmanager
+def _rc_settings() -> Iterator[None]:
+    """`RC` for the time of a chart, then the settings of before.
+
+    `matplotlib.rc_context` copies and checks all of the 300 settings twice for each chart (4% of it): the
+    values of `RC` are checked once (`_validated_rc`), and only the settings `RC` changes are put back."""
+    import matplotlib
+
+    rcParams: Any = matplotlib.rcParams
+    if not hasattr(rcParams, "_update_raw"):  # matplotlib before 3.10: no raw access, the plain context
+        with matplotlib.rc_context(RC):  # type: ignore[arg-type]
+            yield
+        return
+    before = {key: rcParams._get(key) for key in RC}
+    rcParams._update_raw(_validated_rc())
+    try:
+        yield
+    finally:
+        rcParams._update_raw(before)
 
 
 def _layout(data: ChartData) -> int:
@@ -239,7 +271,58 @@ def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
     fig.patch.set(facecolor="none", edgecolor="none")
     for ax in axes:
         ax.patch.set(facecolor="none", edgecolor="none")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.draw = functools.partial(_draw_axis, axis)
     return fig, axes
+
+
+_TICKS: dict[Any, list[Any]] = {}  # axis -> the ticks it draws, worked out once for the chart being drawn
+
+
+def _axis_ticks(axis) -> list[Any]:
+    """The ticks `axis` draws (`Axis._update_ticks`: positions and labels), worked out once for each chart.
+
+    matplotlib worked them out again for each use (the tick marks, the axis, its label's place): each time
+    the locator, the formatter and the ticks' positions, a tenth of a trend chart."""
+    ticks = _TICKS.get(axis)
+    if ticks is None:
+        ticks = _TICKS[axis] = axis._update_ticks()
+    return ticks
+
+
+def _draw_axis(axis, renderer) -> None:
+    """`Axis.draw`, the same SVG with less work: the ticks worked out once (`_axis_ticks`), the tick labels'
+    boxes measured only for a label placed from them, the parts of a tick that are off never asked to draw.
+    The offset text (none in these charts) is placed as matplotlib places it."""
+    if not axis.get_visible():
+        return
+    renderer.open_group("matplotlib.axis", gid=axis.get_gid())
+    ticks = _axis_ticks(axis)
+    for tick in ticks:
+        if tick.get_visible():
+            renderer.open_group(tick.__name__, gid=tick.get_gid())
+            for artist in (tick.gridline, tick.tick1line, tick.tick2line, tick.label1, tick.label2):
+                if artist.get_visible():
+                    artist.draw(renderer)
+            renderer.close_group(tick.__name__)
+        tick.stale = False
+    label = axis.label
+    if axis._autolabelpos and label.get_visible() and label.get_text():
+        boxes = axis._get_ticklabel_bboxes(ticks, renderer)
+        # matplotlib's own placing, from the boxes of the ticks drawn (these figures align no labels)
+        axis._get_tick_boxes_siblings = lambda renderer: boxes
+        try:
+            axis._update_label_position(renderer)
+        finally:
+            del axis._get_tick_boxes_siblings
+    label.draw(renderer)
+    offset = axis.major.formatter.get_offset()
+    if offset:
+        axis._update_offset_text_position(*axis._get_ticklabel_bboxes(ticks, renderer))
+    axis.offsetText.set_text(offset)
+    axis.offsetText.draw(renderer)
+    renderer.close_group("matplotlib.axis")
+    axis.stale = False
 
 
 _TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}  # (text, font, math) -> width, height, descent
@@ -257,6 +340,10 @@ def _canvas_class() -> type:
     from matplotlib.font_manager import fontManager, get_font
 
     class Renderer(RendererSVG):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.writer = _Writer.taking_over(self.writer)
+
         def get_text_width_height_descent(self, s, prop, ismath):
             # FontProperties hash (and compare) by value: the key holds no mutable object
             key = (s, hash(prop), ismath)
@@ -290,13 +377,174 @@ def _canvas_class() -> type:
             # through savefig, whose settings the figure has for good: `_new_figure`). No MixedModeRenderer
             # around the renderer: that one is for rasterised artists, which these charts never have, and it
             # passed on each of the renderer's attributes with a Python call
+            from matplotlib.text import Text
+
             self.figure.dpi = 72
             width, height = self.figure.get_size_inches()
             renderer = Renderer(width * 72, height * 72, filename, image_dpi=72, metadata=metadata)
-            self.figure.draw(renderer)
+            text_class: Any = Text
+            own_layout = text_class._get_layout
+            text_class._get_layout = _text_layout(own_layout)  # for this drawing only
+            try:
+                self.figure.draw(renderer)
+            finally:
+                text_class._get_layout = own_layout
             renderer.finalize()
 
     return Canvas
+
+
+_LAYOUTS: dict[tuple, Any] = {}  # a text's layout by all it depends on (`_text_layout`), for this process
+
+
+def _text_layout(own_layout: Callable) -> Callable:
+    """`Text._get_layout`, kept for the whole process: a text's lines, box and offsets from its anchor.
+
+    matplotlib works out a text's layout again each time it is asked (twice for each tick label: its box,
+    then its drawing), a tenth of every chart; tick labels, period names and legends repeat across
+    thousands of charts. The layout does not depend on the text's position, only on what the key holds;
+    the renderer's text metrics (`_canvas_class`) are the same for every chart (72 dpi)."""
+
+    def layout(text, renderer):
+        if text._wrap or text.get_usetex() or text._transform_rotates_text:  # none in these charts
+            return own_layout(text, renderer)
+        key = (
+            text._text,
+            hash(text._fontproperties),
+            text._rotation,
+            text._horizontalalignment,
+            text._verticalalignment,
+            text._multialignment,
+            text._rotation_mode,
+            text._linespacing,
+            text._parse_math,
+            text.get_figure(root=True).dpi,
+        )
+        found = _LAYOUTS.get(key)
+        if found is None:
+            if len(_LAYOUTS) > 50_000:
+                _LAYOUTS.clear()
+            found = _LAYOUTS[key] = own_layout(text, renderer)
+        return found
+
+    return layout
+
+
+_ESCAPED: dict[str, str] = {}  # attribute value -> its quoted, escaped text, for this process
+
+
+class _Writer:
+    """matplotlib's SVG writer (`backend_svg._XMLWriter`), the same bytes with less work.
+
+    It escapes every attribute's name and value and writes each piece with a call of its own, the tenth of
+    a chart: here the pieces of an element are joined before one write, and a value seen before (styles,
+    ids, fonts, most coordinates) is escaped once for the process."""
+
+    INDENT = " " * 64
+
+    def __init__(self, write: Callable[[str], Any], flush: Callable[[], Any]) -> None:
+        self._out: list[str] = []
+        self._write = write
+        self._file_flush = flush
+        self._open = False  # a start tag not yet closed by ">"
+        self._tags: list[str] = []
+        self._data: list[str] = []
+
+    @classmethod
+    def taking_over(cls, writer) -> Any:
+        """This writer in place of `writer`, which wrote the start of the file and has elements open."""
+        from matplotlib.backends import backend_svg
+
+        state = getattr(writer, "_XMLWriter__tags", None)
+        if state is None or type(writer) is not getattr(backend_svg, "_XMLWriter", None):
+            return writer  # another version's writer: kept
+        new = cls(writer._XMLWriter__write, writer.flush)
+        new._tags = list(state)
+        new._open = bool(writer._XMLWriter__open)
+        new._data = list(writer._XMLWriter__data)
+        return new
+
+    def _flush_open(self, indent: bool = True) -> None:
+        if self._open:
+            self._out.append(">\n" if indent else ">")
+            self._open = False
+        if self._data:
+            self._out.append(_escape_cdata("".join(self._data)))
+            self._data = []
+
+    def start(self, tag: str, attrib: dict | None = None, **extra: str) -> int:
+        if self._open or self._data:
+            self._flush_open()
+        tag = _escape_cdata(tag)
+        self._tags.append(tag)
+        parts = [self.INDENT[: len(self._tags) - 1], "<", tag]
+        for k, v in ({**attrib, **extra} if attrib else extra).items():
+            if v:
+                quoted = _ESCAPED.get(v)
+                if quoted is None:
+                    quoted = _quote(v)
+                    if len(v) < 200:
+                        if len(_ESCAPED) > 200_000:
+                            _ESCAPED.clear()
+                        _ESCAPED[v] = quoted
+                parts += (" ", _escape_cdata(k), "=", quoted)
+        self._out.append("".join(parts))
+        self._open = True
+        return len(self._tags) - 1
+
+    def comment(self, comment: str) -> None:
+        from matplotlib.backends.backend_svg import _escape_comment
+
+        self._flush_open()
+        self._out.append(f"{self.INDENT[: len(self._tags)]}<!-- {_escape_comment(comment)} -->\n")
+
+    def data(self, text: str) -> None:
+        self._data.append(text)
+
+    def end(self, tag: str | None = None, indent: bool = True) -> None:
+        if tag:
+            assert self._tags, f"unbalanced end({tag})"
+            assert _escape_cdata(tag) == self._tags[-1], f"expected end({self._tags[-1]}), got {tag}"
+        else:
+            assert self._tags, "unbalanced end()"
+        tag = self._tags.pop()
+        if self._data:
+            self._flush_open(indent)
+        elif self._open:
+            self._open = False
+            self._out.append("/>\n")
+            return
+        self._out.append(f"{self.INDENT[: len(self._tags)] if indent else ''}</{tag}>\n")
+
+    def close(self, id: int) -> None:
+        while len(self._tags) > id:
+            self.end()
+
+    def element(self, tag: str, text: str | None = None, attrib: dict | None = None, **extra: str) -> None:
+        self.start(tag, attrib, **extra)
+        if text:
+            self._data.append(text)
+        self.end(indent=False)
+
+    def flush(self) -> None:
+        self._write("".join(self._out))
+        self._out = []
+        self._file_flush()
+
+
+def _escape_cdata(s: str) -> str:
+    if "&" in s or "<" in s or ">" in s:
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s
+
+
+def _quote(s: str) -> str:
+    """An attribute's value as `backend_svg._quote_escape_attrib` writes it."""
+    if '"' not in s:
+        return f'"{_escape_cdata(s)}"'
+    if "'" not in s:
+        return f"'{_escape_cdata(s)}'"
+    return '"' + _escape_cdata(s).replace("'", "&apos;").replace('"', "&quot;") + '"'
 
 
 def _font_height(font, prop) -> tuple[float | None, float | None, float | None]:
@@ -375,7 +623,7 @@ def _tick_lines(ax) -> None:
     if grid is None:
         return
     for axis, marker in ((ax.xaxis, TICKDOWN), (ax.yaxis, TICKLEFT)):
-        locs = _drawn_ticks(axis)
+        locs = [float(tick.get_loc()) for tick in _axis_ticks(axis)]
         if not locs:
             continue
         name = axis.axis_name
@@ -410,13 +658,6 @@ def _tick_lines(ax) -> None:
             )
             ax.add_artist(lines)
             lines.set_clip_path(ax.patch)
-
-
-def _drawn_ticks(axis) -> list[float]:
-    """The major tick positions `Axis.draw` draws: those in the view limits, give or take rounding."""
-    low, high = sorted(axis.get_view_interval())
-    slack = (high - low) * 1e-10  # as matplotlib.transforms._interval_contains_close (linear axes)
-    return [float(loc) for loc in axis.get_majorticklocs() if low - slack <= loc <= high + slack]
 
 
 def _period_ticks(ax, labels: list[str], most: int = 6) -> None:
