@@ -614,23 +614,53 @@ def _ticks(ax, grid: str) -> None:
 
 
 def _tick_lines(ax) -> None:
-    """The tick marks and grid lines of the ticks the axes will draw (after its limits and ticks are set)."""
+    """The tick marks and grid lines of the ticks the axes will draw (after its limits and ticks are set).
+
+    Their lines are made for the first chart of a figure and kept (`_keep`), in the order of before (x marks,
+    x grid, y marks, y grid, the only artists at their zorder): each chart sets their points, or hides them
+    when an axis has no ticks. A line made for each chart was a tenth of it."""
+    grid = _GRIDS.get(ax)
+    if grid is None:
+        return
+    parts = _PARTS.setdefault(ax, {})
+    if "x marks" not in parts:
+        _make_tick_lines(ax, grid)
+    for axis in (ax.xaxis, ax.yaxis):
+        locs = [float(tick.get_loc()) for tick in _axis_ticks(axis)]
+        name = axis.axis_name
+        lines = [(parts[f"{name} marks"], False)]
+        if grid in (name, "both"):
+            lines.append((parts[f"{name} grid"], True))
+        for line, across in lines:
+            line.set_visible(bool(locs))
+            if not locs or _LINE_TICKS.get(line) == locs:
+                continue  # as the chart before: the line keeps its path, worked out already
+            _LINE_TICKS[line] = locs
+            if across:  # one line from edge to edge at each tick, broken by NaN
+                at: list[float] = []
+                edges: list[float] = []
+                for loc in locs:
+                    at += [loc, loc, math.nan]
+                    edges += [0.0, 1.0, math.nan]
+                points = (at[:-1], edges[:-1])
+            else:
+                points = (locs, [0.0] * len(locs))
+            line.set_data(*(points if name == "x" else points[::-1]))
+
+
+_LINE_TICKS: weakref.WeakKeyDictionary[Any, list[float]] = weakref.WeakKeyDictionary()  # kept line -> its ticks
+
+
+def _make_tick_lines(ax, grid: str) -> None:
     from matplotlib import rcParams
     from matplotlib.lines import Line2D
     from matplotlib.markers import TICKDOWN, TICKLEFT, MarkerStyle
 
-    grid = _GRIDS.get(ax)
-    if grid is None:
-        return
-    for axis, marker in ((ax.xaxis, TICKDOWN), (ax.yaxis, TICKLEFT)):
-        locs = [float(tick.get_loc()) for tick in _axis_ticks(axis)]
-        if not locs:
-            continue
-        name = axis.axis_name
+    for name, marker in (("x", TICKDOWN), ("y", TICKLEFT)):
         transform = ax.get_xaxis_transform if name == "x" else ax.get_yaxis_transform
-        zeros = [0.0] * len(locs)
         marks = Line2D(
-            *((locs, zeros) if name == "x" else (zeros, locs)),
+            [],
+            [],
             transform=transform(which="tick1"),
             linestyle="none",
             marker=MarkerStyle(marker),
@@ -641,14 +671,11 @@ def _tick_lines(ax) -> None:
             zorder=0.5,
         )
         ax.add_artist(marks)
+        _keep(ax, f"{name} marks", marks)
         if grid in (name, "both"):
-            across: list[float] = []
-            along: list[float] = []
-            for loc in locs:
-                across += [loc, loc, math.nan]
-                along += [0.0, 1.0, math.nan]
             lines = Line2D(
-                *((across[:-1], along[:-1]) if name == "x" else (along[:-1], across[:-1])),
+                [],
+                [],
                 transform=transform(which="grid"),
                 color=rcParams["grid.color"],
                 alpha=rcParams["grid.alpha"],
@@ -658,6 +685,7 @@ def _tick_lines(ax) -> None:
             )
             ax.add_artist(lines)
             lines.set_clip_path(ax.patch)
+            _keep(ax, f"{name} grid", lines)
 
 
 def _period_ticks(ax, labels: list[str], most: int = 6) -> None:
@@ -825,6 +853,7 @@ def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
     )
     legend.get_texts()[0].set_color(INK)
     _keep(axes[0], "legend", legend)
+    _fixed_layout(legend._legend_box)
     return axes
 
 
@@ -988,7 +1017,39 @@ def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
     for text in legend.get_texts():
         text.set_color(INK)
     _KEPT.add(legend)
+    _fixed_layout(legend._legend_box)
     return [ax]
+
+
+def _fixed_layout(box: Any) -> None:
+    """A kept legend's boxes laid out once: what is inside them never changes, only where the legend goes.
+
+    matplotlib packs a legend's rows and columns again each time it asks for a box's size or its children's
+    places (several times for each save), a sixth of an importance chart. A box's layout is relative to its
+    own place, so it holds for every chart; `_findoffset` still places the legend at each save."""
+    from matplotlib.offsetbox import OffsetBox, PackerBase, PaddedBox, TextArea
+
+    for child in box.get_children():
+        if isinstance(child, OffsetBox):
+            _fixed_layout(child)
+    # the instance's own methods, as `_draw_axis` replaces `draw` (the stubs do not know the packers' one)
+    kept: Any = box
+    if isinstance(box, (PackerBase, PaddedBox)):
+        kept._get_bbox_and_child_offsets = _once_per_dpi(kept._get_bbox_and_child_offsets)
+    elif isinstance(box, TextArea):
+        kept.get_bbox = _once_per_dpi(kept.get_bbox)
+
+
+def _once_per_dpi(layout: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    found: dict[float, Any] = {}
+
+    def laid_out(renderer):
+        key = renderer.points_to_pixels(1.0)
+        if key not in found:
+            found[key] = layout(renderer)
+        return found[key]
+
+    return laid_out
 
 
 def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
