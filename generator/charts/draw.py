@@ -691,8 +691,47 @@ def _make_tick_lines(ax, grid: str) -> None:
 def _period_ticks(ax, labels: list[str], most: int = 6) -> None:
     step = max(1, -(-len(labels) // most))
     ticks = list(range(len(labels) - 1, -1, -step))[::-1]
-    ax.set_xticks(ticks, [labels[i] for i in ticks])
+    _set_ticks(ax.xaxis, ticks, [labels[i] for i in ticks])
     ax.set_xlim(-0.5, len(labels) - 0.5)
+
+
+def _plot(ax, xs: list, ys: list, **style: Any) -> Any:
+    """`ax.plot(xs, ys, **style)` as these charts call it, the same line with less work: every colour is
+    given and the limits are the chart's own, so plot's reading of its arguments, its colour cycle and its
+    update of the data limits (a twentieth of a chart) are left out."""
+    from matplotlib.lines import Line2D
+
+    line = Line2D(xs, ys, **style)
+    ax.add_artist(line)
+    return line
+
+
+def _span(ax, start: float, end: float, **style: Any) -> Any:
+    """`ax.axvspan(start, end, **style)`, the same rectangle from the bottom of the axes to its top, without
+    the data limits' update and units' checks (axvspan was a tenth of an emotion chart)."""
+    from matplotlib.axis import GRIDLINE_INTERPOLATION_STEPS
+    from matplotlib.patches import Rectangle
+
+    patch = Rectangle((start, 0), end - start, 1, **style)
+    patch.set_transform(ax.get_xaxis_transform(which="grid"))
+    ax.add_artist(patch)
+    path: Any = patch.get_path()  # as axvspan sets it (the stubs do not list it)
+    path._interpolation_steps = GRIDLINE_INTERPOLATION_STEPS
+    return patch
+
+
+_SET_TICKS: weakref.WeakKeyDictionary[Any, tuple] = weakref.WeakKeyDictionary()  # axis -> its set_ticks
+
+
+def _set_ticks(axis, ticks, labels: list[str], **style: Any) -> bool:
+    """`axis.set_ticks(ticks, labels, **style)` unless the figure's chart before set the same (the periods of
+    most trend charts): restyling each label was a twentieth of a chart. True when the ticks were set."""
+    key = (list(ticks), list(labels), sorted(style.items()))
+    if _SET_TICKS.get(axis) == key:
+        return False
+    axis.set_ticks(ticks, labels, **style)
+    _SET_TICKS[axis] = key
+    return True
 
 
 def _band_limits(values: list[float], target: float, warning: float, pad: float = 0.12) -> tuple[float, float]:
@@ -785,14 +824,15 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     for i, value in enumerate([p.value for p in d.points] + [None]):
         if value is None or (run_x and i != run_x[-1] + 1):
             if run_x:
-                ax.plot(run_x, run_y, color=LINE, linewidth=1.8, marker="o", markersize=2.8)
+                _plot(ax, run_x, run_y, color=LINE, linewidth=1.8, marker="o", markersize=2.8)
             run_x, run_y = [], []
         if value is not None:
             run_x.append(i)
             run_y.append(value)
     few = [i for i, p in enumerate(d.points) if p.value is None]
     if few:
-        ax.plot(
+        _plot(
+            ax,
             few,
             [lo + 0.04 * (hi - lo)] * len(few),
             linestyle="none",
@@ -803,7 +843,8 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
         )
     if xs:
         x, y = xs[-1], ys[-1]
-        ax.plot(
+        _plot(
+            ax,
             [x],
             [y],
             marker=HEALTH_MARKERS[d.health.value],
@@ -878,7 +919,7 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
     for n, phase in enumerate(d.phases):
         start, end = phase.first, phase.last
         if n % 2 == 0:
-            ax.axvspan(start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
+            _span(ax, start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
         # wrapped to its steps' width (about 13 characters an inch at 8.5 pt bold)
         width = max(8, int((end - start + 1) * EMOTION_STEP * 13))
         ax.text(
@@ -894,10 +935,11 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
     xs = [i for i, s in enumerate(steps) if s.emotion is not None]
     ys = [s.emotion for s in steps if s.emotion is not None]
     if xs:
-        ax.plot(xs, ys, color=LINE, linewidth=2.0, marker="o", markersize=5)
+        _plot(ax, xs, ys, color=LINE, linewidth=2.0, marker="o", markersize=5)
     truth = [(i, s.emotion) for i, s in enumerate(steps) if s.moment_of_truth and s.emotion is not None]
     if truth:
-        ax.plot(
+        _plot(
+            ax,
             [t[0] for t in truth],
             [t[1] for t in truth],
             linestyle="none",
@@ -908,9 +950,10 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
         )
     unknown = [i for i, s in enumerate(steps) if s.emotion is None]
     if unknown:
-        ax.plot(unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
+        _plot(ax, unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
     # whole step names, wrapped under their point: never shortened, never tilted
-    ax.set_xticks(
+    _set_ticks(
+        ax.xaxis,
         range(len(steps)),
         ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps],
         rotation=0,
@@ -956,8 +999,9 @@ def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) 
         ax.set_xlim(-0.5, len(pts) - 0.5)
         _place_target_and_band(ax, panel.target, panel.warning)
         if xs:
-            ax.plot(xs, ys, color=LINE, linewidth=1.4)
-            ax.plot(
+            _plot(ax, xs, ys, color=LINE, linewidth=1.4)
+            _plot(
+                ax,
                 [xs[-1]],
                 [ys[-1]],
                 marker=HEALTH_MARKERS[panel.health.value],
@@ -969,14 +1013,13 @@ def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) 
         lines = _panel_title(panel)
         lines[-1] += f": {fmt(ys[-1] if ys else None, panel.unit)}"
         ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK)
-        ax.set_xticks(
-            [0, len(pts) - 1] if len(pts) > 1 else [0], [d.first, d.last] if len(pts) > 1 else [d.last], fontsize=SMALL
-        )
-        # the first period's label starts at its tick, the last ends at it: neither runs past the panel (set on
-        # every label every time: the figure is reused, and a lone label is centred)
-        ticks = ax.get_xticklabels()
-        for n, label in enumerate(ticks):
-            label.set_horizontalalignment("center" if len(ticks) == 1 else "left" if n == 0 else "right")
+        ticks = [0, len(pts) - 1] if len(pts) > 1 else [0]
+        if _set_ticks(ax.xaxis, ticks, [d.first, d.last] if len(pts) > 1 else [d.last], fontsize=SMALL):
+            # the first period's label starts at its tick, the last ends at it: neither runs past the panel
+            # (set on every label each time the ticks change: a lone label is centred)
+            labels = ax.get_xticklabels()
+            for n, label in enumerate(labels):
+                label.set_horizontalalignment("center" if len(labels) == 1 else "left" if n == 0 else "right")
         ax.yaxis.set_major_locator(_locator(3))
 
 
@@ -1068,10 +1111,11 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
             seg_x += [row.assumed, row.validated, math.nan]
             seg_y += [i, i, math.nan]
     if seg_x:
-        ax.plot(seg_x[:-1], seg_y[:-1], color=GREY, linewidth=1.4, zorder=1)
+        _plot(ax, seg_x[:-1], seg_y[:-1], color=GREY, linewidth=1.4, zorder=1)
     assumed = [(row.assumed, i) for i, row in enumerate(rows) if row.assumed is not None]
     if assumed:
-        ax.plot(
+        _plot(
+            ax,
             [x for x, _ in assumed],
             [y for _, y in assumed],
             marker="o",
@@ -1084,7 +1128,8 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
         )
     validated = [(row.validated, i) for i, row in enumerate(rows) if row.validated is not None]
     if validated:
-        ax.plot(
+        _plot(
+            ax,
             [x for x, _ in validated],
             [y for _, y in validated],
             marker="D",
@@ -1093,7 +1138,7 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
             linestyle="none",
             zorder=4,
         )
-    ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
+    _set_ticks(ax.yaxis, range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
 
 
 OPPORTUNITIES_MARGINS = dict(left=0.6, right=0.25, top=0.25, bottom=0.55)
@@ -1179,7 +1224,7 @@ def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float
     ):
         xs = [i for i, s in enumerate(steps) if getattr(s, column) is not None]
         ys = [getattr(steps[i], column) for i in xs]
-        (line,) = ax.plot(xs, ys, color=color, linewidth=2.0, linestyle=style, marker=marker, markersize=5)
+        line = _plot(ax, xs, ys, color=color, linewidth=2.0, linestyle=style, marker=marker, markersize=5)
         handles.append((line, "\n".join(wrap_all(label, 60))))
     legend = fig.legend(
         [h_ for h_, _ in handles],
@@ -1193,7 +1238,8 @@ def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float
     )
     for text in legend.get_texts():
         text.set_color(INK)
-    ax.set_xticks(
+    _set_ticks(
+        ax.xaxis,
         range(len(steps)),
         ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps],
         rotation=0,
