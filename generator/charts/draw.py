@@ -14,6 +14,10 @@ Speed (a cold build draws thousands of charts): the canvas' renderer keeps text 
 process (`_canvas_class`), a figure is kept and reused per kind with what every chart has (below), and
 artists are few: one line for all the marks of a kind, one for an axis' tick marks and one for its grid
 lines (`_tick_lines`), one scatter for all the circles. matplotlib's cost is per artist, not per point.
+Work matplotlib repeats within a save or across charts is done once: an axis' ticks for each chart
+(`_draw_axis`), a text's layout and a kept legend's packing for the process (`_text_layout`,
+`_fixed_layout`); the SVG writer (`_Writer`) and the settings (`_rc_settings`) are cheaper versions of
+matplotlib's, the same bytes.
 
 Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies), and shapes or dashes as
 well as colour for every distinction. Charts are `<img>` files on a transparent background that the site
@@ -192,7 +196,8 @@ def _inches_margins(fig, w: float, h: float, left: float, right: float, top: flo
 # set up once (`SETUP`), each chart adds its data artists (`DRAW`), is saved, and those artists are removed
 # again (`_strip`); what every chart of the kind has (target lines, legends) is made by SETUP too, kept
 # (`_keep`) and moved or relabelled by DRAW. Everything a chart sets is set on every chart (limits, ticks,
-# labels, size, kept artists): the bytes are those of a fresh figure whatever was drawn before
+# labels, size, kept artists), or left as the chart before set it to the same (`_set_ticks`): the bytes are
+# those of a fresh figure whatever was drawn before
 # (tests/test_charts.py checks A, B, A against fresh).
 
 
