@@ -128,7 +128,13 @@ def short(text: str, width: int = 28) -> str:
 
 def wrap_all(text: str, width: int) -> list[str]:
     """Every word of `text`, in lines of at most `width` characters (a longer word gets a line of its own)."""
-    return textwrap.wrap(" ".join(str(text).split()), width, break_long_words=False) or [""]
+    return list(_wrapped(str(text), width))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    # kept: a chart's names are wrapped three times (its size, its margins, its labels), and textwrap is slow
+    return tuple(textwrap.wrap(" ".join(text.split()), width, break_long_words=False) or [""])
 
 
 def wrap(text: str, width: int = 18, lines: int = 3) -> str:
@@ -185,8 +191,13 @@ def _importance_row(data: ImportanceData) -> float:
 
 
 def _inches_margins(fig, w: float, h: float, left: float, right: float, top: float, bottom: float, **kw) -> None:
-    """Fixed margins in inches, whatever the figure's size: the plot never jumps between charts."""
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, **kw)
+    """Fixed margins in inches, whatever the figure's size: the plot never jumps between charts.
+
+    Margins the figure has already (the chart before was of the same size) are not set again: setting them
+    moves every axes, and what is worked out from their place (transforms, boxes) is worked out again."""
+    margins = dict(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, **kw)
+    if any(getattr(fig.subplotpars, name) != value for name, value in margins.items()):
+        fig.subplots_adjust(**margins)
 
 
 # ------------------------------------------------------------------ drawing
@@ -214,7 +225,8 @@ def render(data: ChartData) -> bytes:
         key = (kind, _layout(data))
         fig, axes = _FIGURES.get(key) or _new_figure(data, w, h)
         _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
-        fig.set_size_inches(w, h)
+        if tuple(fig.get_size_inches()) != (w, h):  # a new size: the figure's transforms are worked out again
+            fig.set_size_inches(w, h)
         DRAW[kind](fig, axes, data, w, h)
         try:
             for ax in axes:
@@ -278,6 +290,7 @@ def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
         ax.patch.set(facecolor="none", edgecolor="none")
         for axis in (ax.xaxis, ax.yaxis):
             axis.draw = functools.partial(_draw_axis, axis)
+            axis._update_ticks = functools.partial(_drawn_ticks, axis)
     return fig, axes
 
 
@@ -291,8 +304,16 @@ def _axis_ticks(axis) -> list[Any]:
     the locator, the formatter and the ticks' positions, a tenth of a trend chart."""
     ticks = _TICKS.get(axis)
     if ticks is None:
-        ticks = _TICKS[axis] = axis._update_ticks()
+        ticks = _TICKS[axis] = type(axis)._update_ticks(axis)
     return ticks
+
+
+def _drawn_ticks(axis) -> list[Any]:
+    """`axis._update_ticks()` for matplotlib's own callers (a spine's box asks for them too): the chart's
+    ticks once they are worked out (`_axis_ticks`, from the tick marks to the end of the save), before that
+    (a chart asking for its tick labels) worked out each time, as the chart may change them still."""
+    ticks = _TICKS.get(axis)
+    return type(axis)._update_ticks(axis) if ticks is None else ticks
 
 
 def _draw_axis(axis, renderer) -> None:
@@ -590,8 +611,10 @@ _COMMENT_RE = re.compile(rb"<!-- Created with matplotlib.*?-->\n?", re.S)
 
 def clean_svg(svg: bytes) -> bytes:
     """Without <metadata> (it names the matplotlib version and lands in search indexes) and version comments."""
-    svg = _METADATA_RE.sub(b"", svg, count=1)
-    svg = _COMMENT_RE.sub(b"", svg)
+    if b"<metadata>" in svg:  # looked for first: the patterns' leading spaces are tried at every byte
+        svg = _METADATA_RE.sub(b"", svg, count=1)
+    if b"<!-- Created with matplotlib" in svg:
+        svg = _COMMENT_RE.sub(b"", svg)
     return svg
 
 
@@ -1017,7 +1040,9 @@ def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) 
             )
         lines = _panel_title(panel)
         lines[-1] += f": {fmt(ys[-1] if ys else None, panel.unit)}"
-        ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK)
+        # y given: the title stays at the top of its panel (matplotlib's check that nothing there pushes it up,
+        # the y axis' boxes measured again, was a tenth of the chart; these panels have nothing above them)
+        ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK, y=1.0)
         ticks = [0, len(pts) - 1] if len(pts) > 1 else [0]
         if _set_ticks(ax.xaxis, ticks, [d.first, d.last] if len(pts) > 1 else [d.last], fontsize=SMALL):
             # the first period's label starts at its tick, the last ends at it: neither runs past the panel
@@ -1199,7 +1224,30 @@ def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h:
     if xs:
         # one collection for all the circles (drawn in the same order as one each: a circle's number is
         # above every circle, zorder 4)
-        ax.scatter(xs, ys, s=sizes, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
+        _scatter(ax, xs, ys, sizes, color=LINE, alpha=0.35, linewidth=1.2, zorder=3)
+
+
+def _scatter(ax, xs: list[float], ys: list[float], sizes: list[int], color: str, **style: Any) -> Any:
+    """`ax.scatter(xs, ys, s=sizes, color=color, edgecolors=color, **style)` with circles, the same collection
+    as scatter makes it, without its reading of colours, masks and units, or the data limits' update (fixed
+    for this chart): scatter was a seventh of an opportunities chart."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.transforms import IdentityTransform
+
+    marker = MarkerStyle("o")
+    circles = PathCollection(
+        (marker.get_path().transformed(marker.get_transform()),),
+        sizes,
+        facecolors=color,
+        edgecolors=color,
+        offsets=list(zip(xs, ys, strict=True)),
+        offset_transform=ax.transData,
+        **style,
+    )
+    circles.set_transform(IdentityTransform())
+    ax.add_collection(circles, autolim=False)
+    return circles
 
 
 SPREAD = [
