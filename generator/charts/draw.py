@@ -753,12 +753,18 @@ _SET_TICKS: weakref.WeakKeyDictionary[Any, tuple] = weakref.WeakKeyDictionary() 
 
 def _set_ticks(axis, ticks, labels: list[str], **style: Any) -> bool:
     """`axis.set_ticks(ticks, labels, **style)` unless the figure's chart before set the same (the periods of
-    most trend charts): restyling each label was a twentieth of a chart. True when the ticks were set."""
-    key = (list(ticks), list(labels), sorted(style.items()))
-    if _SET_TICKS.get(axis) == key:
+    most trend charts), and `style` only if it was not given before: restyling each label (a twentieth of a
+    chart) is done once, and a tick added later copies its style from the first (`Axis.get_major_ticks`).
+    True when the ticks were set."""
+    ticks, labels, styled = list(ticks), list(labels), sorted(style.items())
+    before = _SET_TICKS.get(axis)
+    if before == (ticks, labels, styled):
         return False
-    axis.set_ticks(ticks, labels, **style)
-    _SET_TICKS[axis] = key
+    if before is not None and before[2] == styled and len(axis.majorTicks) >= 1:
+        axis.set_ticks(ticks, labels)
+    else:
+        axis.set_ticks(ticks, labels, **style)
+    _SET_TICKS[axis] = ticks, labels, styled
     return True
 
 
@@ -790,6 +796,13 @@ def _setup_trend(fig, d: TrendData, w: float, h: float) -> list[Any]:
             annotation_clip=False,
         )
         _keep(ax, f"{label} label", text)
+    # the latest value's mark and label, on every chart with a value: moved, reshaped and relabelled by DRAW
+    _keep(ax, "latest", _plot(ax, [], [], markersize=7, markeredgecolor=GREY, markeredgewidth=0.6, zorder=5))
+    _keep(
+        ax,
+        "latest label",
+        ax.annotate("", (0, 0), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=9, fontweight="bold"),
+    )
     return [ax]
 
 
@@ -869,28 +882,16 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
             color=GREY,
             markeredgewidth=1.0,
         )
+    latest, latest_label = _PARTS[ax]["latest"], _PARTS[ax]["latest label"]
+    latest.set_visible(bool(xs))
+    latest_label.set_visible(bool(xs))
     if xs:
         x, y = xs[-1], ys[-1]
-        _plot(
-            ax,
-            [x],
-            [y],
-            marker=HEALTH_MARKERS[d.health.value],
-            markersize=7,
-            color=HEALTH_COLOURS[d.health.value],
-            markeredgecolor=GREY,
-            markeredgewidth=0.6,
-            zorder=5,
-        )
-        ax.annotate(
-            fmt(y, short_unit),
-            (x, y),
-            xytext=(0, 8),
-            textcoords="offset points",
-            ha="center",
-            fontsize=9,
-            fontweight="bold",
-        )
+        latest.set_data([x], [y])
+        latest.set_marker(HEALTH_MARKERS[d.health.value])
+        latest.set_color(HEALTH_COLOURS[d.health.value])
+        latest_label.set_text(fmt(y, short_unit))
+        latest_label.xy = (x, y)
     _period_ticks(ax, labels)
     ax.set_ylabel(d.unit)  # "" draws nothing
 
