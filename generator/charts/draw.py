@@ -457,6 +457,7 @@ def _text_layout(own_layout: Callable) -> Callable:
 
 
 _ESCAPED: dict[str, str] = {}  # attribute value -> its quoted, escaped text, for this process
+_NAMES: dict[str, str] = {}  # attribute name -> " name=", escaped (a few dozen names)
 
 
 class _Writer:
@@ -506,6 +507,9 @@ class _Writer:
         parts = [self.INDENT[: len(self._tags) - 1], "<", tag]
         for k, v in ({**attrib, **extra} if attrib else extra).items():
             if v:
+                name = _NAMES.get(k)
+                if name is None:
+                    name = _NAMES[k] = f" {_escape_cdata(k)}="
                 quoted = _ESCAPED.get(v)
                 if quoted is None:
                     quoted = _quote(v)
@@ -513,7 +517,7 @@ class _Writer:
                         if len(_ESCAPED) > 200_000:
                             _ESCAPED.clear()
                         _ESCAPED[v] = quoted
-                parts += (" ", _escape_cdata(k), "=", quoted)
+                parts += (name, quoted)
         self._out.append("".join(parts))
         self._open = True
         return len(self._tags) - 1
