@@ -764,7 +764,7 @@ def _set_ticks(axis, ticks, labels: list[str], **style: Any) -> bool:
     before = _SET_TICKS.get(axis)
     if before == (ticks, labels, styled):
         return False
-    if before is not None and before[2] == styled and len(axis.majorTicks) >= 1:
+    if before is not None and before[2] == styled:
         axis.set_ticks(ticks, labels)
     else:
         axis.set_ticks(ticks, labels, **style)
