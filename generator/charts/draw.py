@@ -14,6 +14,10 @@ Speed (a cold build draws thousands of charts): the canvas' renderer keeps text 
 process (`_canvas_class`), a figure is kept and reused per kind with what every chart has (below), and
 artists are few: one line for all the marks of a kind, one for an axis' tick marks and one for its grid
 lines (`_tick_lines`), one scatter for all the circles. matplotlib's cost is per artist, not per point.
+Work matplotlib repeats within a save or across charts is done once: an axis' ticks for each chart
+(`_draw_axis`), a text's layout and a kept legend's packing for the process (`_text_layout`,
+`_fixed_layout`); the SVG writer (`_Writer`) and the settings (`_rc_settings`) are cheaper versions of
+matplotlib's, the same bytes.
 
 Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies), and shapes or dashes as
 well as colour for every distinction. Charts are `<img>` files on a transparent background that the site
@@ -26,13 +30,14 @@ screen. The same numbers are always in a table beside the chart.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import math
 import re
 import textwrap
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.charts.specs import (
@@ -123,7 +128,13 @@ def short(text: str, width: int = 28) -> str:
 
 def wrap_all(text: str, width: int) -> list[str]:
     """Every word of `text`, in lines of at most `width` characters (a longer word gets a line of its own)."""
-    return textwrap.wrap(" ".join(str(text).split()), width, break_long_words=False) or [""]
+    return list(_wrapped(str(text), width))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    # kept: a chart's names are wrapped three times (its size, its margins, its labels), and textwrap is slow
+    return tuple(textwrap.wrap(" ".join(text.split()), width, break_long_words=False) or [""])
 
 
 def wrap(text: str, width: int = 18, lines: int = 3) -> str:
@@ -180,8 +191,13 @@ def _importance_row(data: ImportanceData) -> float:
 
 
 def _inches_margins(fig, w: float, h: float, left: float, right: float, top: float, bottom: float, **kw) -> None:
-    """Fixed margins in inches, whatever the figure's size: the plot never jumps between charts."""
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, **kw)
+    """Fixed margins in inches, whatever the figure's size: the plot never jumps between charts.
+
+    Margins the figure has already (the chart before was of the same size) are not set again: setting them
+    moves every axes, and what is worked out from their place (transforms, boxes) is worked out again."""
+    margins = dict(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h, **kw)
+    if any(getattr(fig.subplotpars, name) != value for name, value in margins.items()):
+        fig.subplots_adjust(**margins)
 
 
 # ------------------------------------------------------------------ drawing
@@ -191,7 +207,8 @@ def _inches_margins(fig, w: float, h: float, left: float, right: float, top: flo
 # set up once (`SETUP`), each chart adds its data artists (`DRAW`), is saved, and those artists are removed
 # again (`_strip`); what every chart of the kind has (target lines, legends) is made by SETUP too, kept
 # (`_keep`) and moved or relabelled by DRAW. Everything a chart sets is set on every chart (limits, ticks,
-# labels, size, kept artists): the bytes are those of a fresh figure whatever was drawn before
+# labels, size, kept artists), or left as the chart before set it to the same (`_set_ticks`): the bytes are
+# those of a fresh figure whatever was drawn before
 # (tests/test_charts.py checks A, B, A against fresh).
 
 
@@ -201,26 +218,58 @@ KEPT_FIGURES = 12  # most kept at once (`multiples` has one layout per panel cou
 
 def render(data: ChartData) -> bytes:
     """The chart as SVG bytes: identical for identical input, in any process, whatever was drawn before."""
-    import matplotlib
 
     kind = data.kind
-    # the stubs type rc_context's dict as Literal keys; RC is a plain dict of valid keys, checked at runtime
-    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
+    with _rc_settings():
         w, h = figure_size(data)
         key = (kind, _layout(data))
         fig, axes = _FIGURES.get(key) or _new_figure(data, w, h)
         _FIGURES.pop(key, None)  # taken out while in use: a failed chart never leaves a dirty figure behind
-        fig.set_size_inches(w, h)
+        if tuple(fig.get_size_inches()) != (w, h):  # a new size: the figure's transforms are worked out again
+            fig.set_size_inches(w, h)
         DRAW[kind](fig, axes, data, w, h)
-        for ax in axes:
-            _tick_lines(ax)
-        buffer = io.StringIO()  # text: the SVG writer's many small writes skip an encoder (bytes at the end)
-        fig.canvas.print_svg(buffer, metadata=METADATA)
+        try:
+            for ax in axes:
+                _tick_lines(ax)
+            buffer = io.StringIO()  # text: the SVG writer's many small writes skip an encoder (bytes at the end)
+            fig.canvas.print_svg(buffer, metadata=METADATA)
+        finally:
+            _TICKS.clear()
         _strip(fig, axes)
         if len(_FIGURES) >= KEPT_FIGURES:
             del _FIGURES[next(iter(_FIGURES))]
         _FIGURES[key] = fig, axes
     return clean_svg(buffer.getvalue().encode())
+
+
+@functools.cache
+def _validated_rc() -> dict[str, Any]:
+    from matplotlib import RcParams
+
+    # the values as `rcParams.update` checks them
+    valid: Any = RcParams(RC)
+    return {key: valid._get(key) for key in RC}
+
+
+@contextlib.contextmanager
+def _rc_settings() -> Iterator[None]:
+    """`RC` for the time of a chart, then the settings of before.
+
+    `matplotlib.rc_context` copies and checks all of the 300 settings twice for each chart (4% of it): the
+    values of `RC` are checked once (`_validated_rc`), and only the settings `RC` changes are put back."""
+    import matplotlib
+
+    rcParams: Any = matplotlib.rcParams
+    if not hasattr(rcParams, "_update_raw"):  # matplotlib before 3.10: no raw access, the plain context
+        with matplotlib.rc_context(RC):  # type: ignore[arg-type]
+            yield
+        return
+    before = {key: rcParams._get(key) for key in RC}
+    rcParams._update_raw(_validated_rc())
+    try:
+        yield
+    finally:
+        rcParams._update_raw(before)
 
 
 def _layout(data: ChartData) -> int:
@@ -239,7 +288,67 @@ def _new_figure(data: ChartData, w: float, h: float) -> tuple[Any, list[Any]]:
     fig.patch.set(facecolor="none", edgecolor="none")
     for ax in axes:
         ax.patch.set(facecolor="none", edgecolor="none")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.draw = functools.partial(_draw_axis, axis)
+            axis._update_ticks = functools.partial(_drawn_ticks, axis)
     return fig, axes
+
+
+_TICKS: dict[Any, list[Any]] = {}  # axis -> the ticks it draws, worked out once for the chart being drawn
+
+
+def _axis_ticks(axis) -> list[Any]:
+    """The ticks `axis` draws (`Axis._update_ticks`: positions and labels), worked out once for each chart.
+
+    matplotlib worked them out again for each use (the tick marks, the axis, its label's place): each time
+    the locator, the formatter and the ticks' positions, a tenth of a trend chart."""
+    ticks = _TICKS.get(axis)
+    if ticks is None:
+        ticks = _TICKS[axis] = type(axis)._update_ticks(axis)
+    return ticks
+
+
+def _drawn_ticks(axis) -> list[Any]:
+    """`axis._update_ticks()` for matplotlib's own callers (a spine's box asks for them too): the chart's
+    ticks once they are worked out (`_axis_ticks`, from the tick marks to the end of the save), before that
+    (a chart asking for its tick labels) worked out each time, as the chart may change them still."""
+    ticks = _TICKS.get(axis)
+    return type(axis)._update_ticks(axis) if ticks is None else ticks
+
+
+def _draw_axis(axis, renderer) -> None:
+    """`Axis.draw`, the same SVG with less work: the ticks worked out once (`_axis_ticks`), the tick labels'
+    boxes measured only for a label placed from them, the parts of a tick that are off never asked to draw.
+    The offset text (none in these charts) is placed as matplotlib places it."""
+    if not axis.get_visible():
+        return
+    renderer.open_group("matplotlib.axis", gid=axis.get_gid())
+    ticks = _axis_ticks(axis)
+    for tick in ticks:
+        if tick.get_visible():
+            renderer.open_group(tick.__name__, gid=tick.get_gid())
+            for artist in (tick.gridline, tick.tick1line, tick.tick2line, tick.label1, tick.label2):
+                if artist.get_visible():
+                    artist.draw(renderer)
+            renderer.close_group(tick.__name__)
+        tick.stale = False
+    label = axis.label
+    if axis._autolabelpos and label.get_visible() and label.get_text():
+        boxes = axis._get_ticklabel_bboxes(ticks, renderer)
+        # matplotlib's own placing, from the boxes of the ticks drawn (these figures align no labels)
+        axis._get_tick_boxes_siblings = lambda renderer: boxes
+        try:
+            axis._update_label_position(renderer)
+        finally:
+            del axis._get_tick_boxes_siblings
+    label.draw(renderer)
+    offset = axis.major.formatter.get_offset()
+    if offset:
+        axis._update_offset_text_position(*axis._get_ticklabel_bboxes(ticks, renderer))
+    axis.offsetText.set_text(offset)
+    axis.offsetText.draw(renderer)
+    renderer.close_group("matplotlib.axis")
+    axis.stale = False
 
 
 _TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}  # (text, font, math) -> width, height, descent
@@ -257,6 +366,10 @@ def _canvas_class() -> type:
     from matplotlib.font_manager import fontManager, get_font
 
     class Renderer(RendererSVG):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.writer = _Writer.taking_over(self.writer)
+
         def get_text_width_height_descent(self, s, prop, ismath):
             # FontProperties hash (and compare) by value: the key holds no mutable object
             key = (s, hash(prop), ismath)
@@ -290,13 +403,178 @@ def _canvas_class() -> type:
             # through savefig, whose settings the figure has for good: `_new_figure`). No MixedModeRenderer
             # around the renderer: that one is for rasterised artists, which these charts never have, and it
             # passed on each of the renderer's attributes with a Python call
+            from matplotlib.text import Text
+
             self.figure.dpi = 72
             width, height = self.figure.get_size_inches()
             renderer = Renderer(width * 72, height * 72, filename, image_dpi=72, metadata=metadata)
-            self.figure.draw(renderer)
+            text_class: Any = Text
+            own_layout = text_class._get_layout
+            text_class._get_layout = _text_layout(own_layout)  # for this drawing only
+            try:
+                self.figure.draw(renderer)
+            finally:
+                text_class._get_layout = own_layout
             renderer.finalize()
 
     return Canvas
+
+
+_LAYOUTS: dict[tuple, Any] = {}  # a text's layout by all it depends on (`_text_layout`), for this process
+
+
+def _text_layout(own_layout: Callable) -> Callable:
+    """`Text._get_layout`, kept for the whole process: a text's lines, box and offsets from its anchor.
+
+    matplotlib works out a text's layout again each time it is asked (twice for each tick label: its box,
+    then its drawing), a tenth of every chart; tick labels, period names and legends repeat across
+    thousands of charts. The layout does not depend on the text's position, only on what the key holds;
+    the renderer's text metrics (`_canvas_class`) are the same for every chart (72 dpi)."""
+
+    def layout(text, renderer):
+        if text._wrap or text.get_usetex() or text._transform_rotates_text:  # none in these charts
+            return own_layout(text, renderer)
+        key = (
+            text._text,
+            hash(text._fontproperties),
+            text._rotation,
+            text._horizontalalignment,
+            text._verticalalignment,
+            text._multialignment,
+            text._rotation_mode,
+            text._linespacing,
+            text._parse_math,
+            text.get_figure(root=True).dpi,
+        )
+        found = _LAYOUTS.get(key)
+        if found is None:
+            if len(_LAYOUTS) > 50_000:
+                _LAYOUTS.clear()
+            found = _LAYOUTS[key] = own_layout(text, renderer)
+        return found
+
+    return layout
+
+
+_ESCAPED: dict[str, str] = {}  # attribute value -> its quoted, escaped text, for this process
+_NAMES: dict[str, str] = {}  # attribute name -> " name=", escaped (a few dozen names)
+
+
+class _Writer:
+    """matplotlib's SVG writer (`backend_svg._XMLWriter`), the same bytes with less work.
+
+    It escapes every attribute's name and value and writes each piece with a call of its own, the tenth of
+    a chart: here the pieces of an element are joined before one write, and a value seen before (styles,
+    ids, fonts, most coordinates) is escaped once for the process."""
+
+    INDENT = " " * 64
+
+    def __init__(self, write: Callable[[str], Any], flush: Callable[[], Any]) -> None:
+        self._out: list[str] = []
+        self._write = write
+        self._file_flush = flush
+        self._open = False  # a start tag not yet closed by ">"
+        self._tags: list[str] = []
+        self._data: list[str] = []
+
+    @classmethod
+    def taking_over(cls, writer) -> Any:
+        """This writer in place of `writer`, which wrote the start of the file and has elements open."""
+        from matplotlib.backends import backend_svg
+
+        state = getattr(writer, "_XMLWriter__tags", None)
+        if state is None or type(writer) is not getattr(backend_svg, "_XMLWriter", None):
+            return writer  # another version's writer: kept
+        new = cls(writer._XMLWriter__write, writer.flush)
+        new._tags = list(state)
+        new._open = bool(writer._XMLWriter__open)
+        new._data = list(writer._XMLWriter__data)
+        return new
+
+    def _flush_open(self, indent: bool = True) -> None:
+        if self._open:
+            self._out.append(">\n" if indent else ">")
+            self._open = False
+        if self._data:
+            self._out.append(_escape_cdata("".join(self._data)))
+            self._data = []
+
+    def start(self, tag: str, attrib: dict | None = None, **extra: str) -> int:
+        if self._open or self._data:
+            self._flush_open()
+        tag = _escape_cdata(tag)
+        self._tags.append(tag)
+        parts = [self.INDENT[: len(self._tags) - 1], "<", tag]
+        for k, v in ({**attrib, **extra} if attrib else extra).items():
+            if v:
+                name = _NAMES.get(k)
+                if name is None:
+                    name = _NAMES[k] = f" {_escape_cdata(k)}="
+                quoted = _ESCAPED.get(v)
+                if quoted is None:
+                    quoted = _quote(v)
+                    if len(v) < 200:
+                        if len(_ESCAPED) > 200_000:
+                            _ESCAPED.clear()
+                        _ESCAPED[v] = quoted
+                parts += (name, quoted)
+        self._out.append("".join(parts))
+        self._open = True
+        return len(self._tags) - 1
+
+    def comment(self, comment: str) -> None:
+        from matplotlib.backends.backend_svg import _escape_comment
+
+        self._flush_open()
+        self._out.append(f"{self.INDENT[: len(self._tags)]}<!-- {_escape_comment(comment)} -->\n")
+
+    def data(self, text: str) -> None:
+        self._data.append(text)
+
+    def end(self, tag: str | None = None, indent: bool = True) -> None:
+        if tag:
+            assert self._tags, f"unbalanced end({tag})"
+            assert _escape_cdata(tag) == self._tags[-1], f"expected end({self._tags[-1]}), got {tag}"
+        else:
+            assert self._tags, "unbalanced end()"
+        tag = self._tags.pop()
+        if self._data:
+            self._flush_open(indent)
+        elif self._open:
+            self._open = False
+            self._out.append("/>\n")
+            return
+        self._out.append(f"{self.INDENT[: len(self._tags)] if indent else ''}</{tag}>\n")
+
+    def close(self, id: int) -> None:
+        while len(self._tags) > id:
+            self.end()
+
+    def element(self, tag: str, text: str | None = None, attrib: dict | None = None, **extra: str) -> None:
+        self.start(tag, attrib, **extra)
+        if text:
+            self._data.append(text)
+        self.end(indent=False)
+
+    def flush(self) -> None:
+        self._write("".join(self._out))
+        self._out = []
+        self._file_flush()
+
+
+def _escape_cdata(s: str) -> str:
+    if "&" in s or "<" in s or ">" in s:
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s
+
+
+def _quote(s: str) -> str:
+    """An attribute's value as `backend_svg._quote_escape_attrib` writes it."""
+    if '"' not in s:
+        return f'"{_escape_cdata(s)}"'
+    if "'" not in s:
+        return f"'{_escape_cdata(s)}'"
+    return '"' + _escape_cdata(s).replace("'", "&apos;").replace('"', "&quot;") + '"'
 
 
 def _font_height(font, prop) -> tuple[float | None, float | None, float | None]:
@@ -337,8 +615,10 @@ _COMMENT_RE = re.compile(rb"<!-- Created with matplotlib.*?-->\n?", re.S)
 
 def clean_svg(svg: bytes) -> bytes:
     """Without <metadata> (it names the matplotlib version and lands in search indexes) and version comments."""
-    svg = _METADATA_RE.sub(b"", svg, count=1)
-    svg = _COMMENT_RE.sub(b"", svg)
+    if b"<metadata>" in svg:  # looked for first: the patterns' leading spaces are tried at every byte
+        svg = _METADATA_RE.sub(b"", svg, count=1)
+    if b"<!-- Created with matplotlib" in svg:
+        svg = _COMMENT_RE.sub(b"", svg)
     return svg
 
 
@@ -366,23 +646,53 @@ def _ticks(ax, grid: str) -> None:
 
 
 def _tick_lines(ax) -> None:
-    """The tick marks and grid lines of the ticks the axes will draw (after its limits and ticks are set)."""
+    """The tick marks and grid lines of the ticks the axes will draw (after its limits and ticks are set).
+
+    Their lines are made for the first chart of a figure and kept (`_keep`), in the order of before (x marks,
+    x grid, y marks, y grid, the only artists at their zorder): each chart sets their points, or hides them
+    when an axis has no ticks. A line made for each chart was a tenth of it."""
+    grid = _GRIDS.get(ax)
+    if grid is None:
+        return
+    parts = _PARTS.setdefault(ax, {})
+    if "x marks" not in parts:
+        _make_tick_lines(ax, grid)
+    for axis in (ax.xaxis, ax.yaxis):
+        locs = [float(tick.get_loc()) for tick in _axis_ticks(axis)]
+        name = axis.axis_name
+        lines = [(parts[f"{name} marks"], False)]
+        if grid in (name, "both"):
+            lines.append((parts[f"{name} grid"], True))
+        for line, across in lines:
+            line.set_visible(bool(locs))
+            if not locs or _LINE_TICKS.get(line) == locs:
+                continue  # as the chart before: the line keeps its path, worked out already
+            _LINE_TICKS[line] = locs
+            if across:  # one line from edge to edge at each tick, broken by NaN
+                at: list[float] = []
+                edges: list[float] = []
+                for loc in locs:
+                    at += [loc, loc, math.nan]
+                    edges += [0.0, 1.0, math.nan]
+                points = (at[:-1], edges[:-1])
+            else:
+                points = (locs, [0.0] * len(locs))
+            line.set_data(*(points if name == "x" else points[::-1]))
+
+
+_LINE_TICKS: weakref.WeakKeyDictionary[Any, list[float]] = weakref.WeakKeyDictionary()  # kept line -> its ticks
+
+
+def _make_tick_lines(ax, grid: str) -> None:
     from matplotlib import rcParams
     from matplotlib.lines import Line2D
     from matplotlib.markers import TICKDOWN, TICKLEFT, MarkerStyle
 
-    grid = _GRIDS.get(ax)
-    if grid is None:
-        return
-    for axis, marker in ((ax.xaxis, TICKDOWN), (ax.yaxis, TICKLEFT)):
-        locs = _drawn_ticks(axis)
-        if not locs:
-            continue
-        name = axis.axis_name
+    for name, marker in (("x", TICKDOWN), ("y", TICKLEFT)):
         transform = ax.get_xaxis_transform if name == "x" else ax.get_yaxis_transform
-        zeros = [0.0] * len(locs)
         marks = Line2D(
-            *((locs, zeros) if name == "x" else (zeros, locs)),
+            [],
+            [],
             transform=transform(which="tick1"),
             linestyle="none",
             marker=MarkerStyle(marker),
@@ -393,14 +703,11 @@ def _tick_lines(ax) -> None:
             zorder=0.5,
         )
         ax.add_artist(marks)
+        _keep(ax, f"{name} marks", marks)
         if grid in (name, "both"):
-            across: list[float] = []
-            along: list[float] = []
-            for loc in locs:
-                across += [loc, loc, math.nan]
-                along += [0.0, 1.0, math.nan]
             lines = Line2D(
-                *((across[:-1], along[:-1]) if name == "x" else (along[:-1], across[:-1])),
+                [],
+                [],
                 transform=transform(which="grid"),
                 color=rcParams["grid.color"],
                 alpha=rcParams["grid.alpha"],
@@ -410,20 +717,59 @@ def _tick_lines(ax) -> None:
             )
             ax.add_artist(lines)
             lines.set_clip_path(ax.patch)
-
-
-def _drawn_ticks(axis) -> list[float]:
-    """The major tick positions `Axis.draw` draws: those in the view limits, give or take rounding."""
-    low, high = sorted(axis.get_view_interval())
-    slack = (high - low) * 1e-10  # as matplotlib.transforms._interval_contains_close (linear axes)
-    return [float(loc) for loc in axis.get_majorticklocs() if low - slack <= loc <= high + slack]
+            _keep(ax, f"{name} grid", lines)
 
 
 def _period_ticks(ax, labels: list[str], most: int = 6) -> None:
     step = max(1, -(-len(labels) // most))
     ticks = list(range(len(labels) - 1, -1, -step))[::-1]
-    ax.set_xticks(ticks, [labels[i] for i in ticks])
+    _set_ticks(ax.xaxis, ticks, [labels[i] for i in ticks])
     ax.set_xlim(-0.5, len(labels) - 0.5)
+
+
+def _plot(ax, xs: list, ys: list, **style: Any) -> Any:
+    """`ax.plot(xs, ys, **style)` as these charts call it, the same line with less work: every colour is
+    given and the limits are the chart's own, so plot's reading of its arguments, its colour cycle and its
+    update of the data limits (a twentieth of a chart) are left out."""
+    from matplotlib.lines import Line2D
+
+    line = Line2D(xs, ys, **style)
+    ax.add_artist(line)
+    return line
+
+
+def _span(ax, start: float, end: float, **style: Any) -> Any:
+    """`ax.axvspan(start, end, **style)`, the same rectangle from the bottom of the axes to its top, without
+    the data limits' update and units' checks (axvspan was a tenth of an emotion chart)."""
+    from matplotlib.axis import GRIDLINE_INTERPOLATION_STEPS
+    from matplotlib.patches import Rectangle
+
+    patch = Rectangle((start, 0), end - start, 1, **style)
+    patch.set_transform(ax.get_xaxis_transform(which="grid"))
+    ax.add_artist(patch)
+    path: Any = patch.get_path()  # as axvspan sets it (the stubs do not list it)
+    path._interpolation_steps = GRIDLINE_INTERPOLATION_STEPS
+    return patch
+
+
+_SET_TICKS: weakref.WeakKeyDictionary[Any, tuple] = weakref.WeakKeyDictionary()  # axis -> its set_ticks
+
+
+def _set_ticks(axis, ticks, labels: list[str], **style: Any) -> bool:
+    """`axis.set_ticks(ticks, labels, **style)` unless the figure's chart before set the same (the periods of
+    most trend charts), and `style` only if it was not given before: restyling each label (a twentieth of a
+    chart) is done once, and a tick added later copies its style from the first (`Axis.get_major_ticks`).
+    True when the ticks were set."""
+    ticks, labels, styled = list(ticks), list(labels), sorted(style.items())
+    before = _SET_TICKS.get(axis)
+    if before == (ticks, labels, styled):
+        return False
+    if before is not None and before[2] == styled:
+        axis.set_ticks(ticks, labels)
+    else:
+        axis.set_ticks(ticks, labels, **style)
+    _SET_TICKS[axis] = ticks, labels, styled
+    return True
 
 
 def _band_limits(values: list[float], target: float, warning: float, pad: float = 0.12) -> tuple[float, float]:
@@ -454,6 +800,13 @@ def _setup_trend(fig, d: TrendData, w: float, h: float) -> list[Any]:
             annotation_clip=False,
         )
         _keep(ax, f"{label} label", text)
+    # the latest value's mark and label, on every chart with a value: moved, reshaped and relabelled by DRAW
+    _keep(ax, "latest", _plot(ax, [], [], markersize=7, markeredgecolor=GREY, markeredgewidth=0.6, zorder=5))
+    _keep(
+        ax,
+        "latest label",
+        ax.annotate("", (0, 0), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=9, fontweight="bold"),
+    )
     return [ax]
 
 
@@ -516,14 +869,15 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
     for i, value in enumerate([p.value for p in d.points] + [None]):
         if value is None or (run_x and i != run_x[-1] + 1):
             if run_x:
-                ax.plot(run_x, run_y, color=LINE, linewidth=1.8, marker="o", markersize=2.8)
+                _plot(ax, run_x, run_y, color=LINE, linewidth=1.8, marker="o", markersize=2.8)
             run_x, run_y = [], []
         if value is not None:
             run_x.append(i)
             run_y.append(value)
     few = [i for i, p in enumerate(d.points) if p.value is None]
     if few:
-        ax.plot(
+        _plot(
+            ax,
             few,
             [lo + 0.04 * (hi - lo)] * len(few),
             linestyle="none",
@@ -532,27 +886,16 @@ def _draw_trend(fig, axes: list[Any], d: TrendData, w: float, h: float) -> None:
             color=GREY,
             markeredgewidth=1.0,
         )
+    latest, latest_label = _PARTS[ax]["latest"], _PARTS[ax]["latest label"]
+    latest.set_visible(bool(xs))
+    latest_label.set_visible(bool(xs))
     if xs:
         x, y = xs[-1], ys[-1]
-        ax.plot(
-            [x],
-            [y],
-            marker=HEALTH_MARKERS[d.health.value],
-            markersize=7,
-            color=HEALTH_COLOURS[d.health.value],
-            markeredgecolor=GREY,
-            markeredgewidth=0.6,
-            zorder=5,
-        )
-        ax.annotate(
-            fmt(y, short_unit),
-            (x, y),
-            xytext=(0, 8),
-            textcoords="offset points",
-            ha="center",
-            fontsize=9,
-            fontweight="bold",
-        )
+        latest.set_data([x], [y])
+        latest.set_marker(HEALTH_MARKERS[d.health.value])
+        latest.set_color(HEALTH_COLOURS[d.health.value])
+        latest_label.set_text(fmt(y, short_unit))
+        latest_label.xy = (x, y)
     _period_ticks(ax, labels)
     ax.set_ylabel(d.unit)  # "" draws nothing
 
@@ -584,6 +927,7 @@ def _setup_emotion(fig, d: EmotionData, w: float, h: float) -> list[Any]:
     )
     legend.get_texts()[0].set_color(INK)
     _keep(axes[0], "legend", legend)
+    _fixed_layout(legend._legend_box)
     return axes
 
 
@@ -608,7 +952,7 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
     for n, phase in enumerate(d.phases):
         start, end = phase.first, phase.last
         if n % 2 == 0:
-            ax.axvspan(start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
+            _span(ax, start - 0.5, end + 0.5, color=GREY, alpha=0.12, linewidth=0)
         # wrapped to its steps' width (about 13 characters an inch at 8.5 pt bold)
         width = max(8, int((end - start + 1) * EMOTION_STEP * 13))
         ax.text(
@@ -624,10 +968,11 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
     xs = [i for i, s in enumerate(steps) if s.emotion is not None]
     ys = [s.emotion for s in steps if s.emotion is not None]
     if xs:
-        ax.plot(xs, ys, color=LINE, linewidth=2.0, marker="o", markersize=5)
+        _plot(ax, xs, ys, color=LINE, linewidth=2.0, marker="o", markersize=5)
     truth = [(i, s.emotion) for i, s in enumerate(steps) if s.moment_of_truth and s.emotion is not None]
     if truth:
-        ax.plot(
+        _plot(
+            ax,
             [t[0] for t in truth],
             [t[1] for t in truth],
             linestyle="none",
@@ -638,9 +983,10 @@ def _draw_emotion(fig, axes: list[Any], d: EmotionData, w: float, h: float) -> N
         )
     unknown = [i for i, s in enumerate(steps) if s.emotion is None]
     if unknown:
-        ax.plot(unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
+        _plot(ax, unknown, [0.85] * len(unknown), linestyle="none", marker="$?$", markersize=7, color=GREY)
     # whole step names, wrapped under their point: never shortened, never tilted
-    ax.set_xticks(
+    _set_ticks(
+        ax.xaxis,
         range(len(steps)),
         ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps],
         rotation=0,
@@ -686,8 +1032,9 @@ def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) 
         ax.set_xlim(-0.5, len(pts) - 0.5)
         _place_target_and_band(ax, panel.target, panel.warning)
         if xs:
-            ax.plot(xs, ys, color=LINE, linewidth=1.4)
-            ax.plot(
+            _plot(ax, xs, ys, color=LINE, linewidth=1.4)
+            _plot(
+                ax,
                 [xs[-1]],
                 [ys[-1]],
                 marker=HEALTH_MARKERS[panel.health.value],
@@ -698,15 +1045,16 @@ def _draw_multiples(fig, axes: list[Any], d: MultiplesData, w: float, h: float) 
             )
         lines = _panel_title(panel)
         lines[-1] += f": {fmt(ys[-1] if ys else None, panel.unit)}"
-        ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK)
-        ax.set_xticks(
-            [0, len(pts) - 1] if len(pts) > 1 else [0], [d.first, d.last] if len(pts) > 1 else [d.last], fontsize=SMALL
-        )
-        # the first period's label starts at its tick, the last ends at it: neither runs past the panel (set on
-        # every label every time: the figure is reused, and a lone label is centred)
-        ticks = ax.get_xticklabels()
-        for n, label in enumerate(ticks):
-            label.set_horizontalalignment("center" if len(ticks) == 1 else "left" if n == 0 else "right")
+        # y given: the title stays at the top of its panel (matplotlib's check that nothing there pushes it up,
+        # the y axis' boxes measured again, was a tenth of the chart; these panels have nothing above them)
+        ax.set_title("\n".join(lines), fontsize=SMALL, loc="left", color=INK, y=1.0)
+        ticks = [0, len(pts) - 1] if len(pts) > 1 else [0]
+        if _set_ticks(ax.xaxis, ticks, [d.first, d.last] if len(pts) > 1 else [d.last], fontsize=SMALL):
+            # the first period's label starts at its tick, the last ends at it: neither runs past the panel
+            # (set on every label each time the ticks change: a lone label is centred)
+            labels = ax.get_xticklabels()
+            for n, label in enumerate(labels):
+                label.set_horizontalalignment("center" if len(labels) == 1 else "left" if n == 0 else "right")
         ax.yaxis.set_major_locator(_locator(3))
 
 
@@ -747,7 +1095,39 @@ def _setup_importance(fig, d: ImportanceData, w: float, h: float) -> list[Any]:
     for text in legend.get_texts():
         text.set_color(INK)
     _KEPT.add(legend)
+    _fixed_layout(legend._legend_box)
     return [ax]
+
+
+def _fixed_layout(box: Any) -> None:
+    """A kept legend's boxes laid out once: what is inside them never changes, only where the legend goes.
+
+    matplotlib packs a legend's rows and columns again each time it asks for a box's size or its children's
+    places (several times for each save), a sixth of an importance chart. A box's layout is relative to its
+    own place, so it holds for every chart; `_findoffset` still places the legend at each save."""
+    from matplotlib.offsetbox import OffsetBox, PackerBase, PaddedBox, TextArea
+
+    for child in box.get_children():
+        if isinstance(child, OffsetBox):
+            _fixed_layout(child)
+    # the instance's own methods, as `_draw_axis` replaces `draw` (the stubs do not know the packers' one)
+    kept: Any = box
+    if isinstance(box, (PackerBase, PaddedBox)):
+        kept._get_bbox_and_child_offsets = _once_per_dpi(kept._get_bbox_and_child_offsets)
+    elif isinstance(box, TextArea):
+        kept.get_bbox = _once_per_dpi(kept.get_bbox)
+
+
+def _once_per_dpi(layout: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    found: dict[float, Any] = {}
+
+    def laid_out(renderer):
+        key = renderer.points_to_pixels(1.0)
+        if key not in found:
+            found[key] = layout(renderer)
+        return found[key]
+
+    return laid_out
 
 
 def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float) -> None:
@@ -766,10 +1146,11 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
             seg_x += [row.assumed, row.validated, math.nan]
             seg_y += [i, i, math.nan]
     if seg_x:
-        ax.plot(seg_x[:-1], seg_y[:-1], color=GREY, linewidth=1.4, zorder=1)
+        _plot(ax, seg_x[:-1], seg_y[:-1], color=GREY, linewidth=1.4, zorder=1)
     assumed = [(row.assumed, i) for i, row in enumerate(rows) if row.assumed is not None]
     if assumed:
-        ax.plot(
+        _plot(
+            ax,
             [x for x, _ in assumed],
             [y for _, y in assumed],
             marker="o",
@@ -782,7 +1163,8 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
         )
     validated = [(row.validated, i) for i, row in enumerate(rows) if row.validated is not None]
     if validated:
-        ax.plot(
+        _plot(
+            ax,
             [x for x, _ in validated],
             [y for _, y in validated],
             marker="D",
@@ -791,7 +1173,7 @@ def _draw_importance(fig, axes: list[Any], d: ImportanceData, w: float, h: float
             linestyle="none",
             zorder=4,
         )
-    ax.set_yticks(range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
+    _set_ticks(ax.yaxis, range(n), ["\n".join(wrap_all(r.touchpoint, IMPORTANCE_WRAP)) for r in rows], fontsize=SMALL)
 
 
 OPPORTUNITIES_MARGINS = dict(left=0.6, right=0.25, top=0.25, bottom=0.55)
@@ -847,7 +1229,30 @@ def _draw_opportunities(fig, axes: list[Any], d: OpportunitiesData, w: float, h:
     if xs:
         # one collection for all the circles (drawn in the same order as one each: a circle's number is
         # above every circle, zorder 4)
-        ax.scatter(xs, ys, s=sizes, color=LINE, alpha=0.35, edgecolors=LINE, linewidths=1.2, zorder=3)
+        _scatter(ax, xs, ys, sizes, color=LINE, alpha=0.35, linewidth=1.2, zorder=3)
+
+
+def _scatter(ax, xs: list[float], ys: list[float], sizes: list[int], color: str, **style: Any) -> Any:
+    """`ax.scatter(xs, ys, s=sizes, color=color, edgecolors=color, **style)` with circles, the same collection
+    as scatter makes it, without its reading of colours, masks and units, or the data limits' update (fixed
+    for this chart): scatter was a seventh of an opportunities chart."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.transforms import IdentityTransform
+
+    marker = MarkerStyle("o")
+    circles = PathCollection(
+        (marker.get_path().transformed(marker.get_transform()),),
+        sizes,
+        facecolors=color,
+        edgecolors=color,
+        offsets=list(zip(xs, ys, strict=True)),
+        offset_transform=ax.transData,
+        **style,
+    )
+    circles.set_transform(IdentityTransform())
+    ax.add_collection(circles, autolim=False)
+    return circles
 
 
 SPREAD = [
@@ -877,7 +1282,7 @@ def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float
     ):
         xs = [i for i, s in enumerate(steps) if getattr(s, column) is not None]
         ys = [getattr(steps[i], column) for i in xs]
-        (line,) = ax.plot(xs, ys, color=color, linewidth=2.0, linestyle=style, marker=marker, markersize=5)
+        line = _plot(ax, xs, ys, color=color, linewidth=2.0, linestyle=style, marker=marker, markersize=5)
         handles.append((line, "\n".join(wrap_all(label, 60))))
     legend = fig.legend(
         [h_ for h_, _ in handles],
@@ -891,7 +1296,8 @@ def _draw_comparison(fig, axes: list[Any], d: ComparisonData, w: float, h: float
     )
     for text in legend.get_texts():
         text.set_color(INK)
-    ax.set_xticks(
+    _set_ticks(
+        ax.xaxis,
         range(len(steps)),
         ["\n".join(wrap_all(s.name, EMOTION_WRAP)) for s in steps],
         rotation=0,
