@@ -172,7 +172,9 @@ def test_a_new_journey_keeps_the_data_reading_when_every_row_named_a_known_journ
 def test_a_new_journey_named_by_rows_that_named_no_journey_before_reads_the_data_again(tmp_path):
     root = _project(tmp_path)
     rows = root / "journeys/data/aggregated.csv"
-    rows.write_text(rows.read_text(encoding="utf-8") + "2024-09-01,complaints-count,let-my-old-garage,,4,\n", encoding="utf-8")
+    rows.write_text(
+        rows.read_text(encoding="utf-8") + "2024-09-01,complaints-count,let-my-old-garage,,4,\n", encoding="utf-8"
+    )
     session = Session()
     before = _pipeline(root).check(data_memo=session.data_memo)
     assert [d.message for d in before.report.errors] == ["unknown journey 'let-my-old-garage'"]
