@@ -25,12 +25,18 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from generator.commands._common import checked, pipeline_for, settings_of
 from generator.common.files import display_path
 from generator.options import add_flags
+
+T = TypeVar("T")
 
 PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 
@@ -251,15 +257,24 @@ def _build(args: argparse.Namespace, state: _State) -> int:
         state.staging = None
         print(f"journeys build: MkDocs failed (exit {code}); the site in {target} was left as it was", file=sys.stderr)
         return 1
-    _swap(staging, target, state)
-    pages = sum(1 for p in target.rglob("index.html"))
-    files = sum(1 for p in target.rglob("*") if p.is_file())
+    pages, files = _swap(staging, target, state, meanwhile=partial(_count, target))
     print(f"✓ built {display_path(target)}/: {pages} pages, {files} files in {time.monotonic() - started:.1f} s")
     return 0
 
 
-def _swap(staging: Path, target: Path, state: _State) -> None:
-    """Put the new site in place by rename, under an exclusive lock, with SIGINT/SIGTERM held back.
+def _count(site: Path) -> tuple[int, int]:
+    """The site's pages (`index.html` files) and files, in one walk."""
+    pages = files = 0
+    for _, _, names in os.walk(site):
+        files += len(names)
+        pages += "index.html" in names
+    return pages, files
+
+
+def _swap(staging: Path, target: Path, state: _State, meanwhile: Callable[[], T]) -> T:
+    """Put the new site in place by rename, under an exclusive lock, with SIGINT/SIGTERM held back, and
+    return what `meanwhile` gives, called while the old site is deleted (11,000 files at 1,000 journeys:
+    1.3 s, most of it waiting on the file system, which a thread does while this one reads the new site).
 
     The lock (on the parent folder, so no lock file is left behind) serialises concurrent builds' swaps;
     blocking the signals means an interruption comes before the swap or after it, never in the middle.
@@ -286,8 +301,15 @@ def _swap(staging: Path, target: Path, state: _State) -> None:
                 raise
             state.staging = None
             state.swapped = True
+            remover = None
             if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+                remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
+                remover.start()
+            try:
+                return meanwhile()
+            finally:
+                if remover is not None:
+                    remover.join()
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     finally:
