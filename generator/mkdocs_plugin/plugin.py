@@ -134,6 +134,13 @@ class _BetweenSaves:
         self._full_at = 0  # the process' size after the last full collection, in MB
         self._full_build = -FULL_EVERY  # the build count at the last full collection
 
+    def build_started(self) -> None:
+        """A save's build begins: the housekeeping waits for the next pause (a save one second after the
+        last build's would otherwise have its build interrupted by the collection, two seconds after that)."""
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+
     def after_build(self, session: Session) -> None:
         self.builds += 1
         if self._idle is not None:
@@ -273,6 +280,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         if self._serving:  # a save: the last build's index is stopped first, not left to compete for the cores
+            self._between.build_started()
             self._index_stopped = self._stop_indexing()
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
