@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.metrics.priority import Priority, by_priority, step_priority
-from generator.model.entities import JourneyType, Step, Touchpoint
+from generator.model.entities import JourneyType, Lifecycle, Step, Touchpoint
 from generator.model.portfolio import Portfolio
 
 if TYPE_CHECKING:
@@ -186,8 +186,17 @@ def runs(rows) -> list[tuple[object, list]]:
     return [(key, list(group)) for key, group in itertools.groupby(rows, key=lambda row: row[0])]
 
 
-# what templates call: persona pages, department pages, needs attention, backlog, systems
+def journeys_at_a_glance(p: Portfolio, status: Standings) -> dict[str, Counter[str]]:
+    """The home page's table: each lifecycle's journeys counted by health (`Counter`: 0 for a health none has)."""
+    glance: dict[str, Counter[str]] = {lc.value: Counter() for lc in Lifecycle}
+    for jid, j in p.journeys.items():
+        glance[j.lifecycle.value][status.journey(jid).health.value] += 1
+    return glance
+
+
+# what templates call: the home page, persona pages, department pages, needs attention, backlog, systems
 HELPERS = {
+    "journeys_at_a_glance": journeys_at_a_glance,
     "persona_steps": persona_steps,
     "lowest_emotion": lowest_emotion,
     "ranked_steps": ranked_steps,
