@@ -177,6 +177,17 @@ class _BetweenSaves:
         gc.freeze()
 
 
+def _files_in(folder: Path, listed: dict[str, set[str]]) -> set[str]:
+    """The names in `folder` (none if it is missing), listed once per `listed`."""
+    key = str(folder)
+    if key not in listed:
+        try:
+            listed[key] = set(os.listdir(folder))
+        except OSError:
+            listed[key] = set()
+    return listed[key]
+
+
 def _resident_mb() -> int:
     """The process' resident size in MB (0 where /proc is not there: then only every `FULL_EVERY` builds)."""
     try:
@@ -419,10 +430,11 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         last_digests, self._digest_memo = self._digest_memo, {}  # by path, with the bytes they were taken of
         places = (config.docs_dir, config.site_dir, config.use_directory_urls)
         changed = False
+        present = {file.src_uri for file in files}  # asking `files` for each of 3,500 paths normalises each
         for path, content in generated.items():
-            if path in OVERRIDABLE and files.get_file_from_path(path) is not None:
+            if path in OVERRIDABLE and path in present:
                 continue  # the project ships this page (this repository: docs/reference.md, kept fresh by a test)
-            if files.get_file_from_path(path) is not None:
+            if path in present:
                 raise PluginError(
                     f"journeys: {config.docs_dir}/{path} is in the way of the generated page "
                     f"'{path}': rename or remove it (the journeys plugin generates it)"
@@ -642,9 +654,14 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         if self._drawing is not None:
             drawing, self._drawing = self._drawing, None
             log.info(drawing.wait().summary())
+        listed: dict[str, set[str]] = {}  # a folder's files, listed once (not 6,000 charts asked one by one)
         for path, chart in self._charts.items():
             target = site / path
-            if self._serving and self._written_charts.get(path) == chart and target.is_file():
+            if (
+                self._serving
+                and self._written_charts.get(path) == chart
+                and target.name in _files_in(target.parent, listed)
+            ):
                 continue  # the live preview: this picture is on disk already
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(read_chart(self._chart_cache, chart))
