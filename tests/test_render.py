@@ -166,7 +166,9 @@ def test_where_an_entry_is_used_is_a_paragraph_of_its_own():
     site = render_site(check(ROOT / "journeys")[0])
     insights, solutions = site.pages["insights.md"].content, site.pages["solutions.md"].content
     # on the insights page, finished HTML the page's Markdown passes through: a <p> each
-    assert re.search(r"\n<p>Steps: [^\n]+</p>\n<!-- /journeys:html -->\n\n<!-- journeys:html -->\n<p>Opportunities: ", insights)
+    assert re.search(
+        r"\n<p>Steps: [^\n]+</p>\n<!-- /journeys:html -->\n\n<!-- journeys:html -->\n<p>Opportunities: ", insights
+    )
     assert re.search(r"\nAddresses: [^\n]+\n\nChanges: ", solutions)
 
 
