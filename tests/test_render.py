@@ -156,7 +156,7 @@ opportunities:
     assert score(p.opportunities["faster"]) == 6.0
     backlog = render_site(p).pages["backlog.md"].content
     assert "impact × reach ÷ effort" in backlog
-    order = [backlog.index(f"#opportunity-{i})") for i in ("a-tie", "b-tie", "faster", "low")]
+    order = [backlog.index(f'"#opportunity-{i}"') for i in ("a-tie", "b-tie", "faster", "low")]
     assert order == sorted(order)
 
 
