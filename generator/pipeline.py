@@ -346,7 +346,7 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
       (their pages show its title and badge), and the list pages showing it or an entry it names.
     Anything beyond the journeys (a catalogue entry, the metric data, a portfolio-wide badge) gives None.
     """
-    if any(getattr(old, name) != getattr(new, name) for name in _SHARED):
+    if not _same_shared(old, new):
         return None
     if old_extras.standings.beyond_journeys() != new_extras.standings.beyond_journeys():
         return None
@@ -406,10 +406,15 @@ def fresh_journeys(old: Portfolio, old_extras: Extras, new: Portfolio, new_extra
     )
 
 
+def _same_shared(old: Portfolio, new: Portfolio) -> bool:
+    """Whether the parts any page may show (`_SHARED`: the catalogue, the organisation, the data) are equal."""
+    return all(getattr(old, name) == getattr(new, name) for name in _SHARED)
+
+
 def own_page_edits(old: Portfolio, new: Portfolio) -> frozenset[str] | None:
     """The journeys a save changed, when it changed nothing but own-page fields of journeys (`model.own_page`):
     then no metric, list or navigation changed, only those journeys' own pages. None: it changed more."""
-    if any(getattr(old, name) != getattr(new, name) for name in _SHARED):
+    if not _same_shared(old, new):
         return None
     if old.journeys.keys() != new.journeys.keys() or old.journey_files != new.journey_files:
         return None

@@ -5,7 +5,8 @@ result crosses back, through a pipe. Used where half of a long stage can run on 
 many metric data files (`load/metric_data.py`) and rendering many pages (`site/render_pool.py`).
 
 One rule decides when forking is allowed (`allowed`), and a child that fails is never an error: `collect`
-gives None and the caller does the child's work itself, so the result is the same either way.
+gives None and the caller does the child's work itself, so the result is the same either way. `meanwhile`
+is the parent's side: its own share of the work while the child runs, then the child's result.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)  # a child only gives its result
+R = TypeVar("R")
 
 
 def allowed() -> bool:
@@ -33,13 +36,13 @@ def allowed() -> bool:
     )
 
 
-class Child(Generic[T]):
+class Child(Generic[T_co]):
     """A forked child computing a result: `collect` it once, or `kill` it when the parent gives up."""
 
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
 
-    def collect(self) -> T | None:
+    def collect(self) -> T_co | None:
         """Wait for the child and return its result, or None when it failed (raised, was killed, or its
         result could not be pickled): the caller then does the child's work itself."""
         try:
@@ -92,3 +95,15 @@ def start(work: Callable[[], T]) -> Child[T] | None:
             os._exit(0)
     os.close(write_fd)
     return Child(pid, read_fd)
+
+
+def meanwhile(child: Child[T] | None, work: Callable[[], R]) -> tuple[R, T | None]:
+    """`work()` here while `child` (if any) computes, then the child's result: None when there is no child or
+    it failed (the caller then does its share). When `work` raises, the child is killed first."""
+    try:
+        mine = work()
+    except BaseException:
+        if child is not None:
+            child.kill()
+        raise
+    return mine, child.collect() if child is not None else None

@@ -219,14 +219,8 @@ def load_metric_data(
     worker = fork.start(partial(_read_in_worker, reading, paths[split:])) if 0 < split < len(paths) else None
     if worker is None:
         split = len(paths)
-    try:
-        reading.read(paths[:split])
-    except BaseException:
-        if worker is not None:
-            worker.kill()
-        raise
+    _, result = fork.meanwhile(worker, partial(reading.read, paths[:split]))
     if worker is not None:
-        result = worker.collect()
         if result is not None and not (result[-1] & reading.touched()):
             reading.merge(result)
         else:

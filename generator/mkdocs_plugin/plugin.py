@@ -142,9 +142,7 @@ class _BetweenSaves:
             self._idle = None
 
     def after_build(self, session: Session) -> None:
-        self.builds += 1
-        if self._idle is not None:
-            self._idle.cancel()
+        self.builds += 1  # the build's start cancelled the housekeeping due (`build_started`)
         if _resident_mb() > self._full_at + AT_ONCE_MB:
             self._start(COLLECT_AFTER_S, lambda: self._collect(True))
         self._idle = self._start(IDLE_S, lambda: self._housekeeping(session))
@@ -235,8 +233,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._digests: dict[str, str] = {}  # this build's
         # the bytes of each page kept from the last render, and each file's digest by its bytes object
         self._encoded: dict[str, tuple[object, bytes]] = {}
-        # a generated file's path -> its bytes, their digest, its File and where it lands (`on_files`)
-        self._digest_memo: dict[str, tuple[bytes, str, _Generated, tuple]] = {}
+        # a generated file's path -> its bytes, their digest and its File (`on_files`)
+        self._digest_memo: dict[str, tuple[bytes, str, _Generated]] = {}
+        self._places: tuple = ()  # where the last build's files landed: docs_dir, site_dir, directory URLs
         self._new_dests: dict[str, str] = {}
         self._new_settings = ""
         self._new_views: dict[str, str] = {}
@@ -428,7 +427,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._incremental = incremental
         self._digests, self._new_dests = {}, {}
         last_digests, self._digest_memo = self._digest_memo, {}  # by path, with the bytes they were taken of
+        # a File holds where it lands: one of the last build is kept only when that is the same
         places = (config.docs_dir, config.site_dir, config.use_directory_urls)
+        same_places, self._places = places == self._places, places
         changed = False
         present = {file.src_uri for file in files}  # asking `files` for each of 3,500 paths normalises each
         for path, content in generated.items():
@@ -444,14 +445,14 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             found = last_digests.get(path)
             if found is not None and found[0] is content:
                 digest = found[1]
-                file = found[2] if found[3] == places else _Generated.generated(config, path, content=content)
+                file = found[2] if same_places else _Generated.generated(config, path, content=content)
                 file.page = None  # MkDocs makes a new page of it, as of a new file (it would keep an old one)
             else:
                 digest = hashlib.sha1(content).hexdigest()
                 file = _Generated.generated(config, path, content=content)
             assert isinstance(file, _Generated)
             if self._serving:
-                self._digest_memo[path] = (content, digest, file, places)
+                self._digest_memo[path] = (content, digest, file)
             file.modified = not (
                 incremental
                 and self._built.get(path) == digest

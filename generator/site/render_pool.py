@@ -44,11 +44,15 @@ def _render_share(
     """The child's part: its pages, and the conversions it added to the text cache (sent back so the cache
     saved after the build holds them too)."""
     before = set(texts.used) if texts is not None else set()
-    for path, template, source, ctx in jobs:
-        renderer.render(path, template, source, **ctx)
+    _render_all(renderer, jobs)
     pages = {path: renderer.pages[path] for path, *_ in jobs}
     converted = {k: v for k, v in texts.used.items() if k not in before} if texts is not None else {}
     return pages, converted
+
+
+def _render_all(renderer: Renderer, jobs: list[tuple[str, str, str | None, dict]]) -> None:
+    for path, template, source, ctx in jobs:
+        renderer.render(path, template, source, **ctx)
 
 
 def render_pages(
@@ -68,17 +72,9 @@ def render_pages(
         child = fork.start(partial(_render_share, renderer, theirs, texts))
     if child is None:
         mine, theirs = jobs, []
-    try:
-        for path, template, source, ctx in mine:
-            renderer.render(path, template, source, **ctx)
-    except BaseException:
-        if child is not None:
-            child.kill()
-        raise
-    result = child.collect() if child is not None else None
+    _, result = fork.meanwhile(child, partial(_render_all, renderer, mine))
     if result is None:  # no child, or it failed: its share is rendered here
-        for path, template, source, ctx in theirs:
-            renderer.render(path, template, source, **ctx)
+        _render_all(renderer, theirs)
         return 0
     pages, converted = result
     renderer.pages.update(pages)
@@ -92,14 +88,8 @@ def render_shared(work: Callable[[slice], tuple[dict, set]], count: int) -> tupl
     that is safe and there are at least `SHARED_FROM`, the even ones here (each journey's downloads: their
     workbooks were 8.6 s of one core in a cold build at 1,000 journeys). The same result either way."""
     child = fork.start(partial(work, slice(1, None, 2))) if count >= SHARED_FROM and can_fork() else None
-    try:
-        made, used = work(slice(0, None, 2) if child is not None else slice(None))
-    except BaseException:
-        if child is not None:
-            child.kill()
-        raise
+    (made, used), result = fork.meanwhile(child, partial(work, slice(0, None, 2) if child is not None else slice(None)))
     if child is not None:
-        result = child.collect()
         theirs = result if result is not None else work(slice(1, None, 2))
         made, used = {**made, **theirs[0]}, used | theirs[1]
     return made, used
