@@ -202,6 +202,7 @@ class Session:
     rendered: Rendered | None = None  # and its site
     key: tuple[object, ...] = ()  # what a reuse requires to be equal (options, root, templates)
     reused: int = 0  # pages the last render kept
+    catching_up: bool = False  # the last render was of the same files as the one before (`render`)
     compiled: CompiledTemplates | None = None  # the page templates, compiled once for the whole session
     data_memo: DataMemo = field(default_factory=lambda: DataMemo())  # pass to `Pipeline.check`
     model_memo: ModelMemo = field(default_factory=lambda: ModelMemo())  # and this
@@ -240,15 +241,33 @@ class Session:
             self.texts.defer = self.defer
         return self.texts
 
-    def render(self, pipeline: Pipeline, checked: Checked, guide: Iterable[str] = ()) -> Rendered:
+    def render(
+        self,
+        pipeline: Pipeline,
+        checked: Checked,
+        guide: Iterable[str] = (),
+        *,
+        first: frozenset[str] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> Rendered:
         """The site of `checked` (valid), reusing the last render's pages where that gives the same bytes;
-        `guide` as for `Pipeline.render`."""
+        `guide` as for `Pipeline.render`.
+
+        The live preview looks first at what the user sees (`Site.owed`): given `first` (the pages viewed),
+        a save renders those and the pages of the journeys it changed, and keeps the earlier version of every
+        other page it changed, owed. A render of the same files (`catching_up`) renders what is owed, asking
+        `stop` between two pages (a save waiting): what is left stays owed. Once nothing is owed, the pages
+        are those of `Pipeline.render`, as without `first`."""
         guide = tuple(guide)
         key = (pipeline.options, pipeline.root, pipeline.custom_dir, _template_digest(pipeline.template_dirs), guide)
         last, last_checked = self.rendered, self.checked
 
         same = last is not None and last_checked is not None and key == self.key
         own = own_page_edits(last_checked.portfolio, checked.portfolio) if same and last_checked else None
+        self.catching_up = own is not None and not own
+        owed = last.site.owed if last is not None else frozenset()
+        # a save defers what nobody looks at; a catch-up renders it, until a save waits
+        later = {"first": None, "stop": stop} if self.catching_up else {"first": first}
 
         def reuse(extras: Extras) -> Reuse | None:
             from generator.site.render import Reuse
@@ -264,6 +283,8 @@ class Session:
                     own_pages_only=True,
                     pages_of=last.site.pages_of,
                     moved=last.site.moved,
+                    owed=owed,
+                    **later,
                 )
             found = fresh_journeys(last_checked.portfolio, last.extras, checked.portfolio, extras)
             if found is None:
@@ -277,6 +298,8 @@ class Session:
                 steps=found.steps,
                 named=found.named,
                 keys=last.site.keys,
+                owed=owed,
+                **later,
             )
 
         if self.compiled is None:

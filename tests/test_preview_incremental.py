@@ -95,6 +95,62 @@ def test_a_save_renders_the_same_bytes_as_a_clean_build(tmp_path, edit):
         assert session.reused == 0
 
 
+@pytest.mark.parametrize("edit", JOURNEY_EDITS + SHARED_EDITS, ids=lambda f: f.__name__.strip("_"))
+def test_a_save_renders_first_what_is_looked_at_and_the_catch_up_the_rest(tmp_path, edit):
+    """Given the pages viewed (`first`), a save renders those and its journeys' pages, keeps the earlier
+    version of the other pages it changed (`Site.owed`), and a render of the same files catches up: then the
+    site is a clean build's, byte for byte."""
+    root = _project(tmp_path)
+    session = Session()
+    first = session.render(_pipeline(root), _pipeline(root).check())
+    viewed = frozenset({"backlog.md"})
+    edit(root)
+    saved = session.render(_pipeline(root), _pipeline(root).check(), first=viewed)
+    assert not session.catching_up
+    clean = _pipeline(root).render(_pipeline(root).check(), draw=False).site
+    for path in saved.site.owed:  # an owed page is the earlier one
+        assert saved.site.pages[path] is first.site.pages[path]
+    if edit in (_step_rename, _new_journey, _removed_journey):  # which the edit changed
+        assert any(saved.site.pages[path].content != clean.pages[path].content for path in saved.site.owed)
+    if edit in JOURNEY_EDITS:  # the edited journey's page, the page viewed, and no other, are the new ones
+        assert bool(saved.site.owed) == (edit is not _step_text)  # (a step's text: on its journey's page only)
+        page = "journeys/let-my-old-garage/index.md" if edit is _new_journey else "journeys/renew-my-policy/index.md"
+        if page in clean.pages:
+            assert saved.site.pages[page].content == clean.pages[page].content
+        assert saved.site.pages["backlog.md"].content == clean.pages["backlog.md"].content
+        assert "backlog.md" not in saved.site.owed
+    else:  # a change every page may show renders everything: nothing to keep, so nothing owed
+        assert not saved.site.owed
+    caught_up = session.render(_pipeline(root), _pipeline(root).check(), first=viewed)
+    assert session.catching_up
+    assert not caught_up.site.owed
+    assert caught_up.site.files() == clean.files()
+    assert caught_up.site.nav == clean.nav
+
+
+def test_a_catch_up_stops_when_a_save_waits_and_the_next_one_goes_on(tmp_path):
+    root = _project(tmp_path)
+    session = Session()
+    session.render(_pipeline(root), _pipeline(root).check())
+    _new_journey(root)
+    saved = session.render(_pipeline(root), _pipeline(root).check(), first=frozenset())
+    owed = saved.site.owed
+    assert len(owed) >= 3
+    asked = []
+
+    def stop() -> bool:  # a save arrives after two pages
+        asked.append(1)
+        return len(asked) > 2
+
+    part = session.render(_pipeline(root), _pipeline(root).check(), stop=stop)
+    assert session.catching_up
+    assert 0 < len(part.site.owed) < len(owed)
+    assert part.site.owed <= owed
+    done = session.render(_pipeline(root), _pipeline(root).check(), stop=lambda: False)
+    assert not done.site.owed
+    assert done.site.files() == _pipeline(root).render(_pipeline(root).check(), draw=False).site.files()
+
+
 def test_a_journey_edit_renders_that_journey_and_its_neighbours_only(tmp_path):
     root = _project(tmp_path)
     session = Session()

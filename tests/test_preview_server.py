@@ -5,6 +5,8 @@
 - A save that makes the portfolio invalid keeps serving the last good pages, shows the `file:line:col`
   errors in the terminal and to the page (`assets/journeys/preview.json`, shown by `preview.js`), and the
   next good save recovers, with no restart.
+- Under the server, a save writes first the pages looked at and those of the journeys it changed; a
+  catch-up build right after writes the rest (and then the site is a clean build's).
 """
 
 from __future__ import annotations
@@ -119,6 +121,65 @@ def test_a_dirty_preview_build_gives_the_files_of_a_clean_build(tmp_path, edit, 
         assert elsewhere.stat().st_mtime_ns == elsewhere_before
 
 
+def _served(project: Path, site: Path, config):
+    """MkDocs' live-reload server for a preview (not started: the test calls its build and its pages itself)."""
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(
+        builder=lambda: None, host="127.0.0.1", port=_free_port(), root=str(site), mount_path="/tiny/"
+    )
+    return config.plugins.on_serve(server, config=config, builder=server.builder)
+
+
+def _open(server, url: str) -> None:
+    """A browser opens a page of the preview (through the server's own WSGI application)."""
+    from wsgiref.util import setup_testing_defaults
+
+    environ = {"PATH_INFO": url, "HTTP_ACCEPT": "text/html,application/xhtml+xml"}
+    setup_testing_defaults(environ)
+    b"".join(server.get_app()(environ, lambda status, headers: None))
+
+
+def test_a_save_writes_first_the_pages_looked_at_and_a_catch_up_the_rest(tmp_path, monkeypatch):
+    """Under `journeys serve`, a save writes the pages of the journeys it changed and the pages a browser
+    opened; the other pages it changed keep their last version, and the server is asked to build again at
+    once (a catch-up), which writes them: then the site is a clean build's. A catch-up that writes no page a
+    browser shows does not reload the browsers; one that a save cuts short leaves the rest to the next."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live, clean = tmp_path / "live", tmp_path / "clean"
+    config = _preview_build(project, live, start=True)
+    server = _served(project, live, config)
+    _open(server, "/tiny/journeys/")  # the list of journeys, which a new journey changes
+    department = "departments/policy-services/index.html"
+    before = (live / department).read_bytes()
+
+    _new_journey(project)
+    _preview_build(project, live, start=False)
+    saved = _files(live)
+    asked = server._want_rebuild  # the catch-up is asked for
+    # a save comes in as the catch-up starts: it stops, and leaves what it owes
+    _preview_build(project, live, start=False)
+    halted = _files(live)
+    server._want_rebuild, server._wanted_epoch = False, server._visible_epoch + 1  # as MkDocs' build loop does
+    _preview_build(project, live, start=False)
+    caught_up = _files(live)
+    reloads = server._wanted_epoch != server._visible_epoch
+    # (a clean build last: in one process MkDocs starts the same plugin again, as a new preview)
+    _preview_build(project, clean, start=True, dirty=False).plugins.on_shutdown()
+    wanted = _files(clean)
+
+    assert saved["journeys/let-my-old-garage/index.html"] == wanted["journeys/let-my-old-garage/index.html"]
+    assert saved["journeys/index.html"] == wanted["journeys/index.html"]  # looked at: written now
+    assert saved[department] == before != wanted[department]  # not looked at: owed
+    assert asked
+    assert halted == saved
+    assert caught_up == wanted
+    assert not server._want_rebuild  # nothing left
+    assert not reloads  # the browsers showed the new pages already
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -181,6 +242,12 @@ def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp
         _replace(project / MAP, "Opens the envelope", "Tears the envelope open")
         _until(lambda: "Tears the envelope open" in _get(page), "show the good save")
         assert json.loads(_get(errors)) == {"errors": []}
+
+        # a new journey: its page first, then the pages nobody looks at (its department's) in the catch-up
+        _new_journey(project)
+        _until(lambda: "Copy of I let out my old flat" in _get(base + "journeys/let-my-old-garage/"), "add a journey")
+        department = base + "departments/sales-distribution/"
+        _until(lambda: "Copy of I let out my old flat" in _get(department), "catch up after the save")
         # with no save, no build: the build's own reading and writing of files is not taken for a save
         time.sleep(1.0)
         builds = (tmp_path / "serve.log").read_text().count("Detected file changes")

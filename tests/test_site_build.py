@@ -267,15 +267,11 @@ def test_serve_watches_the_portfolio_and_templates(tmp_path):
     config = load_config(str(project / "mkdocs.yml"))
     config = config.plugins.on_config(config)
 
-    class Server:  # the two-method surface of mkdocs' LiveReloadServer the plugin uses
-        def __init__(self):
-            self.watched = []
+    from mkdocs.livereload import LiveReloadServer
 
-        def watch(self, path, *args, **kwargs):
-            self.watched.append(path)
-
-    server = config.plugins["journeys"].on_serve(Server(), config=config, builder=None)
-    assert server.watched == [str((project / "journeys").resolve()), str(project / "theme" / "journeys")]
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=8000, root=str(tmp_path / "site"))
+    server = config.plugins["journeys"].on_serve(server, config=config, builder=server.builder)
+    assert list(server._watched_paths) == [str((project / "journeys").resolve()), str(project / "theme" / "journeys")]
     assert config.nav[0] == {"Home": "index.md"} and "User guide" not in str(config.nav)  # `guide: off`
 
 

@@ -21,6 +21,13 @@ The live preview (`mkdocs serve`; `journeys serve` runs it with `--dirty`) keeps
   written again (`_Generated.is_modified`), unless what it shows of the navigation changed (`nav_view`: with
   Material's `navigation.prune`, its open branch and the top level) or a setting every page shows did (the
   theme, `extra`...: then every page is). Files of pages that are gone are removed;
+- what is looked at comes first: the server notes the pages its browsers open (a request asking for HTML).
+  A save renders and writes those and the pages of the journeys it changed; every other page it changed
+  keeps its last version, owed (`Session.render`'s `first`, `Site.owed`; a page only the navigation
+  changed, likewise), and the server is asked to build again at once. That build, a catch-up (the same
+  files), writes what is owed, and stops between two pages when a save comes in: the save goes first, the
+  rest follows it. A catch-up that writes no page a browser shows does not reload the browsers. Once it is
+  done the site is a clean build's (`tests/test_preview_server.py`);
 - Pagefind indexes the site in the background after each build that changed a page, stopped by the next
   build; meanwhile the search dialog says the index is being rebuilt;
 - an invalid save keeps serving the last good site: its `file:line:col` errors go to the terminal and to
@@ -40,6 +47,8 @@ import posixpath
 import shutil
 import subprocess
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -59,7 +68,7 @@ from generator.pipeline import Pipeline, Rendered, Session
 from generator.site import search_markup
 from generator.site.compiled_templates import CompiledTemplates
 from generator.site.markdown_ext import CaptionExtension
-from generator.site.render import PATHS, Site
+from generator.site.render import PATHS, Page, Site, url_of
 from generator.site.search_index import BUNDLE, IndexStats, SearchIndexError, build_index
 from generator.site.standing import Standings
 
@@ -96,14 +105,17 @@ if not preview_log.handlers:
 
 class _Generated(File):
     """A generated page or asset. In a dirty build of the live preview MkDocs converts and writes it only when
-    `modified` (its bytes differ from those of the last build, or its file is missing); otherwise always."""
+    `modified` (its bytes differ from those of the last build, or its file is missing), and, in a catch-up,
+    until `halted` says a save is waiting; otherwise always."""
 
     modified = True
+    halted: Callable[[], bool] | None = None
 
     def is_modified(self) -> bool:
-        return self.modified
+        return self.modified and not (self.halted is not None and self.halted())
 
 
+VIEWED_S = 600.0  # a page the browser opened this recently is rendered first at a save (`Session.render`)
 IDLE_S = 2.0  # how long without a build before the housekeeping: the garbage, then the caches' files
 FULL_EVERY = 10  # builds between full collections (each looks at every object: 0.9 s at 1,000 journeys)
 FULL_AFTER_MB = 150  # or sooner, when the process has grown by this much since the last one
@@ -251,6 +263,18 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._read: dict[str, tuple[bytes, str, dict]] = {}
         self._late_charts: dict[str, File] = {}  # each chart's File, by its site path
         self._new_read: dict[str, tuple[bytes, str, dict]] = {}
+        # what is looked at comes first (module docstring): the server, the pages its browsers opened (URL path
+        # -> when), the last render's pages, whether this build defers or catches up, and what it left owed
+        self._server = None
+        self._viewed: dict[str, float] = {}
+        self._viewed_lock = threading.Lock()
+        self._last_pages: dict[str, Page] = {}
+        self._urls: tuple[object, dict[str, str]] = (None, {})
+        self._deferring = False
+        self._catching_up = False
+        self._halt = False
+        self._written: set[str] = set()
+        self._owed_files: set[str] = set()
 
     @property
     def _serving(self) -> bool:
@@ -292,6 +316,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         if self._serving:  # a save: the last build's index is stopped first, not left to compete for the cores
             self._between.build_started()
             self._index_stopped = self._stop_indexing()
+        self._deferring = self._catching_up = self._halt = False
+        self._written, self._owed_files = set(), set()
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
         if not pipeline.portfolio_dir.is_dir():
@@ -325,7 +351,15 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             self._stop_drawing()  # `mkdocs serve`: a rebuild that failed before on_post_build left one running
             guide = self._guide_pages(config) if self.options.guide != "off" else []
             if self._serving:
-                rendered = self._session.render(pipeline, checked, guide)
+                before = self._session.rendered
+                self._last_pages = before.site.pages if before is not None else {}
+                # `journeys serve` (`mkdocs serve --dirty`): not a build in a test or a script, nor plain `mkdocs
+                # serve`, which writes every page at each build anyway
+                served = self._server is not None and self._dirty
+                first = self._first_pages() if served else None
+                rendered = self._session.render(pipeline, checked, guide, first=first, stop=self._save_waiting)
+                self._catching_up = served and self._session.catching_up
+                self._deferring = served and not self._session.catching_up and before is not None
                 if self._session.reused:
                     log.info(f"journeys: {self._session.reused} of {len(rendered.site.pages)} pages kept")
             else:
@@ -347,6 +381,33 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         if self._serving and PREVIEW_JS not in [str(x) for x in config.extra_javascript]:
             config.extra_javascript.append(PREVIEW_JS)
         return config
+
+    def _viewed_urls(self) -> set[str]:
+        """The site URLs (`journeys/x/`) the server's browsers opened in the last `VIEWED_S`."""
+        since = time.monotonic() - VIEWED_S
+        with self._viewed_lock:
+            return {url for url, when in self._viewed.items() if when >= since}
+
+    def _first_pages(self) -> frozenset[str]:
+        """The generated pages the browser looks at: rendered first at a save (`Session.render`)."""
+        viewed = self._viewed_urls()
+        return frozenset(path for path in self._last_pages if url_of(path) in viewed)
+
+    def _save_waiting(self) -> bool:
+        """A catch-up's question between two pages: has a save come in since it began? (Once yes, yes.)"""
+        self._halt = self._halt or bool(getattr(self._server, "_want_rebuild", False))
+        return self._halt
+
+    def _comes_first(self, src_uri: str, viewed: set[str]) -> bool:
+        """Whether a save's build writes this changed page now: one the browser looks at, one this save rendered
+        (not a page kept from the last render), or one never written; otherwise the catch-up does."""
+        if url_of(src_uri) in viewed or src_uri not in self._views:
+            return True
+        return (
+            self.site is not None
+            and src_uri in self.site.pages
+            and (self.site.pages[src_uri] is not self._last_pages.get(src_uri))
+        )
 
     def _setup_search(self, config: MkDocsConfig, portfolio: Portfolio, standings: Standings) -> None:
         for name in ("search", "material/search"):
@@ -431,6 +492,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         places = (config.docs_dir, config.site_dir, config.use_directory_urls)
         same_places, self._places = places == self._places, places
         changed = False
+        viewed = self._viewed_urls() if self._deferring else set()
         present = {file.src_uri for file in files}  # asking `files` for each of 3,500 paths normalises each
         for path, content in generated.items():
             if path in OVERRIDABLE and path in present:
@@ -459,6 +521,11 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 and os.path.isfile(file.abs_dest_path)
                 and TAG_LISTING not in content
             )
+            page = path.endswith(".md") and TAG_LISTING not in content  # a tag listing: never skipped
+            file.halted = self._save_waiting if self._catching_up and page else None
+            if file.modified and self._deferring and page and not self._comes_first(path, viewed):
+                file.modified, digest = False, self._built.get(path, "")  # still owed: changed at the next build
+                self._owed_files.add(path)
             changed = changed or file.modified
             self._digests[path], self._new_dests[path] = digest, file.dest_uri
             files.append(file)
@@ -551,9 +618,14 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         title = lambda p: titles[p.file.src_uri]  # noqa: E731 - one function for both digests
         self._new_views = nav_view.page_views(nav.items, pages, features, title, counts=counts)
         self._new_site_view = nav_view.site_view(nav.items, (p.url for p in pages), title)
+        viewed = self._viewed_urls() if self._deferring else set()
         for page in pages:
             file = page.file
             if not self._incremental or self._views.get(file.src_uri) == self._new_views[file.src_uri]:
+                continue
+            if self._deferring and not self._comes_first(file.src_uri, viewed):
+                self._new_views[file.src_uri] = self._views[file.src_uri]  # the catch-up finds it changed
+                self._owed_files.add(file.src_uri)
                 continue
             self._changed = True
             if isinstance(file, _Generated):
@@ -668,6 +740,12 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             target.write_bytes(read_chart(self._chart_cache, chart))
         if self._serving:
             self._written_charts = dict(self._charts)
+            if self._halt:  # a catch-up a save cut short: what it did not write is still owed
+                for path, (_, _, file) in self._digest_memo.items():
+                    if file.modified and path.endswith(".md") and path not in self._written:
+                        self._digests[path] = self._built.get(path, "")
+                        self._new_views[path] = self._views.get(path, "")
+                        self._owed_files.add(path)
             self._built, self._dests, self._settings = self._digests, self._new_dests, self._new_settings
             self._views, self._site_view = self._new_views, self._new_site_view
             (site / PREVIEW_ERRORS).parent.mkdir(parents=True, exist_ok=True)
@@ -675,9 +753,33 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             if self.options.search and self._changed:
                 self._index_in_background(site)
             self._between.after_build(self._session)
+            self._catch_up_next()
             return
         if index is not None:
             log.info(index.summary())
+
+    def _catch_up_next(self) -> None:
+        """After a save that left pages owed, have the server build again at once (a catch-up); after a catch-up
+        that wrote no page a browser looks at, keep the browsers from reloading (they show what they did)."""
+        server = self._server
+        if server is None or not self._dirty:
+            return
+        owed = (self.site is not None and self.site.owed) or self._owed_files
+        if owed:
+            log.info(f"journeys: {len(owed)} pages nobody looks at follow in a moment")
+        if self._catching_up and not self._halt:
+            viewed = self._viewed_urls()
+            if not any(url_of(path) in viewed for path in self._written):
+                server._wanted_epoch = server._visible_epoch  # MkDocs' build loop shows this epoch next
+        if owed:
+            with server._rebuild_cond:
+                server._want_rebuild = True
+                server._rebuild_cond.notify_all()
+
+    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        if self._catching_up:
+            self._written.add(page.file.src_uri)  # written once this returns (a halted catch-up's record)
+        return output
 
     def _index_in_background(self, site: Path) -> None:
         """The live preview: Pagefind indexes the new pages while they are already served; the next build
@@ -723,6 +825,20 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             drawing.cancel()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
+        # the pages the browsers open (a navigation asks for HTML; the reload polls and assets do not)
+        self._server, app = server, server.get_app()
+        mount = getattr(server, "mount_path", "/")
+
+        def noting(environ, start_response):
+            path = environ.get("PATH_INFO", "")
+            if "text/html" in environ.get("HTTP_ACCEPT", "") and path.startswith(mount):
+                url = path[len(mount) :]
+                url = url[: -len("index.html")] if url.endswith("index.html") else url
+                with self._viewed_lock:
+                    self._viewed[url] = time.monotonic()
+            return app(environ, start_response)
+
+        server.set_app(noting)
         server.watch(str(self._portfolio_dir()))
         for templates in getattr(self, "_templates", []):
             if templates.is_dir():

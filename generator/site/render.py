@@ -132,6 +132,20 @@ class Reuse:
     own_pages_only: bool = False
     pages_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     moved: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # The live preview renders first what the user looks at (`Site.owed`): `first` is given for a save, as the
+    # pages viewed in the browser; a page to render again that is neither one of them nor a page of a fresh
+    # journey keeps its earlier version and is owed. `owed`: the pages the earlier render owes, rendered now
+    # (never taken as they were); `stop`: asked between two of them, they stay owed once it says so.
+    first: frozenset[str] | None = None
+    owed: frozenset[str] = frozenset()
+    stop: Callable[[], bool] | None = None
+
+    def comes_first(self, path: str, ctx: Mapping[str, object]) -> bool:
+        """Whether a page to render again is rendered now (with `first` given): a page viewed, a page of a fresh
+        journey, a page with no earlier version, or the governance page."""
+        if self.first is None or path in self.first or path not in self.pages or path in ALWAYS_RENDERED:
+            return True  # (the governance page: one page, rendered at every save, not worth a catch-up)
+        return any(ctx[k] in self.fresh for k in ("jid", "as_is", "to_be") if k in ctx)
 
     def keeps(self, path: str, ctx: Mapping[str, object]) -> bool:
         """Whether a page job's result can be taken from the earlier render: a journey-scoped job of no fresh
@@ -208,6 +222,8 @@ class Site:
     # each split list's pages, and the page holding each anchored row (`_Renderer.paged`), for a later render
     pages_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     moved: dict[tuple[str, str], str] = field(default_factory=dict)
+    # the live preview: pages holding their earlier version, to render at the next save or catch-up (`Reuse`)
+    owed: frozenset[str] = frozenset()
 
     def files(self) -> dict[str, bytes]:
         """Every output file by path: pages as UTF-8 Markdown, then assets. Every path is checked safe."""
@@ -895,16 +911,20 @@ class _Renderer:
 
     def site(self) -> Site:
         p, reuse = self.p, self.reuse
+        owed: list[str] = []
         if reuse is not None and reuse.own_pages_only:
+            owed_jobs = [job for job in self.jobs() if job[0] in reuse.owed] if reuse.owed else []
             jobs = self.own_page_jobs(reuse)
             again = {path for path, *_ in jobs}
+            jobs += [job for job in owed_jobs if job[0] not in again]
+            again.update(path for path, *_ in owed_jobs)
             self.pages.update((path, page) for path, page in reuse.pages.items() if path not in again)
         elif reuse is not None:
             jobs = self.jobs()
             keys = self.keys
 
             def kept_job(path: str, ctx: Mapping[str, object]) -> bool:
-                if path not in reuse.pages:
+                if path not in reuse.pages or path in reuse.owed:
                     return False
                 return reuse.keeps_part(path, keys[path]) if path in keys else reuse.keeps(path, ctx)
 
@@ -913,7 +933,17 @@ class _Renderer:
             jobs = [job for job in jobs if job[0] not in self.pages]
         else:
             jobs = self.jobs()
-        by_child = render_pages(self, jobs, texts=self.texts)
+        if reuse is not None and reuse.first is not None:
+            # a save: what nobody looks at keeps its earlier version until the catch-up
+            later = [path for path, _, _, ctx in jobs if not reuse.comes_first(path, ctx)]
+            self.pages.update((path, reuse.pages[path]) for path in later)
+            jobs = [job for job in jobs if job[0] not in self.pages]
+            owed = later
+        if reuse is not None and reuse.stop is not None:
+            by_child, left = 0, self._render_until(jobs, reuse)
+            owed += left
+        else:
+            by_child = render_pages(self, jobs, texts=self.texts)
         assets = {PORTFOLIO_JSON: portfolio_json(p, self.extras, self.rows).encode("utf-8")}
         from generator.site.explore import explore_assets  # it builds on this module's helpers
 
@@ -931,7 +961,21 @@ class _Renderer:
             self.workbooks.used.update(used)
         assets.update(self.extras.assets)
         pages, assets = dict(sorted(self.pages.items())), dict(sorted(assets.items()))
-        return Site(pages, assets, self.nav(), by_child, self.keys, self._pages_of, self._moved)
+        site = Site(pages, assets, self.nav(), by_child, self.keys, self._pages_of, self._moved)
+        site.owed = frozenset(owed)
+        return site
+
+    def _render_until(self, jobs: list[tuple[str, str, str | None, dict]], reuse: Reuse) -> list[str]:
+        """Render `jobs` one by one until `reuse.stop()` says a save is waiting; the pages left keep their
+        earlier version (a page with none is rendered all the same). Returns the paths left, still owed."""
+        left: list[str] = []
+        for path, template, source, ctx in jobs:
+            if (left or (reuse.stop is not None and reuse.stop())) and path in reuse.pages:
+                self.pages[path] = reuse.pages[path]
+                left.append(path)
+            else:
+                self.render(path, template, source, **ctx)
+        return left
 
     def _downloads(self, todo: list[str], share: slice) -> tuple[dict[str, bytes], set[str]]:
         """The CSV and workbook of the journeys `todo[share]`, and the workbook cache's keys they used."""
