@@ -764,9 +764,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         server = self._server
         if server is None or not self._dirty:
             return
-        owed = (self.site is not None and self.site.owed) or self._owed_files
+        owed = set(self.site.owed if self.site is not None else ()) | self._owed_files
         if owed:
-            log.info(f"journeys: {len(owed)} pages nobody looks at follow in a moment")
+            log.info(f"journeys: {len(owed)} pages no browser shows follow in a moment")
         if self._catching_up and not self._halt:
             viewed = self._viewed_urls()
             if not any(url_of(path) in viewed for path in self._written):
