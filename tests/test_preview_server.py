@@ -180,6 +180,25 @@ def test_a_save_writes_first_the_pages_looked_at_and_a_catch_up_the_rest(tmp_pat
     assert not reloads  # the browsers showed the new pages already
 
 
+def test_an_invalid_save_asks_for_no_catch_up_and_the_next_good_one_catches_up(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live, clean = tmp_path / "live", tmp_path / "clean"
+    server = _served(project, live, _preview_build(project, live, start=True))
+    _new_journey(project)
+    _preview_build(project, live, start=False)
+    assert server._want_rebuild
+    server._want_rebuild = False
+    _replace(project / MAP, "emotion: 2", "emotion: 9")  # out of range
+    _preview_build(project, live, start=False)
+    assert not server._want_rebuild  # nothing can be rendered until a good save: no build after build
+    _replace(project / MAP, "emotion: 9", "emotion: 2")
+    _preview_build(project, live, start=False).plugins.on_shutdown()
+    _preview_build(project, clean, start=True, dirty=False).plugins.on_shutdown()
+    assert _files(live) == _files(clean)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

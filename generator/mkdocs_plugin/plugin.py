@@ -762,8 +762,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         """After a save that left pages owed, have the server build again at once (a catch-up); after a catch-up
         that wrote no page a browser looks at, keep the browsers from reloading (they show what they did)."""
         server = self._server
-        if server is None or not self._dirty:
-            return
+        if server is None or not self._dirty or self._errors:
+            return  # (an invalid save: nothing can be rendered until the next good one, which renders the rest)
         owed = set(self.site.owed if self.site is not None else ()) | self._owed_files
         if owed:
             log.info(f"journeys: {len(owed)} pages no browser shows follow in a moment")
