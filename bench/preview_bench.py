@@ -8,8 +8,8 @@
   is fetched over HTTP every 50 ms until it shows the new text; the time from writing to that response.
   Kinds: `step_text` (a step's `does:`), `step_rename` (a step's name), `new_journey` (a copy of a journey
   under a new id and title: its page is polled until it is served). Medians per kind (`edit_to_preview_s`
-  is the median of the step text and rename edits, as the issue's target). The polls are not a browser's
-  (no `Accept: text/html`): the preview does not count them as pages looked at, which it writes first;
+  is the median of the step text and rename edits, as the issue's target). The preview counts a polled page
+  as one a browser looks at (it writes those first), as it would the page a user has open;
 - `new_journey_settled_s`: from writing the new journey until its department's page lists it, a page nobody
   looks at, written by the catch-up that follows the save: the whole site is up to date;
 - `preview_peak_rss_mb`: the preview process's peak resident memory (VmHWM) after all the edits;

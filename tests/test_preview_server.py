@@ -159,25 +159,110 @@ def test_a_save_writes_first_the_pages_looked_at_and_a_catch_up_the_rest(tmp_pat
     _preview_build(project, live, start=False)
     saved = _files(live)
     asked = server._want_rebuild  # the catch-up is asked for
-    # a save comes in as the catch-up starts: it stops, and leaves what it owes
+    # a save comes in as the catch-up starts: it stops, and leaves what it owes to that save's build
     _preview_build(project, live, start=False)
     halted = _files(live)
-    server._want_rebuild, server._wanted_epoch = False, server._visible_epoch + 1  # as MkDocs' build loop does
-    _preview_build(project, live, start=False)
+    assert server._want_rebuild
+    _build_as_the_server_does(server, project, live)  # that save changed nothing: it writes what is owed
+    second = server._want_rebuild
+    # another journey: the catch-up the plugin asks for writes the rest and reloads no browser
+    text = (project / "journeys/maps/make-a-claim.yaml").read_text(encoding="utf-8")
+    (project / "journeys/maps/make-another-claim.yaml").write_text(text.replace("title: ", "title: Copy of ", 1))
+    _build_as_the_server_does(server, project, live)
+    third = dict(_files(live))
+    reloads = _build_as_the_server_does(server, project, live)
     caught_up = _files(live)
-    reloads = server._wanted_epoch != server._visible_epoch
     # (a clean build last: in one process MkDocs starts the same plugin again, as a new preview)
     _preview_build(project, clean, start=True, dirty=False).plugins.on_shutdown()
     wanted = _files(clean)
 
-    assert saved["journeys/let-my-old-garage/index.html"] == wanted["journeys/let-my-old-garage/index.html"]
-    assert saved["journeys/index.html"] == wanted["journeys/index.html"]  # looked at: written now
-    assert saved[department] == before != wanted[department]  # not looked at: owed
-    assert asked
-    assert halted == saved
+    assert saved["journeys/let-my-old-garage/index.html"] != before  # (a new page)
+    assert saved["journeys/index.html"] != third["journeys/index.html"] == wanted["journeys/index.html"]
+    assert saved[department] == before  # not looked at: owed
+    assert asked and halted == saved and not second
+    assert third[department] != wanted[department]  # owed again, after the second journey
     assert caught_up == wanted
     assert not server._want_rebuild  # nothing left
     assert not reloads  # the browsers showed the new pages already
+
+
+def _build_as_the_server_does(server, project: Path, site: Path) -> bool:
+    """One build as MkDocs' build loop runs it; whether the browsers reload after it."""
+    with server._epoch_cond:
+        server._want_rebuild, server._wanted_epoch = False, server._visible_epoch + 1
+    _preview_build(project, site, start=False)
+    reload = server._wanted_epoch != server._visible_epoch
+    server._visible_epoch = server._wanted_epoch
+    return reload
+
+
+def test_a_catch_up_writes_every_page_when_a_setting_changed_with_the_save(tmp_path, monkeypatch):
+    """A setting every page shows (the site's name) and a journey saved together: every page is written."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live, clean = tmp_path / "live", tmp_path / "clean"
+    server = _served(project, live, _preview_build(project, live, start=True))
+    _open(server, "/tiny/journeys/renew-my-policy/")
+    name = re.search(r"^site_name: (.*)$", (project / "mkdocs.yml").read_text(), re.M)
+    assert name
+    _replace(project / "mkdocs.yml", name.group(0), name.group(0) + " two")
+    _new_journey(project)
+    assert _build_as_the_server_does(server, project, live)
+    while server._want_rebuild:
+        _build_as_the_server_does(server, project, live)
+    _preview_build(project, clean, start=True, dirty=False).plugins.on_shutdown()
+    assert _files(live) == _files(clean)
+
+
+def test_pages_written_while_others_are_owed_show_the_titles_those_have_on_disk(tmp_path, monkeypatch):
+    """A catch-up cut short after rendering, before writing: the list's pages now say "page 2 of 4" in their
+    source but "of 3" on disk. The next save writes the page looked at, whose navigation must name them as
+    on disk (then the catch-up, writing them, writes it again): in the end, a clean build's files."""
+    from generator.site import render
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setitem(render.PAGE_ROWS, "journeys", 4)  # 12 journeys: 3 pages of the list; 13: 4
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live, clean = tmp_path / "live", tmp_path / "clean"
+    config = _preview_build(project, live, start=True)
+    server, plugin = _served(project, live, config), config.plugins["journeys"]
+    _open(server, "/tiny/journeys/renew-my-policy/")
+    _new_journey(project)
+    _build_as_the_server_does(server, project, live)
+    assert server._want_rebuild
+    rendered = plugin.site
+
+    # a save comes in once the catch-up's pages are rendered, before MkDocs writes any
+    def waiting() -> bool:  # (once yes, yes: as the plugin's own)
+        plugin._halt = plugin._halt or plugin.site is not rendered
+        return plugin._halt
+
+    monkeypatch.setattr(plugin, "_save_waiting", waiting)
+    _build_as_the_server_does(server, project, live)
+    monkeypatch.delattr(plugin, "_save_waiting")
+    _step_text(project)  # that save: the journey looked at
+    for _ in range(5):
+        _build_as_the_server_does(server, project, live)
+        if not server._want_rebuild:
+            break
+    _preview_build(project, clean, start=True, dirty=False).plugins.on_shutdown()
+    assert _files(live) == _files(clean)
+
+
+def test_a_save_that_only_undoes_an_invalid_one_reloads_the_browsers(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live = tmp_path / "live"
+    server = _served(project, live, _preview_build(project, live, start=True))
+    _replace(project / MAP, "emotion: 2", "emotion: 9")
+    assert _build_as_the_server_does(server, project, live)
+    assert json.loads((live / "assets/journeys/preview.json").read_text())["errors"]
+    _replace(project / MAP, "emotion: 9", "emotion: 2")  # the same files as the last good build
+    assert _build_as_the_server_does(server, project, live)  # the banner goes with the reload
+    assert json.loads((live / "assets/journeys/preview.json").read_text()) == {"errors": []}
 
 
 def test_an_invalid_save_asks_for_no_catch_up_and_the_next_good_one_catches_up(tmp_path, monkeypatch):

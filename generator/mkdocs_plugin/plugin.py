@@ -21,13 +21,15 @@ The live preview (`mkdocs serve`; `journeys serve` runs it with `--dirty`) keeps
   written again (`_Generated.is_modified`), unless what it shows of the navigation changed (`nav_view`: with
   Material's `navigation.prune`, its open branch and the top level) or a setting every page shows did (the
   theme, `extra`...: then every page is). Files of pages that are gone are removed;
-- what is looked at comes first: the server notes the pages its browsers open (a request asking for HTML).
+- what is looked at comes first: the server notes the pages its browsers open (any request for a page).
   A save renders and writes those and the pages of the journeys it changed; every other page it changed
   keeps its last version, owed (`Session.render`'s `first`, `Site.owed`; a page only the navigation
-  changed, likewise), and the server is asked to build again at once. That build, a catch-up (the same
-  files), writes what is owed, and stops between two pages when a save comes in: the save goes first, the
-  rest follows it. A catch-up that writes no page a browser shows does not reload the browsers. Once it is
-  done the site is a clean build's (`tests/test_preview_server.py`);
+  changed, likewise: its navigation names the pages as they are on disk), and the server is asked to build
+  again at once. That build, a catch-up (the same files), writes what is owed while the site is served
+  (MkDocs' server otherwise holds every request during a build), and stops between two pages when a save
+  comes in: the save goes first, the rest follows it. A catch-up reloads the browsers only if it wrote a
+  page one shows. A build that must write every page (a setting they all show changed) defers nothing.
+  Once nothing is owed the site is a clean build's (`tests/test_preview_server.py`);
 - Pagefind indexes the site in the background after each build that changed a page, stopped by the next
   build; meanwhile the search dialog says the index is being rebuilt;
 - an invalid save keeps serving the last good site: its `file:line:col` errors go to the terminal and to
@@ -68,7 +70,7 @@ from generator.pipeline import Pipeline, Rendered, Session
 from generator.site import search_markup
 from generator.site.compiled_templates import CompiledTemplates
 from generator.site.markdown_ext import CaptionExtension
-from generator.site.render import PATHS, Page, Site, url_of
+from generator.site.render import PATHS, Page, Site
 from generator.site.search_index import BUNDLE, IndexStats, SearchIndexError, build_index
 from generator.site.standing import Standings
 
@@ -269,7 +271,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._viewed: dict[str, float] = {}
         self._viewed_lock = threading.Lock()
         self._last_pages: dict[str, Page] = {}
-        self._urls: tuple[object, dict[str, str]] = (None, {})
+        self._urls: dict[str, str] = {}  # each page's URL (`File.url`) -> its src_uri, last build
+        self._asked = False  # this plugin asked the server for the next build (a catch-up)
+        self._requested = False  # and this build is that one
         self._deferring = False
         self._catching_up = False
         self._halt = False
@@ -318,6 +322,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             self._index_stopped = self._stop_indexing()
         self._deferring = self._catching_up = self._halt = False
         self._written, self._owed_files = set(), set()
+        self._requested, self._asked = self._asked, False
+        if self._requested:
+            self._serve_meanwhile(True)
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
         if not pipeline.portfolio_dir.is_dir():
@@ -357,9 +364,12 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 # serve`, which writes every page at each build anyway
                 served = self._server is not None and self._dirty
                 first = self._first_pages() if served else None
-                rendered = self._session.render(pipeline, checked, guide, first=first, stop=self._save_waiting)
+                stop = self._save_waiting if served else None
+                rendered = self._session.render(pipeline, checked, guide, first=first, stop=stop)
                 self._catching_up = served and self._session.catching_up
                 self._deferring = served and not self._session.catching_up and before is not None
+                if self._requested and not self._catching_up:  # a save came in before it began: a save's build
+                    self._serve_meanwhile(False)
                 if self._session.reused:
                     log.info(f"journeys: {self._session.reused} of {len(rendered.site.pages)} pages kept")
             else:
@@ -382,16 +392,32 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             config.extra_javascript.append(PREVIEW_JS)
         return config
 
-    def _viewed_urls(self) -> set[str]:
-        """The site URLs (`journeys/x/`) the server's browsers opened in the last `VIEWED_S`."""
+    def _viewed_pages(self) -> set[str]:
+        """The pages (src_uri) the server's browsers opened in the last `VIEWED_S`."""
         since = time.monotonic() - VIEWED_S
         with self._viewed_lock:
-            return {url for url, when in self._viewed.items() if when >= since}
+            urls = [url for url, when in self._viewed.items() if when >= since]
+        found = set()
+        for url in urls:  # `x/` is `x/index.html`, and the other way round (MkDocs' `File.url` has one of them)
+            for form in (url, url + "index.html", url.removesuffix("index.html")):
+                if form in self._urls:
+                    found.add(self._urls[form])
+        return found
 
     def _first_pages(self) -> frozenset[str]:
         """The generated pages the browser looks at: rendered first at a save (`Session.render`)."""
-        viewed = self._viewed_urls()
-        return frozenset(path for path in self._last_pages if url_of(path) in viewed)
+        return frozenset(path for path in self._viewed_pages() if path in self._last_pages)
+
+    def _serve_meanwhile(self, serving: bool) -> None:
+        """MkDocs' server holds every request while a build runs (no half-built site): a catch-up writes
+        pages no browser shows, so the site is served meanwhile (`True`); `False`: held again, as for a save
+        (its browsers reload after it)."""
+        server = self._server
+        if server is None:
+            return
+        with server._epoch_cond:
+            server._wanted_epoch = server._visible_epoch if serving else server._visible_epoch + 1
+            server._epoch_cond.notify_all()
 
     def _save_waiting(self) -> bool:
         """A catch-up's question between two pages: has a save come in since it began? (Once yes, yes.)"""
@@ -401,7 +427,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
     def _comes_first(self, src_uri: str, viewed: set[str]) -> bool:
         """Whether a save's build writes this changed page now: one the browser looks at, one this save rendered
         (not a page kept from the last render), or one never written; otherwise the catch-up does."""
-        if url_of(src_uri) in viewed or src_uri not in self._views:
+        if src_uri in viewed or src_uri not in self._views:
             return True
         return (
             self.site is not None
@@ -492,7 +518,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         places = (config.docs_dir, config.site_dir, config.use_directory_urls)
         same_places, self._places = places == self._places, places
         changed = False
-        viewed = self._viewed_urls() if self._deferring else set()
+        # a build that must write every page (a setting they all show changed) defers none
+        self._deferring = self._deferring and incremental
+        viewed = self._viewed_pages() if self._deferring else set()
         present = {file.src_uri for file in files}  # asking `files` for each of 3,500 paths normalises each
         for path, content in generated.items():
             if path in OVERRIDABLE and path in present:
@@ -540,6 +568,10 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 self._late_charts[path] = chart
             files.append(chart)
             self._new_dests[path] = path
+        if self._serving:
+            self._urls = {file.url: file.src_uri for file in files.documentation_pages()}
+            if self._requested and not incremental:  # every page is written: the browsers reload after it
+                self._serve_meanwhile(False)
         gone = set(self._dests) - set(self._new_dests)
         self._changed = changed or bool(gone) or not incremental or self._index_stopped
         if self._serving and not incremental:
@@ -607,18 +639,19 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             pages.append(page)
             modified = file.is_modified()
             self._read_source(page, config)
-            titles[file.src_uri] = page.title or ""
             if tags is not None and tags.filter(file):
                 tags.mappings.add(page, page.markdown or "")
             if not modified and file.src_uri in self._titles:
+                # what the page on disk shows (a page owed to a catch-up: not what its new source says)
                 page.title = self._titles[file.src_uri]
+            titles[file.src_uri] = page.title or ""
         # a page whose bytes did not change is rendered again when what it shows of the navigation did
         features = config.theme.get("features") or []
         counts = nav_view.counts_children(config.theme.dirs)
         title = lambda p: titles[p.file.src_uri]  # noqa: E731 - one function for both digests
         self._new_views = nav_view.page_views(nav.items, pages, features, title, counts=counts)
         self._new_site_view = nav_view.site_view(nav.items, (p.url for p in pages), title)
-        viewed = self._viewed_urls() if self._deferring else set()
+        viewed = self._viewed_pages() if self._deferring else set()
         for page in pages:
             file = page.file
             if not self._incremental or self._views.get(file.src_uri) == self._new_views[file.src_uri]:
@@ -750,28 +783,28 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             self._views, self._site_view = self._new_views, self._new_site_view
             (site / PREVIEW_ERRORS).parent.mkdir(parents=True, exist_ok=True)
             (site / PREVIEW_ERRORS).write_text(json.dumps({"errors": self._errors}, ensure_ascii=False))
-            if self.options.search and self._changed:
-                self._index_in_background(site)
+            owed = set(self.site.owed if self.site is not None else ()) | self._owed_files
+            if self.options.search and self._changed and not (owed and self._server is not None):
+                self._index_in_background(site)  # (with pages owed, after the catch-up: it would stop this)
             self._between.after_build(self._session)
-            self._catch_up_next()
+            self._catch_up_next(owed)
             return
         if index is not None:
             log.info(index.summary())
 
-    def _catch_up_next(self) -> None:
-        """After a save that left pages owed, have the server build again at once (a catch-up); after a catch-up
-        that wrote no page a browser looks at, keep the browsers from reloading (they show what they did)."""
+    def _catch_up_next(self, owed: set[str]) -> None:
+        """After a save that left pages owed, have the server build again at once (a catch-up, during which the
+        site is served: `_serve_meanwhile`). After a catch-up, the browsers reload only if it wrote a page one
+        shows (they show the save's pages already)."""
         server = self._server
         if server is None or not self._dirty or self._errors:
             return  # (an invalid save: nothing can be rendered until the next good one, which renders the rest)
-        owed = set(self.site.owed if self.site is not None else ()) | self._owed_files
+        if self._requested and self._catching_up and self._incremental and not self._halt:
+            if self._written & self._viewed_pages():
+                self._serve_meanwhile(False)
         if owed:
             log.info(f"journeys: {len(owed)} pages no browser shows follow in a moment")
-        if self._catching_up and not self._halt:
-            viewed = self._viewed_urls()
-            if not any(url_of(path) in viewed for path in self._written):
-                server._wanted_epoch = server._visible_epoch  # MkDocs' build loop shows this epoch next
-        if owed:
+            self._asked = not self._halt  # halted: a save is waiting, and its build comes next
             with server._rebuild_cond:
                 server._want_rebuild = True
                 server._rebuild_cond.notify_all()
@@ -825,17 +858,17 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             drawing.cancel()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
-        # the pages the browsers open (a navigation asks for HTML; the reload polls and assets do not)
+        # the pages the browsers open
         self._server, app = server, server.get_app()
         mount = getattr(server, "mount_path", "/")
 
         def noting(environ, start_response):
-            path = environ.get("PATH_INFO", "")
-            if "text/html" in environ.get("HTTP_ACCEPT", "") and path.startswith(mount):
-                url = path[len(mount) :]
-                url = url[: -len("index.html")] if url.endswith("index.html") else url
+            # as MkDocs' server reads the path; a page is a folder or an HTML file (Material's instant
+            # navigation asks for it without saying it wants HTML)
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+            if path.startswith(mount) and (path.endswith("/") or path.endswith(".html")):
                 with self._viewed_lock:
-                    self._viewed[url] = time.monotonic()
+                    self._viewed[path[len(mount) :]] = time.monotonic()
             return app(environ, start_response)
 
         server.set_app(noting)
