@@ -27,7 +27,9 @@ The live preview (`mkdocs serve`; `journeys serve` runs it with `--dirty`) keeps
   changed, likewise: its navigation names the pages as they are on disk), and the server is asked to build
   again at once. That build, a catch-up (the same files), writes what is owed while the site is served
   (MkDocs' server otherwise holds every request during a build), and stops between two pages when a save
-  comes in: the save goes first, the rest follows it. A catch-up reloads the browsers only if it wrote a
+  comes in: the save goes first, the rest follows it (a save that comes in before the catch-up's pages are
+  rendered stops it there, before MkDocs reads 3,500 files for nothing: `_CatchUpStopped`, which the server's
+  builder takes as a build done). A catch-up reloads the browsers only if it wrote a
   page one shows. A build that must write every page (a setting they all show changed) defers nothing.
   Once nothing is owed the site is a clean build's (`tests/test_preview_server.py`);
 - Pagefind indexes the site in the background after each build that changed a page, stopped by the next
@@ -115,6 +117,12 @@ class _Generated(File):
 
     def is_modified(self) -> bool:
         return self.modified and not (self.halted is not None and self.halted())
+
+
+class _CatchUpStopped(Exception):
+    """A catch-up stopped before MkDocs began on its files: a save is waiting, and its build comes next.
+    Raised out of `on_config` (nothing written, nothing of the last build's record changed) and caught by the
+    server's builder (`on_serve`); MkDocs has no other way to end a build early."""
 
 
 VIEWED_S = 600.0  # a page the browser opened this recently is rendered first at a save (`Session.render`)
@@ -257,6 +265,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._incremental = False  # this build keeps the pages whose bytes and navigation did not change
         self._changed = True  # whether this build changed any generated file (or must index the site again)
         self._index_stopped = False  # this build stopped an unfinished index of the last one
+        self._stopped_early = False  # the last build was a catch-up stopped before MkDocs began (`_CatchUpStopped`)
         self._indexing: tuple[threading.Thread, list[subprocess.Popen]] | None = None
         self._theme_compiled = CompiledTemplates()
         self._between = _BetweenSaves()
@@ -319,12 +328,15 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         if self._serving:  # a save: the last build's index is stopped first, not left to compete for the cores
             self._between.build_started()
-            self._index_stopped = self._stop_indexing()
+            # (an index a stopped catch-up stopped is the next build's to start again)
+            self._index_stopped = self._stop_indexing() or (self._index_stopped and self._stopped_early)
+            self._stopped_early = False
         self._deferring = self._catching_up = self._halt = False
         self._written, self._owed_files = set(), set()
         self._requested, self._asked = self._asked, False
         if self._requested:
             self._serve_meanwhile(True)
+            self._stop_catch_up_if_a_save_waits()
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
         if not pipeline.portfolio_dir.is_dir():
@@ -338,6 +350,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             data_memo=self._session.data_memo if self._serving else None,
             model_memo=self._session.model_memo if self._serving else None,
         )
+        if self._requested:
+            self._stop_catch_up_if_a_save_waits()
         rendered: Rendered | None
         if not checked.ok:
             lines = [g.text() for g in checked.report.grouped()]
@@ -370,6 +384,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
                 self._deferring = served and not self._session.catching_up and before is not None
                 if self._requested and not self._catching_up:  # a save came in before it began: a save's build
                     self._serve_meanwhile(False)
+                if self._catching_up:
+                    self._stop_catch_up_if_a_save_waits()
                 if self._session.reused:
                     log.info(f"journeys: {self._session.reused} of {len(rendered.site.pages)} pages kept")
             else:
@@ -418,6 +434,14 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         with server._epoch_cond:
             server._wanted_epoch = server._visible_epoch if serving else server._visible_epoch + 1
             server._epoch_cond.notify_all()
+
+    def _stop_catch_up_if_a_save_waits(self) -> None:
+        """In a catch-up, before MkDocs begins on the files: if a save is waiting, end this build here (the
+        save's comes next, and writes what it can; the rest stays owed, as the last build recorded it)."""
+        if self._save_waiting():
+            log.info("journeys: a save came in: its build first")
+            self._stopped_early = True
+            raise _CatchUpStopped()
 
     def _save_waiting(self) -> bool:
         """A catch-up's question between two pages: has a save come in since it began? (Once yes, yes.)"""
@@ -849,6 +873,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_drawing()
+        if isinstance(error, _CatchUpStopped):
+            return  # nothing was written: the last build's record holds
         # the site folder may hold part of the failed build: the next one writes everything
         self._built, self._settings = {}, ""
 
@@ -872,6 +898,15 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             return app(environ, start_response)
 
         server.set_app(noting)
+        build = server.builder
+
+        def building(*args, **kwargs):
+            try:
+                return build(*args, **kwargs)
+            except _CatchUpStopped:
+                return None  # (a build done, as far as the server knows: the browsers do not reload)
+
+        server.builder = building
         server.watch(str(self._portfolio_dir()))
         for templates in getattr(self, "_templates", []):
             if templates.is_dir():
