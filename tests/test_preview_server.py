@@ -400,3 +400,27 @@ def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp
     _until(lambda: _refused(page), "stop serving with journeys serve", limit=30)
     output = (tmp_path / "serve.log").read_text()
     assert "journeys/maps/renew-my-policy.yaml:" in output and "Traceback" not in output
+
+
+def test_the_first_pause_makes_chart_drawing_ready(tmp_path, monkeypatch):
+    """At the first pause after the session's first build, the preview draws one chart and throws it away
+    (matplotlib's import and fonts, 0.3 s), once: the first save that draws a chart does not pay it."""
+    from generator.charts import cache
+    from generator.mkdocs_plugin import plugin as plugin_module
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    warmed: list[list] = []
+    monkeypatch.setattr(plugin_module, "warm", lambda charts: warmed.append(list(charts)))
+    config = _preview_build(project, tmp_path / "live", start=True)
+    plugin = config.plugins["journeys"]
+    between = plugin._between
+    assert between.warm_up is not None and not warmed  # not during the build
+    between._housekeeping(plugin._session)
+    between._housekeeping(plugin._session)
+    assert len(warmed) == 1 and len(warmed[0]) == 1
+    before = sorted(p.name for p in plugin._chart_cache.iterdir())
+    cache.warm(warmed[0])  # the real one draws, and writes nothing
+    assert sorted(p.name for p in plugin._chart_cache.iterdir()) == before
+    between.stop(plugin._session)

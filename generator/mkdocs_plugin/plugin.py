@@ -53,6 +53,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -62,7 +63,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.charts.cache import Drawing, read_chart
+from generator.charts.cache import Drawing, read_chart, warm
 from generator.charts.specs import Chart
 from generator.mkdocs_plugin import nav_view
 from generator.mkdocs_plugin.config import JourneysConfig, options_of
@@ -148,6 +149,8 @@ class _BetweenSaves:
       began. Only a process grown by `AT_ONCE_MB` is collected at once.
     - The caches' files (`Session.flush`) are written then too, and when the preview stops: a parse cache's
       file is tens of MB at 1,000 journeys.
+    - At the first pause, one chart is drawn and thrown away (`charts.cache.warm`): the first save that
+      draws a chart in this process (a step rename) no longer pays matplotlib's import and fonts, 0.3 s.
     """
 
     def __init__(self) -> None:
@@ -155,6 +158,8 @@ class _BetweenSaves:
         self._idle: threading.Timer | None = None
         self._full_at = 0  # the process' size after the last full collection, in MB
         self._full_build = -FULL_EVERY  # the build count at the last full collection
+        self.warm_up: Callable[[], None] | None = None  # what to make ready at the first pause (`warm`)
+        self.warming = threading.Lock()  # held while it runs: a build draws only after it (matplotlib is one)
 
     def build_started(self) -> None:
         """A save's build begins: the housekeeping waits for the next pause (a save one second after the
@@ -170,6 +175,10 @@ class _BetweenSaves:
         self._idle = self._start(IDLE_S, lambda: self._housekeeping(session))
 
     def _housekeeping(self, session: Session) -> None:
+        with self.warming:
+            if self.warm_up is not None:  # once a session, at its first pause
+                warm_up, self.warm_up = self.warm_up, None
+                warm_up()
         self._collect(self.builds - self._full_build >= FULL_EVERY)
         session.flush()
 
@@ -391,7 +400,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             else:
                 rendered = pipeline.render(checked, draw=False, guide=guide)
             # after rendering, which may fork (render_pool): the pool's threads must not exist yet
-            self._drawing = pipeline.start_drawing(rendered, self._session.charts_known if self._serving else None)
+            with self._between.warming:  # (not while the warm-up draws: `_BetweenSaves`)
+                self._drawing = pipeline.start_drawing(rendered, self._session.charts_known if self._serving else None)
         self.site, self._charts, self._chart_cache = rendered.site, rendered.charts, pipeline.chart_cache
         self._templates = pipeline.template_dirs
         self._sources = self._edit_paths(rendered.site)
@@ -810,6 +820,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             owed = set(self.site.owed if self.site is not None else ()) | self._owed_files
             if self.options.search and self._changed and not (owed and self._server is not None):
                 self._index_in_background(site)  # (with pages owed, after the catch-up: it would stop this)
+            if self._between.builds == 0 and self._charts:
+                self._between.warm_up = partial(warm, [next(iter(self._charts.values()))])
             self._between.after_build(self._session)
             self._catch_up_next(owed)
             return

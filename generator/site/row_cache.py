@@ -16,6 +16,20 @@ from collections.abc import Hashable
 from typing import Any
 
 
+class Identity:
+    """A `deps` member compared by identity only (`a == b` of two large values would compare them whole)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Identity) and other.value is self.value
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def _same(old: tuple, new: tuple) -> bool:
     return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))
 
