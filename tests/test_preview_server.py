@@ -402,8 +402,8 @@ def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp
     assert "journeys/maps/renew-my-policy.yaml:" in output and "Traceback" not in output
 
 
-def test_the_first_pause_makes_chart_drawing_ready(tmp_path, monkeypatch):
-    """At the first pause after the session's first build, the preview draws one chart and throws it away
+def test_the_first_build_makes_chart_drawing_ready(tmp_path, monkeypatch):
+    """After the session's first build the preview draws one chart in the background and throws it away
     (matplotlib's import and fonts, 0.3 s), once: the first save that draws a chart does not pay it."""
     from generator.charts import cache
     from generator.mkdocs_plugin import plugin as plugin_module
@@ -413,14 +413,14 @@ def test_the_first_pause_makes_chart_drawing_ready(tmp_path, monkeypatch):
     monkeypatch.chdir(project)
     warmed: list[list] = []
     monkeypatch.setattr(plugin_module, "warm", lambda charts: warmed.append(list(charts)))
-    config = _preview_build(project, tmp_path / "live", start=True)
+    live = tmp_path / "live"
+    config = _preview_build(project, live, start=True)
     plugin = config.plugins["journeys"]
-    between = plugin._between
-    assert between.warm_up is not None and not warmed  # not during the build
-    between._housekeeping(plugin._session)
-    between._housekeeping(plugin._session)
-    assert len(warmed) == 1 and len(warmed[0]) == 1
+    _until(lambda: warmed, "warm up")  # (in the background, once the first build is done)
+    _step_text(project)
+    _preview_build(project, live, start=False)
+    assert len(warmed) == 1 and len(warmed[0]) == 1  # once a session
     before = sorted(p.name for p in plugin._chart_cache.iterdir())
     cache.warm(warmed[0])  # the real one draws, and writes nothing
     assert sorted(p.name for p in plugin._chart_cache.iterdir()) == before
-    between.stop(plugin._session)
+    plugin.on_shutdown()

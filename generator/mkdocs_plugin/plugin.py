@@ -149,8 +149,10 @@ class _BetweenSaves:
       began. Only a process grown by `AT_ONCE_MB` is collected at once.
     - The caches' files (`Session.flush`) are written then too, and when the preview stops: a parse cache's
       file is tens of MB at 1,000 journeys.
-    - At the first pause, one chart is drawn and thrown away (`charts.cache.warm`): the first save that
-      draws a chart in this process (a step rename) no longer pays matplotlib's import and fonts, 0.3 s.
+    - After the session's first build, one chart is drawn and thrown away, in the background
+      (`charts.cache.warm`): the first save that draws a chart in this process (a step rename) no longer
+      pays matplotlib's import and fonts, 0.3 s (a save a second after the first build would not wait for
+      a pause).
     """
 
     def __init__(self) -> None:
@@ -158,7 +160,7 @@ class _BetweenSaves:
         self._idle: threading.Timer | None = None
         self._full_at = 0  # the process' size after the last full collection, in MB
         self._full_build = -FULL_EVERY  # the build count at the last full collection
-        self.warm_up: Callable[[], None] | None = None  # what to make ready at the first pause (`warm`)
+        self.warm_up: Callable[[], None] | None = None  # what to make ready after the first build (`warm`)
         self.warming = threading.Lock()  # held while it runs: a build draws only after it (matplotlib is one)
 
     def build_started(self) -> None:
@@ -170,17 +172,21 @@ class _BetweenSaves:
 
     def after_build(self, session: Session) -> None:
         self.builds += 1  # the build's start cancelled the housekeeping due (`build_started`)
+        if self.warm_up is not None:
+            threading.Thread(target=self._warm, name="journeys-warm-up", daemon=True).start()
         if _resident_mb() > self._full_at + AT_ONCE_MB:
             self._start(COLLECT_AFTER_S, lambda: self._collect(True))
         self._idle = self._start(IDLE_S, lambda: self._housekeeping(session))
 
     def _housekeeping(self, session: Session) -> None:
-        with self.warming:
-            if self.warm_up is not None:  # once a session, at its first pause
-                warm_up, self.warm_up = self.warm_up, None
-                warm_up()
         self._collect(self.builds - self._full_build >= FULL_EVERY)
         session.flush()
+
+    def _warm(self) -> None:
+        with self.warming:
+            if self.warm_up is not None:  # once a session
+                warm_up, self.warm_up = self.warm_up, None
+                warm_up()
 
     def stop(self, session: Session) -> None:
         if self._idle is not None:
