@@ -32,6 +32,15 @@ SERVE_URL = "http://127.0.0.1:8000/tiny/"
 MAP = "journeys/maps/renew-my-policy.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _catch_up_at_once(request, monkeypatch):
+    """The tests here ask at once whether a catch-up is asked for (the server asks half a second later)."""
+    if "catch_up_a_moment_later" not in request.node.name:
+        from generator.mkdocs_plugin import plugin
+
+        monkeypatch.setattr(plugin, "CATCH_UP_AFTER_S", 0.0)
+
+
 def _project(where: Path) -> Path:
     """The tiny project with the example portfolio and the navigation features the repository's site uses
     (`navigation.prune`: a page shows only its branch of the navigation)."""
@@ -424,3 +433,41 @@ def test_the_first_build_makes_chart_drawing_ready(tmp_path, monkeypatch):
     cache.warm(warmed[0])  # the real one draws, and writes nothing
     assert sorted(p.name for p in plugin._chart_cache.iterdir()) == before
     plugin.on_shutdown()
+
+
+def test_catch_up_a_moment_later_and_none_when_a_save_comes_first(tmp_path, monkeypatch):
+    """The catch-up is asked for half a second after the save (the browsers load the page it reloaded from
+    a server not busy with it); a save whose build begins before that is a save's build, not a catch-up,
+    and asks again for what is still owed."""
+    from generator.mkdocs_plugin import plugin as plugin_module
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live, clean = tmp_path / "live", tmp_path / "clean"
+    config = _preview_build(project, live, start=True)
+    server, plugin = _served(project, live, config), config.plugins["journeys"]
+    _open(server, "/tiny/journeys/renew-my-policy/")
+
+    _new_journey(project)
+    _build_as_the_server_does(server, project, live)
+    saved = time.monotonic()
+    assert not server._want_rebuild  # not at once
+    _until(lambda: server._want_rebuild, "ask for a catch-up", limit=10)
+    assert time.monotonic() - saved >= plugin_module.CATCH_UP_AFTER_S * 0.9
+    assert not _build_as_the_server_does(server, project, live)  # the catch-up: no reload
+    assert plugin._requested and not server._want_rebuild
+
+    text = (project / "journeys/maps/make-a-claim.yaml").read_text(encoding="utf-8")
+    (project / "journeys/maps/make-another-claim.yaml").write_text(text.replace("title: ", "title: Copy of ", 1))
+    _build_as_the_server_does(server, project, live)
+    _step_text(project)  # saved before the catch-up is asked for
+    assert _build_as_the_server_does(server, project, live)  # a save's build: the browsers reload
+    assert not plugin._requested
+    time.sleep(plugin_module.CATCH_UP_AFTER_S * 2)
+    while server._want_rebuild:  # asked for again, then caught up
+        _build_as_the_server_does(server, project, live)
+        time.sleep(plugin_module.CATCH_UP_AFTER_S * 2)
+    plugin.on_shutdown()
+    _preview_build(project, clean, start=True, dirty=False).plugins.on_shutdown()
+    assert _files(live) == _files(clean)

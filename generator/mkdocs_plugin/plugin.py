@@ -25,12 +25,14 @@ The live preview (`mkdocs serve`; `journeys serve` runs it with `--dirty`) keeps
   A save renders and writes those and the pages of the journeys it changed; every other page it changed
   keeps its last version, owed (`Session.render`'s `first`, `Site.owed`; a page only the navigation
   changed, likewise: its navigation names the pages as they are on disk), and the server is asked to build
-  again at once. That build, a catch-up (the same files), writes what is owed while the site is served
-  (MkDocs' server otherwise holds every request during a build), and stops between two pages when a save
-  comes in: the save goes first, the rest follows it (a save that comes in before the catch-up's pages are
-  rendered stops it there, before MkDocs reads 3,500 files for nothing: `_CatchUpStopped`, which the server's
-  builder takes as a build done). A catch-up reloads the browsers only if it wrote a
-  page one shows. A build that must write every page (a setting they all show changed) defers nothing.
+  again half a second later (`CATCH_UP_AFTER_S`: the browsers load the page the save reloaded first, and a
+  quick second save finds no catch-up begun). That build, a catch-up (the same files), writes what is owed
+  while the site is served (MkDocs' server otherwise holds every request during a build), and stops
+  between two pages when a save comes in: the save goes first, the rest follows it (a save that comes in
+  before the catch-up's pages are rendered stops it there, before MkDocs reads 3,500 files for nothing:
+  `_CatchUpStopped`, which the server's builder takes as a build done). A catch-up reloads the browsers
+  only if it wrote a page one shows. A build that must write every page (a setting they all show changed)
+  defers nothing.
   Once nothing is owed the site is a clean build's (`tests/test_preview_server.py`);
 - Pagefind indexes the site in the background after each build that changed a page, stopped by the next
   build; meanwhile the search dialog says the index is being rebuilt;
@@ -126,6 +128,7 @@ class _CatchUpStopped(Exception):
     server's builder (`on_serve`); MkDocs has no other way to end a build early."""
 
 
+CATCH_UP_AFTER_S = 0.5  # how long after a save that left pages owed the catch-up begins (`_catch_up_next`)
 VIEWED_S = 600.0  # a page the browser opened this recently is rendered first at a save (`Session.render`)
 IDLE_S = 2.0  # how long without a build before the housekeeping: the garbage, then the caches' files
 FULL_EVERY = 10  # builds between full collections (each looks at every object: 0.9 s at 1,000 journeys)
@@ -303,6 +306,9 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._halt = False
         self._written: set[str] = set()
         self._owed_files: set[str] = set()
+        self._building = False  # a build runs (a catch-up asked for a moment after a save waits for none)
+        self._building_lock = threading.Lock()
+        self._catch_up_timer: threading.Timer | None = None
 
     @property
     def _serving(self) -> bool:
@@ -321,6 +327,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         self._reset_preview()
 
     def on_shutdown(self) -> None:
+        self._build_begins()  # (no catch-up asked for after this)
         self._stop_indexing()
         self._stop_drawing()
         self._between.stop(self._session)
@@ -342,6 +349,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         if self._serving:  # a save: the last build's index is stopped first, not left to compete for the cores
+            self._build_begins()
             self._between.build_started()
             # (an index a stopped catch-up stopped is the next build's to start again)
             self._index_stopped = self._stop_indexing() or (self._index_stopped and self._stopped_early)
@@ -829,14 +837,15 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             if self._between.builds == 0 and self._charts:
                 self._between.warm_up = partial(warm, [next(iter(self._charts.values()))])
             self._between.after_build(self._session)
+            self._build_ends()
             self._catch_up_next(owed)
             return
         if index is not None:
             log.info(index.summary())
 
     def _catch_up_next(self, owed: set[str]) -> None:
-        """After a save that left pages owed, have the server build again at once (a catch-up, during which the
-        site is served: `_serve_meanwhile`). After a catch-up, the browsers reload only if it wrote a page one
+        """After a save that left pages owed, have the server build again `CATCH_UP_AFTER_S` later (a catch-up,
+        during which the site is served: `_serve_meanwhile`). After a catch-up, the browsers reload only if it wrote a page one
         shows (they show the save's pages already)."""
         server = self._server
         if server is None or not self._dirty or self._errors:
@@ -844,12 +853,40 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
         if self._requested and self._catching_up and self._incremental and not self._halt:
             if self._written & self._viewed_pages():
                 self._serve_meanwhile(False)
-        if owed:
-            log.info(f"journeys: {len(owed)} pages no browser shows follow in a moment")
-            self._asked = not self._halt  # halted: a save is waiting, and its build comes next
+        if not owed:
+            return
+        log.info(f"journeys: {len(owed)} pages no browser shows follow in a moment")
+        if self._halt or CATCH_UP_AFTER_S <= 0:
+            self._ask_catch_up(halted=self._halt)  # halted: a save is waiting, and its build comes next
+            return
+        # a moment later: the browsers fetch the page the save reloaded meanwhile, from a server not busy with
+        # the catch-up, and a save made quickly after this one does not find a catch-up begun
+        self._catch_up_timer = threading.Timer(CATCH_UP_AFTER_S, self._ask_catch_up)
+        self._catch_up_timer.daemon = True
+        self._catch_up_timer.start()
+
+    def _ask_catch_up(self, halted: bool = False) -> None:
+        """Have the server build again (a catch-up, this plugin's request: `_asked`), unless a build has begun
+        since the last one ended (a save's: it asks again if pages are still owed)."""
+        server = self._server
+        with self._building_lock:
+            if self._building or server is None:
+                return
+            self._asked = not halted
             with server._rebuild_cond:
                 server._want_rebuild = True
                 server._rebuild_cond.notify_all()
+
+    def _build_begins(self) -> None:
+        with self._building_lock:
+            self._building = True
+            if self._catch_up_timer is not None:
+                self._catch_up_timer.cancel()
+                self._catch_up_timer = None
+
+    def _build_ends(self) -> None:
+        with self._building_lock:
+            self._building = False
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self._catching_up:
@@ -891,6 +928,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_drawing()
+        self._build_ends()
         if isinstance(error, _CatchUpStopped):
             return  # nothing was written: the last build's record holds
         # the site folder may hold part of the failed build: the next one writes everything
