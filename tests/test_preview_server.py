@@ -412,7 +412,7 @@ def test_the_preview_shows_an_invalid_save_and_recovers_on_the_next_good_one(tmp
 
 
 def test_the_first_build_makes_chart_drawing_ready(tmp_path, monkeypatch):
-    """After the session's first build the preview draws one chart in the background and throws it away
+    """During the session's first build the preview draws one chart in the background and throws it away
     (matplotlib's import and fonts, 0.3 s), once: the first save that draws a chart does not pay it."""
     from generator.charts import cache
     from generator.mkdocs_plugin import plugin as plugin_module
@@ -425,7 +425,7 @@ def test_the_first_build_makes_chart_drawing_ready(tmp_path, monkeypatch):
     live = tmp_path / "live"
     config = _preview_build(project, live, start=True)
     plugin = config.plugins["journeys"]
-    _until(lambda: warmed, "warm up")  # (in the background, once the first build is done)
+    _until(lambda: warmed, "warm up")  # (in the background)
     _step_text(project)
     _preview_build(project, live, start=False)
     assert len(warmed) == 1 and len(warmed[0]) == 1  # once a session

@@ -152,10 +152,10 @@ class _BetweenSaves:
       began. Only a process grown by `AT_ONCE_MB` is collected at once.
     - The caches' files (`Session.flush`) are written then too, and when the preview stops: a parse cache's
       file is tens of MB at 1,000 journeys.
-    - After the session's first build, one chart is drawn and thrown away, in the background
+    - During the session's first build, one chart is drawn and thrown away, in the background
       (`charts.cache.warm`): the first save that draws a chart in this process (a step rename) no longer
-      pays matplotlib's import and fonts, 0.3 s (a save a second after the first build would not wait for
-      a pause).
+      pays matplotlib's import and fonts, 0.3 s (0.3 s more of a first build of 35 s at 1,000 journeys; after
+      it, the work would meet a save made a second later).
     """
 
     def __init__(self) -> None:
@@ -163,7 +163,7 @@ class _BetweenSaves:
         self._idle: threading.Timer | None = None
         self._full_at = 0  # the process' size after the last full collection, in MB
         self._full_build = -FULL_EVERY  # the build count at the last full collection
-        self.warm_up: Callable[[], None] | None = None  # what to make ready after the first build (`warm`)
+        self._warmed = False  # `warm` ran
         self.warming = threading.Lock()  # held while it runs: a build draws only after it (matplotlib is one)
 
     def build_started(self) -> None:
@@ -175,8 +175,6 @@ class _BetweenSaves:
 
     def after_build(self, session: Session) -> None:
         self.builds += 1  # the build's start cancelled the housekeeping due (`build_started`)
-        if self.warm_up is not None:
-            threading.Thread(target=self._warm, name="journeys-warm-up", daemon=True).start()
         if _resident_mb() > self._full_at + AT_ONCE_MB:
             self._start(COLLECT_AFTER_S, lambda: self._collect(True))
         self._idle = self._start(IDLE_S, lambda: self._housekeeping(session))
@@ -185,11 +183,17 @@ class _BetweenSaves:
         self._collect(self.builds - self._full_build >= FULL_EVERY)
         session.flush()
 
-    def _warm(self) -> None:
-        with self.warming:
-            if self.warm_up is not None:  # once a session
-                warm_up, self.warm_up = self.warm_up, None
-                warm_up()
+    def warm(self, work: Callable[[], None]) -> None:
+        """Run `work` once a session, in the background (`warming` held meanwhile)."""
+        if self._warmed:
+            return
+        self._warmed = True
+
+        def run() -> None:
+            with self.warming:
+                work()
+
+        threading.Thread(target=run, name="journeys-warm-up", daemon=True).start()
 
     def stop(self, session: Session) -> None:
         if self._idle is not None:
@@ -416,6 +420,8 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             # after rendering, which may fork (render_pool): the pool's threads must not exist yet
             with self._between.warming:  # (not while the warm-up draws: `_BetweenSaves`)
                 self._drawing = pipeline.start_drawing(rendered, self._session.charts_known if self._serving else None)
+            if self._serving and rendered.charts:
+                self._between.warm(partial(warm, [next(iter(rendered.charts.values()))]))
         self.site, self._charts, self._chart_cache = rendered.site, rendered.charts, pipeline.chart_cache
         self._templates = pipeline.template_dirs
         self._sources = self._edit_paths(rendered.site)
@@ -834,8 +840,6 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             owed = set(self.site.owed if self.site is not None else ()) | self._owed_files
             if self.options.search and self._changed and not (owed and self._server is not None):
                 self._index_in_background(site)  # (with pages owed, after the catch-up: it would stop this)
-            if self._between.builds == 0 and self._charts:
-                self._between.warm_up = partial(warm, [next(iter(self._charts.values()))])
             self._between.after_build(self._session)
             self._build_ends()
             self._catch_up_next(owed)
