@@ -125,7 +125,9 @@ def edit_to_preview(project: Path, *, rounds: int = ROUNDS, edits: int = 0, poll
         [
             sys.executable,
             "-m",
-            "generator.mkdocs_plugin.serve",
+            "generator.mkdocs_plugin.serve",  # what `journeys serve` runs, with the same arguments (its RSS is this one's)
+            "-f",
+            "mkdocs.yml",
             "-a",
             f"127.0.0.1:{port}",
             *(["--poll"] if poll else []),

@@ -471,3 +471,28 @@ def test_catch_up_a_moment_later_and_none_when_a_save_comes_first(tmp_path, monk
     plugin.on_shutdown()
     _preview_build(project, clean, start=True, dirty=False).plugins.on_shutdown()
     assert _files(live) == _files(clean)
+
+
+def test_the_first_save_renders_only_what_it_changed_when_mkdocs_yml_is_named_relative(tmp_path, monkeypatch, caplog):
+    """`journeys serve` runs `mkdocs serve -f mkdocs.yml`: MkDocs gives the theme's `custom_dir` relative at
+    the first build and absolute at the next. The same templates all the same: the first save keeps every
+    page it did not change (it rendered them all again: 15 s at 1,000 journeys)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live = tmp_path / "live"
+    with open("mkdocs.yml", "rb") as named:  # as `mkdocs serve -f mkdocs.yml` opens it
+        config = load_config(named, site_dir=str(live))
+    config.site_url = SERVE_URL
+    assert not Path(config.theme.custom_dir).is_absolute()  # (MkDocs' way with a relative -f)
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url=SERVE_URL, dirty=True)
+
+    _step_text(project)
+    with caplog.at_level(logging.INFO):
+        _preview_build(project, live, start=False).plugins.on_shutdown()  # (named absolute)
+    kept = re.search(r"journeys: (\d+) of (\d+) pages kept", caplog.text)
+    assert kept and int(kept.group(2)) - int(kept.group(1)) <= 2  # the journey's page and the governance page

@@ -365,7 +365,11 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             self._serve_meanwhile(True)
             self._stop_catch_up_if_a_save_waits()
         self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
-        pipeline = Pipeline(self.options, root=self.root, custom_dir=config.theme.custom_dir)
+        # absolute: MkDocs gives it relative to the folder of `-f mkdocs.yml` at the first build and absolute
+        # at the next (`mkdocs serve -f mkdocs.yml`, as `journeys serve` runs it): the session would take that
+        # for a change of templates, and render every page again at the first save (15 s at 1,000 journeys)
+        custom_dir = str(Path(config.theme.custom_dir).resolve()) if config.theme.custom_dir else None
+        pipeline = Pipeline(self.options, root=self.root, custom_dir=custom_dir)
         if not pipeline.portfolio_dir.is_dir():
             raise PluginError(
                 f"journeys: the portfolio folder '{self.options.portfolio}' does not exist "
