@@ -142,6 +142,20 @@ def _served(project: Path, site: Path, config):
     return config.plugins.on_serve(server, config=config, builder=server.builder)
 
 
+def _a_served_preview(tmp_path: Path, monkeypatch, page: str | None = "/tiny/journeys/renew-my-policy/"):
+    """The project's preview after its first build, under MkDocs' server (not started), a browser showing
+    `page`: the project, the site folder, the server and the plugin."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    live = tmp_path / "live"
+    config = _preview_build(project, live, start=True)
+    server = _served(project, live, config)
+    if page is not None:
+        _open(server, page)
+    return project, live, server, config.plugins["journeys"]
+
+
 def _open(server, url: str) -> None:
     """A browser opens a page of the preview (through the server's own WSGI application)."""
     from wsgiref.util import setup_testing_defaults
@@ -211,12 +225,8 @@ def test_a_save_waiting_as_a_catch_up_begins_ends_it_before_mkdocs_reads_a_file(
     """A catch-up that finds a save waiting ends at once (MkDocs would read, and skip, every file first:
     0.3 s at 1,000 journeys that the save waited for): nothing written, no browser reloaded, and the pages it
     owed are written after that save, as a clean build's."""
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
-    live, clean = tmp_path / "live", tmp_path / "clean"
-    server = _served(project, live, _preview_build(project, live, start=True))
-    _open(server, "/tiny/journeys/renew-my-policy/")
+    project, live, server, _ = _a_served_preview(tmp_path, monkeypatch)
+    clean = tmp_path / "clean"
     _new_journey(project)
     _build_as_the_server_does(server, project, live)
     assert server._want_rebuild  # the catch-up is asked for
@@ -242,12 +252,8 @@ def test_a_save_waiting_as_a_catch_up_begins_ends_it_before_mkdocs_reads_a_file(
 
 def test_a_catch_up_writes_every_page_when_a_setting_changed_with_the_save(tmp_path, monkeypatch):
     """A setting every page shows (the site's name) and a journey saved together: every page is written."""
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
-    live, clean = tmp_path / "live", tmp_path / "clean"
-    server = _served(project, live, _preview_build(project, live, start=True))
-    _open(server, "/tiny/journeys/renew-my-policy/")
+    project, live, server, _ = _a_served_preview(tmp_path, monkeypatch)
+    clean = tmp_path / "clean"
     name = re.search(r"^site_name: (.*)$", (project / "mkdocs.yml").read_text(), re.M)
     assert name
     _replace(project / "mkdocs.yml", name.group(0), name.group(0) + " two")
@@ -265,14 +271,9 @@ def test_pages_written_while_others_are_owed_show_the_titles_those_have_on_disk(
     on disk (then the catch-up, writing them, writes it again): in the end, a clean build's files."""
     from generator.site import render
 
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     monkeypatch.setitem(render.PAGE_ROWS, "journeys", 4)  # 12 journeys: 3 pages of the list; 13: 4
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
-    live, clean = tmp_path / "live", tmp_path / "clean"
-    config = _preview_build(project, live, start=True)
-    server, plugin = _served(project, live, config), config.plugins["journeys"]
-    _open(server, "/tiny/journeys/renew-my-policy/")
+    project, live, server, plugin = _a_served_preview(tmp_path, monkeypatch)
+    clean = tmp_path / "clean"
     _new_journey(project)
     _build_as_the_server_does(server, project, live)
     assert server._want_rebuild
@@ -296,11 +297,7 @@ def test_pages_written_while_others_are_owed_show_the_titles_those_have_on_disk(
 
 
 def test_a_save_that_only_undoes_an_invalid_one_reloads_the_browsers(tmp_path, monkeypatch):
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
-    live = tmp_path / "live"
-    server = _served(project, live, _preview_build(project, live, start=True))
+    project, live, server, _ = _a_served_preview(tmp_path, monkeypatch, page=None)
     _replace(project / MAP, "emotion: 2", "emotion: 9")
     assert _build_as_the_server_does(server, project, live)
     assert json.loads((live / "assets/journeys/preview.json").read_text())["errors"]
@@ -310,11 +307,8 @@ def test_a_save_that_only_undoes_an_invalid_one_reloads_the_browsers(tmp_path, m
 
 
 def test_an_invalid_save_asks_for_no_catch_up_and_the_next_good_one_catches_up(tmp_path, monkeypatch):
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
-    live, clean = tmp_path / "live", tmp_path / "clean"
-    server = _served(project, live, _preview_build(project, live, start=True))
+    project, live, server, _ = _a_served_preview(tmp_path, monkeypatch, page=None)
+    clean = tmp_path / "clean"
     _new_journey(project)
     _preview_build(project, live, start=False)
     assert server._want_rebuild
@@ -441,13 +435,8 @@ def test_catch_up_a_moment_later_and_none_when_a_save_comes_first(tmp_path, monk
     and asks again for what is still owed."""
     from generator.mkdocs_plugin import plugin as plugin_module
 
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
-    live, clean = tmp_path / "live", tmp_path / "clean"
-    config = _preview_build(project, live, start=True)
-    server, plugin = _served(project, live, config), config.plugins["journeys"]
-    _open(server, "/tiny/journeys/renew-my-policy/")
+    project, live, server, plugin = _a_served_preview(tmp_path, monkeypatch)
+    clean = tmp_path / "clean"
 
     _new_journey(project)
     _build_as_the_server_does(server, project, live)
