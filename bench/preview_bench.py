@@ -16,7 +16,10 @@
 - with `--edits N`: N more step text edits in a row, `many_edits_median_s` and the process's memory after the
   first and the last of them (`rss_mb_after_first_of_many`, `rss_mb_after_many`: growth per edit);
 - with `--builds`: `cold_build_s` (`journeys build`, no cache) and `warm_build_s` (again, after a step
-  rename), and each over the text floor (`cold_build_over_text_floor`...);
+  rename), each followed by the text floor, `--build-rounds` times side by side (3 by default: one cold build
+  said 1.33x the floor or 1.60x depending on the run); each figure is the median of the rounds, the ratios
+  (`cold_build_over_text_floor`...) the median of each round's ratio, and the rounds are kept
+  (`build_rounds`);
 - `text_floor_s`: a plain `mkdocs build` (same theme, no plugin) of as many pages as `journeys generate`
   writes, each holding that page's visible words as plain Markdown paragraphs: what MkDocs costs to render
   our words with no structure, against which the preview and the builds can be read.
@@ -50,6 +53,7 @@ sys.path.insert(0, str(REPO))
 import synth  # noqa: E402
 
 ROUNDS = 3
+BUILD_ROUNDS = 3
 POLL_S = 0.05
 
 
@@ -309,6 +313,21 @@ def builds(project: Path, *, log=print) -> dict:
     return {"cold_build_s": round(cold, 2), "warm_build_s": round(warm, 2)}
 
 
+def builds_beside_the_floor(project: Path, rounds: int, *, log=print) -> dict:
+    """`rounds` times: a cold and a warm build, then the text floor; the medians, and each round."""
+    each = []
+    for _ in range(rounds):
+        one = builds(project, log=log) | text_floor(project, log=log)
+        for key in ("cold_build_s", "warm_build_s"):
+            one[key.replace("_s", "_over_text_floor")] = round(one[key] / one["text_floor_s"], 2)
+        one["load"] = round(os.getloadavg()[0], 2)
+        each.append(one)
+    result = {key: round(statistics.median(one[key] for one in each), 2) for key in each[0] if key != "load"}
+    result["text_floor_pages"] = each[-1]["text_floor_pages"]
+    result["build_rounds"] = each
+    return result
+
+
 def measure(
     n: int,
     work: Path,
@@ -317,6 +336,7 @@ def measure(
     rounds: int = ROUNDS,
     edits: int = 0,
     with_builds: bool = False,
+    build_rounds: int = BUILD_ROUNDS,
     poll: bool = False,
     log=print,
 ) -> dict:
@@ -325,11 +345,9 @@ def measure(
     synth.write(n, project, seed=seed)
     result: dict = {"journeys": n, "load_before": os.getloadavg()[0]}
     if with_builds:
-        result.update(builds(project, log=log))
-    result.update(text_floor(project, log=log))
-    if with_builds:
-        for key in ("cold_build_s", "warm_build_s"):
-            result[key.replace("_s", "_over_text_floor")] = round(result[key] / result["text_floor_s"], 2)
+        result.update(builds_beside_the_floor(project, build_rounds, log=log))
+    else:
+        result.update(text_floor(project, log=log))
     result.update(edit_to_preview(project, rounds=rounds, edits=edits, poll=poll, log=log))
     result["load_after"] = os.getloadavg()[0]
     return result
@@ -343,10 +361,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--edits", type=int, default=0, help="step text edits in a row after the rounds (memory)")
     parser.add_argument("--builds", action="store_true", help="also time a cold and a warm `journeys build`")
+    parser.add_argument(
+        "--build-rounds", type=int, default=BUILD_ROUNDS, help="with --builds: how many times, for the medians"
+    )
     parser.add_argument("--poll", action="store_true", help="the preview polls for saves (`journeys serve --poll`)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="journeys-preview-"))
-    result = measure(args.journeys, work, rounds=args.rounds, edits=args.edits, with_builds=args.builds, poll=args.poll)
+    result = measure(
+        args.journeys,
+        work,
+        rounds=args.rounds,
+        edits=args.edits,
+        with_builds=args.builds,
+        build_rounds=args.build_rounds,
+        poll=args.poll,
+    )
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     return 0

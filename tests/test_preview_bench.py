@@ -37,3 +37,17 @@ def test_the_preview_benchmark_measures_each_kind_of_edit(tmp_path):
         value = result[f"edit_to_preview_{kind}_s"]
         assert value > 0 and not math.isnan(value), kind
     assert result["preview_peak_rss_mb"] > 50
+
+
+def test_the_builds_are_timed_beside_the_floor_several_times_and_the_medians_kept(tmp_path):
+    import synth
+
+    project = tmp_path / "p"
+    synth.write(6, project, seed=1)
+    result = preview_bench.builds_beside_the_floor(project, 3, log=lambda *a: None)
+    rounds = result["build_rounds"]
+    assert len(rounds) == 3
+    for key in ("cold_build_s", "warm_build_s", "text_floor_s", "cold_build_over_text_floor"):
+        assert result[key] == sorted(one[key] for one in rounds)[1] > 0, key
+    assert rounds[0]["cold_build_over_text_floor"] == round(rounds[0]["cold_build_s"] / rounds[0]["text_floor_s"], 2)
+    assert (project / "site" / "index.html").is_file()
