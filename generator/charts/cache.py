@@ -260,13 +260,11 @@ def ensure(
     return start(charts, cache, workers=workers, in_process_below=in_process_below).wait()
 
 
-def warm(charts: Iterable[Chart]) -> None:
-    """Draw the first of `charts` and throw it away: matplotlib's import and its fonts (0.3 s, and more on a
-    busy machine) are paid then, not by the live preview's first save that draws a chart in its own process
-    (a step rename redraws the journey's emotion curve)."""
-    for chart in charts:
-        render(chart.data)
-        return
+def warm(chart: Chart) -> None:
+    """Draw `chart` and throw it away: matplotlib's import and its fonts (0.3 s, and more on a busy machine)
+    are paid then, not by the live preview's first save that draws a chart in its own process (a step rename
+    redraws the journey's emotion curve)."""
+    render(chart.data)
 
 
 def read_chart(cache: Path, chart: Chart) -> bytes:

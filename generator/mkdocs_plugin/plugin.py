@@ -425,7 +425,7 @@ class JourneysPlugin(BasePlugin):  # its config class is made from Options at im
             with self._between.warming:  # (not while the warm-up draws: `_BetweenSaves`)
                 self._drawing = pipeline.start_drawing(rendered, self._session.charts_known if self._serving else None)
             if self._serving and rendered.charts:
-                self._between.warm(partial(warm, [next(iter(rendered.charts.values()))]))
+                self._between.warm(partial(warm, next(iter(rendered.charts.values()))))
         self.site, self._charts, self._chart_cache = rendered.site, rendered.charts, pipeline.chart_cache
         self._templates = pipeline.template_dirs
         self._sources = self._edit_paths(rendered.site)
