@@ -53,6 +53,14 @@ def _project(where: Path) -> Path:
     return project
 
 
+def _in_project(tmp_path: Path, monkeypatch) -> Path:
+    """The tiny project in `tmp_path`, the working folder (as `journeys serve` is run in it)."""
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = _project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    return project
+
+
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -109,9 +117,7 @@ def _catalogue_entry(project: Path) -> None:
     ids=lambda f: f.__name__.strip("_"),
 )
 def test_a_dirty_preview_build_gives_the_files_of_a_clean_build(tmp_path, edit, monkeypatch):
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
+    project = _in_project(tmp_path, monkeypatch)
     live, clean = tmp_path / "live", tmp_path / "clean"
     config = _preview_build(project, live, start=True)
     untouched = live / "journeys/make-a-claim/index.html"
@@ -145,9 +151,7 @@ def _served(project: Path, site: Path, config):
 def _a_served_preview(tmp_path: Path, monkeypatch, page: str | None = "/tiny/journeys/renew-my-policy/"):
     """The project's preview after its first build, under MkDocs' server (not started), a browser showing
     `page`: the project, the site folder, the server and the plugin."""
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
+    project = _in_project(tmp_path, monkeypatch)
     live = tmp_path / "live"
     config = _preview_build(project, live, start=True)
     server = _served(project, live, config)
@@ -170,13 +174,9 @@ def test_a_save_writes_first_the_pages_looked_at_and_a_catch_up_the_rest(tmp_pat
     opened; the other pages it changed keep their last version, and the server is asked to build again at
     once (a catch-up), which writes them: then the site is a clean build's. A catch-up that writes no page a
     browser shows does not reload the browsers; one that a save cuts short leaves the rest to the next."""
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
-    live, clean = tmp_path / "live", tmp_path / "clean"
-    config = _preview_build(project, live, start=True)
-    server = _served(project, live, config)
-    _open(server, "/tiny/journeys/")  # the list of journeys, which a new journey changes
+    # the list of journeys open, which a new journey changes
+    project, live, server, _ = _a_served_preview(tmp_path, monkeypatch, page="/tiny/journeys/")
+    clean = tmp_path / "clean"
     department = "departments/policy-services/index.html"
     before = (live / department).read_bytes()
 
@@ -411,9 +411,7 @@ def test_the_first_build_makes_chart_drawing_ready(tmp_path, monkeypatch):
     from generator.charts import cache
     from generator.mkdocs_plugin import plugin as plugin_module
 
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
+    project = _in_project(tmp_path, monkeypatch)
     warmed: list = []
     monkeypatch.setattr(plugin_module, "warm", warmed.append)
     live = tmp_path / "live"
@@ -469,9 +467,7 @@ def test_the_first_save_renders_only_what_it_changed_when_mkdocs_yml_is_named_re
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    project = _project(tmp_path / "project")
-    monkeypatch.chdir(project)
+    project = _in_project(tmp_path, monkeypatch)
     live = tmp_path / "live"
     with open("mkdocs.yml", "rb") as named:  # as `mkdocs serve -f mkdocs.yml` opens it
         config = load_config(named, site_dir=str(live))
