@@ -344,6 +344,19 @@ def test_no_page_shows_markup_as_text(example_site):
     assert shown == []
 
 
+def test_no_page_shows_a_list_as_a_paragraph(example_site):
+    """A Markdown list right under a paragraph line, with no blank line between (Python-Markdown, unlike
+    GitHub, then keeps the items as text of that paragraph: "session: - **A catch-up...** - **The...**")."""
+    shown = [
+        p.relative_to(example_site).as_posix()
+        for p in sorted(example_site.rglob("*.html"))
+        if any(
+            re.search(r"\n[-*] \S", para) for para in re.findall(r"<p>(.*?)</p>", p.read_text(encoding="utf-8"), re.S)
+        )
+    ]
+    assert shown == []
+
+
 def test_comparison_page_shows_both_curves_and_the_step_matches(example_site, example):
     """The to-be journey's comparison page: one chart with both emotion curves, every step matched or not."""
     from generator.charts.journey_charts import match_steps
